@@ -1,0 +1,33 @@
+# Two commands do all the set-up on a machine that has only python3:
+#   make run   – create .venv if missing, install plantrack, read data/raw into data/out/plantrack.db
+#   make test  – the same set-up, then the test suite
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+STAMP  := $(VENV)/.installed-stamp
+SHARED ?= ../shared
+
+.PHONY: install run test score clean
+
+$(STAMP): pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[test]'
+	touch $(STAMP)
+
+install: $(STAMP)
+
+run: $(STAMP)
+	$(BIN)/plantrack run data/raw --db data/out/plantrack.db
+
+test: $(STAMP)
+	$(BIN)/python -m pytest
+
+# Score the shared sample papers (when ../shared exists) as CI does.
+score: $(STAMP)
+	rm -rf /tmp/plantrack-score && mkdir -p /tmp/plantrack-score
+	-$(BIN)/plantrack run $(SHARED)/corpus/sample --db /tmp/plantrack-score/sample.db
+	$(BIN)/python $(SHARED)/eval/score.py --db /tmp/plantrack-score/sample.db --gold $(SHARED)/corpus/sample/gold.json
+
+clean:
+	rm -rf data/out/* $(VENV)

@@ -1,0 +1,92 @@
+"""Dates as councils print them, to ISO 8601.
+
+A date given only as a month ("March 2020", "Mar-20", "03/2020") means the last day of that month
+(the contract's rule), because a timescale of "March 2020" is met by the end of March.
+"""
+from __future__ import annotations
+
+import calendar
+import re
+from datetime import date
+
+MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
+MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
+MONTHS["sept"] = 9
+
+_MONTH = r"(?P<month>jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)"
+_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_YEAR = r"(?P<year>(?:19|20)\d\d|\d\d)"
+
+# Ordered: the most specific form first.
+_PATTERNS = [
+    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b", re.I),   # 31 October 2019
+    re.compile(rf"\b{_MONTH}\.?\s+{_DAY},?\s+(?P<year>(?:19|20)\d\d)\b", re.I),  # October 31, 2019
+    re.compile(r"\b(?P<day>[0-3]?\d)[/.](?P<mnum>[01]?\d)[/.](?P<year>(?:19|20)?\d\d)\b"),  # 31/03/2020, 24.08.22
+    re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b"),  # 2020-03-31
+    re.compile(rf"\b{_MONTH}\.?[\s\-–']+{_YEAR}\b", re.I),                  # March 2020, Mar-20, Dec 22
+    re.compile(r"\b(?P<mnum>[01]?\d)/(?P<year>(?:19|20)\d\d)\b"),           # 03/2020
+]
+
+
+def _year(y: str) -> int:
+    """'20' → 2020; two-digit years pivot at 70 ('99' → 1999), as spreadsheets do."""
+    n = int(y)
+    if n >= 100:
+        return n
+    return n + 2000 if n < 70 else n + 1900
+
+
+def _build(m: re.Match) -> tuple[date, bool] | None:
+    """The date a match names, and whether it named a day (False: a month only)."""
+    g = m.groupdict()
+    month = MONTHS.get(g["month"].lower().rstrip(".")) if g.get("month") else int(g["mnum"])
+    year = _year(g["year"])
+    if not 1 <= month <= 12 or not 1900 <= year <= 2100:
+        return None
+    if g.get("day"):
+        try:
+            return date(year, month, int(g["day"])), True
+        except ValueError:
+            return None
+    return date(year, month, calendar.monthrange(year, month)[1]), False
+
+
+def find_date(text: str | None) -> tuple[str, bool, tuple[int, int]] | None:
+    """The first date in running text: (ISO date, whether a day was given, span)."""
+    if not text:
+        return None
+    best = None
+    for pat in _PATTERNS:
+        for m in pat.finditer(text):
+            built = _build(m)
+            if built is None:
+                continue
+            # prefer the earliest match; at the same place, the more specific pattern (listed first)
+            if best is None or m.start() < best[2][0]:
+                best = (built[0].isoformat(), built[1], m.span())
+            break
+    return best
+
+
+def parse_date(text: str | None) -> str | None:
+    """A cell that is a date ("March 2020", "Mar-20", "31/03/2020") → ISO; anything else → None.
+
+    The whole cell must be the date, give or take a word such as "by" or "end of", so that
+    "Ongoing" or "Q3 2022/23" stay undated rather than guessed.
+    """
+    if not text:
+        return None
+    t = " ".join(text.split())
+    t = re.sub(r"^(?:by|end(?: of)?|due|before|target(?: date)?:?)\s+", "", t, flags=re.I).strip(" .,")
+    found = find_date(t)
+    if found is None:
+        return None
+    iso, _, (start, end) = found
+    if t[:start].strip() or t[end:].strip(" .,"):
+        return None
+    return iso
+
+
+def month_of(iso: str | None) -> str | None:
+    """'2019-11-30' → '2019-11' (a report's period)."""
+    return iso[:7] if iso else None

@@ -1,0 +1,146 @@
+"""The report's own status key: which colour, letter or word means which status.
+
+Keys differ: a swatch beside a sentence ("The action has started but there is some delay…"), a
+coloured word ("Purple – Complete, with sustained impact…"), a letter in a coloured cell, a coloured
+●. The meaning is read from the sentence, so a key that uses purple where others use grey still
+calibrates; the swatch colour is then whatever the report printed (RGB, CMYK or grey).
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from .colours import DEFAULT_PALETTE, RGB, hex_of, is_background, nearest, to_rgb
+
+RAG_WORDS = {"red": "red", "amber": "amber", "yellow": "amber", "green": "green", "blue": "blue",
+             "grey": "grey", "gray": "grey"}
+
+# Checked in this order: a red description may say "bring it back on track", an amber one
+# "must be monitored", a green one "on track to be completed" — so the specific phrases go first.
+_DESCRIPTIONS = [
+    ("grey", r"\b(removed|come out of the plan|taken out of the plan|closed|archiv)"),
+    ("red", r"\b(not (yet )?started|significant(ly)? (delay|behind)|off track|serious(ly)? (delay|behind))"),
+    ("amber", r"\b(some delay|behind schedule|under ?way but|slipp|at risk|minor delay)"),
+    ("blue", r"(\b(has been|is|now) complete(d)?\b|^complete(d)?\b|\bcompleted? and\b|\bcomplete[;,])"),
+    ("green", r"\bon (track|target|schedule)\b"),
+]
+
+# Status words a cell may print instead of a colour (plus the legend's own labels).
+STATUS_WORDS = {
+    **RAG_WORDS, "purple": "grey", "r": "red", "a": "amber", "g": "green", "b": "blue",
+    "complete": "blue", "completed": "blue", "on track": "green", "not started": "red",
+    "delayed": "amber", "some delay": "amber", "off track": "red", "closed": "grey",
+}
+
+
+def status_of_description(text: str) -> str | None:
+    """The status a key's sentence describes ("Red – Not started…" → red; "Purple – …come out of the plan" → grey)."""
+    t = " ".join(text.split()).lower().lstrip("●•■ ")
+    first = re.match(r"([a-z]+)\b", t)
+    if first and first.group(1) in RAG_WORDS:
+        return RAG_WORDS[first.group(1)]
+    for status, pattern in _DESCRIPTIONS:
+        if re.search(pattern, t):
+            return status
+    return None
+
+
+@dataclass
+class Legend:
+    """colour → status and label → status, as one report's key defines them."""
+
+    colours: dict[str, list[RGB]] = field(default_factory=dict)
+    labels: dict[str, str] = field(default_factory=dict)
+
+    def add(self, status: str, rgb: RGB | None, label: str | None) -> None:
+        if rgb is not None and not is_background(rgb):
+            self.colours.setdefault(status, []).append(rgb)
+        if label:
+            self.labels[label.lower()] = status
+
+    @property
+    def found(self) -> bool:
+        return bool(self.colours or self.labels)
+
+    def status_of_text(self, text: str | None) -> str | None:
+        t = " ".join((text or "").split()).lower().strip(" .●•■-–")
+        if not t:
+            return None
+        if t in self.labels:
+            return self.labels[t]
+        return STATUS_WORDS.get(t)
+
+    def status_of_colour(self, rgb: RGB | None) -> str | None:
+        if rgb is None or is_background(rgb):
+            return None
+        return nearest(rgb, self.colours or DEFAULT_PALETTE)
+
+    def describe(self) -> dict[str, str]:
+        out = {hex_of(c): s for s, cs in self.colours.items() for c in cs}
+        out.update({f"'{k}'": v for k, v in self.labels.items()})
+        return out
+
+
+def band_colour(page, top: float, bottom: float, x0: float, x1: float) -> RGB | None:
+    """The status-like colour shown in a box: a filled rectangle, else a coloured character (●, a letter)."""
+    # rects are swatches and shaded cells; curves are drawn symbols (a filled circle is four béziers)
+    for r in (*page.rects, *page.curves):
+        if not r.get("fill"):
+            continue
+        overlap = min(bottom, r["bottom"]) - max(top, r["top"])
+        if overlap < 0.5 * min(bottom - top, r["bottom"] - r["top"]) or r["x1"] <= x0 or r["x0"] >= x1:
+            continue
+        if (r["x1"] - r["x0"]) > 0.9 * page.width:  # a page band, not a swatch
+            continue
+        rgb = to_rgb(r.get("non_stroking_color"))
+        if not is_background(rgb):
+            return rgb
+    for c in page.chars:
+        if c["top"] >= top - 1 and c["bottom"] <= bottom + 1 and x0 <= c["x0"] < x1 and c["text"].strip():
+            rgb = to_rgb(c.get("non_stroking_color"))
+            if not is_background(rgb):
+                return rgb
+    return None
+
+
+def legend_from_rows(page, rows: list[tuple[list[str | None], tuple[float, float, float, float]]]) -> Legend:
+    """Read a key from table rows: each (cell texts, row bbox). Needs three distinct statuses to count."""
+    legend, seen = Legend(), set()
+    for cells, (x0, top, x1, bottom) in rows:
+        texts = [" ".join((c or "").split()) for c in cells]
+        full = " ".join(t for t in texts if t)
+        status = status_of_description(full)
+        if status is None:
+            continue
+        seen.add(status)
+        label = None
+        short = [t for t in texts if t and len(t) <= 8 and t.lower().strip("●• ")]
+        if short:
+            label = short[0].strip("●• ")
+        word = re.match(r"\s*[●•]?\s*([A-Za-z]+)\b", full)
+        if word and word.group(1).lower() in (*RAG_WORDS, "purple", "yellow"):
+            legend.add(status, None, word.group(1))
+        legend.add(status, band_colour(page, top, bottom, x0, x1), label)
+    return legend if len(seen) >= 3 else Legend()
+
+
+def legend_from_lines(page, lines: list[dict]) -> Legend:
+    """A key printed as lines of text (no table): the lines after a 'key'/'legend' heading."""
+    legend, seen, started = Legend(), set(), False
+    for line in lines:
+        text = line["text"]
+        if not started:
+            started = bool(re.search(r"\b(key|legend)\b", text, re.I)) and len(text) < 60
+            continue
+        status = status_of_description(text)
+        if status is None:
+            if text.strip() in ("●", "•", "■"):
+                continue
+            if seen:
+                break
+            continue
+        seen.add(status)
+        word = re.match(r"\s*[●•■]?\s*([A-Za-z]+)\b", text)
+        label = word.group(1) if word and word.group(1).lower() in (*RAG_WORDS, "purple", "yellow") else None
+        legend.add(status, band_colour(page, line["top"] - 8, line["bottom"] + 8, 0, page.width), label)
+    return legend if len(seen) >= 3 else Legend()

@@ -1,0 +1,520 @@
+"""Committee minutes (PDF pages) → a `Meeting`: committee, date, agenda items, Amber justifications.
+
+The minutes we care about record, under a plan's agenda item, a two-column table: the action (as the
+minutes print it) and the reason it is rated Amber. Councils lay that table out in many ways: ruled
+grids, bare text columns, a blank first header cell, a header repeated on every page. So the table is
+read from word positions: the column boundary comes from the header ("Reason for Amber", "Justification",
+...) refined by a ruling line or by where the body's second column consistently starts; rows are split
+by ruling lines or by a vertical gap wider than the line spacing; the table ends at the first paragraph
+that crosses the boundary, a resolution ("RESOLVED", "AGREED"), or the next agenda heading.
+"""
+from __future__ import annotations
+
+import re
+import statistics
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, Sequence
+
+from plantrack.extract import language
+from plantrack.extract.dates import find_date
+from plantrack.models import AgendaItem, AmberReason, Meeting
+
+_BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
+_PAGE_NO = re.compile(r"^[-–\s]*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?[-–\s]*$", re.I)
+_HEADING = re.compile(r"^(?:item\s+|minute\s+)?(\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:[.):]\s*|\s+)(\S.*)$", re.I)
+_TIME = re.compile(r"^\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)\b", re.I)
+_RESOLUTION = re.compile(r"^(?:RESOLVED|AGREED|RECOMMENDED|DECIDED)\b|^(?:Resolved|Agreed|Decided)\s*[:,–-]")
+_REASON_HEADER = re.compile(r"^(?:the\s+)?(?:reasons?|justifications?|explanations?|rationale|why)\b", re.I)
+_MINUTES_TITLE = re.compile(r"^\s*(?:draft\s+|unconfirmed\s+|confirmed\s+|public\s+)?minutes\b", re.I)
+_MEETING_OF = re.compile(
+    r"minutes\s+of\s+(?:the\s+|a\s+|an\s+)?(?:(?:virtual|remote|hybrid|special|extraordinary|ordinary|annual|"
+    r"public|formal)\s+)*meeting\s+of\s+(?:the\s+)?(?P<name>.+?)\s+(?:held|on|at|which)\b", re.I)
+_COMMITTEE_WORDS = re.compile(
+    r"\b(?:committee|sub-committee|board|panel|cabinet|council|forum|group|partnership|commission|executive|"
+    r"assembly|scrutiny)\b", re.I)
+_AUTHORITY = re.compile(
+    r"^(?:the\s+)?(?:city|borough|county|district|royal\s+borough|london\s+borough|metropolitan)\b"
+    r"|\b(?:council|corporation|authority)\s*$", re.I)
+_PREAMBLE = re.compile(r"^(?:public\s+document\s+pack|agenda\s+item\b|item\s+\d|appendix\b|draft\b|"
+                       r"unconfirmed\b|not\s+protectively\s+marked|official\b)", re.I)
+# "Children’s Services Improvement Plan 2022-23": title-case words ending in "Plan", then a year range.
+_PLAN = re.compile(
+    r"(?P<name>(?:[A-Z0-9][\w’'&.\-]*\s+(?:(?:and|of|for|&|the|in|AND|OF|FOR|THE|IN)\s+)*)*(?:Plan|PLAN))\b"
+    r"(?P<years>\s*\(?(?:19|20)\d\d(?:\s*[-/–]\s*(?:19|20)?\d\d)?\)?)?")
+_LOWER_CONNECTORS = {"and", "of", "for", "&", "the", "in"}
+
+ROW_GAP = 1.35          # a gap this many line pitches wide starts a new row (unruled tables)
+COLUMN_GAP = 8.0        # points between words that separates two columns of one line
+
+
+@dataclass
+class _Line:
+    page: int
+    words: list[dict]
+    top: float = 0.0
+    bottom: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.words.sort(key=lambda w: w["x0"])
+        self.top = min(w["top"] for w in self.words)
+        self.bottom = max(w["bottom"] for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w["text"] for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0]["x0"]
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def size(self) -> float:
+        return statistics.median(w.get("size", self.height) for w in self.words)
+
+    @property
+    def bold(self) -> bool:
+        chars = [len(w["text"]) for w in self.words if _BOLD.search(w.get("fontname", ""))]
+        return sum(chars) * 2 > sum(len(w["text"]) for w in self.words)
+
+
+@dataclass
+class _Page:
+    lines: list[_Line]
+    v_edges: list[dict]
+    h_edges: list[dict]
+    height: float
+
+
+@dataclass
+class _Table:
+    """Where the two cells of a justification row are, worked out from its header."""
+    boundary: float                     # x where the reason column starts
+    left: float | None = None           # x where the action column starts (a "Ref" column lies left of it)
+    right: float | None = None          # x where a column after the reason starts
+    ruled: bool = False
+    rows: list[dict[str, Any]] = field(default_factory=list)
+
+
+# ----------------------------------------------------------------------------------------------
+# reading the pages
+
+
+def _page(p: Any) -> _Page:
+    words = p.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
+    lines: list[_Line] = []
+    for w in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
+        last = lines[-1] if lines else None
+        if last is not None and abs(w["top"] - last.top) <= 2.5:
+            last.words.append(w)
+            last.__post_init__()
+        else:
+            lines.append(_Line(0, [w]))
+    edges = list(getattr(p, "edges", []) or [])
+    v = [e for e in edges if e.get("orientation") == "v" or abs(e["x1"] - e["x0"]) < 1]
+    h = [e for e in edges if e.get("orientation") == "h" or (abs(e["bottom"] - e["top"]) < 1
+                                                            and e["x1"] - e["x0"] > 20)]
+    return _Page(lines, v, h, float(p.height))
+
+
+def _drop_furniture(pages: list[_Page]) -> None:
+    """Remove page numbers and running heads/feet so a table can run on across a page break."""
+    def key(line: _Line) -> str:
+        return re.sub(r"\d+", "#", line.text.casefold())
+
+    seen = Counter()
+    for pg in pages:
+        for k in {(key(l), round(l.top / 4)) for l in pg.lines if _in_margin(l, pg)}:
+            seen[k] += 1
+    for pg in pages:
+        pg.lines = [l for l in pg.lines
+                    if not (_in_margin(l, pg) and (_PAGE_NO.match(l.text) or
+                                                   (len(pages) > 1 and seen[(key(l), round(l.top / 4))] > 1)))]
+
+
+def _in_margin(line: _Line, pg: _Page) -> bool:
+    return line.top < pg.height * 0.1 or line.bottom > pg.height * 0.9
+
+
+# ----------------------------------------------------------------------------------------------
+# public API
+
+
+def looks_like_minutes(first_page_text: str) -> bool:
+    """Whether a first page opens a set of minutes (not an agenda, which also mentions "minutes")."""
+    lines = [l.strip() for l in (first_page_text or "").splitlines() if l.strip()]
+    for l in lines[:15]:
+        if re.fullmatch(r"agenda", l, re.I):
+            break  # an agenda front sheet: its "MINUTES" is an item
+        if _MINUTES_TITLE.match(l) or _MEETING_OF.search(l):
+            return True
+    text = "\n".join(lines)
+    return bool(re.search(r"^(?:present|members\s+present|attendance)\s*:?", text, re.I | re.M)
+                and re.search(r"\b(?:RESOLVED|AGREED)\b", text))
+
+
+def extract_minutes(pages: Sequence[Any], first_page_number: int = 1) -> Meeting:
+    """One set of minutes from its pdfplumber pages; `first_page_number` is the 1-based number of pages[0]."""
+    pgs = [_page(p) for p in pages]
+    for i, pg in enumerate(pgs):
+        for l in pg.lines:
+            l.page = i
+    _drop_furniture(pgs)
+    flow = [l for pg in pgs for l in pg.lines]
+    meeting = Meeting(committee=None, meeting_date=None, first_page=first_page_number,
+                      last_page=first_page_number + max(len(pages), 1) - 1)
+    meeting.committee, meeting.meeting_date = _title_block(pgs[0].lines if pgs else [])
+    if meeting.committee is None:
+        meeting.warnings.append("committee name not found on the first page")
+    if meeting.meeting_date is None:
+        meeting.warnings.append("meeting date not found on the first page")
+    _walk(flow, pgs, meeting, first_page_number)
+    return meeting
+
+
+# ----------------------------------------------------------------------------------------------
+# title block
+
+
+def _title_block(lines: list[_Line]) -> tuple[str | None, str | None]:
+    head = lines[:15]
+    mi = next((i for i, l in enumerate(head) if _MINUTES_TITLE.match(l.text)), None)
+    if mi is None:
+        return _committee_from(head[:6]), _first_date(head)
+    title = " ".join(l.text for l in head[mi:mi + 3])
+    m = _MEETING_OF.search(title)
+    committee = m.group("name").strip(" ,") if m else _committee_from(head[:mi])
+    if committee is None:  # "MINUTES" / committee / "Date: ..."
+        committee = _committee_from(head[mi + 1:mi + 3])
+    date = find_date(" ".join(l.text for l in head[mi:mi + 2]))
+    return committee, (date[0] if date else _first_date(head))
+
+
+def _committee_from(lines: list[_Line]) -> str | None:
+    """The committee's lines: after the authority's name, wrapped lines of the same size joined."""
+    cand = [l for l in lines if not _PREAMBLE.match(l.text) and not _MINUTES_TITLE.match(l.text)
+            and not find_date(l.text)]
+    while len(cand) > 1 and _AUTHORITY.search(cand[0].text) and not _looks_committee(cand[0].text):
+        cand = cand[1:]
+    if not cand:
+        return None
+    first = cand[0]
+    parts = [first.text]
+    for l in cand[1:]:
+        if abs(l.size - first.size) > 0.3 or l.bold != first.bold or l.top - cand[0].bottom > 3 * first.height:
+            break
+        parts.append(l.text)
+    return " ".join(parts)
+
+
+def _looks_committee(text: str) -> bool:
+    t = re.sub(r"\b(?:county|city|borough|district)\s+council\b", "", text, flags=re.I)
+    return bool(_COMMITTEE_WORDS.search(t))
+
+
+def _first_date(lines: list[_Line]) -> str | None:
+    for l in lines:
+        d = find_date(l.text)
+        if d:
+            return d[0]
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# agenda items and resolutions
+
+
+def _walk(flow: list[_Line], pgs: list[_Page], meeting: Meeting, first_page_number: int) -> None:
+    has_bold = any(l.bold for l in flow)
+    margin = min((l.x0 for l in flow), default=0.0)
+    item: AgendaItem | None = None
+    body: list[str] = []
+    i = 0
+    while i < len(flow):
+        line = flow[i]
+        head = _heading(line, has_bold, margin)
+        if head:
+            number, title, i = _heading_block(flow, i, head)
+            item = AgendaItem(number=number, title=title, plan=plan_from_title(title))
+            meeting.agenda_items.append(item)
+            body = []
+            continue
+        table = _table_header(line, pgs[line.page], margin)
+        if table is not None:
+            i = _read_table(flow, i, table, pgs, has_bold, margin)
+            if table.rows:
+                plan = item.plan if item else None
+                if plan is None:
+                    plan = plan_from_title(" ".join(body[-12:]))
+                    if item is not None:
+                        item.plan = plan
+                _add_reasons(meeting, table.rows, plan, first_page_number)
+            continue
+        if _RESOLUTION.match(line.text):
+            text, i = _paragraph(flow, i, has_bold, margin)
+            if item is not None:
+                item.resolution = f"{item.resolution} {text}" if item.resolution else text
+            continue
+        body.append(line.text)
+        i += 1
+
+
+def _heading(line: _Line, has_bold: bool, margin: float) -> re.Match | None:
+    m = _HEADING.match(line.text)
+    if not m or not m.group(2)[:1].isupper() or _TIME.match(line.text):
+        return None
+    # headings are bold; in a document with no bold type, they sit at the left margin
+    return m if (line.bold if has_bold else line.x0 <= margin + 2) else None
+
+
+def _heading_block(flow: list[_Line], i: int, m: re.Match) -> tuple[str, str, int]:
+    """A heading and the lines it wraps onto (same size and weight, no number of their own)."""
+    first = flow[i]
+    parts = [m.group(2)]
+    j = i + 1
+    while j < len(flow):
+        nxt, prev = flow[j], flow[j - 1]
+        if (nxt.page != prev.page or not nxt.bold == first.bold or abs(nxt.size - first.size) > 0.3
+                or nxt.top - prev.bottom > 0.8 * first.height or _HEADING.match(nxt.text)
+                or _RESOLUTION.match(nxt.text)):
+            break
+        parts.append(nxt.text)
+        j += 1
+    return m.group(1), " ".join(parts), j
+
+
+def _paragraph(flow: list[_Line], i: int, has_bold: bool, margin: float) -> tuple[str, int]:
+    parts = [flow[i].text]
+    j = i + 1
+    while j < len(flow):
+        nxt, prev = flow[j], flow[j - 1]
+        if (nxt.page != prev.page or nxt.top - prev.bottom > 0.8 * prev.height
+                or _heading(nxt, has_bold, margin) or _RESOLUTION.match(nxt.text)):
+            break
+        parts.append(nxt.text)
+        j += 1
+    return " ".join(parts), j
+
+
+def plan_from_title(title: str | None) -> str | None:
+    """The plan an agenda item is about, as printed: 'Children’s Services Improvement Plan 2022-23:
+    progress update for July 2022' → 'Children’s Services Improvement Plan 2022-23'."""
+    if not title:
+        return None
+    for m in _PLAN.finditer(title):
+        words = m.group("name").split()
+        while words and words[0].lower() in _LOWER_CONNECTORS:
+            words = words[1:]  # "the Service Development Plan" → "Service Development Plan"
+        if len(words) < 2:
+            continue  # a bare "Plan" names no plan
+        name = " ".join(words) + (m.group("years") or "").rstrip()
+        return name.strip()
+    return None
+
+
+# ----------------------------------------------------------------------------------------------
+# the table of Amber justifications
+
+
+def _segments(line: _Line) -> list[list[dict]]:
+    segs: list[list[dict]] = []
+    for w in line.words:
+        if segs and w["x0"] - segs[-1][-1]["x1"] <= COLUMN_GAP:
+            segs[-1].append(w)
+        else:
+            segs.append([w])
+    return segs
+
+
+def _seg_text(seg: list[dict]) -> str:
+    return " ".join(w["text"] for w in seg)
+
+
+def _table_header(line: _Line, pg: _Page, margin: float) -> _Table | None:
+    """A header row such as "Action | Reason for Amber" or a lone "Reason for Amber" (blank first cell)."""
+    if len(line.words) > 14:
+        return None
+    segs = _segments(line)
+    ri = next((k for k, s in enumerate(segs) if _REASON_HEADER.match(_seg_text(s)) and len(s) <= 7), None)
+    if ri is None or len(segs) > 4 or any(len(s) > 5 for k, s in enumerate(segs) if k != ri):
+        return None
+    reason_x = segs[ri][0]["x0"]
+    if ri == 0 and reason_x < margin + 80:
+        return None  # a sentence that starts "Reasons for ..." at the margin, not a second column
+    prev_x1 = segs[ri - 1][-1]["x1"] if ri else margin + 20
+    rules = [e["x0"] for e in pg.v_edges if prev_x1 < e["x0"] <= reason_x + 1
+             and e["top"] <= line.bottom + 2 and e["bottom"] >= line.top - 2]
+    table = _Table(boundary=max(rules) if rules else reason_x - 1.5, ruled=bool(rules))
+    if ri >= 2:
+        table.left = segs[ri - 1][0]["x0"] - 1.5
+    if ri + 1 < len(segs):
+        table.right = segs[ri + 1][0]["x0"] - 1.5
+    if not rules:
+        table.boundary = _refine_boundary(line, pg, table.boundary)
+    return table
+
+
+def _refine_boundary(header: _Line, pg: _Page, guess: float) -> float:
+    """Unruled: the x where the body's second column consistently starts, near the header's guess
+    (a centred or indented header is not where the column begins)."""
+    starts: list[float] = []
+    below = [l for l in pg.lines if l.top > header.bottom][:15]
+    for l in below:
+        for a, b in zip(l.words, l.words[1:]):
+            if b["x0"] - a["x1"] > COLUMN_GAP and abs(b["x0"] - guess) < 40:
+                starts.append(b["x0"])
+        if abs(l.x0 - guess) < 40:
+            starts.append(l.x0)
+    if not starts:
+        return guess
+    counts = Counter(round(x) for x in starts)
+    best, n = max(counts.items(), key=lambda kv: (kv[1], -abs(kv[0] - guess)))
+    return min(x for x in starts if round(x) == best) - 1.5 if n >= 2 else guess
+
+
+def _grid_spans(pg: _Page, x: float) -> list[tuple[float, float]]:
+    """Vertical extents covered by the ruling line at the column boundary (merged segments)."""
+    segs = sorted((e["top"], e["bottom"]) for e in pg.v_edges if abs(e["x0"] - x) < 2.5)
+    spans: list[list[float]] = []
+    for t, b in segs:
+        if spans and t <= spans[-1][1] + 3:
+            spans[-1][1] = max(spans[-1][1], b)
+        else:
+            spans.append([t, b])
+    return [(t, b) for t, b in spans]
+
+
+def _fits(line: _Line, t: _Table) -> bool:
+    """No word of the line crosses a column boundary: it can be a table line."""
+    for x in (t.boundary, t.right):
+        if x is not None and any(w["x0"] < x - 0.5 and w["x1"] > x + 1.5 for w in line.words):
+            return False
+    return True
+
+
+def _in_grid(line: _Line, spans: list[tuple[float, float]]) -> bool:
+    mid = (line.top + line.bottom) / 2
+    return any(t <= mid <= b for t, b in spans)
+
+
+def _rule_between(pg: _Page, upper: _Line, lower: _Line, x: float) -> bool:
+    return any(upper.bottom - 1 <= e["top"] <= lower.top + 1 and e["x0"] < x - 5 and e["x1"] > x + 5
+               for e in pg.h_edges)
+
+
+def _skip_header(flow: list[_Line], i: int, t: _Table, pg: _Page) -> int:
+    """Index after a header row (which may wrap onto more lines)."""
+    hdr = flow[i]
+    rows_below = [e["top"] for e in pg.h_edges if e["top"] >= hdr.bottom - 1
+                  and e["x0"] < t.boundary - 5 and e["x1"] > t.boundary + 5]
+    row_end = min(rows_below) if t.ruled and rows_below and min(rows_below) - hdr.bottom < 3 * hdr.height else None
+    j = i + 1
+    while j < len(flow) and flow[j].page == hdr.page:
+        nxt = flow[j]
+        if row_end is not None and nxt.bottom <= row_end + 1:
+            j += 1
+        elif hdr.bold and nxt.bold and nxt.top - flow[j - 1].bottom < 0.8 * hdr.height and _fits(nxt, t):
+            j += 1
+        else:
+            break
+    return j
+
+
+def _read_table(flow: list[_Line], i: int, t: _Table, pgs: list[_Page], has_bold: bool, margin: float) -> int:
+    """Fill t.rows from the lines after the header at flow[i]; return the index where the table ends."""
+    spans = {}
+    j = _skip_header(flow, i, t, pgs[flow[i].page])
+    body: list[_Line] = []
+    while j < len(flow):
+        line = flow[j]
+        pg = pgs[line.page]
+        if t.ruled and line.page not in spans:
+            spans[line.page] = _grid_spans(pg, t.boundary)
+        prev = body[-1] if body else flow[i]
+        if line.page != prev.page and _table_header(line, pg, margin) is not None:
+            j = _skip_header(flow, j, t, pg)  # the header repeated on the next page
+            continue
+        if (_heading(line, has_bold, margin) or _RESOLUTION.match(line.text) or not _fits(line, t)
+                or (t.left is not None and line.x0 < t.left - 40)):
+            break
+        if t.ruled and not _in_grid(line, spans[line.page]):
+            break
+        if not t.ruled and line.page == prev.page and line.top - prev.bottom > 3 * max(prev.height, 1):
+            break  # a wide blank band: the table is over
+        body.append(line)
+        j += 1
+    t.rows = _rows(body, t, pgs)
+    return j
+
+
+def _pitch(body: list[_Line]) -> float:
+    """Line spacing inside a cell: the usual distance between consecutive lines of the table."""
+    diffs = [b.top - a.top for a, b in zip(body, body[1:]) if a.page == b.page and b.top > a.top]
+    heights = [l.height for l in body] or [10.0]
+    cap = 1.5 * statistics.median(heights)
+    if not diffs:
+        return cap
+    low = min(diffs)
+    return min(statistics.median([d for d in diffs if d <= 1.2 * low]), cap)
+
+
+def _rows(body: list[_Line], t: _Table, pgs: list[_Page]) -> list[dict[str, Any]]:
+    pitch = _pitch(body)
+    groups: list[list[_Line]] = []
+    for k, line in enumerate(body):
+        prev = body[k - 1] if k else None
+        new = (prev is None or prev.page != line.page or line.top - prev.top > ROW_GAP * pitch
+               or _rule_between(pgs[line.page], prev, line, t.boundary))
+        if new:
+            groups.append([line])
+        else:
+            groups[-1].append(line)
+    rows: list[dict[str, Any]] = []
+    for g in groups:
+        action, reason = _cells(g, t)
+        page_top = not rows or rows[-1]["lines"][-1].page != g[0].page
+        if rows and (not action or (page_top and not reason)):
+            # no action text: the reason's next paragraph; at a page top, a row split by the page break
+            last = rows[-1]
+            last["action"] = _join(last["action"], action)
+            last["reason"] = _join(last["reason"], reason)
+            last["lines"] += g
+            continue
+        if not action:
+            continue  # header overflow before the first row
+        rows.append({"action": action, "reason": reason, "page": g[0].page, "lines": list(g)})
+    while rows and not rows[-1]["reason"]:
+        rows.pop()  # a short paragraph after the table, left of the boundary
+    return rows
+
+
+def _cells(lines: list[_Line], t: _Table) -> tuple[str, str]:
+    left, right = [], []
+    for l in lines:
+        a = [w["text"] for w in l.words if w["x0"] < t.boundary and (t.left is None or w["x0"] >= t.left)]
+        b = [w["text"] for w in l.words if w["x0"] >= t.boundary and (t.right is None or w["x0"] < t.right)]
+        if a:
+            left.append(" ".join(a))
+        if b:
+            right.append(" ".join(b))
+    return " ".join(left), " ".join(right)
+
+
+def _join(a: str, b: str) -> str:
+    return " ".join(x for x in (a, b) if x)
+
+
+def _add_reasons(meeting: Meeting, rows: list[dict[str, Any]], plan: str | None, first_page_number: int) -> None:
+    reasons = [r["reason"] for r in rows]
+    effective = language.resolve_back_references(reasons)
+    for r, eff in zip(rows, effective):
+        meeting.amber_reasons.append(AmberReason(
+            position=len(meeting.amber_reasons) + 1, plan=plan, action_text=r["action"], reason=r["reason"],
+            effective_reason=eff,
+            # a back-reference carries its target's substance, status change and target date included
+            new_rag=language.status_change(eff), target_date=language.target_date(eff),
+            page=first_page_number + r["page"]))

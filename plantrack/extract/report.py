@@ -1,0 +1,232 @@
+"""A plan progress report, page by page, into a `Report` record.
+
+The reader is fed one pdfplumber page at a time (so the caller can close each page as it goes) and
+keeps what spans pages: the key, the current priority, the column layout of the action table, and the
+last action — which the next page may continue when a page break splits its row.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+
+from ..models import Action, Priority, Report
+from .columns import header_roles, role_of
+from .dates import find_date, month_of, parse_date
+from .legend import Legend, band_colour, legend_from_lines, legend_from_rows
+from .textgrid import text_tables
+
+PRIORITY_HEADING = re.compile(r"^\s*priority\s+(\d{1,2})\s*[:.\-–—)]?\s*(.*)$", re.I)
+OFSTED = re.compile(r"\bOfsted\s*(\d+)\b", re.I)
+NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
+REF_PRIORITY = re.compile(r"^(\d{1,2})\.\d")
+AS_AT = [re.compile(r"\bas\s+(?:at|of)\b(.*)", re.I),
+         re.compile(r"\b(?:progress\s+update|position|update|period\s+ending|report(?:ing)?\s+period|"
+                    r"progress\s+report|month)\b(.*)", re.I)]
+TEXT_FIELDS = ("text", "lead", "timescale", "success_measure", "progress")
+
+
+def clean(cell: str | None) -> str:
+    """A cell's lines joined by single spaces, as the contract stores text."""
+    return " ".join((cell or "").split())
+
+
+@dataclass
+class Layout:
+    """The column layout of the action table in force: index → role, and the unknown columns."""
+
+    roles: dict[int, str]
+    extra: dict[int, str]
+    ncols: int
+
+
+@dataclass
+class ReportReader:
+    first_page: int
+    legend: Legend = field(default_factory=Legend)
+    report: Report | None = None
+    priority: int | None = None
+    layout: Layout | None = None
+    last_page: int = 0
+    action_tables: int = 0
+
+    def __post_init__(self) -> None:
+        self.report = Report(plan=None, period=None, as_at=None, first_page=self.first_page,
+                             last_page=self.first_page)
+
+    # ---- the page --------------------------------------------------------------------------
+    def feed(self, page, number: int) -> None:
+        self.last_page = number
+        lines = page.extract_text_lines(return_chars=True)
+        if self.report.plan is None or self.report.as_at is None:
+            self._read_title(lines)
+        tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+        extracted = [t.extract() for t in tables]
+        if not self.legend.found:
+            self._read_legend(page, tables, extracted, lines)
+        if not self.report.priorities:
+            for data in extracted:
+                if self._read_scores(data):
+                    break
+        headings = [(ln["top"], m) for ln in lines if (m := PRIORITY_HEADING.match(ln["text"]))]
+        candidates = list(zip(tables, extracted))
+        if not any(header_roles(row) for data in extracted for row in data):
+            # no ruled table carries an action header: the table may be printed as text columns
+            candidates += [(t, t.extract()) for t in text_tables(page)]
+            candidates.sort(key=lambda td: td[0].bbox[1])
+        first_on_page = True
+        for table, data in candidates:
+            for top, m in headings:
+                if top < table.bbox[1]:
+                    self._set_priority(m)
+            headings = [(t, m) for t, m in headings if t >= table.bbox[1]]
+            if self._read_actions(page, number, table, data, first_on_page):
+                first_on_page = False
+        for _, m in headings:
+            self._set_priority(m)
+
+    def _set_priority(self, m: re.Match) -> None:
+        self.priority = int(m.group(1))
+
+    # ---- title, period -----------------------------------------------------------------------
+    def _read_title(self, lines: list[dict]) -> None:
+        sized = [(max((c["size"] for c in ln["chars"]), default=0), ln["text"]) for ln in lines]
+        if self.report.plan is None:
+            plans = [(s, t) for s, t in sized if re.search(r"\bplan\b", t, re.I) and len(t) < 140]
+            if plans:
+                _, title = max(plans, key=lambda st: st[0])
+                title = re.split(r"\s*[:|]\s*|\s+[–—-]\s+(?=progress|position|update)", title, maxsplit=1)[0]
+                self.report.plan = title.strip()
+        if self.report.as_at is None:
+            for pattern in AS_AT:
+                for _, text in sized:
+                    m = pattern.search(text)
+                    found = find_date(m.group(1)) if m else None
+                    if found:
+                        self.report.as_at = found[0]
+                        self.report.period = month_of(found[0])
+                        return
+
+    # ---- key ----------------------------------------------------------------------------------
+    def _read_legend(self, page, tables, extracted, lines) -> None:
+        for table, data in zip(tables, extracted):
+            rows = [(cells, row.bbox) for cells, row in zip(data, table.rows)]
+            legend = legend_from_rows(page, rows)
+            if legend.found:
+                self.legend = legend
+                return
+        legend = legend_from_lines(page, lines)
+        if legend.found:
+            self.legend = legend
+
+    # ---- priority scores ------------------------------------------------------------------------
+    def _read_scores(self, data: list[list[str | None]]) -> bool:
+        priorities, overall = [], None
+        for cells in data:
+            texts = [clean(c) for c in cells if clean(c)]
+            if len(texts) < 3 or not (NUMBER.match(texts[-1]) and NUMBER.match(texts[-2])):
+                continue
+            previous, current, words = float(texts[-2]), float(texts[-1]), texts[:-2]
+            label = " ".join(words)
+            if re.search(r"\boverall\b", label, re.I):
+                overall = (previous, current)
+                continue
+            m = re.match(r"^(\d{1,2})[.)]?\s*(.*)$", label)
+            if m and m.group(2):
+                priorities.append(Priority(int(m.group(1)), m.group(2).strip(), previous, current))
+        if len(priorities) < 2:
+            return False
+        self.report.priorities = priorities
+        if overall:
+            self.report.overall_previous_score, self.report.overall_current_score = overall
+        return True
+
+    # ---- actions ----------------------------------------------------------------------------------
+    def _read_actions(self, page, number, table, data, first_on_page) -> bool:
+        start = 0
+        for i, cells in enumerate(data):
+            roles = header_roles(cells)
+            if roles:
+                extra = {j: clean(c) for j, c in enumerate(cells) if j not in roles and clean(c)}
+                self.layout = Layout(roles, extra, len(cells))
+                start = i + 1
+                break
+        else:
+            if self.layout is None or not data or len(data[0]) != self.layout.ncols:
+                return False
+        self.action_tables += 1
+        for i in range(start, len(data)):
+            cells, bbox = data[i], table.rows[i].cells
+            texts = [clean(c) for c in cells]
+            filled = [t for t in texts if t]
+            if len(filled) == 1 and (m := PRIORITY_HEADING.match(filled[0])):
+                self._set_priority(m)
+                continue
+            if header_roles(cells):
+                continue
+            self._add_row(page, number, texts, bbox, first_on_page and i == start)
+        return True
+
+    def _status(self, page, text: str, bbox) -> str | None:
+        by_text = self.legend.status_of_text(text)
+        if by_text or bbox is None:
+            return by_text
+        x0, top, x1, bottom = bbox
+        return self.legend.status_of_colour(band_colour(page, top, bottom, x0, x1))
+
+    def _add_row(self, page, number, texts, bboxes, first_row_of_page) -> None:
+        layout = self.layout
+        values = {role: texts[j] for j, role in layout.roles.items() if j < len(texts)}
+        rag_col = next((j for j, r in layout.roles.items() if r == "rag"), None)
+        rag = None
+        if rag_col is not None and rag_col < len(bboxes):
+            rag = self._status(page, values.get("rag", ""), bboxes[rag_col])
+        ref_cell = values.get("ref", "")
+        ofsted = OFSTED.search(ref_cell)
+        ref = OFSTED.sub("", ref_cell).strip() or None
+        extra = {name: texts[j] for j, name in layout.extra.items() if j < len(texts) and texts[j]}
+        if not any(values.get(f) for f in TEXT_FIELDS) and not extra:
+            return
+        # The rest of a row split by a page break comes back under the repeated header with no ref
+        # (and, in tables without refs, as the page's first row carrying the same status or none).
+        last = self.report.actions[-1] if self.report.actions else None
+        continues = last is not None and ref is None and not ofsted and (
+            "ref" in layout.roles.values() or (first_row_of_page and rag in (None, last.rag)))
+        if continues:
+            self._continue(last, values, extra)
+            return
+        priority = self.priority
+        if priority is None and ref and (m := REF_PRIORITY.match(ref)):
+            priority = int(m.group(1))
+        self.report.actions.append(Action(
+            priority_number=priority, ref=ref, text=values.get("text", ""), lead=values.get("lead") or None,
+            timescale=values.get("timescale") or None, success_measure=values.get("success_measure") or None,
+            progress=values.get("progress") or None, rag=rag, page=number,
+            ofsted_ref=f"Ofsted {ofsted.group(1)}" if ofsted else None, extra=extra))
+
+    @staticmethod
+    def _continue(action: Action, values: dict[str, str], extra: dict[str, str]) -> None:
+        """Append the rest of a row that a page break split."""
+        for f in TEXT_FIELDS:
+            more = values.get(f)
+            if more:
+                setattr(action, f, " ".join(filter(None, [getattr(action, f), more])))
+        for k, v in extra.items():
+            action.extra[k] = " ".join(filter(None, [action.extra.get(k), v]))
+
+    # ---- the end ------------------------------------------------------------------------------------
+    def finish(self) -> Report | None:
+        """The report, or None when these pages held no plan report."""
+        r = self.report
+        if not r.actions and not r.priorities:
+            return None
+        r.last_page = self.last_page
+        for a in r.actions:
+            a.due_date = parse_date(a.timescale)
+        r.legend = self.legend.describe()
+        if r.actions and not any(a.rag for a in r.actions):
+            r.warnings.append("no action status could be read (no key, colour, word or letter matched)")
+        if r.plan is None:
+            r.warnings.append("no plan name found on the first page")
+        if r.as_at is None:
+            r.warnings.append("no 'as at' / progress update date found on the first page")
+        return r

@@ -1,0 +1,245 @@
+"""The SQLite database: the contract's tables, and loading one document's records atomically.
+
+sqlite-utils sets no busy timeout, so the connection is made here with one; WAL lets analysts read
+(sqlite3, Datasette) while a run writes; every document is written inside one BEGIN IMMEDIATE
+transaction, so a reader or a killed run never sees half a document.
+"""
+from __future__ import annotations
+
+import json
+import sqlite3
+from collections.abc import Iterator
+from contextlib import contextmanager
+from datetime import UTC, datetime
+from pathlib import Path
+
+import sqlite_utils
+
+from ..models import Extraction
+
+SCHEMA_VERSION = "1"
+
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
+CREATE TABLE IF NOT EXISTS documents (
+    id INTEGER PRIMARY KEY,
+    sha256 TEXT UNIQUE NOT NULL,
+    filename TEXT,
+    kind TEXT,
+    status TEXT,
+    error TEXT,
+    pages INTEGER,
+    ingested_at TEXT,
+    path TEXT,
+    size INTEGER,
+    mtime REAL,
+    extractor_version TEXT,
+    warnings TEXT
+);
+CREATE TABLE IF NOT EXISTS reports (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER REFERENCES documents(id),
+    first_page INTEGER,
+    last_page INTEGER,
+    plan TEXT,
+    period TEXT,
+    as_at TEXT,
+    overall_previous_score REAL,
+    overall_current_score REAL,
+    legend TEXT
+);
+CREATE TABLE IF NOT EXISTS priorities (
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER REFERENCES reports(id),
+    number INTEGER,
+    title TEXT,
+    previous_score REAL,
+    current_score REAL
+);
+CREATE TABLE IF NOT EXISTS actions (
+    id INTEGER PRIMARY KEY,
+    report_id INTEGER REFERENCES reports(id),
+    priority_number INTEGER,
+    ref TEXT,
+    ofsted_ref TEXT,
+    text TEXT,
+    lead TEXT,
+    timescale TEXT,
+    due_date TEXT,
+    success_measure TEXT,
+    progress TEXT,
+    rag TEXT,
+    page INTEGER,
+    extra TEXT
+);
+CREATE TABLE IF NOT EXISTS meetings (
+    id INTEGER PRIMARY KEY,
+    document_id INTEGER REFERENCES documents(id),
+    first_page INTEGER,
+    last_page INTEGER,
+    committee TEXT,
+    meeting_date TEXT
+);
+CREATE TABLE IF NOT EXISTS agenda_items (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER REFERENCES meetings(id),
+    number TEXT,
+    title TEXT,
+    resolution TEXT,
+    plan TEXT
+);
+CREATE TABLE IF NOT EXISTS amber_reasons (
+    id INTEGER PRIMARY KEY,
+    meeting_id INTEGER REFERENCES meetings(id),
+    position INTEGER,
+    plan TEXT,
+    action_text TEXT,
+    reason TEXT,
+    effective_reason TEXT,
+    new_rag TEXT,
+    target_date TEXT,
+    action_id INTEGER REFERENCES actions(id),
+    match_score REAL,
+    page INTEGER
+);
+CREATE INDEX IF NOT EXISTS reports_document ON reports(document_id);
+CREATE INDEX IF NOT EXISTS priorities_report ON priorities(report_id);
+CREATE INDEX IF NOT EXISTS actions_report ON actions(report_id);
+CREATE INDEX IF NOT EXISTS meetings_document ON meetings(document_id);
+CREATE INDEX IF NOT EXISTS agenda_items_meeting ON agenda_items(meeting_id);
+CREATE INDEX IF NOT EXISTS amber_reasons_meeting ON amber_reasons(meeting_id);
+"""
+
+BUSY_TIMEOUT_S = 60.0
+
+
+def now() -> str:
+    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+
+
+def connect(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Database:
+    """Open (creating if need be) the database with a busy timeout, WAL and the schema."""
+    path.parent.mkdir(parents=True, exist_ok=True)
+    conn = sqlite3.connect(path, timeout=timeout, isolation_level=None)
+    conn.execute("PRAGMA journal_mode=WAL")
+    conn.execute("PRAGMA foreign_keys=ON")
+    conn.execute("PRAGMA synchronous=NORMAL")
+    db = sqlite_utils.Database(conn)
+    with transaction(db):
+        for statement in filter(str.strip, SCHEMA.split(";")):
+            conn.execute(statement)
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+    return db
+
+
+@contextmanager
+def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+    """BEGIN IMMEDIATE … COMMIT, rolled back on any error: all of it or none."""
+    conn = db.conn
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute("ROLLBACK")
+        raise
+    conn.execute("COMMIT")
+
+
+def known(db: sqlite_utils.Database, sha256: str) -> dict | None:
+    rows = list(db.query("SELECT * FROM documents WHERE sha256 = ?", [sha256]))
+    return rows[0] if rows else None
+
+
+def touch(db: sqlite_utils.Database, document_id: int, path: Path) -> None:
+    """Known bytes seen again: remember the name and where they are now, nothing else."""
+    st = path.stat()
+    with transaction(db) as conn:
+        conn.execute("UPDATE documents SET filename = ?, path = ?, size = ?, mtime = ? WHERE id = ?",
+                     (path.name, str(path), st.st_size, st.st_mtime, document_id))
+
+
+def _delete_document_rows(conn: sqlite3.Connection, document_id: int) -> None:
+    """Remove what an earlier extraction of this document stored (for --reprocess)."""
+    conn.execute("UPDATE amber_reasons SET action_id = NULL, match_score = NULL WHERE action_id IN "
+                 "(SELECT a.id FROM actions a JOIN reports r ON a.report_id = r.id WHERE r.document_id = ?)",
+                 (document_id,))
+    for sql in (
+        "DELETE FROM actions WHERE report_id IN (SELECT id FROM reports WHERE document_id = ?)",
+        "DELETE FROM priorities WHERE report_id IN (SELECT id FROM reports WHERE document_id = ?)",
+        "DELETE FROM reports WHERE document_id = ?",
+        "DELETE FROM amber_reasons WHERE meeting_id IN (SELECT id FROM meetings WHERE document_id = ?)",
+        "DELETE FROM agenda_items WHERE meeting_id IN (SELECT id FROM meetings WHERE document_id = ?)",
+        "DELETE FROM meetings WHERE document_id = ?",
+    ):
+        conn.execute(sql, (document_id,))
+
+
+def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None = None) -> int:
+    """Write one document's records in one transaction; returns the document id.
+
+    The same bytes seen again (under any name) only refresh `filename`/`path` unless the stored rows
+    came from another extractor version, in which case they are replaced.
+    """
+    stat = path.stat() if path is not None and path.exists() else None
+    file_facts = {"filename": ex.filename, "path": str(path) if path else None,
+                  "size": stat.st_size if stat else None, "mtime": stat.st_mtime if stat else None}
+    with transaction(db) as conn:
+        row = conn.execute("SELECT id, extractor_version FROM documents WHERE sha256 = ?", (ex.sha256,)).fetchone()
+        if row and row[1] == ex.extractor_version:
+            conn.execute("UPDATE documents SET filename = ?, path = ?, size = ?, mtime = ? WHERE id = ?",
+                         (*file_facts.values(), row[0]))
+            return row[0]
+        doc = {**file_facts, "sha256": ex.sha256, "kind": ex.kind, "status": ex.status, "error": ex.error,
+               "pages": ex.pages, "ingested_at": now(), "extractor_version": ex.extractor_version,
+               "warnings": json.dumps(_warnings(ex)) if _warnings(ex) else None}
+        if row:
+            doc_id = row[0]
+            _delete_document_rows(conn, doc_id)
+            sets = ", ".join(f"{k} = ?" for k in doc)
+            conn.execute(f"UPDATE documents SET {sets} WHERE id = ?", (*doc.values(), doc_id))
+        else:
+            cols = ", ".join(doc)
+            cur = conn.execute(f"INSERT INTO documents ({cols}) VALUES ({', '.join('?' * len(doc))})",
+                               tuple(doc.values()))
+            doc_id = cur.lastrowid
+        _insert_papers(conn, doc_id, ex)
+    return doc_id
+
+
+def _warnings(ex: Extraction) -> list[str]:
+    return [w for paper in (*ex.reports, *ex.meetings) for w in paper.warnings]
+
+
+def _insert(conn: sqlite3.Connection, table: str, row: dict) -> int:
+    cols = ", ".join(row)
+    return conn.execute(f"INSERT INTO {table} ({cols}) VALUES ({', '.join('?' * len(row))})",
+                        tuple(row.values())).lastrowid
+
+
+def _insert_papers(conn: sqlite3.Connection, doc_id: int, ex: Extraction) -> None:
+    for r in ex.reports:
+        report_id = _insert(conn, "reports", {
+            "document_id": doc_id, "first_page": r.first_page, "last_page": r.last_page, "plan": r.plan,
+            "period": r.period, "as_at": r.as_at, "overall_previous_score": r.overall_previous_score,
+            "overall_current_score": r.overall_current_score, "legend": json.dumps(r.legend) if r.legend else None})
+        for p in r.priorities:
+            _insert(conn, "priorities", {"report_id": report_id, "number": p.number, "title": p.title,
+                                         "previous_score": p.previous_score, "current_score": p.current_score})
+        for a in r.actions:
+            _insert(conn, "actions", {
+                "report_id": report_id, "priority_number": a.priority_number, "ref": a.ref,
+                "ofsted_ref": a.ofsted_ref, "text": a.text, "lead": a.lead, "timescale": a.timescale,
+                "due_date": a.due_date, "success_measure": a.success_measure, "progress": a.progress,
+                "rag": a.rag, "page": a.page, "extra": json.dumps(a.extra) if a.extra else None})
+    for m in ex.meetings:
+        meeting_id = _insert(conn, "meetings", {
+            "document_id": doc_id, "first_page": m.first_page, "last_page": m.last_page,
+            "committee": m.committee, "meeting_date": m.meeting_date})
+        for item in m.agenda_items:
+            _insert(conn, "agenda_items", {"meeting_id": meeting_id, "number": item.number, "title": item.title,
+                                           "resolution": item.resolution, "plan": item.plan})
+        for a in m.amber_reasons:
+            _insert(conn, "amber_reasons", {
+                "meeting_id": meeting_id, "position": a.position, "plan": a.plan, "action_text": a.action_text,
+                "reason": a.reason, "effective_reason": a.effective_reason, "new_rag": a.new_rag,
+                "target_date": a.target_date, "page": a.page})

@@ -1,0 +1,100 @@
+"""The small text parsers: dates, colours, status words, key sentences, column headers."""
+from datetime import date, timedelta
+
+import pytest
+from hypothesis import given, strategies as st
+
+from plantrack.extract.colours import to_rgb
+from plantrack.extract.columns import header_roles, role_of
+from plantrack.extract.dates import find_date, parse_date
+from plantrack.extract.legend import Legend, status_of_description
+
+
+@pytest.mark.parametrize("printed, iso", [
+    ("March 2020", "2020-03-31"), ("Mar-20", "2020-03-31"), ("31/03/2020", "2020-03-31"),
+    ("03/2020", "2020-03-31"), ("February 2020", "2020-02-29"), ("Dec-22", "2022-12-31"),
+    ("30/09/2022", "2022-09-30"), ("Sept 2019", "2019-09-30"), ("by March 2021", "2021-03-31"),
+    ("31 October 2019", "2019-10-31"), ("24.08.22", "2022-08-24"),
+    ("Ongoing", None), ("Q3 2022/23", None), ("", None), ("TBC", None), ("March 2020 and ongoing", None),
+])
+def test_timescales_become_due_dates(printed, iso):
+    assert parse_date(printed) == iso
+
+
+def test_dates_in_running_text():
+    assert find_date("Progress update – July 2022")[0] == "2022-07-31"
+    assert find_date("Position as at 30 June 2022")[:2] == ("2022-06-30", True)
+    assert find_date("Target date 31 October 2022.")[0] == "2022-10-31"
+    assert find_date("no date here") is None
+
+
+@given(st.dates(min_value=date(1990, 1, 1), max_value=date(2099, 12, 31)))
+def test_any_printed_day_round_trips(d):
+    for printed in (d.strftime("%d/%m/%Y"), d.strftime("%d %B %Y"), d.isoformat()):
+        assert parse_date(printed) == d.isoformat()
+
+
+@given(st.dates(min_value=date(1970, 1, 1), max_value=date(2069, 12, 31)))
+def test_a_month_means_its_last_day(d):
+    last = (d.replace(day=28) + timedelta(days=4)).replace(day=1) - timedelta(days=1)
+    for printed in (d.strftime("%B %Y"), d.strftime("%b-%y"), d.strftime("%m/%Y")):
+        assert parse_date(printed) == last.isoformat()
+
+
+@given(st.text(max_size=40))
+def test_parse_date_never_raises(text):
+    result = parse_date(text)
+    assert result is None or len(result) == 10
+
+
+def test_colours_from_grey_rgb_cmyk_and_patterns():
+    assert to_rgb((0.5,)) == (0.5, 0.5, 0.5)
+    assert to_rgb((1.0, 0.75, 0.0)) == (1.0, 0.75, 0.0)
+    c = to_rgb((0.0, 0.35, 0.95, 0.0))  # CMYK amber
+    assert c[0] == 1.0 and 0.6 < c[1] < 0.7 and c[2] < 0.1
+    assert to_rgb("P0") is None and to_rgb(None) is None
+
+
+@pytest.mark.parametrize("sentence, status", [
+    ("The action has not yet started or there is significant delay in implementation. The action must be "
+     "prioritised to bring it back on track to deliver improvement.", "red"),
+    ("The action has started but there is some delay in implementation. The action must be monitored to "
+     "ensure the required improvement is delivered.", "amber"),
+    ("The action is on track to be completed by the agreed date. Evidence is required to show that the "
+     "improvement has been sustained.", "green"),
+    ("The action has been completed and there is evidence that the improvement has been sustained. The "
+     "action remains in the plan for monitoring.", "blue"),
+    ("The action has been completed and there is evidence that the improvement has been sustained. The "
+     "action can safely be removed from the plan.", "grey"),
+    ("Purple – Complete, with sustained impact; will come out of the plan when it is next reviewed", "grey"),
+    ("Blue – Complete; impact evidenced and being monitored", "blue"),
+    ("P Purple – Complete, with sustained impact; will come out of the plan", "grey"),
+    ("Amber – Under way but behind schedule; recovery action in place", "amber"),
+    ("The minutes of the last meeting", None),
+])
+def test_key_sentences_say_the_status(sentence, status):
+    assert status_of_description(sentence) == status
+
+
+def test_status_words_and_letters_with_and_without_a_key():
+    legend = Legend()
+    assert legend.status_of_text("Amber") == "amber"
+    assert legend.status_of_text(" G ") == "green"
+    assert legend.status_of_text("Purple") == "grey"
+    assert legend.status_of_text("") is None
+    legend.add("grey", (0.44, 0.19, 0.63), "P")
+    assert legend.status_of_text("P") == "grey"
+    assert legend.status_of_colour((0.45, 0.2, 0.6)) == "grey"
+    assert legend.status_of_colour((1.0, 1.0, 1.0)) is None  # white is a background, not a status
+
+
+def test_header_vocabularies_map_to_fields_in_any_order():
+    assert header_roles(["Ref", "Action", "Lead", "Timescale", "Measure of success", "Progress update", "RAG"]) == {
+        0: "ref", 1: "text", 2: "lead", 3: "timescale", 4: "success_measure", 5: "progress", 6: "rag"}
+    assert header_roles(["Status", "No.", "Action", "Officer responsible", "Completion\ndate",
+                         "Evidence of success", "Commentary"]) == {
+        0: "rag", 1: "ref", 2: "text", 3: "lead", 4: "timescale", 5: "success_measure", 6: "progress"}
+    assert role_of("What we will do") == "text" and role_of("By when") == "timescale"
+    assert role_of("How we will know") == "success_measure" and role_of("RAG status") == "rag"
+    # a table of dates and statuses is not an action table
+    assert header_roles(["Date", "Venue", "Status"]) is None
