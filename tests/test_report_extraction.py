@@ -1,0 +1,82 @@
+"""Plan reports of many layouts, made by the generator, read back field by field."""
+from dataclasses import asdict
+
+import pytest
+from paperfactory import csip_spec, make_report, sdp_spec
+
+from plantrack.extract.document import extract_document
+
+FIELDS = ("priority_number", "ref", "ofsted_ref", "text", "lead", "timescale", "due_date", "success_measure",
+          "progress", "rag", "page")
+
+LAYOUTS = {
+    "sdp fill rgb": lambda: sdp_spec("2019-10"),
+    "sdp fill cmyk": lambda: sdp_spec("2019-11", colour_space="cmyk"),
+    "sdp fill grey levels": lambda: sdp_spec("2019-11", colour_space="grey"),
+    "sdp landscape": lambda: sdp_spec("2019-12", orientation="landscape"),
+    "sdp status as a letter": lambda: sdp_spec("2019-10", status_style="letter"),
+    "sdp word without colour": lambda: sdp_spec("2019-10", status_style="word_plain", legend=None),
+    "sdp fill without a key": lambda: sdp_spec("2019-11", legend=None),
+    "sdp with a purple-for-grey key": lambda: sdp_spec("2019-10", legend="csip", palette="csip"),
+    "sdp rows split over page breaks": lambda: sdp_spec("2019-11", break_inside={"1.3": 2, "2.4": 3, "3.2": 2}),
+    "sdp text columns without rules": lambda: sdp_spec("2019-10", ruled=False),
+    "csip word in a filled cell": lambda: csip_spec("2022-06"),
+    "csip letter in cmyk fill": lambda: csip_spec("2022-07"),
+    "csip coloured symbol": lambda: csip_spec("2022-08"),
+    "csip grey colour space": lambda: csip_spec("2022-07", colour_space="grey"),
+    "alt vocabulary, status last": lambda: csip_spec(
+        "2022-06", vocabulary="alt", column_order=["ref", "text", "lead", "timescale", "success", "progress", "status"]),
+    "alt vocabulary, extra column": lambda: sdp_spec(
+        "2019-10", vocabulary="alt", extra_column="Budget",
+        column_order=["ref", "text", "lead", "extra", "timescale", "success", "progress", "status"]),
+    "csip portrait, status in the middle": lambda: csip_spec(
+        "2022-08", orientation="portrait", column_order=["ref", "text", "status", "lead", "timescale", "success", "progress"]),
+}
+
+
+@pytest.fixture(scope="module")
+def papers(tmp_path_factory):
+    folder = tmp_path_factory.mktemp("reports")
+    made = {}
+    for name, spec in LAYOUTS.items():
+        path = folder / (name.replace(" ", "_").replace(",", "") + ".pdf")
+        made[name] = (path, make_report(path, spec()))
+    return made
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_every_action_is_read_exactly(papers, layout):
+    path, truth = papers[layout]
+    ex = extract_document(path)
+    assert ex.status == "ok" and ex.kind == "plan_report", ex.error
+    (report,) = ex.reports
+    got = [{f: getattr(a, f) for f in FIELDS} for a in report.actions]
+    want = [{f: getattr(a, f) for f in FIELDS} for a in truth.actions]
+    assert len(got) == len(want)
+    for g, w in zip(got, want):
+        assert g == w, f"{layout}: action {w['ref']}"
+
+
+@pytest.mark.parametrize("layout", list(LAYOUTS))
+def test_title_period_and_scores(papers, layout):
+    path, truth = papers[layout]
+    (report,) = extract_document(path).reports
+    assert (report.plan, report.period, report.as_at) == (truth.plan, truth.period, truth.as_at)
+    assert (report.overall_previous_score, report.overall_current_score) == (
+        truth.overall_previous_score, truth.overall_current_score)
+    assert [asdict(p) for p in report.priorities] == [asdict(p) for p in truth.priorities]
+    assert (report.first_page, report.last_page) == (1, truth.pages)
+
+
+def test_unknown_columns_are_kept_in_extra(papers):
+    path, truth = papers["alt vocabulary, extra column"]
+    (report,) = extract_document(path).reports
+    assert [a.extra.get("Budget") for a in report.actions] == [a.extra for a in truth.actions]
+
+
+def test_the_key_decides_what_purple_means(papers):
+    path, truth = papers["sdp with a purple-for-grey key"]
+    (report,) = extract_document(path).reports
+    assert "grey" in {a.rag for a in truth.actions}
+    assert [a.rag for a in report.actions] == [a.rag for a in truth.actions]
+    assert "grey" in report.legend.values()
