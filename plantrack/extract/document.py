@@ -63,22 +63,80 @@ def page_texts(path: Path, pdf) -> list[str]:
 
 
 def is_report_page(text: str) -> bool:
-    """Does the page print an action-table header? Header cells wrap ("Completion / date"), so
-    each line is tried together with the two after it."""
+    """Does the page print an action-table header? Header cells wrap ("Officer / responsible",
+    "Completion / date") and a text layer may give each its own line, so each line is tried
+    together with the four after it."""
     lines = [ln for ln in text.splitlines() if ln.strip()]
-    return any(line_has_header(" ".join(lines[i:i + 3])) for i in range(len(lines)))
+    return any(line_has_header(" ".join(lines[i:i + 5])) for i in range(len(lines)))
+
+
+COVER = re.compile(r"\b(as\s+at|as\s+of|progress\s+update|position\s+(as\s+)?at|status\s+key|rag\s+(rating\s+)?key|"
+                   r"overall\s+(plan\s+)?score)\b", re.I)
+MEETING_ENDED = re.compile(r"\b(meeting\s+(ended|closed|finished|concluded|terminated)|"
+                           r"meeting\s+rose\s+at|close\s+of\s+(the\s+)?meeting)\b", re.I)
+MAX_MINUTES_PAGES = 40
+
+
+def running_head(text: str) -> str:
+    """A page's first line: reports repeat it on every page, so it ties continuation pages together."""
+    return next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
+
+
+def is_cover_page(text: str) -> bool:
+    """A report's opening page: the plan's name and its position date, scores or key."""
+    return bool(re.search(r"\bplan\b", text, re.I) and COVER.search(text))
 
 
 def find_papers(texts: list[str]) -> list[Paper]:
-    """Split a file's pages into papers by their first-pass text."""
-    if not texts:
-        return []
-    if looks_like_minutes(texts[0]):
-        return [Paper(Kind.MINUTES.value, 1, len(texts))]
-    report_pages = [i for i, t in enumerate(texts, 1) if is_report_page(t)]
-    if report_pages and any(re.search(r"\bplan\b", t, re.I) for t in texts[: report_pages[0]]):
-        return [Paper(Kind.PLAN_REPORT.value, 1, len(texts))]
-    return []
+    """Split a file's pages into papers (plan reports and minutes) by their first-pass text.
+
+    A single paper (the usual file) keeps the whole file's page range; a pack of many papers gets
+    one Paper per report or set of minutes found, and its other pages (agenda, other reports) are
+    never parsed further.
+    """
+    n = len(texts)
+    minutes_starts = {i for i, t in enumerate(texts) if looks_like_minutes(t)}
+    action_pages = [i for i, t in enumerate(texts) if i not in minutes_starts and is_report_page(t)]
+    papers: list[Paper] = []
+    used: set[int] = set()
+    i = 0
+    while i < len(action_pages):
+        first = last = action_pages[i]
+        head = running_head(texts[first])
+        while i + 1 < len(action_pages) and action_pages[i + 1] - last <= 2 and not (
+                minutes_starts & set(range(last + 1, action_pages[i + 1] + 1))):
+            i += 1
+            last = action_pages[i]
+        # a page or two after the last header may only continue its table: they share the report's
+        # running head (which names the plan, unlike a pack's own "Public reports pack" head)
+        for _ in range(2):
+            if last + 1 < n and last + 1 not in minutes_starts and re.search(r"\bplan\b", head, re.I) \
+                    and running_head(texts[last + 1]) == head and not is_cover_page(texts[last + 1]):
+                last += 1
+        # the cover page(s) with the plan's name, date, scores and key come just before
+        for _ in range(2):
+            if first > 0 and first - 1 not in minutes_starts | used and is_cover_page(texts[first - 1]):
+                first -= 1
+        if any(re.search(r"\bplan\b", texts[k], re.I) for k in range(first, last + 1)):
+            papers.append(Paper(Kind.PLAN_REPORT.value, first + 1, last + 1))
+            used.update(range(first, last + 1))
+        i += 1
+    starts = sorted(minutes_starts | {p.first - 1 for p in papers})
+    for start in sorted(minutes_starts):
+        if start in used:
+            continue
+        later = [s for s in starts if s > start]
+        end = min(later[0] - 1 if later else n - 1, start + MAX_MINUTES_PAGES - 1)
+        for k in range(start, end + 1):
+            if MEETING_ENDED.search(texts[k]):
+                end = k
+                break
+        papers.append(Paper(Kind.MINUTES.value, start + 1, end + 1))
+        used.update(range(start, end + 1))
+    papers.sort(key=lambda p: p.first)
+    if len(papers) == 1 and papers[0].first == 1:
+        papers[0].last = n  # one paper is the whole file: trailing pages (a signature, an annex) are its own
+    return papers
 
 
 def extract_paper(pdf, paper: Paper):

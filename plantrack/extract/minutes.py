@@ -26,7 +26,9 @@ _HEADING = re.compile(r"^(?:item\s+|minute\s+)?(\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:[
 _TIME = re.compile(r"^\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)\b", re.I)
 _RESOLUTION = re.compile(r"^(?:RESOLVED|AGREED|RECOMMENDED|DECIDED)\b|^(?:Resolved|Agreed|Decided)\s*[:,–-]")
 _REASON_HEADER = re.compile(r"^(?:the\s+)?(?:reasons?|justifications?|explanations?|rationale|why)\b", re.I)
-_MINUTES_TITLE = re.compile(r"^\s*(?:draft\s+|unconfirmed\s+|confirmed\s+|public\s+)?minutes\b", re.I)
+_ACTION_HEADER = re.compile(r"^(?:amber\s+)?(?:actions?|activity|activities|objectives?|description|what)\b", re.I)
+_MINUTES_TITLE = re.compile(
+    r"^\s*(?:draft\s+|unconfirmed\s+|confirmed\s+|public\s+)?(?:minutes|proc[eè]s[-\s]verbal)\b", re.I)
 _MEETING_OF = re.compile(
     r"minutes\s+of\s+(?:the\s+|a\s+|an\s+)?(?:(?:virtual|remote|hybrid|special|extraordinary|ordinary|annual|"
     r"public|formal)\s+)*meeting\s+of\s+(?:the\s+)?(?P<name>.+?)\s+(?:held|on|at|which)\b", re.I)
@@ -96,6 +98,7 @@ class _Table:
     boundary: float                     # x where the reason column starts
     left: float | None = None           # x where the action column starts (a "Ref" column lies left of it)
     right: float | None = None          # x where a column after the reason starts
+    action_right: float | None = None   # x where a column between action and reason ("RAG") starts
     ruled: bool = False
     rows: list[dict[str, Any]] = field(default_factory=list)
 
@@ -122,22 +125,25 @@ def _page(p: Any) -> _Page:
 
 
 def _drop_furniture(pages: list[_Page]) -> None:
-    """Remove page numbers and running heads/feet so a table can run on across a page break."""
+    """Remove page numbers and running heads/feet so a table can run on across a page break. A table
+    header repeated at the top of each page is not a running head: it is kept, and skipped as a header."""
     def key(line: _Line) -> str:
         return re.sub(r"\d+", "#", line.text.casefold())
 
     seen = Counter()
     for pg in pages:
-        for k in {(key(l), round(l.top / 4)) for l in pg.lines if _in_margin(l, pg)}:
+        for k in {(key(l), round(l.top / 4)) for l in pg.lines if _in_margin(l, pg, 0.07)}:
             seen[k] += 1
+    margin = min((l.x0 for pg in pages for l in pg.lines), default=0.0)
     for pg in pages:
-        pg.lines = [l for l in pg.lines
-                    if not (_in_margin(l, pg) and (_PAGE_NO.match(l.text) or
-                                                   (len(pages) > 1 and seen[(key(l), round(l.top / 4))] > 1)))]
+        pg.lines = [l for l in pg.lines if not (
+            (_in_margin(l, pg, 0.1) and _PAGE_NO.match(l.text))
+            or (_in_margin(l, pg, 0.07) and seen[(key(l), round(l.top / 4))] > 1
+                and _table_header(l, pg, margin) is None))]
 
 
-def _in_margin(line: _Line, pg: _Page) -> bool:
-    return line.top < pg.height * 0.1 or line.bottom > pg.height * 0.9
+def _in_margin(line: _Line, pg: _Page, share: float) -> bool:
+    return line.top < pg.height * share or line.bottom > pg.height * (1 - share)
 
 
 # ----------------------------------------------------------------------------------------------
@@ -163,11 +169,13 @@ def extract_minutes(pages: Sequence[Any], first_page_number: int = 1) -> Meeting
     for i, pg in enumerate(pgs):
         for l in pg.lines:
             l.page = i
+    # the title block is read before running heads are dropped: it may repeat on every page
+    first_lines = [l for l in pgs[0].lines if not _PAGE_NO.match(l.text)] if pgs else []
     _drop_furniture(pgs)
     flow = [l for pg in pgs for l in pg.lines]
     meeting = Meeting(committee=None, meeting_date=None, first_page=first_page_number,
                       last_page=first_page_number + max(len(pages), 1) - 1)
-    meeting.committee, meeting.meeting_date = _title_block(pgs[0].lines if pgs else [])
+    meeting.committee, meeting.meeting_date = _title_block(first_lines)
     if meeting.committee is None:
         meeting.warnings.append("committee name not found on the first page")
     if meeting.meeting_date is None:
@@ -278,7 +286,7 @@ def _heading_block(flow: list[_Line], i: int, m: re.Match) -> tuple[str, str, in
     j = i + 1
     while j < len(flow):
         nxt, prev = flow[j], flow[j - 1]
-        if (nxt.page != prev.page or not nxt.bold == first.bold or abs(nxt.size - first.size) > 0.3
+        if (nxt.page != prev.page or nxt.bold != first.bold or abs(nxt.size - first.size) > 0.3
                 or nxt.top - prev.bottom > 0.8 * first.height or _HEADING.match(nxt.text)
                 or _RESOLUTION.match(nxt.text)):
             break
@@ -335,7 +343,8 @@ def _seg_text(seg: list[dict]) -> str:
 
 
 def _table_header(line: _Line, pg: _Page, margin: float) -> _Table | None:
-    """A header row such as "Action | Reason for Amber" or a lone "Reason for Amber" (blank first cell)."""
+    """A header row such as "Action | Reason for Amber" or a lone "Reason for Amber" (blank first cell).
+    Other columns ("Ref", "RAG") may sit around them; only the action's and the reason's are read."""
     if len(line.words) > 14:
         return None
     segs = _segments(line)
@@ -345,35 +354,48 @@ def _table_header(line: _Line, pg: _Page, margin: float) -> _Table | None:
     reason_x = segs[ri][0]["x0"]
     if ri == 0 and reason_x < margin + 80:
         return None  # a sentence that starts "Reasons for ..." at the margin, not a second column
+    ai = next((k for k in range(ri) if _ACTION_HEADER.match(_seg_text(segs[k]))), ri - 1 if ri else None)
     prev_x1 = segs[ri - 1][-1]["x1"] if ri else margin + 20
-    rules = [e["x0"] for e in pg.v_edges if prev_x1 < e["x0"] <= reason_x + 1
-             and e["top"] <= line.bottom + 2 and e["bottom"] >= line.top - 2]
-    table = _Table(boundary=max(rules) if rules else reason_x - 1.5, ruled=bool(rules))
-    if ri >= 2:
-        table.left = segs[ri - 1][0]["x0"] - 1.5
+    rule = _rule_at(pg, line, prev_x1, reason_x)
+    table = _Table(boundary=rule if rule is not None else _refine_boundary(line, pg, prev_x1, reason_x),
+                   ruled=rule is not None)
+    if ai is not None and ai > 0:
+        table.left = _column_start(pg, line, segs[ai - 1], segs[ai])
+    if ai is not None and ai + 1 < ri:
+        table.action_right = _column_start(pg, line, segs[ai], segs[ai + 1])
     if ri + 1 < len(segs):
-        table.right = segs[ri + 1][0]["x0"] - 1.5
-    if not rules:
-        table.boundary = _refine_boundary(line, pg, table.boundary)
+        table.right = _column_start(pg, line, segs[ri], segs[ri + 1])
     return table
 
 
-def _refine_boundary(header: _Line, pg: _Page, guess: float) -> float:
-    """Unruled: the x where the body's second column consistently starts, near the header's guess
-    (a centred or indented header is not where the column begins)."""
-    starts: list[float] = []
+def _rule_at(pg: _Page, line: _Line, lo: float, hi: float) -> float | None:
+    """The ruling line that separates two header cells, if the table is ruled."""
+    xs = [e["x0"] for e in pg.v_edges
+          if lo < e["x0"] <= hi + 1 and e["top"] <= line.bottom + 2 and e["bottom"] >= line.top - 2]
+    return max(xs) if xs else None
+
+
+def _column_start(pg: _Page, line: _Line, before: list[dict], seg: list[dict]) -> float:
+    rule = _rule_at(pg, line, before[-1]["x1"], seg[0]["x0"])
+    return rule if rule is not None else seg[0]["x0"] - 1.5
+
+
+def _refine_boundary(header: _Line, pg: _Page, lo: float, hi: float) -> float:
+    """Unruled: the x where the body's second column consistently starts. The header text lies inside
+    its column, so the column starts after the previous header cell (lo) and not after the reason
+    header (hi); a centred header does not mark the column's edge."""
     below = [l for l in pg.lines if l.top > header.bottom][:15]
+    left_edge = min((l.x0 for l in below), default=0.0)
+    starts: list[float] = []
     for l in below:
-        for a, b in zip(l.words, l.words[1:]):
-            if b["x0"] - a["x1"] > COLUMN_GAP and abs(b["x0"] - guess) < 40:
-                starts.append(b["x0"])
-        if abs(l.x0 - guess) < 40:
-            starts.append(l.x0)
-    if not starts:
-        return guess
+        firsts = [l.words[0]] if l.x0 > left_edge + 20 else []  # a line with an empty first cell
+        gapped = [b for a, b in zip(l.words, l.words[1:]) if b["x0"] - a["x1"] > COLUMN_GAP]
+        starts += [w["x0"] for w in firsts + gapped if lo < w["x0"] <= hi + 2]
     counts = Counter(round(x) for x in starts)
-    best, n = max(counts.items(), key=lambda kv: (kv[1], -abs(kv[0] - guess)))
-    return min(x for x in starts if round(x) == best) - 1.5 if n >= 2 else guess
+    if not counts or max(counts.values()) < 2:
+        return hi - 1.5
+    best = max(counts, key=lambda x: (counts[x], x))
+    return min(x for x in starts if round(x) == best) - 1.5
 
 
 def _grid_spans(pg: _Page, x: float) -> list[tuple[float, float]]:
@@ -390,7 +412,7 @@ def _grid_spans(pg: _Page, x: float) -> list[tuple[float, float]]:
 
 def _fits(line: _Line, t: _Table) -> bool:
     """No word of the line crosses a column boundary: it can be a table line."""
-    for x in (t.boundary, t.right):
+    for x in (t.boundary, t.right, t.action_right, t.left):
         if x is not None and any(w["x0"] < x - 0.5 and w["x1"] > x + 1.5 for w in line.words):
             return False
     return True
@@ -429,23 +451,24 @@ def _read_table(flow: list[_Line], i: int, t: _Table, pgs: list[_Page], has_bold
     spans = {}
     j = _skip_header(flow, i, t, pgs[flow[i].page])
     body: list[_Line] = []
+    prev = flow[j - 1]
     while j < len(flow):
         line = flow[j]
         pg = pgs[line.page]
         if t.ruled and line.page not in spans:
             spans[line.page] = _grid_spans(pg, t.boundary)
-        prev = body[-1] if body else flow[i]
-        if line.page != prev.page and _table_header(line, pg, margin) is not None:
-            j = _skip_header(flow, j, t, pg)  # the header repeated on the next page
+        if _table_header(line, pg, margin) is not None:
+            j = _skip_header(flow, j, t, pg)  # the header repeated after a page break
+            prev = flow[j - 1]
             continue
-        if (_heading(line, has_bold, margin) or _RESOLUTION.match(line.text) or not _fits(line, t)
-                or (t.left is not None and line.x0 < t.left - 40)):
+        if _heading(line, has_bold, margin) or _RESOLUTION.match(line.text) or not _fits(line, t):
             break
         if t.ruled and not _in_grid(line, spans[line.page]):
             break
         if not t.ruled and line.page == prev.page and line.top - prev.bottom > 3 * max(prev.height, 1):
             break  # a wide blank band: the table is over
         body.append(line)
+        prev = line
         j += 1
     t.rows = _rows(body, t, pgs)
     return j
@@ -477,7 +500,7 @@ def _rows(body: list[_Line], t: _Table, pgs: list[_Page]) -> list[dict[str, Any]
     for g in groups:
         action, reason = _cells(g, t)
         page_top = not rows or rows[-1]["lines"][-1].page != g[0].page
-        if rows and (not action or (page_top and not reason)):
+        if rows and (not action or (page_top and _continues(action, reason))):
             # no action text: the reason's next paragraph; at a page top, a row split by the page break
             last = rows[-1]
             last["action"] = _join(last["action"], action)
@@ -492,10 +515,17 @@ def _rows(body: list[_Line], t: _Table, pgs: list[_Page]) -> list[dict[str, Any]
     return rows
 
 
+def _continues(action: str, reason: str) -> bool:
+    """At the top of a page, cells that carry on a row the page break split: one of them empty, or
+    one starting in lower case (a cell's text starts with a capital; the middle of a sentence does not)."""
+    return not reason or any(c[:1].islower() for c in (action, reason))
+
+
 def _cells(lines: list[_Line], t: _Table) -> tuple[str, str]:
     left, right = [], []
     for l in lines:
-        a = [w["text"] for w in l.words if w["x0"] < t.boundary and (t.left is None or w["x0"] >= t.left)]
+        a = [w["text"] for w in l.words if w["x0"] < (t.action_right or t.boundary)
+             and (t.left is None or w["x0"] >= t.left)]
         b = [w["text"] for w in l.words if w["x0"] >= t.boundary and (t.right is None or w["x0"] < t.right)]
         if a:
             left.append(" ".join(a))

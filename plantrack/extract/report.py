@@ -30,6 +30,16 @@ def clean(cell: str | None) -> str:
     return " ".join((cell or "").split())
 
 
+def hollow(data: list[list[str | None]]) -> bool:
+    """A table whose rows below its header are mostly empty: the grid of shaded cells, not of text."""
+    start = next((i + 1 for i, row in enumerate(data) if header_roles(row)), None)
+    if start is None:  # a headless table may be the tail of a row split by the page break
+        return False
+    body = data[start:]
+    filled = sum(1 for row in body if any(clean(c) for c in row))
+    return bool(body) and filled < len(body) / 2
+
+
 @dataclass
 class Layout:
     """The column layout of the action table in force: index → role, and the unknown columns."""
@@ -68,8 +78,9 @@ class ReportReader:
                 if self._read_scores(data):
                     break
         headings = [(ln["top"], m) for ln in lines if (m := PRIORITY_HEADING.match(ln["text"]))]
-        candidates = list(zip(tables, extracted))
-        if not any(header_roles(row) for data in extracted for row in data):
+        # Rules found only around shaded cells make hollow "tables": their rows hold no text.
+        candidates = [(t, d) for t, d in zip(tables, extracted) if not hollow(d)]
+        if not any(header_roles(row) for _, data in candidates for row in data):
             # no ruled table carries an action header: the table may be printed as text columns
             candidates += [(t, t.extract()) for t in text_tables(page)]
             candidates.sort(key=lambda td: td[0].bbox[1])
