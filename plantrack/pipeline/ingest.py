@@ -31,7 +31,7 @@ class Outcome:
 
     path: Path
     extraction: Extraction | None
-    outcome: str  # "new", "unchanged", "failed", or "missing" (a stored document's file is gone)
+    outcome: str  # new, updated (read again), unchanged, failed, or missing (a stored document's file is gone)
     seconds: float = 0.0
     document_id: int | None = None
 
@@ -197,9 +197,8 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
     for path, ex, seconds in extract_isolated(todo, cache_dir, workers=workers, timeout=timeout,
                                               memory_mb=memory_mb, reprocess=reprocess):
         before = store.known(db, ex.sha256)
-        doc_id = store.load_extraction(db, ex, path)
-        fresh = before is None or before["extractor_version"] != ex.extractor_version
-        kind = "failed" if ex.status == "failed" else ("new" if fresh else "unchanged")
+        doc_id = store.load_extraction(db, ex, path, replace=reprocess)
+        kind = "failed" if ex.status == "failed" else ("new" if before is None else "updated")
         o = Outcome(path, ex, kind, seconds, doc_id)
         outcomes.append(o)
         if progress:

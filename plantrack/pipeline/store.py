@@ -174,18 +174,19 @@ def _delete_document_rows(conn: sqlite3.Connection, document_id: int) -> None:
         conn.execute(sql, (document_id,))
 
 
-def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None = None) -> int:
+def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None = None, *,
+                    replace: bool = False) -> int:
     """Write one document's records in one transaction; returns the document id.
 
-    The same bytes seen again (under any name) only refresh `filename`/`path` unless the stored rows
-    came from another extractor version, in which case they are replaced.
+    The same bytes seen again (under any name) only refresh `filename`/`path`, unless the stored rows
+    came from another extractor version or `replace` is asked, in which case they are replaced.
     """
     stat = path.stat() if path is not None and path.exists() else None
     file_facts = {"filename": ex.filename, "path": str(path) if path else None,
                   "size": stat.st_size if stat else None, "mtime": stat.st_mtime if stat else None}
     with transaction(db) as conn:
         row = conn.execute("SELECT id, extractor_version FROM documents WHERE sha256 = ?", (ex.sha256,)).fetchone()
-        if row and row[1] == ex.extractor_version:
+        if row and row[1] == ex.extractor_version and not replace:
             conn.execute("UPDATE documents SET filename = ?, path = ?, size = ?, mtime = ? WHERE id = ?",
                          (*file_facts.values(), row[0]))
             return row[0]

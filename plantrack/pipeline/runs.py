@@ -1,0 +1,143 @@
+"""The nightly run: one writer at a time, a ledger of what every run did, a JSON-lines log.
+
+Only one plantrack run may write a database at a time: a second one (a cron overlap, a clerk by
+hand) waits for the lock up to `--wait` seconds, then exits with code 3. The lock is an flock on
+`<db>.lock`, which the kernel drops when its holder dies (even by SIGKILL), so a crash never leaves
+a stale lock. Readers never need it: SQLite's WAL gives them a consistent view throughout.
+"""
+from __future__ import annotations
+
+import fcntl
+import json
+import os
+import time
+from collections.abc import Callable
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import IO
+
+from . import store
+from .ingest import Outcome
+
+LEDGER = """
+CREATE TABLE IF NOT EXISTS runs (
+    id INTEGER PRIMARY KEY,
+    started_at TEXT,
+    finished_at TEXT,
+    status TEXT,              -- running, ok (every file read), failed (some files failed), interrupted
+    files_seen INTEGER,
+    files_new INTEGER,
+    files_failed INTEGER,
+    pid INTEGER,
+    command TEXT
+);
+CREATE TABLE IF NOT EXISTS run_files (
+    run_id INTEGER REFERENCES runs(id),
+    document_id INTEGER REFERENCES documents(id),
+    path TEXT,
+    outcome TEXT,             -- new, unchanged, failed, missing
+    error TEXT,
+    seconds REAL
+);
+CREATE INDEX IF NOT EXISTS run_files_run ON run_files(run_id);
+"""
+
+
+class Busy(Exception):
+    """Another run holds the database."""
+
+
+@contextmanager
+def exclusive(db_path: Path, wait: float):
+    """Hold `<db>.lock` for the duration; raise Busy after `wait` seconds of trying."""
+    lock_path = db_path.with_name(db_path.name + ".lock")
+    lock_path.parent.mkdir(parents=True, exist_ok=True)
+    fd = os.open(lock_path, os.O_RDWR | os.O_CREAT, 0o644)
+    deadline = time.monotonic() + max(0.0, wait)
+    try:
+        while True:
+            try:
+                fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= deadline:
+                    holder = os.pread(fd, 32, 0).decode(errors="replace").strip() or "?"
+                    raise Busy(f"another plantrack run (pid {holder}) is writing {db_path}; "
+                               f"gave up after waiting {wait:g} s — try again later or raise --wait") from None
+                time.sleep(min(0.25, max(0.0, deadline - time.monotonic())) or 0.01)
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, str(os.getpid()).encode(), 0)
+        yield
+    finally:
+        os.close(fd)  # closing drops the flock
+
+
+@dataclass
+class Ledger:
+    """Records one run in `runs` / `run_files`, and mirrors it as JSON lines when asked."""
+
+    db: object
+    command: str
+    log: IO[str] | None = None
+    run_id: int = 0
+    seen: int = 0
+    new: int = 0
+    failed: int = 0
+    outcomes: list[Outcome] = field(default_factory=list)
+
+    def start(self) -> "Ledger":
+        with store.transaction(self.db) as conn:
+            for statement in filter(str.strip, LEDGER.split(";")):
+                conn.execute(statement)
+            # We hold the lock, so any run still marked running died without finishing.
+            conn.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
+            self.run_id = conn.execute(
+                "INSERT INTO runs (started_at, status, files_seen, files_new, files_failed, pid, command) "
+                "VALUES (?, 'running', 0, 0, 0, ?, ?)", (store.now(), os.getpid(), self.command)).lastrowid
+        self._log({"event": "run_started", "run_id": self.run_id, "command": self.command})
+        return self
+
+    def record(self, o: Outcome) -> None:
+        self.outcomes.append(o)
+        self.seen += o.outcome != "missing"
+        self.new += o.outcome == "new"
+        self.failed += o.outcome == "failed"
+        with store.transaction(self.db) as conn:
+            conn.execute("INSERT INTO run_files (run_id, document_id, path, outcome, error, seconds) "
+                         "VALUES (?, ?, ?, ?, ?, ?)",
+                         (self.run_id, o.document_id, str(o.path), o.outcome, o.error, round(o.seconds, 3)))
+            conn.execute("UPDATE runs SET files_seen = ?, files_new = ?, files_failed = ? WHERE id = ?",
+                         (self.seen, self.new, self.failed, self.run_id))
+        self._log({"event": "file", "run_id": self.run_id, "path": str(o.path), "outcome": o.outcome,
+                   "document_id": o.document_id, "error": o.error, "seconds": round(o.seconds, 3)})
+
+    def finish(self) -> str:
+        status = "failed" if self.failed else "ok"
+        with store.transaction(self.db) as conn:
+            conn.execute("UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", (store.now(), status, self.run_id))
+        self._log({"event": "run_finished", "run_id": self.run_id, "status": status, "files_seen": self.seen,
+                   "files_new": self.new, "files_failed": self.failed})
+        return status
+
+    def _log(self, entry: dict) -> None:
+        if self.log is not None:
+            self.log.write(json.dumps({"time": store.now(), **entry}, ensure_ascii=False) + "\n")
+            self.log.flush()
+
+
+def last_runs(db, limit: int = 10) -> tuple[list[dict], list[dict]]:
+    """The latest runs, and every stored document that could not be read, with its error."""
+    conn = db.conn
+    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
+    runs = []
+    if "runs" in have:
+        cols = ["id", "started_at", "finished_at", "status", "files_seen", "files_new", "files_failed"]
+        runs = [dict(zip(cols, r)) for r in conn.execute(
+            f"SELECT {', '.join(cols)} FROM runs ORDER BY id DESC LIMIT ?", (limit,))]
+    failed = [dict(zip(("filename", "path", "error", "ingested_at"), r)) for r in conn.execute(
+        "SELECT filename, path, error, ingested_at FROM documents WHERE status = 'failed' ORDER BY filename")]
+    return runs, failed
+
+
+Progress = Callable[[Outcome], None]
