@@ -1,11 +1,14 @@
 """The `plantrack` command: a thin layer over extract / ingest / store / reconcile.
 
 Progress, errors and summaries go to stderr; data goes to stdout only with --json.
-Exit status: 0 every file read; 1 one or more files failed (the rest were still loaded); 2 usage.
+Exit status: 0 every file read; 1 one or more files failed (the rest were still loaded); 2 usage;
+3 another run holds the database (after waiting --wait seconds).
 """
 from __future__ import annotations
 
+import contextlib
 import json
+from collections import Counter
 import os
 import sys
 from dataclasses import asdict
@@ -19,7 +22,7 @@ from rich.table import Table
 
 from ..extract.document import extract_document
 from . import ingest as stages
-from . import store
+from . import runs, store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="markdown",
                   help="Turn council plan progress reports and committee minutes (PDF) into a SQLite "
@@ -27,6 +30,7 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="
                        "Typical use: `plantrack run` (reads `data/raw/`, writes `data/out/plantrack.db`).")
 err = Console(stderr=True)
 
+MAX_TABLE_ROWS = 40  # beyond this a nightly log lists only the failures
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_DB = Path("data/out/plantrack.db")
 
@@ -35,6 +39,8 @@ DbOpt = Annotated[Path, typer.Option("--db", help="The SQLite database to write.
 WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, help="Documents read in parallel. Default: the number of cores.")]
 TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="Seconds one document may take before it is recorded as failed.")]
 ReprocessOpt = Annotated[bool, typer.Option("--reprocess", help="Read stored documents again (after an extractor upgrade), even if unchanged.")]
+WaitOpt = Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait for another run writing the same database before giving up with exit status 3.")]
+LogOpt = Annotated[Path | None, typer.Option("--log-file", help="Append one JSON line per file (and per run start/end) to this file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the outcome of every file as JSON on stdout.")]
 
 
@@ -54,50 +60,81 @@ def _progress(total: int):
 
 
 def _summarise(outcomes: list[stages.Outcome], as_json: bool) -> int:
-    failed = [o for o in outcomes if o.outcome == "failed"]
-    table = Table(title="plantrack: files", title_justify="left", show_lines=False)
-    for col in ("file", "outcome", "kind", "papers", "actions", "note"):
-        table.add_column(col, overflow="fold")
+    """The files that changed or failed as a table, then one line of counts; exit status 1 on failures."""
+    counts = Counter(o.outcome for o in outcomes)
+    shown = [o for o in outcomes if o.outcome in ("new", "updated", "failed")]
+    if len(shown) > MAX_TABLE_ROWS:
+        shown = [o for o in shown if o.outcome == "failed"][:MAX_TABLE_ROWS]
+    if shown:
+        table = Table(title="plantrack: files read", title_justify="left")
+        for col in ("file", "outcome", "kind", "papers", "actions", "note"):
+            table.add_column(col, overflow="fold")
+        for o in shown:
+            ex = o.extraction
+            style = {"failed": "red", "new": "green"}.get(o.outcome, "yellow")
+            note = ex.error or "; ".join(w for p in (*ex.reports, *ex.meetings) for w in p.warnings)
+            table.add_row(o.path.name, f"[{style}]{o.outcome}[/{style}]", ex.kind or "",
+                          f"{len(ex.reports)} report(s), {len(ex.meetings)} minutes" if ex.status == "ok" else "",
+                          str(sum(len(r.actions) for r in ex.reports)) if ex.reports else "", note)
+        err.print(table)
+    seen = len(outcomes) - counts["missing"]
+    err.print(f"{seen} file(s): {counts['new']} new, {counts['updated']} read again, {counts['unchanged']} unchanged, "
+              f"[{'red' if counts['failed'] else 'green'}]{counts['failed']} failed[/]")
     for o in outcomes:
-        ex = o.extraction
-        papers = f"{len(ex.reports)}R {len(ex.meetings)}M" if ex else ""
-        actions = str(sum(len(r.actions) for r in ex.reports)) if ex else ""
-        note = ex.error or "; ".join(w for p in (*ex.reports, *ex.meetings) for w in p.warnings) if ex else ""
-        style = "red" if o.outcome == "failed" else ("green" if o.outcome == "new" else "dim")
-        table.add_row(o.path.name, f"[{style}]{o.outcome}[/{style}]", (ex.kind or "") if ex else "", papers,
-                      actions, note or "")
-    err.print(table)
-    new = sum(o.outcome == "new" for o in outcomes)
-    missing = sum(o.outcome == "missing" for o in outcomes)
-    err.print(f"{len(outcomes) - missing} file(s): {new} new, {len(outcomes) - new - len(failed) - missing} unchanged, "
-              f"[{'red' if failed else 'green'}]{len(failed)} failed[/]")
-    for o in failed:
-        err.print(f"[red]failed:[/red] {o.path}: {o.error}")
-    for o in outcomes:
-        if o.outcome == "missing":
+        if o.outcome == "failed":
+            err.print(f"[red]could not read[/red] {o.path}: {o.error}")
+        elif o.outcome == "missing":
             err.print(f"[yellow]not found:[/yellow] {o.path} (stored earlier; kept as it was)")
     if as_json:
         print(json.dumps([{"path": str(o.path), "outcome": o.outcome, "document_id": o.document_id,
                            "kind": o.extraction.kind if o.extraction else None,
                            "error": o.error, "seconds": round(o.seconds, 3)} for o in outcomes], indent=1))
-    return 1 if failed else 0
+    return 1 if counts["failed"] else 0
 
 
-def _ingest(paths, db_path, workers, timeout, reprocess) -> list[stages.Outcome]:
+def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command) -> list[stages.Outcome]:
     files = _files(paths)
-    db = store.connect(db_path)
-    with _progress(len(files)) as bar:
-        task = bar.add_task("reading", total=len(files))
-        outcomes = stages.ingest(files, db, db_path.parent / "extracted", workers=workers, timeout=timeout,
-                                 reprocess=reprocess, progress=lambda o: bar.advance(task))
-    db.conn.close()
+    with _writing(db_path, wait):
+        db = store.connect(db_path)
+        with _log(log_file) as log, _progress(len(files)) as bar:
+            ledger = runs.Ledger(db, command, log).start()
+            task = bar.add_task("reading", total=len(files))
+
+            def advance(o: stages.Outcome) -> None:
+                ledger.record(o)
+                bar.advance(task)
+            outcomes = stages.ingest(files, db, db_path.parent / "extracted", workers=workers, timeout=timeout,
+                                     reprocess=reprocess, progress=advance)
+            ledger.finish()
+        db.conn.close()
     return outcomes
+
+
+@contextlib.contextmanager
+def _writing(db_path: Path, wait: float):
+    """The database's write lock, or exit 3 with one line when another run holds it."""
+    try:
+        with runs.exclusive(db_path, wait):
+            yield
+    except runs.Busy as e:
+        err.print(f"[red]busy:[/red] {e}")
+        raise typer.Exit(3) from None
+
+
+@contextlib.contextmanager
+def _log(log_file: Path | None):
+    if log_file is None:
+        yield None
+        return
+    log_file.parent.mkdir(parents=True, exist_ok=True)
+    with log_file.open("a", encoding="utf-8") as f:
+        yield f
 
 
 @app.command()
 def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = os.cpu_count() or 1,
            timeout: TimeoutOpt = stages.DEFAULT_TIMEOUT_S, reprocess: ReprocessOpt = False,
-           json_out: JsonOpt = False) -> None:
+           wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False) -> None:
     """Extract and load: new or changed PDFs into the database (extract + load).
 
     Examples:
@@ -108,14 +145,15 @@ def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt =
 
         plantrack ingest --reprocess          # re-read everything after an upgrade
     """
-    raise typer.Exit(_summarise(_ingest(paths, db, workers, timeout, reprocess), json_out))
+    raise typer.Exit(_summarise(_ingest(paths, db, workers, timeout, reprocess, wait, log_file, "ingest"), json_out))
 
 
 @app.command()
 def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = os.cpu_count() or 1,
         timeout: TimeoutOpt = stages.DEFAULT_TIMEOUT_S, reprocess: ReprocessOpt = False,
-        json_out: JsonOpt = False) -> None:
-    """The nightly job: ingest every new paper, then reconcile each period against the previous one.
+        wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False) -> None:
+    """The nightly job: ingest every new paper, reconcile each period against the previous one, and
+    write `report.html` beside the database.
 
     Examples:
 
@@ -123,9 +161,22 @@ def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = os
 
         plantrack run ../shared/corpus/sample --db sample.db
     """
-    outcomes = _ingest(paths, db, workers, timeout, reprocess)
-    _reconcile(db)
-    raise typer.Exit(_summarise(outcomes, json_out))
+    outcomes = _ingest(paths, db, workers, timeout, reprocess, wait, log_file, "run")
+    code = _summarise(outcomes, json_out)
+    with _writing(db, wait):
+        _reconcile(db)
+        _write_report(db)
+    raise typer.Exit(code)
+
+
+def _write_report(db_path: Path) -> None:
+    """The people's report beside the database; a failure here must not fail the night's data."""
+    from .reports import write_default_report
+
+    try:
+        err.print(f"report: {write_default_report(db_path)}")
+    except Exception as e:  # the data is safe in the database; say why the page is missing
+        err.print(f"[yellow]warning:[/yellow] report.html not written: {type(e).__name__}: {e}")
 
 
 @app.command()
@@ -154,16 +205,17 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
 
 @app.command()
 def load(db: DbOpt = DEFAULT_DB, source: Annotated[Path | None, typer.Option("--from", help="Folder of JSON records. Default: `extracted/` beside the database.")] = None,
-         json_out: JsonOpt = False) -> None:
+         wait: WaitOpt = 600, json_out: JsonOpt = False) -> None:
     """Stage 2 alone: load the JSON records of `plantrack extract` into the database.
 
     Example:
 
         plantrack load --db data/out/plantrack.db
     """
-    database = store.connect(db)
-    outcomes = stages.load_cached(database, source or db.parent / "extracted")
-    database.conn.close()
+    with _writing(db, wait):
+        database = store.connect(db)
+        outcomes = stages.load_cached(database, source or db.parent / "extracted")
+        database.conn.close()
     raise typer.Exit(_summarise(outcomes, json_out))
 
 
@@ -175,40 +227,65 @@ def _reconcile(db_path: Path, config: Path | None = None, tolerance: float | Non
     database = store.connect(db_path)
     counts = rebuild(database.conn, settings)
     database.conn.close()
-    err.print(f"reconciled: {counts}")
+    kinds = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts["kinds"].items())) or "none"
+    err.print(f"reconciled: {counts['action_history']} action(s) compared with the previous report; "
+              f"findings: {kinds}")
     return counts
 
 
 @app.command()
 def reconcile(db: DbOpt = DEFAULT_DB,
               config: Annotated[Path | None, typer.Option("--config", help="A plantrack.toml with a [reconcile] table. Default: ./plantrack.toml if present.")] = None,
-              tolerance: Annotated[float | None, typer.Option("--tolerance", help="How far a printed score may be from the computed one (default 0.05).")] = None) -> None:
+              tolerance: Annotated[float | None, typer.Option("--tolerance", help="How far a printed score may be from the computed one (default 0.05).")] = None,
+              wait: WaitOpt = 600) -> None:
     """Stage 3 alone: rebuild `action_history` and `findings` from what is stored.
 
     Example:
 
         plantrack reconcile --db data/out/plantrack.db --tolerance 0.1
     """
-    _reconcile(db, config, tolerance)
+    with _writing(db, wait):
+        _reconcile(db, config, tolerance)
 
 
 @app.command()
 def inspect(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="One PDF.")],
+            db: Annotated[Path, typer.Option("--db", help="For minutes: the database whose reports the reasons are linked against (read only; skipped when it does not exist).")] = DEFAULT_DB,
             json_out: JsonOpt = False) -> None:
     """Show what extraction yields for one file, with page numbers, without writing anything.
 
-    Example:
+    For minutes it also shows which action of the discussed report each Amber reason links to.
+
+    Examples:
 
         plantrack inspect data/raw/SDP_progress_update_November_2019.pdf
+
+        plantrack inspect minutes.pdf --db data/out/plantrack.db --json
     """
     ex = extract_document(file)
+    links = _preview_links(db, ex) if ex.meetings and db.exists() else {}
     if json_out:
-        print(json.dumps(ex.to_dict(), ensure_ascii=False, indent=1))
-    _show(ex)
+        data = ex.to_dict()
+        for m, meeting in zip(data["meetings"], ex.meetings):
+            for reason, (report, (action, score)) in zip(m["amber_reasons"], links.get(id(meeting), [])):
+                reason["link"] = {"report_period": report["period"] if report else None,
+                                  "ref": action["ref"] if action else None, "match_score": score}
+        print(json.dumps(data, ensure_ascii=False, indent=1))
+    _show(ex, links)
     raise typer.Exit(1 if ex.status == "failed" else 0)
 
 
-def _show(ex) -> None:
+def _preview_links(db_path: Path, ex) -> dict:
+    from .linking_store import preview_links
+
+    database = store.connect(db_path)
+    try:
+        return {id(m): list(zip(*preview_links(database, m))) for m in ex.meetings}
+    finally:
+        database.conn.close()
+
+
+def _show(ex, links: dict | None = None) -> None:
     err.print(f"[bold]{ex.filename}[/bold]: {ex.kind or '-'}, {ex.status}, {ex.pages or '?'} page(s)"
               + (f" — [red]{ex.error}[/red]" if ex.error else ""))
     for r in ex.reports:
@@ -230,11 +307,144 @@ def _show(ex) -> None:
         err.print(f"\n[bold]minutes[/bold] p{m.first_page}-{m.last_page}: {m.committee!r}, {m.meeting_date}")
         for item in m.agenda_items:
             err.print(f"  item {item.number}: {item.title}" + (f"  [dim]RESOLVED: {item.resolution[:80]}[/dim]" if item.resolution else ""))
-        t = Table("#", "page", "action (as minuted)", "reason", "new rag", "target")
-        for a in m.amber_reasons:
+        t = Table("#", "page", "action (as minuted)", "reason", "new rag", "target", "links to")
+        found = (links or {}).get(id(m), [])
+        for i, a in enumerate(m.amber_reasons):
+            report, (action, score) = found[i] if i < len(found) else (None, (None, None))
+            link = (f"{report['period']} {action['ref'] or '(no ref)'} ({score:.0f})" if action else
+                    ("no match" if report else "no report in the database")) if found else ""
             t.add_row(str(a.position), str(a.page or ""), a.action_text[:60], a.effective_reason[:60],
-                      a.new_rag or "", a.target_date or "")
+                      a.new_rag or "", a.target_date or "", link)
         err.print(t)
+
+
+@app.command()
+def status(db: DbOpt = DEFAULT_DB, limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs to list.")] = 10,
+           json_out: JsonOpt = False) -> None:
+    """The last runs, and every file that could not be read with the reason.
+
+    Example:
+
+        plantrack status --db data/out/plantrack.db
+    """
+    if not db.exists():
+        err.print(f"[red]error:[/red] no database at {db} yet: run `plantrack run` first")
+        raise typer.Exit(2)
+    database = store.connect(db)
+    last, failed = runs.last_runs(database, limit)
+    database.conn.close()
+    if json_out:
+        print(json.dumps({"runs": last, "failed_files": failed}, indent=1))
+    t = Table("run", "started", "finished", "status", "seen", "new", "failed", title="runs", title_justify="left")
+    for r in last:
+        t.add_row(str(r["id"]), r["started_at"] or "", r["finished_at"] or "", r["status"] or "",
+                  str(r["files_seen"]), str(r["files_new"]), str(r["files_failed"]))
+    err.print(t)
+    t = Table("file", "error", "path", title="files that could not be read", title_justify="left")
+    for f in failed:
+        t.add_row(f["filename"] or "", f["error"] or "", f["path"] or "")
+    err.print(t if failed else "no file has failed.")
+
+
+ReadDbOpt = Annotated[Path, typer.Option("--db", help="The SQLite database to read.")]
+ReportFormatOpt = Annotated[str, typer.Option("--format", "-f", help="`html` (one self-contained file) or `md` (Markdown, for email).")]
+
+
+def _open_existing(db: Path):
+    """A plain connection for reading: the report and the export never create or change a database."""
+    import sqlite3
+
+    if not db.exists():
+        err.print(f"[red]error:[/red] no database at {db} yet: run `plantrack run` first", soft_wrap=True)
+        raise typer.Exit(2)
+    return sqlite3.connect(db, timeout=store.BUSY_TIMEOUT_S)
+
+
+@app.command()
+def report(db: ReadDbOpt = DEFAULT_DB,
+           plan: Annotated[str | None, typer.Option("--plan", help="Only the plans this names (case, punctuation and spacing ignored; part of the name will do).")] = None,
+           period: Annotated[str | None, typer.Option("--period", help="YYYY-MM: the changes and findings of that month; charts stop there.")] = None,
+           fmt: ReportFormatOpt = "html",
+           out: Annotated[Path | None, typer.Option("--output", "-o", help="File to write. Default: stdout.")] = None) -> None:
+    """A report people read: per plan, status and score charts, what changed, and the findings.
+
+    Examples:
+
+        plantrack report -o report.html                       # every plan, self-contained HTML
+
+        plantrack report --plan "service development" --period 2019-11 --format md
+    """
+    from rich.markup import escape
+
+    from .reports import build_report
+
+    if fmt not in ("html", "md"):
+        err.print(f"[red]error:[/red] --format must be html or md, not {fmt!r}", soft_wrap=True)
+        raise typer.Exit(2)
+    conn = _open_existing(db)
+    try:
+        text = build_report(conn, plan=plan, period=period, fmt=fmt)
+    except ValueError as e:
+        err.print(f"[red]error:[/red] {escape(str(e))}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    finally:
+        conn.close()
+    if out is None:
+        sys.stdout.write(text)
+        return
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(text, encoding="utf-8")
+    err.print(f"report written to {out}")
+
+
+@app.command()
+def export(db: ReadDbOpt = DEFAULT_DB,
+           fmt: Annotated[str, typer.Option("--format", "-f", help="`csv` (a file per table), `xlsx` (one workbook) or `parquet` (a file per table).")] = ...,
+           out: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the files into (created if need be).")] = ...) -> None:
+    """Every table of the database as files for analysts.
+
+    Examples:
+
+        plantrack export --format csv -o exports/
+
+        plantrack export --db council.db --format xlsx -o exports/   # needs plantrack[xlsx]
+    """
+    from rich.markup import escape
+
+    from .export import FORMATS, ExportError, export_tables
+
+    if fmt not in FORMATS:
+        err.print(f"[red]error:[/red] --format must be one of {', '.join(FORMATS)}, not {fmt!r}", soft_wrap=True)
+        raise typer.Exit(2)
+    conn = _open_existing(db)
+    try:
+        files = export_tables(conn, fmt, out)
+    except ExportError as e:
+        err.print(f"[red]error:[/red] {escape(str(e))}", soft_wrap=True)
+        raise typer.Exit(2) from None
+    finally:
+        conn.close()
+    err.print(f"{len(files)} file(s) written to {out}")
+
+
+@app.command()
+def serve(db: ReadDbOpt = DEFAULT_DB,
+          port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on.")] = 8001,
+          host: Annotated[str, typer.Option("--host", help="Address to listen on; 127.0.0.1 keeps it to this machine.")] = "127.0.0.1") -> None:
+    """Open the database in Datasette, read-only: search, canned questions and a data dictionary.
+
+    Example:
+
+        plantrack serve                       # then open http://127.0.0.1:8001
+    """
+    from .analyst import DatasetteMissing, serve as serve_datasette
+
+    _open_existing(db).close()  # the message and exit status 2 when there is no database yet
+    try:
+        serve_datasette(db, host=host, port=port)
+    except DatasetteMissing:
+        typer.echo("serve needs Datasette: pip install 'plantrack[serve]'", err=True)
+        raise typer.Exit(2) from None
 
 
 def main() -> None:  # pragma: no cover - console entry point

@@ -1,0 +1,329 @@
+"""The data dictionary: every table and column of the database, in the words of the contract.
+
+One place for the meaning of each table and column (../shared/CONTRACT.md for the contract's, the
+store's own additions, and the analyst views of `analyst.py`), so the Datasette metadata, an export
+or generated documentation all say the same thing.  `contract=False` marks what the contract does
+not fix: analysts may use it, but it may change.
+"""
+from __future__ import annotations
+
+import sqlite3
+from dataclasses import dataclass, replace
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    meaning: str
+    contract: bool = True
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    description: str
+    columns: tuple[Column, ...]
+    contract: bool = True
+    view: bool = False
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+def _c(name: str, type_: str, meaning: str = "", contract: bool = True) -> Column:
+    return Column(name, type_, meaning, contract)
+
+
+def _extra(name: str, type_: str, meaning: str) -> Column:
+    return Column(name, type_, meaning, contract=False)
+
+
+# The status scale, as the plans' keys word it; `score` is the default scale for checking scores.
+RAG = {
+    "red": ("not yet started, or significant delay", 1),
+    "amber": ("started, some delay", 2),
+    "green": ("on track to complete by the agreed date", 3),
+    "blue": ("completed, improvement sustained; stays in the plan for monitoring", 4),
+    "grey": ("completed, improvement sustained; can be removed from the plan", 5),
+}
+
+CHANGES = {
+    "new": "the action has no counterpart in the previous report",
+    "dropped": "an action of the previous report has no counterpart in this one",
+    "improved": "the status is better than in the previous report (order: red < amber < green < blue < grey)",
+    "worsened": "the status is worse than in the previous report",
+    "unchanged": "the same status; a NULL status on either side counts as unchanged",
+}
+
+FINDING_KINDS = {
+    "amber_without_reason": "an action rated amber in the report a meeting discussed has no justification in "
+                            "that meeting's minutes",
+    "reason_without_action": "a justification matches no action of that report",
+    "reason_for_non_amber": "a justification matches an action that the report does not rate amber",
+    "score_mismatch": "a priority's printed current score differs by more than 0.05 from the mean score of "
+                      "its rated actions",
+    "restated_score_mismatch": "a priority's printed previous score differs by more than 0.05 from the current "
+                               "score printed for it in the previous report of the series",
+    "overall_score_mismatch": "the printed overall current score differs by more than 0.05 from the mean of the "
+                              "printed priority current scores",
+    "worsened": "an action's status is worse than in the previous report",
+    "dropped_incomplete": "an action disappears from the series while its last status was not blue or grey",
+    "overdue": "an action's due date is before the first day of the report's period and its status is not "
+               "blue or grey",
+}
+
+_RAG_TEXT = " · ".join(f"{k} = {v[0]}" for k, v in RAG.items())
+_SERIES = ("Reports of the same plan (names equal after folding case, punctuation, `/` vs `-` and white "
+           "space) form one series, ordered by period.")
+
+TABLES: tuple[Table, ...] = (
+    Table("documents", "One row per distinct file content ingested.", (
+        _c("id", "INTEGER"),
+        _c("sha256", "TEXT", "hex SHA-256 of the file's bytes; ingesting the same bytes again changes nothing"),
+        _c("filename", "TEXT", "the file's base name when last ingested"),
+        _c("kind", "TEXT", "plan_report (the file is one report), minutes (the file is one set of minutes), "
+                           "pack (the file holds several papers, at least one of them a report or minutes), "
+                           "other (a readable PDF with neither), NULL when it could not be read"),
+        _c("status", "TEXT", "ok or failed"),
+        _c("error", "TEXT", "NULL when ok; else one line a clerk can act on (\"not a PDF\", \"encrypted: needs "
+                            "a password\", \"no text layer: scanned pages need OCR\", \"truncated or corrupt PDF\")"),
+        _c("pages", "INTEGER", "page count, NULL when unreadable"),
+        _c("ingested_at", "TEXT", "ISO 8601 UTC timestamp"),
+        _extra("path", "TEXT", "where the file was when last ingested or seen"),
+        _extra("size", "INTEGER", "the file's size in bytes when last seen"),
+        _extra("mtime", "REAL", "the file's modification time (seconds since 1970) when last seen; with size, "
+                                "lets a run skip unchanged files without hashing them"),
+        _extra("extractor_version", "TEXT", "the version of the extractor that read the file; a newer one "
+                                            "reads it again"),
+        _extra("warnings", "TEXT", "JSON list of what the extractor was unsure of in this file, NULL when none"),
+    )),
+    Table("reports", "One row per plan progress report found in a document. " + _SERIES, (
+        _c("id", "INTEGER"),
+        _c("document_id", "INTEGER", "the file it was found in (documents.id)"),
+        _c("first_page", "INTEGER", "1-based first page of the report in that file"),
+        _c("last_page", "INTEGER", "its last page"),
+        _c("plan", "TEXT", "the plan's name as the report prints it, e.g. Service Development Plan 2019-20"),
+        _c("period", "TEXT", "YYYY-MM: the month whose position the report describes (its \"as at\" / "
+                             "\"progress update\" date)"),
+        _c("as_at", "TEXT", "the position date the report prints (\"as at 30 November 2019\" → 2019-11-30); when "
+                            "it prints only a month (\"Progress update – December 2019\"), the last day of that month"),
+        _c("overall_previous_score", "REAL", "the overall score printed for the previous period, NULL if none"),
+        _c("overall_current_score", "REAL", "the overall score printed for the current period, NULL if none"),
+        _extra("legend", "TEXT", "JSON: how the report's status key (legend) was read, colour by colour; NULL "
+                                 "when the report prints no key and built-in colours were used"),
+    )),
+    Table("priorities", "The priority scores table of a report.", (
+        _c("id", "INTEGER"),
+        _c("report_id", "INTEGER", "the report (reports.id)"),
+        _c("number", "INTEGER", "1, 2, … as printed"),
+        _c("title", "TEXT", "the priority's wording"),
+        _c("previous_score", "REAL", "score printed for the previous period"),
+        _c("current_score", "REAL", "score printed for the current period"),
+    )),
+    Table("actions", "One row per action row of a report's action tables. A row that a page break splits "
+                     "in two is one action.", (
+        _c("id", "INTEGER"),
+        _c("report_id", "INTEGER", "the report (reports.id)"),
+        _c("priority_number", "INTEGER", "the priority the action sits under"),
+        _c("ref", "TEXT", "the action's reference as printed (3.2); NULL if the report prints none"),
+        _c("ofsted_ref", "TEXT", "Ofsted 1, Ofsted 2, … when the action is tagged as answering an Ofsted "
+                                 "recommendation, else NULL"),
+        _c("text", "TEXT", "the action's wording"),
+        _c("lead", "TEXT", "who leads it"),
+        _c("timescale", "TEXT", "the timescale as printed"),
+        _c("due_date", "TEXT", "the timescale as a date, NULL when it is not one (\"Ongoing\")"),
+        _c("success_measure", "TEXT", "how success will be measured / evidenced"),
+        _c("progress", "TEXT", "the progress update / commentary"),
+        _c("rag", "TEXT", f"the status: {_RAG_TEXT}; NULL when unrated"),
+        _c("page", "INTEGER", "1-based page of the file on which the row starts"),
+        _extra("extra", "TEXT", "JSON object of the action table's other columns (header → cell), NULL when none"),
+    )),
+    Table("meetings", "One row per set of minutes found in a document.", (
+        _c("id", "INTEGER"),
+        _c("document_id", "INTEGER", "the file it was found in (documents.id)"),
+        _c("first_page", "INTEGER", "1-based first page of the minutes in that file"),
+        _c("last_page", "INTEGER", "their last page"),
+        _c("committee", "TEXT", "the committee's name as printed"),
+        _c("meeting_date", "TEXT", "the meeting's date"),
+    )),
+    Table("agenda_items", "The items of a meeting's minutes, in the order printed.", (
+        _extra("id", "INTEGER", ""),
+        _extra("meeting_id", "INTEGER", "the minutes (meetings.id)"),
+        _extra("number", "TEXT", "the item's number as printed"),
+        _extra("title", "TEXT", "the item's heading"),
+        _extra("resolution", "TEXT", "what the meeting resolved (\"RESOLVED, that …\"), NULL when none"),
+        _extra("plan", "TEXT", "the plan the item is about, when it is about one"),
+    ), contract=False),
+    Table("amber_reasons", "The justifications for Amber actions recorded in minutes.", (
+        _c("id", "INTEGER"),
+        _c("meeting_id", "INTEGER", "the minutes (meetings.id)"),
+        _c("position", "INTEGER", "1, 2, … in the order printed"),
+        _c("plan", "TEXT", "the plan the agenda item is about, as printed in the minutes"),
+        _c("action_text", "TEXT", "the action's wording as the minutes print it (may be shortened or cut off)"),
+        _c("reason", "TEXT", "the justification as printed"),
+        _c("effective_reason", "TEXT", "the justification with back-references resolved: \"Same as above\" / "
+                                       "\"As above\" carries the text it points to; otherwise equal to reason"),
+        _c("new_rag", "TEXT", "the status the minutes record as changed at the meeting (\"Updated to GREEN\" → "
+                              "green), else NULL"),
+        _c("target_date", "TEXT", "a target date the justification states (\"Target date March 2020\" → "
+                                  "2020-03-31), else NULL"),
+        _c("action_id", "INTEGER", "the action it justifies, in the report the meeting discussed: the latest "
+                                   "report of that plan whose as_at is not after the meeting date; NULL when "
+                                   "none matches"),
+        _c("match_score", "REAL", "0–100, how closely action_text matched that action"),
+        _extra("page", "INTEGER", "1-based page of the file on which the justification starts"),
+    )),
+    Table("action_history", "Each action of a report against the previous report of the same plan: one row "
+                            "for every action of every report that has a previous report in its series, plus "
+                            "one row (change = dropped, ref and action_id NULL) for every action of the "
+                            "previous report that has no counterpart. Counterparts are found by meaning, not "
+                            "only by ref: plans renumber and reword actions. Rebuilt by plantrack reconcile.", (
+        _c("plan", "TEXT", "the plan's name as the later report prints it"),
+        _c("period", "TEXT", "the later report's period"),
+        _c("ref", "TEXT", "the action's ref in the later report"),
+        _c("action_id", "INTEGER", "the action in the later report (actions.id)"),
+        _c("previous_period", "TEXT", "the previous report's period"),
+        _c("previous_ref", "TEXT", "its counterpart's ref in the previous report, NULL when new"),
+        _c("previous_action_id", "INTEGER", "the counterpart in the previous report (actions.id)"),
+        _c("rag", "TEXT", "the status in the later report"),
+        _c("previous_rag", "TEXT", "the status in the previous report"),
+        _c("change", "TEXT", " · ".join(f"{k} = {v}" for k, v in CHANGES.items())),
+        _c("text_changed", "INTEGER", "1 when the wording differs beyond white space and case, else 0"),
+    )),
+    Table("findings", "What a clerk or analyst should look at, one row each. Rebuilt by plantrack reconcile.", (
+        _c("id", "INTEGER"),
+        _c("plan", "TEXT", "the plan's name as printed"),
+        _c("period", "TEXT", "the report period the finding is about"),
+        _c("kind", "TEXT", "one of the kinds: " + " · ".join(f"{k} = {v}" for k, v in FINDING_KINDS.items())),
+        _c("ref", "TEXT", "the action's ref when it is about one action (for dropped_incomplete, the ref in the "
+                          "previous report), else NULL"),
+        _c("priority_number", "INTEGER", "when it is about a priority's score, else NULL"),
+        _c("document_id", "INTEGER", "the document where the problem shows (documents.id)"),
+        _c("detail", "TEXT", "one readable sentence with the figures involved"),
+    )),
+    Table("meta", "Facts about the database itself, such as schema_version.", (
+        _extra("key", "TEXT", "the fact's name"),
+        _extra("value", "TEXT", "its value"),
+    ), contract=False),
+    # the run ledger (plantrack/pipeline/runs.py)
+    Table("runs", "One row per plantrack run that wrote this database (ingest, load or run).", (
+        _extra("id", "INTEGER", ""),
+        _extra("started_at", "TEXT", "ISO 8601 UTC timestamp"),
+        _extra("finished_at", "TEXT", "ISO 8601 UTC timestamp, NULL while running or when it never finished"),
+        _extra("status", "TEXT", "running; ok (every file read); failed (some files failed); interrupted "
+                                 "(it died before finishing)"),
+        _extra("files_seen", "INTEGER", "files it looked at"),
+        _extra("files_new", "INTEGER", "new or changed files it read"),
+        _extra("files_failed", "INTEGER", "files it could not read"),
+        _extra("pid", "INTEGER", "the process id of the run"),
+        _extra("command", "TEXT", "the command line it ran"),
+    ), contract=False),
+    Table("run_files", "What one run did with each file.", (
+        _extra("run_id", "INTEGER", "the run (runs.id)"),
+        _extra("document_id", "INTEGER", "the file's document (documents.id), NULL when none was stored"),
+        _extra("path", "TEXT", "the file's path as given"),
+        _extra("outcome", "TEXT", "new, unchanged, failed or missing"),
+        _extra("error", "TEXT", "one line a clerk can act on when it failed, else NULL"),
+        _extra("seconds", "REAL", "how long reading it took"),
+    ), contract=False),
+)
+
+TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+
+def _borrowed(table_name: str, *names: str) -> tuple[Column, ...]:
+    """A view's columns that mean what the base table's columns mean."""
+    return tuple(replace(TABLES_BY_NAME[table_name].column(n), contract=False) for n in names)
+
+
+# Made by analyst.prepare(); the status_matrix also has one column per period, named YYYY-MM.
+ANALYST: tuple[Table, ...] = (
+    Table("plan_series", "Each plan name as printed (in reports, minutes, history and findings) with its series "
+                         "key: the name folded as the contract says, so names of one series compare equal.", (
+        _extra("plan", "TEXT", "a plan's name as printed"),
+        _extra("series", "TEXT", "the name with case, punctuation, / vs - and white space folded"),
+    ), contract=False),
+    Table("report_series", "The reports that have a plan and a period, with their series key and whether each "
+                           "is the latest report of its series.", (
+        _extra("id", "INTEGER", "the report (reports.id)"),
+        _extra("document_id", "INTEGER", "the file it was found in (documents.id)"),
+        _extra("plan", "TEXT", "the plan's name as the report prints it"),
+        _extra("series", "TEXT", "the folded plan name (plan_series.series)"),
+        _extra("period", "TEXT", "YYYY-MM: the month whose position the report describes"),
+        _extra("as_at", "TEXT", "the position date the report prints"),
+        _extra("is_latest", "INTEGER", "1 for the latest report of its series (latest period, then as_at, "
+                                       "then the last loaded), else 0"),
+    ), contract=False, view=True),
+    Table("latest_actions", "The actions of each plan's latest report: where every plan stands now.", (
+        _extra("id", "INTEGER", "the action (actions.id)"),
+        _extra("plan", "TEXT", "the plan's name as the report prints it"),
+        _extra("period", "TEXT", "the latest report's period"),
+        _extra("as_at", "TEXT", "the position date that report prints"),
+        *_borrowed("actions", "priority_number", "ref", "ofsted_ref", "text", "lead", "timescale", "due_date",
+                   "success_measure", "progress", "rag", "page", "report_id"),
+    ), contract=False, view=True),
+    Table("status_matrix", "One row per action across the periods of its plan, following it through renumbering "
+                           "and rewording (via action_history); one column per period (YYYY-MM) holding its "
+                           "status then (unrated when it had none; empty when it was not in that report).", (
+        _extra("first_action_id", "INTEGER", "the action where the chain starts (actions.id)"),
+        _extra("latest_action_id", "INTEGER", "the action in the last report that carries it (actions.id)"),
+        _extra("plan", "TEXT", "the plan's name as the last report carrying the action prints it"),
+        _extra("first_period", "TEXT", "the first period the action appears in"),
+        _extra("last_period", "TEXT", "the last period the action appears in"),
+        _extra("first_ref", "TEXT", "its ref in the first report"),
+        _extra("ref", "TEXT", "its ref in the last report that carries it"),
+        _extra("refs", "TEXT", "its ref in each report, oldest first (8 → 9 when renumbered; ? when none)"),
+        _extra("text", "TEXT", "its wording in the last report that carries it"),
+    ), contract=False, view=True),
+)
+
+
+def _find(name: str) -> Table | None:
+    return next((t for t in (*TABLES, *ANALYST) if t.name == name), None)
+
+
+def table(name: str) -> Table:
+    """The table or view called `name`; KeyError when the dictionary does not describe it."""
+    t = _find(name)
+    if t is None:
+        raise KeyError(name)
+    return t
+
+
+def meaning(table_name: str, column: str) -> str:
+    """A column's meaning ("" when the dictionary has none for it)."""
+    col = table(table_name).column(column)
+    return col.meaning if col else ""
+
+
+def undocumented(conn: sqlite3.Connection) -> list[str]:
+    """`table.column` of every column the database has and the dictionary does not describe
+    (full-text index tables and SQLite's own are not data, so not counted)."""
+    out = []
+    rows = conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view') "
+                        "AND name NOT LIKE 'sqlite_%' AND name NOT LIKE '%_fts' AND name NOT LIKE '%_fts_%'")
+    for (name,) in rows:
+        t = _find(name)
+        for info in conn.execute(f'PRAGMA table_info("{name}")'):
+            col = info[1]
+            if t is None or (t.column(col) is None and not (name == "status_matrix" and _is_period(col))):
+                out.append(f"{name}.{col}")
+    return out
+
+
+def _is_period(name: str) -> bool:
+    return len(name) == 7 and name[4] == "-" and name[:4].isdigit() and name[5:].isdigit()
+
+
+def markdown() -> str:
+    """The dictionary as Markdown tables, for docs."""
+    parts = []
+    for t in (*TABLES, *ANALYST):
+        kind = "view" if t.view else "table"
+        note = "" if t.contract else " (not in the contract)"
+        parts.append(f"### {t.name} — {kind}{note}\n\n{t.description}\n\n| column | type | meaning |\n|---|---|---|")
+        parts += [f"| {c.name} | {c.type} | {c.meaning}{'' if c.contract or not t.contract else ' *(extra)*'} |"
+                  for c in t.columns]
+        parts.append("")
+    return "\n".join(parts)

@@ -1,0 +1,140 @@
+"""The database's tables as files for analysts: CSV (one per table), one Excel workbook, or Parquet.
+
+Columns keep the types SQLite declares (an INTEGER column with NULLs stays whole numbers, not 2.0),
+so a table read back from any of the three formats equals the one in the database.
+openpyxl and pyarrow are optional extras; a missing one is an `ExportError` naming the install line.
+"""
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+from typing import Any
+
+import pandas as pd
+
+from .reconcile import FINDING_COLUMNS, HISTORY_COLUMNS
+
+# The contract's tables, then the store's extra one, in the order an analyst reads them.
+TABLES = ("documents", "reports", "priorities", "actions", "meetings", "agenda_items", "amber_reasons",
+          "action_history", "findings")
+FORMATS = ("csv", "xlsx", "parquet")
+# Tables reconcile creates: a database never reconciled still exports them, empty but with columns.
+_RECONCILE_COLUMNS = {"action_history": HISTORY_COLUMNS, "findings": ["id", *FINDING_COLUMNS]}
+_EXTRA = {"xlsx": ("openpyxl", "xlsx"), "parquet": ("pyarrow", "parquet")}
+# Excel's limit per cell; longer text would make the workbook unreadable in Excel.
+XLSX_CELL_MAX = 32767
+
+
+class ExportError(RuntimeError):
+    """An export that cannot run here; the message is one line for the user."""
+
+
+def _connection(conn: Any) -> sqlite3.Connection:
+    return getattr(conn, "conn", conn)  # a sqlite_utils.Database or a plain connection
+
+
+def _declared(conn: sqlite3.Connection, name: str) -> list[tuple[str, str]]:
+    return [(r[1], (r[2] or "").upper()) for r in conn.execute(f'PRAGMA table_info("{name}")')]
+
+
+def _dtype(declared: str) -> str:
+    if "INT" in declared:
+        return "Int64"
+    if any(t in declared for t in ("REAL", "FLOA", "DOUB")):
+        return "float64"
+    return "object"
+
+
+def read_table(conn: Any, name: str) -> pd.DataFrame:
+    """One table with pandas dtypes from its declared SQLite types; a table that does not exist yet
+    reads as empty (with the contract's columns when reconcile would create it)."""
+    conn = _connection(conn)
+    cols = _declared(conn, name)
+    if not cols:
+        return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "id" or c.endswith("_id") else "object")
+                             for c in _RECONCILE_COLUMNS.get(name, [])})
+    df = pd.read_sql_query(f'SELECT * FROM "{name}" ORDER BY rowid', conn)
+    for col, declared in cols:
+        df[col] = _typed(df[col], _dtype(declared))
+    return df
+
+
+def _typed(s: pd.Series, dtype: str) -> pd.Series:
+    if dtype == "object":
+        return s.astype(object).where(s.notna(), None)
+    try:
+        return pd.to_numeric(s).astype(dtype)
+    except (TypeError, ValueError):  # SQLite lets any column hold text; keep it as it is
+        return s.astype(object).where(s.notna(), None)
+
+
+def read_tables(conn: Any) -> dict[str, pd.DataFrame]:
+    return {name: read_table(conn, name) for name in TABLES}
+
+
+def _require(fmt: str) -> None:
+    module, extra = _EXTRA.get(fmt, (None, None))
+    if module is None:
+        return
+    try:
+        __import__(module)
+    except ImportError:
+        raise ExportError(f"{fmt} export needs {module}: pip install 'plantrack[{extra}]'") from None
+
+
+def export_tables(conn: Any, fmt: str, out_dir: Path) -> list[Path]:
+    """Write every table to `out_dir` as `fmt` (csv, xlsx or parquet); returns the files written."""
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise ValueError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
+    _require(fmt)
+    out_dir = Path(out_dir)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    tables = read_tables(conn)
+    if fmt == "xlsx":
+        return [write_xlsx(tables, out_dir / "plantrack.xlsx")]
+    writer = write_csv if fmt == "csv" else write_parquet
+    return [writer(df, out_dir / f"{name}.{fmt}") for name, df in tables.items()]
+
+
+def write_csv(df: pd.DataFrame, path: Path) -> Path:
+    df.to_csv(path, index=False, encoding="utf-8")
+    return path
+
+
+def write_parquet(df: pd.DataFrame, path: Path) -> Path:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    pq.write_table(pa.Table.from_pandas(df, preserve_index=False), path)
+    return path
+
+
+def write_xlsx(tables: dict[str, pd.DataFrame], path: Path) -> Path:
+    """One sheet per table.  Written cell by cell rather than through pandas so that text which
+    starts with '=' stays text: openpyxl would otherwise store a PDF's words as a formula."""
+    from openpyxl import Workbook
+    from openpyxl.cell import WriteOnlyCell
+
+    wb = Workbook(write_only=True)
+    for name, df in tables.items():
+        ws = wb.create_sheet(title=name[:31])
+        ws.append(list(df.columns))
+        for row in df.itertuples(index=False, name=None):
+            ws.append([_xlsx_cell(ws, v, WriteOnlyCell) for v in row])
+    wb.save(path)
+    return path
+
+
+def _xlsx_cell(ws, value: Any, cell_type) -> Any:
+    if value is None or value is pd.NA or (isinstance(value, float) and value != value):
+        return None
+    if hasattr(value, "item"):  # numpy scalar -> Python
+        value = value.item()
+    if not isinstance(value, str):
+        return value
+    from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
+
+    cell = cell_type(ws, value=ILLEGAL_CHARACTERS_RE.sub("", value)[:XLSX_CELL_MAX])
+    cell.data_type = "s"
+    return cell
