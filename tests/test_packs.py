@@ -1,0 +1,89 @@
+"""A meeting's reports pack: agenda, last meeting's minutes, other papers and the plan report in
+one PDF. Each paper is found with its page range; the other pages are not taken for anything."""
+from dataclasses import asdict
+
+import pypdfium2 as pdfium
+import pytest
+from paperfactory import csip_spec, make_minutes, make_report, sdp_minutes_spec, sdp_spec
+from reportlab.pdfgen import canvas
+
+from plantrack.extract.document import extract_document
+
+FIELDS = ("priority_number", "ref", "ofsted_ref", "text", "lead", "timescale", "due_date", "success_measure",
+          "progress", "rag")
+
+
+def filler(path, pages: int, title: str) -> None:
+    """Other committee papers: running text, numbered paragraphs, no action table."""
+    c = canvas.Canvas(str(path), invariant=1)
+    for i in range(pages):
+        c.setFont("Helvetica", 8)
+        c.drawString(36, 810, "Public reports pack")
+        c.setFont("Helvetica-Bold", 12)
+        c.drawString(72, 770, f"{title} – page {i + 1}")
+        c.setFont("Helvetica", 10)
+        for j in range(30):
+            c.drawString(72, 740 - 20 * j, f"{j + 1}. The Committee is asked to note the update on item {i}.{j}; "
+                                           "officers will report back in the new year.")
+        c.showPage()
+    c.save()
+
+
+def concatenate(out, parts) -> list[int]:
+    """Join PDFs; returns each part's first page (1-based) in the pack."""
+    pack, starts = pdfium.PdfDocument.new(), []
+    for part in parts:
+        src = pdfium.PdfDocument(str(part))
+        starts.append(len(pack) + 1)
+        pack.import_pages(src)
+        src.close()
+    pack.save(str(out))
+    pack.close()
+    return starts
+
+
+@pytest.fixture(scope="module")
+def pack(tmp_path_factory):
+    d = tmp_path_factory.mktemp("pack")
+    filler(d / "agenda.pdf", 3, "Agenda")
+    minutes = make_minutes(d / "minutes.pdf", sdp_minutes_spec())
+    filler(d / "budget.pdf", 20, "Revenue budget monitoring")
+    report = make_report(d / "report.pdf", sdp_spec("2019-11"))
+    filler(d / "appendix.pdf", 15, "Appendix B: performance scorecard")
+    parts = [d / "agenda.pdf", d / "minutes.pdf", d / "budget.pdf", d / "report.pdf", d / "appendix.pdf"]
+    starts = concatenate(d / "pack.pdf", parts)
+    return d / "pack.pdf", minutes, report, starts
+
+
+def test_a_pack_yields_its_report_and_minutes_with_their_pages(pack):
+    path, minutes, report, starts = pack
+    ex = extract_document(path)
+    assert ex.status == "ok" and ex.kind == "pack"
+    (r,) = ex.reports
+    (m,) = ex.meetings
+    assert (r.first_page, r.last_page) == (starts[3], starts[3] + report.pages - 1)
+    assert (m.first_page, m.last_page) == (starts[1], starts[1] + minutes.pages - 1)
+    assert (r.plan, r.period, r.as_at) == (report.plan, report.period, report.as_at)
+    assert [asdict(p) for p in r.priorities] == [asdict(p) for p in report.priorities]
+    assert [{f: getattr(a, f) for f in FIELDS} for a in r.actions] == [
+        {f: getattr(a, f) for f in FIELDS} for a in report.actions]
+    # pages are the pack's pages, not the report's own
+    assert [a.page for a in r.actions] == [starts[3] - 1 + a.page for a in report.actions]
+    assert (m.committee, m.meeting_date) == (minutes.committee, minutes.meeting_date)
+    assert [a.action_text for a in m.amber_reasons] == [a.action_text for a in minutes.amber_rows]
+
+
+def test_a_pack_without_a_report_or_minutes_is_other(tmp_path):
+    filler(tmp_path / "a.pdf", 12, "Agenda and papers")
+    ex = extract_document(tmp_path / "a.pdf")
+    assert (ex.status, ex.kind, ex.reports, ex.meetings) == ("ok", "other", [], [])
+
+
+def test_two_reports_in_one_pack(tmp_path):
+    make_report(tmp_path / "a.pdf", sdp_spec("2019-10"))
+    filler(tmp_path / "f.pdf", 4, "Cover report")
+    make_report(tmp_path / "b.pdf", csip_spec("2022-07"))
+    starts = concatenate(tmp_path / "pack.pdf", [tmp_path / "a.pdf", tmp_path / "f.pdf", tmp_path / "b.pdf"])
+    ex = extract_document(tmp_path / "pack.pdf")
+    assert ex.kind == "pack"
+    assert [(r.first_page, r.period) for r in ex.reports] == [(starts[0], "2019-10"), (starts[2], "2022-07")]

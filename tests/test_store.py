@@ -1,0 +1,79 @@
+"""The stages and the store on real generated papers: links made when the report arrives late,
+the stages run alone, --reprocess, the same bytes under another name."""
+import sqlite3
+
+from paperfactory import make_minutes, make_report, sdp_minutes_spec, sdp_spec
+
+from plantrack.pipeline import ingest as stages
+from plantrack.pipeline import store
+
+
+def ingest(paths, db_path, **kw):
+    db = store.connect(db_path)
+    try:
+        return stages.ingest(paths, db, db_path.parent / "extracted", **kw)
+    finally:
+        db.conn.close()
+
+
+def query(db_path, sql, params=()):
+    con = sqlite3.connect(db_path)
+    try:
+        return con.execute(sql, params).fetchall()
+    finally:
+        con.close()
+
+
+def test_minutes_read_before_their_report_are_linked_when_it_arrives(tmp_path):
+    minutes = make_minutes(tmp_path / "minutes.pdf", sdp_minutes_spec())
+    make_report(tmp_path / "report.pdf", sdp_spec("2019-11"))
+    db = tmp_path / "out" / "p.db"
+    ingest([tmp_path / "minutes.pdf"], db)
+    assert query(db, "SELECT COUNT(*), COUNT(action_id) FROM amber_reasons") == [(len(minutes.amber_rows), 0)]
+    ingest([tmp_path / "minutes.pdf", tmp_path / "report.pdf"], db)
+    linked = dict(query(db, "SELECT ar.position, a.ref FROM amber_reasons ar LEFT JOIN actions a ON a.id = ar.action_id"))
+    assert linked == {row.position: row.ref for row in minutes.amber_rows}
+    scores = [s for (s,) in query(db, "SELECT match_score FROM amber_reasons WHERE action_id IS NOT NULL")]
+    assert scores and all(75 <= s <= 100 for s in scores)
+
+
+def test_extract_then_load_gives_what_ingest_gives(tmp_path):
+    make_report(tmp_path / "r.pdf", sdp_spec("2019-10"))
+    cache = tmp_path / "records"
+    pairs = [(tmp_path / "r.pdf", stages.sha256_of(tmp_path / "r.pdf"))]
+    [(_, ex, _)] = list(stages.extract_isolated(pairs, cache))
+    assert ex.status == "ok" and list(cache.glob("*.json"))
+    db = store.connect(tmp_path / "staged.db")
+    stages.load_cached(db, cache)
+    db.conn.close()
+    ingest([tmp_path / "r.pdf"], tmp_path / "direct" / "direct.db")
+    sql = "SELECT ref, text, rag, due_date, page FROM actions ORDER BY id"
+    assert query(tmp_path / "staged.db", sql) == query(tmp_path / "direct" / "direct.db", sql)
+    assert len(query(tmp_path / "staged.db", sql)) == len(ex.reports[0].actions)
+
+
+def test_reprocess_rereads_and_reports_a_vanished_file_without_failing(tmp_path):
+    make_report(tmp_path / "a.pdf", sdp_spec("2019-10"))
+    make_report(tmp_path / "b.pdf", sdp_spec("2019-11"))
+    db = tmp_path / "p.db"
+    ingest([tmp_path / "a.pdf", tmp_path / "b.pdf"], db)
+    before = query(db, "SELECT COUNT(*) FROM actions")
+    with sqlite3.connect(db) as con:  # as if an older extractor had read them
+        con.execute("UPDATE documents SET extractor_version = '0'")
+    (tmp_path / "b.pdf").unlink()
+    outcomes = ingest([tmp_path / "a.pdf"], db, reprocess=True)
+    assert sorted(o.outcome for o in outcomes) == ["missing", "updated"]
+    assert query(db, "SELECT COUNT(*) FROM actions") == before  # b's rows are kept as they were
+    assert query(db, "SELECT filename, extractor_version != '0' FROM documents ORDER BY filename") == [
+        ("a.pdf", 1), ("b.pdf", 0)]
+
+
+def test_the_same_bytes_under_another_name_only_update_the_name(tmp_path):
+    make_report(tmp_path / "a.pdf", sdp_spec("2019-10"))
+    db = tmp_path / "p.db"
+    ingest([tmp_path / "a.pdf"], db)
+    (tmp_path / "copy.pdf").write_bytes((tmp_path / "a.pdf").read_bytes())
+    outcomes = ingest([tmp_path / "copy.pdf"], db)
+    assert [o.outcome for o in outcomes] == ["unchanged"]
+    assert query(db, "SELECT filename FROM documents") == [("copy.pdf",)]
+    assert query(db, "SELECT COUNT(*) FROM reports") == [(1,)]
