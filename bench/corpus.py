@@ -164,6 +164,46 @@ PROSE = [
     "The annual conference for carers took place in October and was attended by more than forty carers and members of staff.",
     "Applications from prospective carers are tracked weekly, and the average time from enquiry to approval has fallen from nine months to seven.",
     "Schools report that the dedicated education support has improved attendance for the pupils concerned, with persistent absence falling during the year.",
+    "Three young people were placed with carers outside the borough because no local placement could meet their needs at the time.",
+    "The team has been fully staffed since September, when the last agency social worker was replaced by a permanent appointment.",
+    "Sufficiency of local placements for teenagers remains the main pressure, and a revised sufficiency strategy will be presented in the spring.",
+    "All carers received an annual review within the year, and each review was chaired by an independent reviewing officer.",
+    "Two allegations against carers were investigated under the local procedures; neither was substantiated, and both households continue to foster.",
+    "Support groups for carers meet monthly in the evening, with a crèche provided so that carers with young children can attend.",
+    "The council’s website has been redesigned so that people interested in fostering can find information and register an interest online.",
+    "Children placed with connected persons carers are visited at least every six weeks, in line with the regulations.",
+    "Health assessments for children in care were completed within the statutory timescale in 89% of cases during the year.",
+    "The Virtual School tracks the attendance and attainment of every child in care of statutory school age each half term.",
+    "Pupils in care achieved results above the national average for children in care at Key Stage 2 and in line with it at Key Stage 4.",
+    "Personal education plans were reviewed each term and the quality of targets improved, according to the termly audit.",
+    "The pupil premium plus grant was used to fund tutoring, mentoring and access to music and sport for individual pupils.",
+    "Complaints received during the year numbered 38, compared with 45 in the previous year; most were resolved at the first stage.",
+    "The most common themes in complaints were communication with families and delays in the allocation of a social worker.",
+    "Compliments were received from parents, carers and partner agencies, often praising the persistence of individual workers.",
+    "The local authority designated officer received 112 contacts during the year, of which 41 met the threshold for an allegations meeting.",
+    "The partnership published two rapid reviews during the year and shared the learning through briefings for practitioners in every agency.",
+    "The independent scrutineer attended meetings of the executive group and observed multi-agency audits during the year.",
+    "The youth justice service supported 23 young people on court orders, and the rate of reoffending fell compared with the previous cohort.",
+    "Out-of-court disposals are decided by a joint panel with the police, which meets fortnightly and considers every eligible young person.",
+    "The revenue budget for the department shows a forecast overspend of £180,000, mainly on placements for children with complex needs.",
+    "Savings from the review of commissioned services are on track, and the department expects to deliver them in full by the end of the year.",
+    "Capital spending on the refurbishment of the family centre is expected to be within the approved budget of £1.4 million.",
+    "The Chamberlain has been consulted on this report and his comments have been incorporated.",
+    "Private fostering arrangements are notified to the local authority less often than expected, so awareness-raising with schools continues.",
+    "Five private fostering arrangements were notified during the year; each was assessed within the required timescales.",
+    "The new case management system went live in July, and staff have reported that it is quicker to record visits and supervision.",
+    "The Principal Social Worker leads a practice development programme which includes reflective sessions and peer observations.",
+    "Managers have been reminded that supervision should be recorded on the child’s file within five working days.",
+    "The Lead Member visited the teams twice during the year and met young people from the Children in Care Council.",
+    "Young people asked for more say in how their review meetings are arranged, and a new consultation form was designed with them.",
+    "The service is preparing for the next inspection and has completed a self-assessment, which is attached as an appendix.",
+    "Officers would welcome Members’ views on whether future reports should include comparisons with statistical neighbours.",
+    "The background papers listed below were relied upon in preparing this report and are available on request.",
+    "A summary of the performance measures is attached, with explanations where the figures differ from the previous quarter.",
+    "There was an increase in the number of contacts to the front door in the autumn, which is in line with the usual seasonal pattern.",
+    "Partner agencies continue to attend the daily safeguarding meeting, which considers all notifications of domestic abuse from the police.",
+    "The report was considered by the departmental leadership team before being submitted to the Sub-Committee.",
+    "The Town Clerk will arrange for the report to be published on the Corporation’s website once it has been considered.",
 ]
 SECTIONS = ["Summary", "Recommendation", "Main Report", "Background", "Current Position", "Options",
             "Proposals", "Corporate & Strategic Implications", "Financial Implications", "Legal Implications",
@@ -329,28 +369,28 @@ def make_pack(path: Path, work: Path, *, total: int, report_case: ReportCase, se
     report_pdf, minutes_pdf = work / f"{path.stem}.report.pdf", work / f"{path.stem}.minutes.pdf"
     expected = pf.make_report(report_pdf, report_spec(report_case))
     minutes = pf.make_minutes(minutes_pdf, pf.sdp_minutes_spec())
-    rest = total - expected.pages - minutes.pages - 1
+    rest = total - expected.pages - minutes.pages
     rnd = random.Random(seed)
-    a = rnd.randint(rest // 6, rest // 3)          # papers between the agenda and the minutes
+    a = rnd.randint(rest // 6, rest // 3)          # agenda and papers before the minutes
     b = rnd.randint(rest // 4, rest // 2)          # papers between the minutes and the report
-    c = max(rest - a - b, 1)                       # appendices after the report
+    c = rest - a - b                               # papers and appendices after the report
     parts = []
-    for i, (n, agenda) in enumerate(((a, True), (b, False), (c, False))):
-        fw = FillerWriter(work / f"{path.stem}.filler{i}.pdf", seed * 10 + i)
-        if agenda:
+    for i, n in enumerate((a, b, c)):
+        part = work / f"{path.stem}.filler{i}.pdf"
+        fw = FillerWriter(part, seed * 10 + i)
+        if i == 0:
             fw.agenda()
         fw.filler(n)
         fw.save()
-        parts.append(work / f"{path.stem}.filler{i}.pdf")
+        parts.append((part, n))  # the writer ends a paper where it likes: only n pages are taken
     out = pdfium.PdfDocument.new()
     opened = []
-    layout = [parts[0], minutes_pdf, parts[1], report_pdf, parts[2]]
     ranges = {}
-    for src_path in layout:
+    for src_path, n in [parts[0], (minutes_pdf, None), parts[1], (report_pdf, None), parts[2]]:
         src = pdfium.PdfDocument(str(src_path))
         opened.append(src)
         first = len(out) + 1
-        out.import_pages(src)
+        out.import_pages(src, pages=list(range(n)) if n is not None else None)
         ranges[src_path] = (first, len(out))
     out.save(str(path))
     pages = len(out)
@@ -381,7 +421,14 @@ def tiny_templates(work: Path) -> list[Path]:
     out.append(path)
     path = work / "tiny_paper.pdf"
     fw = FillerWriter(path, 99)
-    fw.cover_report(*COVER_SUBJECTS[0], pages=1)
+    subject, author = COVER_SUBJECTS[0]
+    for label, value in (("Committee(s):", COMMITTEE), ("Date:", MEETING), ("Subject:", subject),
+                         ("Report of:", author), ("Public", "For Information")):
+        fw.para(f"{label} {value}", after=2)
+    fw.y -= 8
+    for section in SECTIONS[:4]:
+        fw.para(section, font="Helvetica-Bold", size=11, after=4)
+        fw.para(" ".join(fw.rnd.sample(PROSE, 2)), after=5)
     fw.save()
     out.append(path)
     return out

@@ -10,9 +10,9 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from plantrack.pipeline.assignment import hungarian
 from plantrack.pipeline.reconcile import (
-    Settings, action_history, findings, fold_plan, hungarian, load_settings, match_counterparts,
-    reconcile, series,
+    Settings, action_history, findings, fold_plan, load_settings, match_counterparts, reconcile, series,
 )
 
 GOLD = Path("/work/shared/corpus/sample/gold.json")

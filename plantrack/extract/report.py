@@ -10,7 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Action, Priority, Report
-from .columns import header_roles, role_of
+from .columns import header_roles
 from .dates import find_date, month_of, parse_date
 from .legend import Legend, band_colour, legend_from_lines, legend_from_rows
 from .textgrid import text_tables

@@ -11,7 +11,6 @@ import json
 from collections import Counter
 import os
 import sys
-from dataclasses import asdict
 from pathlib import Path
 from typing import Annotated
 
@@ -152,8 +151,8 @@ def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt =
 def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = os.cpu_count() or 1,
         timeout: TimeoutOpt = stages.DEFAULT_TIMEOUT_S, reprocess: ReprocessOpt = False,
         wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False) -> None:
-    """The nightly job: ingest every new paper, reconcile each period against the previous one, and
-    write `report.html` beside the database.
+    """The nightly job: ingest every new paper, reconcile each period against the previous one,
+    refresh the analysts' views and search, and write `report.html` beside the database.
 
     Examples:
 
@@ -164,9 +163,39 @@ def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = os
     outcomes = _ingest(paths, db, workers, timeout, reprocess, wait, log_file, "run")
     code = _summarise(outcomes, json_out)
     with _writing(db, wait):
-        _reconcile(db)
-        _write_report(db)
+        _after_ingest(db)
     raise typer.Exit(code)
+
+
+def _after_ingest(db_path: Path) -> None:
+    """Reconcile, refresh the analysts' views, write the report — unless nothing was loaded since
+    they last ran (a no-op nightly rerun stays well under two seconds)."""
+    database = store.connect(db_path)
+    version = store.data_version(database)
+    fresh = store.reconciled_version(database) == version and (db_path.parent / "report.html").exists()
+    database.conn.close()
+    if fresh:
+        err.print("nothing new since the last run: reconciliation and report.html are up to date")
+        return
+    _reconcile(db_path)
+    _prepare_for_analysts(db_path)
+    _write_report(db_path)
+    database = store.connect(db_path)
+    store.mark_reconciled(database, version)
+    database.conn.close()
+
+
+def _prepare_for_analysts(db_path: Path) -> None:
+    """Views (latest_actions, status_matrix) and full-text search kept current for sqlite3 and Datasette."""
+    from .analyst import prepare
+
+    database = store.connect(db_path)
+    try:
+        prepare(database.conn)
+    except Exception as e:  # the data is loaded; only the analysts' conveniences are stale
+        err.print(f"[yellow]warning:[/yellow] analyst views not refreshed: {type(e).__name__}: {e}")
+    finally:
+        database.conn.close()
 
 
 def _write_report(db_path: Path) -> None:

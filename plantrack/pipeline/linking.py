@@ -10,6 +10,9 @@ from typing import Any, Sequence
 
 from rapidfuzz import fuzz, process
 
+from .assignment import assign
+from .plans import plan_key
+
 # Below this a justification links to no action. On the sample corpus the 36 right pairs all score 100
 # (the minutes print exact or cut-off action texts), the 1,215 wrong pairs score at most 67.3 (99th
 # percentile 40.6), and the row whose action is not in the plan peaks at 30.1. Simulated minutes texts
@@ -18,26 +21,6 @@ from rapidfuzz import fuzz, process
 # 74.4 at worst; 75 sits above every wrong pair seen and below nearly every lightly edited right one.
 MATCH_THRESHOLD = 75.0
 SHORT_CHARS, SHORT_PENALTY = 40, 0.5  # a prefix match of fewer than 40 characters loses ½ point a character
-
-
-def plan_key(name: str | None) -> str:
-    """A plan's name folded so that spellings of one plan compare equal: case, curly quotes and
-    apostrophes, punctuation, "2019-20" / "2019/20" / "2019–2020", white space."""
-    s = unicodedata.normalize("NFKC", name or "").casefold()
-    out = []
-    for ch in s:
-        cat = unicodedata.category(ch)
-        if ch == "/" or cat == "Pd" or ch.isspace():
-            out.append(" ")
-        elif cat[0] in "PS":
-            continue  # "Children’s" and "Childrens" are one word
-        else:
-            out.append(ch)
-    s = " ".join("".join(out).split())
-    # a year range printed in full: "2019 2020" → "2019 20"
-    return re.sub(r"\b((?:19|20)(\d\d)) (?:19|20)(\d\d)\b",
-                  lambda m: f"{m.group(1)} {m.group(3)}" if int(m.group(3)) == (int(m.group(2)) + 1) % 100
-                  else m.group(0), s)
 
 
 def discussed_report(meeting_date: str | None, plan: str | None,
@@ -87,45 +70,6 @@ def score_matrix(queries: Sequence[str], choices: Sequence[str]):
     return process.cdist(list(queries), list(choices), scorer=pair_score, dtype=None)
 
 
-def _hungarian(cost: list[list[float]]) -> list[int]:
-    """Minimum-cost assignment for an n×m matrix with n ≤ m: the column of each row (Kuhn–Munkres with
-    potentials, O(n²m)). Written out because scipy is not a dependency."""
-    n, m = len(cost), len(cost[0]) if cost else 0
-    inf = float("inf")
-    u, v, p, way = [0.0] * (n + 1), [0.0] * (m + 1), [0] * (m + 1), [0] * (m + 1)
-    for i in range(1, n + 1):
-        p[0], j0 = i, 0
-        minv, used = [inf] * (m + 1), [False] * (m + 1)
-        while True:
-            used[j0] = True
-            i0, delta, j1 = p[j0], inf, 0
-            for j in range(1, m + 1):
-                if not used[j]:
-                    cur = cost[i0 - 1][j - 1] - u[i0] - v[j]
-                    if cur < minv[j]:
-                        minv[j], way[j] = cur, j0
-                    if minv[j] < delta:
-                        delta, j1 = minv[j], j
-            for j in range(m + 1):
-                if used[j]:
-                    u[p[j]] += delta
-                    v[j] -= delta
-                else:
-                    minv[j] -= delta
-            j0 = j1
-            if p[j0] == 0:
-                break
-        while j0:
-            j1 = way[j0]
-            p[j0] = p[j1]
-            j0 = j1
-    col = [-1] * n
-    for j in range(1, m + 1):
-        if p[j]:
-            col[p[j] - 1] = j - 1
-    return col
-
-
 def match_reasons(action_texts: Sequence[str], actions: Sequence[dict[str, Any]],
                   threshold: float = MATCH_THRESHOLD) -> list[tuple[Any, float]]:
     """For each justification's action text, (id of the action it justifies, score) or (None, best score).
@@ -139,19 +83,10 @@ def match_reasons(action_texts: Sequence[str], actions: Sequence[dict[str, Any]]
     if not actions:
         return [(None, 0.0) for _ in action_texts]
     scores = score_matrix(action_texts, [a.get("text") or "" for a in actions]).tolist()
-    gain = [[s if s >= threshold else 0.0 for s in row] for row in scores]
-    n, m = len(gain), len(gain[0])
-    if n <= m:
-        cols = _hungarian([[-g for g in row] for row in gain])
-    else:
-        rows_of = _hungarian([[-gain[i][j] for i in range(n)] for j in range(m)])
-        cols = [-1] * n
-        for j, i in enumerate(rows_of):
-            cols[i] = j
+    weight = [[s if s >= threshold else None for s in row] for row in scores]
+    linked = dict(assign(weight))
     out: list[tuple[Any, float]] = []
-    for i, j in enumerate(cols):
-        if j >= 0 and gain[i][j] > 0:
-            out.append((actions[j]["id"], round(scores[i][j], 1)))
-        else:
-            out.append((None, round(max(scores[i]), 1)))
+    for i, row in enumerate(scores):
+        j = linked.get(i)
+        out.append((actions[j]["id"], round(row[j], 1)) if j is not None else (None, round(max(row), 1)))
     return out

@@ -20,6 +20,9 @@ from typing import Any, Iterable
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from .assignment import assign
+from .plans import plan_key as fold_plan  # one plan-name key for series, links and reports
+
 # The contract fixes this order for `change`; the numeric scale (Settings.scale) is only for scores,
 # so a council that scores grey as 4 does not turn blue -> grey into "unchanged".
 ORDER = ("red", "amber", "green", "blue", "grey")
@@ -99,18 +102,6 @@ def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
 
 _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
            "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00a0": " "}
-
-
-def fold_plan(name: Any) -> str:
-    """The series key: case, punctuation (curly quotes too), '/' vs '-' and white space folded."""
-    out = []
-    for ch in unicodedata.normalize("NFKC", str(name or "")).casefold():
-        cat = unicodedata.category(ch)
-        if ch == "/" or cat == "Pd":
-            out.append(" ")
-        elif not (cat.startswith("P") or cat.startswith("S")):
-            out.append(ch)
-    return " ".join("".join(out).split())
 
 
 def fold_text(text: Any) -> str:
@@ -254,48 +245,6 @@ def text_similarity(a: list[str], b: list[str]) -> list[list[float]]:
     return ((ts + ra) / 200.0).tolist()
 
 
-def hungarian(cost: list[list[float]]) -> list[int]:
-    """Minimum-cost assignment of rows to distinct columns (rows <= columns); returns each row's
-    column.  The O(n^3) shortest-augmenting-path method with potentials: scipy is not a
-    dependency, and plans have tens of actions, so this takes milliseconds."""
-    n = len(cost)
-    m = len(cost[0]) if n else 0
-    if n > m:
-        raise ValueError("hungarian() needs rows <= columns")
-    INF = float("inf")
-    u, v = [0.0] * (n + 1), [0.0] * (m + 1)
-    p, way = [0] * (m + 1), [0] * (m + 1)  # p[j]: row (1-based) assigned to column j
-    for i in range(1, n + 1):
-        p[0], j0 = i, 0
-        minv, used = [INF] * (m + 1), [False] * (m + 1)
-        while p[j0]:
-            used[j0] = True
-            i0, delta, j1 = p[j0], INF, 0
-            for j in range(1, m + 1):
-                if not used[j]:
-                    cur = cost[i0 - 1][j - 1] - u[i0] - v[j]
-                    if cur < minv[j]:
-                        minv[j], way[j] = cur, j0
-                    if minv[j] < delta:
-                        delta, j1 = minv[j], j
-            for j in range(m + 1):
-                if used[j]:
-                    u[p[j]] += delta
-                    v[j] -= delta
-                else:
-                    minv[j] -= delta
-            j0 = j1
-        while j0:
-            j1 = way[j0]
-            p[j0] = p[j1]
-            j0 = j1
-    out = [-1] * n
-    for j in range(1, m + 1):
-        if p[j]:
-            out[p[j] - 1] = j - 1
-    return out
-
-
 def _pair_weight(pa: dict, ca: dict, sim: float, rp: float, rc: float, s: Settings) -> float | None:
     """The assignment weight of a (previous, current) pair, or None when they cannot be counterparts.
     Weights are measured from the weak threshold so that one confident match outweighs two
@@ -325,25 +274,13 @@ def match_counterparts(prev_actions: pd.DataFrame, cur_actions: pd.DataFrame,
     pos = lambda k, n: k / (n - 1) if n > 1 else 0.0  # noqa: E731 - relative place in the report
     weight = [[_pair_weight(pa, ca, sim[i][j], pos(i, len(prev)), pos(j, len(cur)), s)
                for j, ca in enumerate(cur)] for i, pa in enumerate(prev)]
-    pairs = _assign(weight)
+    pairs = assign(weight)
     by_cur = {j: i for i, j in pairs}
     out = [(prev[by_cur[j]]["id"] if j in by_cur else None, ca["id"],
             sim[by_cur[j]][j] if j in by_cur else 0.0) for j, ca in enumerate(cur)]
     matched = set(by_cur.values())
     out += [(pa["id"], None, 0.0) for i, pa in enumerate(prev) if i not in matched]
     return out
-
-
-def _assign(weight: list[list[float | None]]) -> list[tuple[int, int]]:
-    """Maximum-weight matching of eligible pairs.  Ineligible pairs cost 0, so a forced assignment
-    through one is the same as leaving both sides unmatched; those are dropped afterwards."""
-    if not weight or not weight[0]:
-        return []
-    flip = len(weight) > len(weight[0])
-    w = [list(r) for r in zip(*weight)] if flip else weight
-    cost = [[-(x or 0.0) for x in row] for row in w]
-    pairs = [(i, j) for i, j in enumerate(hungarian(cost)) if j >= 0 and w[i][j] is not None]
-    return [(j, i) for i, j in pairs] if flip else pairs
 
 
 # ----------------------------------------------------------------------------

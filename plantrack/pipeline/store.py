@@ -204,7 +204,29 @@ def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None
                                tuple(doc.values()))
             doc_id = cur.lastrowid
         _insert_papers(conn, doc_id, ex)
+        _bump_data_version(conn)
     return doc_id
+
+
+def data_version(db: sqlite_utils.Database) -> int:
+    """How many times documents have been written: reconciliation is stale when this moved on."""
+    row = db.conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
+    return int(row[0]) if row else 0
+
+
+def reconciled_version(db: sqlite_utils.Database) -> int:
+    row = db.conn.execute("SELECT value FROM meta WHERE key = 'reconciled_version'").fetchone()
+    return int(row[0]) if row else -1
+
+
+def mark_reconciled(db: sqlite_utils.Database, version: int) -> None:
+    with transaction(db) as conn:
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('reconciled_version', ?)", (str(version),))
+
+
+def _bump_data_version(conn: sqlite3.Connection) -> None:
+    conn.execute("INSERT INTO meta(key, value) VALUES ('data_version', '1') ON CONFLICT(key) DO UPDATE "
+                 "SET value = CAST(value AS INTEGER) + 1")
 
 
 def _warnings(ex: Extraction) -> list[str]:
