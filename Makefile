@@ -29,5 +29,10 @@ score: $(STAMP)
 	-$(BIN)/plantrack run $(SHARED)/corpus/sample --db /tmp/plantrack-score/sample.db
 	$(BIN)/python $(SHARED)/eval/score.py --db /tmp/plantrack-score/sample.db --gold $(SHARED)/corpus/sample/gold.json
 
+# Speed and memory benchmark (not a test): writes BENCHMARKS.md; see bench/run.py.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python bench/run.py
+
 clean:
 	rm -rf data/out/* $(VENV)

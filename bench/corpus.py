@@ -110,14 +110,14 @@ class ReportCase:
 
 # Single reports: both families, every status style, colour spaces, fonts; 10–60 pages each.
 REPORT_CASES = [
-    ReportCase("sdp_fill_2019-10", "sdp", "2019-10", {}, 2, 3),
-    ReportCase("sdp_word_2019-11", "sdp", "2019-11", {"status_style": "word"}, 4, 4),
-    ReportCase("sdp_letter_grey_2019-12", "sdp", "2019-12", {"status_style": "letter", "colour_space": "grey"}, 3, 6),
-    ReportCase("sdp_symbol_times_2019-11", "sdp", "2019-11", {"status_style": "symbol", "font": "times"}, 6, 5),
-    ReportCase("csip_word_2022-06", "csip", "2022-06", {}, 3, 4),
-    ReportCase("csip_letter_cmyk_2022-07", "csip", "2022-07", {}, 5, 3),
-    ReportCase("csip_symbol_2022-08", "csip", "2022-08", {}, 2, 8),
-    ReportCase("csip_fill_rgb_2022-06", "csip", "2022-06", {"status_style": "fill"}, 4, 6),
+    ReportCase("sdp_fill_2019-10", "sdp", "2019-10", {}, 2, 5),
+    ReportCase("sdp_word_2019-11", "sdp", "2019-11", {"status_style": "word"}, 4, 5),
+    ReportCase("sdp_letter_grey_2019-12", "sdp", "2019-12", {"status_style": "letter", "colour_space": "grey"}, 5, 6),
+    ReportCase("sdp_symbol_times_2019-11", "sdp", "2019-11", {"status_style": "symbol", "font": "times"}, 12, 5),
+    ReportCase("csip_word_2022-06", "csip", "2022-06", {}, 4, 4),
+    ReportCase("csip_letter_cmyk_2022-07", "csip", "2022-07", {}, 10, 3),
+    ReportCase("csip_symbol_2022-08", "csip", "2022-08", {}, 6, 8),
+    ReportCase("csip_fill_rgb_2022-06", "csip", "2022-06", {"status_style": "fill"}, 8, 6),
 ]
 
 
@@ -434,13 +434,14 @@ def tiny_templates(work: Path) -> list[Path]:
     return out
 
 
-def make_tiny_copies(templates: list[Path], folder: Path, n: int) -> list[Path]:
-    """`n` distinct files: the templates' bytes with a different trailing PDF comment each."""
+def make_tiny_copies(templates: list[Path], folder: Path, n: int, report_every: int = 10) -> list[Path]:
+    """`n` distinct files: copies of templates[0] (a small report) for every `report_every`-th file and
+    of templates[1] (a one-page paper) otherwise, each with its own trailing PDF comment."""
     folder.mkdir(parents=True, exist_ok=True)
     datas = [t.read_bytes() for t in templates]
     paths = []
     for i in range(n):
-        data = datas[i % len(datas)]
+        data = datas[0] if i % report_every == 0 else datas[1]
         p = folder / f"paper_{i:04d}.pdf"
         p.write_bytes(data + f"%bench copy {i}\n".encode())
         paths.append(p)

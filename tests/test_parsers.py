@@ -98,3 +98,41 @@ def test_header_vocabularies_map_to_fields_in_any_order():
     assert role_of("How we will know") == "success_measure" and role_of("RAG status") == "rag"
     # a table of dates and statuses is not an action table
     assert header_roles(["Date", "Venue", "Status"]) is None
+
+
+# ---- scores and refs ---------------------------------------------------------------------------
+from plantrack.extract.report import parse_score, split_ref  # noqa: E402
+from plantrack.pipeline.plans import plan_key  # noqa: E402
+
+
+@given(st.decimals(min_value=0, max_value=5, places=1, allow_nan=False))
+def test_printed_scores_read_back(value):
+    assert parse_score(f" {value} ") == float(value)
+
+
+@given(st.text(max_size=12))
+def test_parse_score_is_a_number_or_none(text):
+    got = parse_score(text)
+    assert got is None or isinstance(got, float)
+
+
+@given(st.integers(1, 12), st.integers(1, 30), st.one_of(st.none(), st.integers(1, 20)))
+def test_refs_and_ofsted_tags_split(priority, number, tag):
+    cell = f"{priority}.{number}" + (f"\nOfsted {tag}" if tag else "")
+    assert split_ref(cell) == (f"{priority}.{number}", f"Ofsted {tag}" if tag else None)
+
+
+def test_ref_cells_without_a_ref():
+    assert split_ref("") == (None, None)
+    assert split_ref("Ofsted 3") == (None, "Ofsted 3")
+
+
+@given(st.text(max_size=60))
+def test_plan_key_is_stable(name):
+    assert plan_key(plan_key(name)) == plan_key(name)
+
+
+def test_plan_names_fold_loosely():
+    assert plan_key("Children’s Services Improvement Plan 2022/23") == plan_key("CHILDRENS SERVICES IMPROVEMENT PLAN 2022-23")
+    assert plan_key("Service Development Plan 2019–2020") == plan_key("Service Development Plan 2019-20")
+    assert plan_key("Service Development Plan 2019-20") != plan_key("Service Development Plan 2020-21")

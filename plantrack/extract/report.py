@@ -30,6 +30,20 @@ def clean(cell: str | None) -> str:
     return " ".join((cell or "").split())
 
 
+def parse_score(text: str | None) -> float | None:
+    """A printed score ("2.6", "3") as a number; anything else (a word, a blank, "n/a") as None."""
+    t = clean(text)
+    return float(t) if NUMBER.match(t) else None
+
+
+def split_ref(cell: str | None) -> tuple[str | None, str | None]:
+    """A ref cell ("1.1 Ofsted 1") as (ref, Ofsted tag): ('1.1', 'Ofsted 1')."""
+    t = clean(cell)
+    tag = OFSTED.search(t)
+    ref = clean(OFSTED.sub("", t)) or None
+    return ref, f"Ofsted {int(tag.group(1))}" if tag else None
+
+
 def hollow(data: list[list[str | None]]) -> bool:
     """A table whose rows below its header are mostly empty: the grid of shaded cells, not of text."""
     start = next((i + 1 for i, row in enumerate(data) if header_roles(row)), None)
@@ -134,9 +148,9 @@ class ReportReader:
         priorities, overall = [], None
         for cells in data:
             texts = [clean(c) for c in cells if clean(c)]
-            if len(texts) < 3 or not (NUMBER.match(texts[-1]) and NUMBER.match(texts[-2])):
+            if len(texts) < 3 or parse_score(texts[-1]) is None or parse_score(texts[-2]) is None:
                 continue
-            previous, current, words = float(texts[-2]), float(texts[-1]), texts[:-2]
+            previous, current, words = parse_score(texts[-2]), parse_score(texts[-1]), texts[:-2]
             label = " ".join(words)
             if re.search(r"\boverall\b", label, re.I):
                 overall = (previous, current)
@@ -191,9 +205,7 @@ class ReportReader:
         rag = None
         if rag_col is not None and rag_col < len(bboxes):
             rag = self._status(page, values.get("rag", ""), bboxes[rag_col])
-        ref_cell = values.get("ref", "")
-        ofsted = OFSTED.search(ref_cell)
-        ref = OFSTED.sub("", ref_cell).strip() or None
+        ref, ofsted = split_ref(values.get("ref"))
         extra = {name: texts[j] for j, name in layout.extra.items() if j < len(texts) and texts[j]}
         if not any(values.get(f) for f in TEXT_FIELDS) and not extra:
             return
@@ -212,7 +224,7 @@ class ReportReader:
             priority_number=priority, ref=ref, text=values.get("text", ""), lead=values.get("lead") or None,
             timescale=values.get("timescale") or None, success_measure=values.get("success_measure") or None,
             progress=values.get("progress") or None, rag=rag, page=number,
-            ofsted_ref=f"Ofsted {ofsted.group(1)}" if ofsted else None, extra=extra))
+            ofsted_ref=ofsted, extra=extra))
 
     @staticmethod
     def _continue(action: Action, values: dict[str, str], extra: dict[str, str]) -> None:

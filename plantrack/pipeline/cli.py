@@ -248,11 +248,29 @@ def load(db: DbOpt = DEFAULT_DB, source: Annotated[Path | None, typer.Option("--
     raise typer.Exit(_summarise(outcomes, json_out))
 
 
-def _reconcile(db_path: Path, config: Path | None = None, tolerance: float | None = None) -> dict:
+def _scale(text: str | None) -> dict[str, int] | None:
+    """'red=1,amber=2,green=3,blue=4,grey=5' → a scale; a partial one changes only what it names."""
+    if not text:
+        return None
+    scale = {}
+    for part in text.split(","):
+        name, _, value = part.partition("=")
+        if name.strip().lower() not in ("red", "amber", "green", "blue", "grey") or not value.strip().lstrip("-").isdigit():
+            err.print(f"[red]error:[/red] --scale wants status=number pairs such as red=1,grey=5; got {part!r}")
+            raise typer.Exit(2)
+        scale[name.strip().lower()] = int(value)
+    return scale
+
+
+def _reconcile(db_path: Path, config: Path | None = None, tolerance: float | None = None,
+               scale: str | None = None) -> dict:
     from .reconcile import load_settings, reconcile as rebuild
 
-    settings = load_settings(config if config else (Path("plantrack.toml") if Path("plantrack.toml").exists() else None),
-                             **({"tolerance": tolerance} if tolerance is not None else {}))
+    try:
+        settings = load_settings(config, tolerance=tolerance, scale=_scale(scale))
+    except (OSError, ValueError) as e:
+        err.print(f"[red]error:[/red] {e}")
+        raise typer.Exit(2) from None
     database = store.connect(db_path)
     counts = rebuild(database.conn, settings)
     database.conn.close()
@@ -266,15 +284,21 @@ def _reconcile(db_path: Path, config: Path | None = None, tolerance: float | Non
 def reconcile(db: DbOpt = DEFAULT_DB,
               config: Annotated[Path | None, typer.Option("--config", help="A plantrack.toml with a [reconcile] table. Default: ./plantrack.toml if present.")] = None,
               tolerance: Annotated[float | None, typer.Option("--tolerance", help="How far a printed score may be from the computed one (default 0.05).")] = None,
+              scale: Annotated[str | None, typer.Option("--scale", help="Score of each status for checking priority scores, e.g. 'red=1,amber=2,green=3,blue=4,grey=5' (the default).")] = None,
               wait: WaitOpt = 600) -> None:
     """Stage 3 alone: rebuild `action_history` and `findings` from what is stored.
 
     Example:
 
         plantrack reconcile --db data/out/plantrack.db --tolerance 0.1
+
+        plantrack reconcile --scale grey=4          # a council that scores grey like blue
+
+    Settings may also live in plantrack.toml: a [reconcile] table with `tolerance`, and a
+    [reconcile.scale] table; the command line wins.
     """
     with _writing(db, wait):
-        _reconcile(db, config, tolerance)
+        _reconcile(db, config, tolerance, scale)
 
 
 @app.command()

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import sqlite_utils
 
+from ..extract import EXTRACTOR_VERSION
 from ..models import Extraction
 
 SCHEMA_VERSION = "1"
@@ -129,6 +130,7 @@ def connect(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Databas
         for statement in filter(str.strip, SCHEMA.split(";")):
             conn.execute(statement)
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('extractor_version', ?)", (EXTRACTOR_VERSION,))
     return db
 
 

@@ -1,0 +1,497 @@
+"""plantrack's speed and memory benchmark (`make bench`; not a test).
+
+Generates its corpus with the project's generator (bench/corpus.py → tests/paperfactory.py) in
+bench/.corpus/, runs the installed `plantrack` CLI on it as a subprocess (so every figure includes
+process start-up), compares with a raw pdfplumber baseline (bench/baseline.py), checks that the
+packs were read correctly, prints one line per figure on stdout:
+
+    name: value unit (target) PASS|MISS|INFO
+
+and writes BENCHMARKS.md at the repository root. Progress goes to stderr.
+
+    .venv/bin/python bench/run.py [--keep] [--strict]
+
+--strict: exit 1 when a target is missed (by default only a failed correctness check or a failed
+plantrack command exits non-zero).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import hashlib
+import json
+import os
+import platform
+import re
+import shutil
+import sqlite3
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+ROOT = HERE.parent
+sys.path.insert(0, str(HERE))
+
+import corpus  # noqa: E402
+
+CORPUS = HERE / ".corpus"
+VENV_BIN = Path(sys.executable).parent
+PLANTRACK = VENV_BIN / "plantrack" if (VENV_BIN / "plantrack").exists() else ROOT / ".venv" / "bin" / "plantrack"
+PYTHON = sys.executable
+NOOP_FILES = 1000
+NOTES_MARK = "<!-- notes: everything below this line is kept when bench/run.py rewrites the file -->"
+
+
+def log(msg: str) -> None:
+    print(f"[bench {time.strftime('%H:%M:%S')}] {msg}", file=sys.stderr, flush=True)
+
+
+def loadavg() -> str:
+    return " ".join(Path("/proc/loadavg").read_text().split()[:3])
+
+
+# ---- figures ------------------------------------------------------------------------------------
+@dataclass
+class Figure:
+    name: str
+    value: float | str
+    unit: str
+    target: str = ""            # e.g. ">= 0.8"; empty: information only
+    ok: bool | None = None      # None: no target
+    detail: str = ""
+
+    def line(self) -> str:
+        value = f"{self.value:.2f}" if isinstance(self.value, float) else str(self.value)
+        status = "INFO" if self.ok is None else ("PASS" if self.ok else "MISS")
+        target = f"target {self.target}" if self.target else "no target"
+        return f"{self.name}: {value} {self.unit} ({target}) {status}"
+
+
+FIGURES: list[Figure] = []
+CHECKS: list[tuple[str, bool, str]] = []
+
+
+def figure(name, value, unit, target="", ok=None, detail="") -> Figure:
+    f = Figure(name, value, unit, target, ok, detail)
+    FIGURES.append(f)
+    print(f.line(), flush=True)
+    return f
+
+
+def check(name: str, ok: bool, detail: str) -> None:
+    CHECKS.append((name, ok, detail))
+    print(f"check {name}: {'OK' if ok else 'FAILED'} — {detail}", flush=True)
+
+
+# ---- running things -----------------------------------------------------------------------------
+class TreeMemory:
+    """Peak memory of a process and all its descendants, sampled from /proc every `interval` s:
+    the sum of RSS (what the target is about; pages shared between the parent and its forked
+    workers are counted once per process) and the sum of PSS (shared pages split between sharers)."""
+
+    def __init__(self, pid: int, interval: float = 0.02):
+        self.pid, self.interval = pid, interval
+        self.peak_rss = self.peak_pss = 0
+        self.peak_procs = 0
+        self.samples = 0
+        self._stop = threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._page = os.sysconf("SC_PAGE_SIZE")
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join()
+
+    def _tree(self) -> list[int]:
+        children: dict[int, list[int]] = {}
+        for entry in os.scandir("/proc"):
+            if not entry.name.isdigit():
+                continue
+            try:
+                with open(f"/proc/{entry.name}/stat", "rb") as f:
+                    stat = f.read()
+            except OSError:
+                continue
+            ppid = int(stat[stat.rindex(b")") + 2:].split()[1])
+            children.setdefault(ppid, []).append(int(entry.name))
+        tree, todo = [], [self.pid]
+        while todo:
+            p = todo.pop()
+            tree.append(p)
+            todo += children.get(p, [])
+        return tree
+
+    def _sample(self) -> None:
+        rss = pss = 0
+        tree = self._tree()
+        for p in tree:
+            try:
+                with open(f"/proc/{p}/statm") as f:
+                    rss += int(f.read().split()[1]) * self._page
+                with open(f"/proc/{p}/smaps_rollup") as f:
+                    for line in f:
+                        if line.startswith("Pss:"):
+                            pss += int(line.split()[1]) * 1024
+                            break
+            except (OSError, ValueError, IndexError):
+                continue
+        self.samples += 1
+        if rss > self.peak_rss:
+            self.peak_rss, self.peak_procs = rss, len(tree)
+        self.peak_pss = max(self.peak_pss, pss)
+
+    def _run(self) -> None:
+        while not self._stop.is_set():
+            self._sample()
+            self._stop.wait(self.interval)
+
+
+@dataclass
+class Timed:
+    seconds: float
+    cpu_seconds: float          # user + sys of the process and every descendant it waited for
+    returncode: int
+    stdout: str
+    stderr: str
+    memory: TreeMemory | None = None
+
+
+def timed(cmd: list[str], *, memory: bool = False, ok_codes=(0,)) -> Timed:
+    before = os.times()
+    start = time.perf_counter()
+    proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
+                            cwd=ROOT, env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"})
+    mem = TreeMemory(proc.pid) if memory else None
+    if mem:
+        with mem:
+            out, err = proc.communicate()
+    else:
+        out, err = proc.communicate()
+    seconds = time.perf_counter() - start
+    after = os.times()
+    cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    if proc.returncode not in ok_codes:
+        sys.stderr.write(err[-4000:])
+        raise SystemExit(f"bench: command failed with exit status {proc.returncode}: {' '.join(map(str, cmd))}")
+    return Timed(seconds, cpu, proc.returncode, out, err, mem)
+
+
+def plantrack(*args, memory: bool = False) -> Timed:
+    return timed([PLANTRACK, *args], memory=memory)
+
+
+def baseline(paths: list[Path]) -> dict:
+    t = timed([PYTHON, HERE / "baseline.py", *paths])
+    return json.loads(t.stdout)
+
+
+def fresh_dir(path: Path) -> Path:
+    shutil.rmtree(path, ignore_errors=True)
+    path.mkdir(parents=True)
+    return path
+
+
+def pages_of(paths: list[Path]) -> int:
+    import pypdfium2 as pdfium
+    total = 0
+    for p in paths:
+        doc = pdfium.PdfDocument(str(p))
+        total += len(doc)
+        doc.close()
+    return total
+
+
+# ---- the corpus ---------------------------------------------------------------------------------
+def build_corpus() -> dict:
+    log(f"generating the corpus in {CORPUS.relative_to(ROOT)}/")
+    fresh_dir(CORPUS)
+    work = CORPUS / "parts"
+    reports_dir, packs_dir = CORPUS / "reports", CORPUS / "packs"
+    reports_dir.mkdir()
+    packs_dir.mkdir()
+    reports = {}
+    for case in corpus.REPORT_CASES:
+        path = reports_dir / f"{case.name}.pdf"
+        expected = corpus.pf.make_report(path, corpus.report_spec(case))
+        reports[path.name] = expected
+        assert 10 <= expected.pages <= 60, (case.name, expected.pages)
+    packs = {}
+    for i, (name, total, case) in enumerate(corpus.PACK_CASES):
+        truth = corpus.make_pack(packs_dir / f"{name}.pdf", work, total=total, report_case=case, seed=101 + i)
+        assert 100 <= truth.pages <= 400, truth
+        packs[truth.name] = truth
+    shutil.rmtree(work)
+    tiny = corpus.tiny_templates(CORPUS / "tiny_templates")
+    noop_files = corpus.make_tiny_copies(tiny, CORPUS / "noop" / "papers", NOOP_FILES, report_every=10)
+    return {"reports_dir": reports_dir, "reports": reports, "packs_dir": packs_dir, "packs": packs,
+            "tiny": tiny, "noop_files": noop_files}
+
+
+# ---- the measurements ---------------------------------------------------------------------------
+def single_reports(c: dict) -> None:
+    files = sorted(c["reports_dir"].glob("*.pdf"))
+    pages = sum(e.pages for e in c["reports"].values())
+    log(f"single reports: {len(files)} files, {pages} pages "
+        f"({min(e.pages for e in c['reports'].values())}–{max(e.pages for e in c['reports'].values())} each)")
+    log("  pdfplumber baseline …")
+    base = baseline(files)
+    assert base["pages"] == pages, (base, pages)
+    log(f"  baseline: {base['seconds']:.1f} s")
+    runs = {}
+    for workers in (1, 2):
+        log(f"  plantrack ingest --workers {workers} (fresh db) …")
+        db = fresh_dir(CORPUS / f"db_reports_w{workers}") / "plantrack.db"
+        runs[workers] = plantrack("ingest", c["reports_dir"], "--db", db, "--workers", workers, "--json")
+        log(f"  --workers {workers}: {runs[workers].seconds:.1f} s")
+        verify_reports(db, c["reports"], f"single_reports_w{workers}")
+    w1, w2 = runs[1], runs[2]
+    base_rate = pages / base["seconds"]
+    rate = pages / w1.seconds
+    figure("single_reports_baseline_rate", base_rate, "pages/s", detail=f"{pages} pages in {base['seconds']:.1f} s "
+           f"(CPU {base['cpu_seconds']:.1f} s; start-up not counted)")
+    figure("single_reports_pipeline_rate", rate, "pages/s",
+           detail=f"`plantrack ingest --workers 1`, fresh db: {w1.seconds:.1f} s wall, {w1.cpu_seconds:.1f} s CPU "
+                  f"(parent + worker processes, start-up included)")
+    figure("single_reports_pipeline_vs_baseline", rate / base_rate, "×", ">= 0.8", rate / base_rate >= 0.8,
+           detail=f"by CPU time: {base['cpu_seconds'] / w1.cpu_seconds:.2f}×")
+    speedup = w1.seconds / w2.seconds
+    figure("workers_2_vs_1_speedup", speedup, "×", ">= 1.7", speedup >= 1.7,
+           detail=f"--workers 1: {w1.seconds:.1f} s, --workers 2: {w2.seconds:.1f} s ({pages / w2.seconds:.1f} pages/s)")
+
+
+def verify_reports(db: Path, expected: dict, label: str) -> None:
+    con = sqlite3.connect(db)
+    bad = []
+    for name, exp in expected.items():
+        row = con.execute("SELECT d.kind, r.first_page, r.last_page, (SELECT count(*) FROM actions a WHERE a.report_id = r.id) "
+                          "FROM documents d LEFT JOIN reports r ON r.document_id = d.id WHERE d.filename = ?", (name,)).fetchall()
+        want = [("plan_report", 1, exp.pages, len(exp.actions))]
+        if row != want:
+            bad.append(f"{name}: got {row}, want {want}")
+    con.close()
+    check(label, not bad, "; ".join(bad) or f"{len(expected)} reports: kind, page range and action count as generated")
+
+
+def packs(c: dict) -> None:
+    files = sorted(c["packs_dir"].glob("*.pdf"))
+    truths = c["packs"]
+    pages = sum(t.pages for t in truths.values())
+    log(f"packs: {len(files)} files, {pages} pages ({', '.join(str(t.pages) for t in truths.values())})")
+    log("  pdfplumber baseline over every page …")
+    base = baseline(files)
+    log(f"  baseline: {base['seconds']:.1f} s")
+    log("  plantrack ingest --workers 1 (fresh db) …")
+    db = fresh_dir(CORPUS / "db_packs") / "plantrack.db"
+    run = plantrack("ingest", c["packs_dir"], "--db", db, "--workers", 1, "--json")
+    log(f"  plantrack: {run.seconds:.1f} s")
+    ratio = base["seconds"] / run.seconds
+    figure("packs_baseline_seconds", base["seconds"], "s", detail=f"pdfplumber over all {pages} pages "
+           f"({pages / base['seconds']:.1f} pages/s)")
+    figure("packs_pipeline_seconds", run.seconds, "s", detail=f"`plantrack ingest --workers 1`, fresh db; "
+           f"{run.cpu_seconds:.1f} s CPU")
+    figure("packs_pipeline_speedup_vs_baseline", ratio, "×", ">= 5", ratio >= 5)
+    con = sqlite3.connect(db)
+    for name, t in truths.items():
+        doc = con.execute("SELECT id, kind, pages FROM documents WHERE filename = ?", (name,)).fetchone()
+        reports = con.execute("SELECT r.first_page, r.last_page, (SELECT count(*) FROM actions a WHERE a.report_id = r.id) "
+                              "FROM reports r WHERE r.document_id = ?", (doc[0],)).fetchall() if doc else []
+        meetings = con.execute("SELECT first_page, last_page FROM meetings WHERE document_id = ?",
+                               (doc[0],)).fetchall() if doc else []
+        want_r = [(t.report_first, t.report_last, t.report_actions)]
+        want_m = [(t.minutes_first, t.minutes_last)]
+        ok = bool(doc) and doc[1] == "pack" and reports == want_r and meetings == want_m
+        got = (f"kind={doc[1] if doc else None}, reports (first, last, actions)={reports}, "
+               f"meetings (first, last)={meetings}")
+        check(f"pack {name}", ok, got if ok else f"got {got}; want kind=pack, reports={want_r}, meetings={want_m}")
+    con.close()
+
+
+def noop_rerun(c: dict) -> None:
+    files = c["noop_files"]
+    folder = files[0].parent
+    db_dir = fresh_dir(CORPUS / "db_noop")
+    db = db_dir / "plantrack.db"
+    log(f"no-op rerun: {len(files)} distinct small PDFs; seeding the extract cache from the templates")
+    seed_cache(c["tiny"], files, db_dir / "extracted")
+    first = plantrack("run", folder, "--db", db, "--json")
+    outcomes = json.loads(first.stdout)
+    new = sum(o["outcome"] == "new" for o in outcomes)
+    log(f"  first run: {first.seconds:.1f} s, {new} new")
+    check("noop first run", new == len(files), f"{new} of {len(files)} files loaded on the first run")
+    times = []
+    for _ in range(3):
+        again = plantrack("run", folder, "--db", db, "--json")
+        outcomes = json.loads(again.stdout)
+        times.append(again.seconds)
+        unchanged = sum(o["outcome"] == "unchanged" for o in outcomes)
+        if unchanged != len(files):
+            check("noop rerun", False, f"only {unchanged} of {len(files)} files skipped as unchanged")
+            break
+    median = sorted(times)[len(times) // 2]
+    figure("noop_rerun_seconds", median, "s", "<= 2", median <= 2,
+           detail=f"`plantrack run` over {len(files)} already-ingested files: median of 3 "
+                  f"({', '.join(f'{t:.2f}' for t in times)} s); first (loading) run {first.seconds:.1f} s")
+
+
+def seed_cache(templates: list[Path], files: list[Path], cache_dir: Path) -> None:
+    """Ingest via the cache: extract each template once with `plantrack extract`, then give every copy
+    (same pages, a different trailing comment) the template's record under the copy's own sha256, so
+    the first `plantrack run` loads 1,000 files without parsing 1,000 PDFs."""
+    out = CORPUS / "noop" / "template_records"
+    plantrack("extract", *templates, "--out", out)
+    records = {}
+    for f in out.glob("*.json"):
+        m = re.match(r"^([0-9a-f]{64})\.(v.+)\.json$", f.name)
+        if m:
+            data = json.loads(f.read_text())
+            records[data["extraction"]["sha256"]] = (data, m.group(2))
+    cache_dir.mkdir(parents=True, exist_ok=True)
+    by_template = {hashlib.sha256(t.read_bytes()).hexdigest(): t.read_bytes() for t in templates}
+    for path in files:
+        data = path.read_bytes()
+        source = next(sha for sha, tdata in by_template.items() if data.startswith(tdata))
+        record, version = records[source]
+        sha = hashlib.sha256(data).hexdigest()
+        copy = json.loads(json.dumps(record))
+        copy["path"] = str(path)
+        copy["extraction"]["sha256"] = sha
+        copy["extraction"]["filename"] = path.name
+        (cache_dir / f"{sha}.{version}.json").write_text(json.dumps(copy, ensure_ascii=False))
+
+
+def memory_pack(c: dict) -> None:
+    big = max(c["packs"].values(), key=lambda t: t.pages)
+    path = c["packs_dir"] / big.name
+    log(f"peak memory: plantrack ingest of {big.name} ({big.pages} pages), fresh db, default --workers")
+    db = fresh_dir(CORPUS / "db_memory") / "plantrack.db"
+    run = plantrack("ingest", path, "--db", db, memory=True)
+    mem = run.memory
+    figure("pack400_peak_rss_tree", mem.peak_rss / 2**20, "MB", "<= 300", mem.peak_rss / 2**20 <= 300,
+           detail=f"sum of RSS over the process tree ({mem.peak_procs} processes at the peak), sampled every "
+                  f"20 ms ({mem.samples} samples) over {run.seconds:.1f} s; peak PSS {mem.peak_pss / 2**20:.0f} MB")
+
+
+# ---- the report ---------------------------------------------------------------------------------
+def machine() -> dict:
+    cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
+                if ln.startswith("model name")), platform.processor() or "unknown")
+    mem_kb = next(int(ln.split()[1]) for ln in Path("/proc/meminfo").read_text().splitlines() if ln.startswith("MemTotal"))
+    versions = {}
+    from importlib import metadata
+    for pkg in ("plantrack", "pdfplumber", "pdfminer.six", "pypdfium2", "reportlab", "typer"):
+        try:
+            versions[pkg] = metadata.version(pkg)
+        except metadata.PackageNotFoundError:
+            versions[pkg] = "not installed"
+    versions["sqlite"] = sqlite3.sqlite_version
+    return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gb": mem_kb / 2**20,
+            "python": platform.python_version(), "platform": platform.platform(), "versions": versions}
+
+
+def write_markdown(m: dict, c: dict, started: dt.datetime, seconds: float, loads: tuple[str, str]) -> None:
+    target = ROOT / "BENCHMARKS.md"
+    kept = ""
+    if target.exists() and NOTES_MARK in (old := target.read_text()):
+        kept = old.split(NOTES_MARK, 1)[1]
+    reports = c["reports"]
+    rows = "\n".join(
+        f"| {f.name} | {f.value:.2f} {f.unit} | {f.target or '–'} | "
+        f"{'–' if f.ok is None else ('pass' if f.ok else '**miss**')} | {f.detail} |" for f in FIGURES)
+    checks = "\n".join(f"| {name} | {'ok' if ok else '**FAILED**'} | {detail} |" for name, ok, detail in CHECKS)
+    v = m["versions"]
+    text = f"""# Benchmarks
+
+Written by `bench/run.py` on {started.strftime('%Y-%m-%d %H:%M')} (local time); the whole run took
+{seconds / 60:.1f} min. Reproduce with:
+
+    make bench
+
+## Figures
+
+| figure | value | target | | how |
+|---|---|---|---|---|
+{rows}
+
+Every pipeline figure runs the installed `plantrack` CLI as a subprocess, so it includes process
+start-up. The pdfplumber baseline (`bench/baseline.py`: open, `page.find_tables()`,
+`page.extract_text()`, `page.close()` for every page) is timed from its first `open`, without
+interpreter start-up. Timings are wall-clock, single runs (the no-op rerun: median of 3).
+
+## Correctness checks
+
+| check | result | detail |
+|---|---|---|
+{checks}
+
+## Corpus
+
+Generated on every run by `bench/corpus.py` with the project's generator (`tests/paperfactory.py`),
+into `bench/.corpus/` (git-ignored):
+
+* {len(reports)} single plan reports, {sum(e.pages for e in reports.values())} pages
+  ({', '.join(f'{n.removesuffix(".pdf")} {e.pages} p' for n, e in reports.items())}): the sample
+  SDP and CSIP specs with their priorities repeated under new titles and progress texts lengthened;
+  layouts sdp/csip, status as cell fill, word, letter and ●; RGB, CMYK and greyscale; portrait and
+  landscape.
+* {len(c['packs'])} report packs ({', '.join(f'{t.pages} p' for t in c['packs'].values())}): an agenda, cover
+  reports, scorecard appendices (drawn with reportlab under a "Public reports pack" running head, no
+  action tables), the minutes of the last meeting and one long plan report, joined with pypdfium2.
+* {NOOP_FILES} distinct small PDFs (a 2-page report or a 1-page committee paper, each with its own
+  trailing PDF comment) for the no-op rerun, loaded into the database through the extract cache
+  (each template extracted once by `plantrack extract`).
+
+## Machine
+
+* CPU: {m['cpu']}, `nproc` = {m['nproc']}
+* RAM: {m['ram_gb']:.1f} GB
+* OS: {m['platform']}
+* Python {m['python']}; plantrack {v['plantrack']}, pdfplumber {v['pdfplumber']}, pdfminer.six {v['pdfminer.six']},
+  pypdfium2 {v['pypdfium2']}, reportlab {v['reportlab']}, typer {v['typer']}, SQLite {v['sqlite']}
+* Load average (1, 5, 15 min) at the start: {loads[0]}; at the end: {loads[1]}. Other work on the
+  machine slows wall-clock figures; ratios measured back to back suffer less.
+
+{NOTES_MARK}{kept}"""
+    target.write_text(text)
+    log(f"wrote {target.relative_to(ROOT)}")
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--keep", action="store_true", help="Keep bench/.corpus/ afterwards (default: removed).")
+    parser.add_argument("--strict", action="store_true", help="Exit 1 when a target is missed.")
+    parser.add_argument("--no-markdown", action="store_true", help="Do not rewrite BENCHMARKS.md.")
+    args = parser.parse_args()
+    if not PLANTRACK.exists():
+        raise SystemExit(f"bench: {PLANTRACK} not found: run `make install` first")
+    started, t0, load0 = dt.datetime.now(), time.perf_counter(), loadavg()
+    log(f"plantrack: {PLANTRACK}; load average {load0}")
+    c = build_corpus()
+    single_reports(c)
+    packs(c)
+    noop_rerun(c)
+    memory_pack(c)
+    seconds = time.perf_counter() - t0
+    figure("bench_total_seconds", seconds, "s", "< 600", seconds < 600)
+    if not args.no_markdown:
+        write_markdown(machine(), c, started, seconds, (load0, loadavg()))
+    if not args.keep:
+        shutil.rmtree(CORPUS, ignore_errors=True)
+    failed = [name for name, ok, _ in CHECKS if not ok]
+    missed = [f.name for f in FIGURES if f.ok is False]
+    if failed:
+        log(f"correctness checks FAILED: {', '.join(failed)}")
+    if missed:
+        log(f"targets missed: {', '.join(missed)}")
+    return 1 if failed or (args.strict and missed) else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
