@@ -29,6 +29,9 @@ LAYOUTS = {
     "alt vocabulary, extra column": lambda: sdp_spec(
         "2019-10", vocabulary="alt", extra_column="Budget",
         column_order=["ref", "text", "lead", "extra", "timescale", "success", "progress", "status"]),
+    "csip portrait, a title over two lines": lambda: csip_spec(
+        "2022-06", orientation="portrait",
+        plan="Children’s Services, Families and Early Help Improvement and Development Plan 2022-23"),
     "csip portrait, status in the middle": lambda: csip_spec(
         "2022-08", orientation="portrait", column_order=["ref", "text", "status", "lead", "timescale", "success", "progress"]),
 }

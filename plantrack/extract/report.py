@@ -30,6 +30,18 @@ def clean(cell: str | None) -> str:
     return " ".join((cell or "").split())
 
 
+def title_blocks(sized: list[tuple[float, str]]) -> list[tuple[float, str]]:
+    """Consecutive lines printed in the same large size joined, so a title that wraps
+    ("… Improvement" / "and Development Plan 2022-23") is read whole."""
+    blocks: list[tuple[float, str]] = []
+    for size, text in sized:
+        if blocks and size >= 12 and abs(blocks[-1][0] - size) < 0.3:
+            blocks[-1] = (size, f"{blocks[-1][1]} {text}")
+        else:
+            blocks.append((size, text))
+    return blocks
+
+
 def parse_score(text: str | None) -> float | None:
     """A printed score ("2.6", "3") as a number; anything else (a word, a blank, "n/a") as None."""
     t = clean(text)
@@ -116,7 +128,7 @@ class ReportReader:
     def _read_title(self, lines: list[dict]) -> None:
         sized = [(max((c["size"] for c in ln["chars"]), default=0), ln["text"]) for ln in lines]
         if self.report.plan is None:
-            plans = [(s, t) for s, t in sized if re.search(r"\bplan\b", t, re.I) and len(t) < 140]
+            plans = [(s, t) for s, t in title_blocks(sized) if re.search(r"\bplan\b", t, re.I) and len(t) < 160]
             if plans:
                 _, title = max(plans, key=lambda st: st[0])
                 title = re.split(r"\s*[:|]\s*|\s+[–—-]\s+(?=progress|position|update)", title, maxsplit=1)[0]
