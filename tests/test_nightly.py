@@ -240,3 +240,14 @@ def test_a_rerun_reads_nothing_again_and_a_renamed_copy_only_updates_the_name(tm
     assert plantrack("run", raw, "--db", db).returncode == 0
     assert rows(db, "SELECT filename FROM documents") == [("renamed.pdf",)]
     assert rows(db, "SELECT COUNT(*) FROM reports") == [(1,)]
+
+
+def test_a_bug_of_ours_is_not_blamed_on_the_file(tmp_path, report_pdf, monkeypatch):
+    from plantrack.extract import document
+
+    def broken(*_):
+        raise IndexError("list index out of range")
+    monkeypatch.setattr(document.ReportReader, "feed", broken)
+    ex = document.extract_document(report_pdf)
+    assert ex.status == "failed"
+    assert ex.error.startswith("plantrack could not read this layout (IndexError at test_nightly:")

@@ -87,3 +87,21 @@ def test_two_reports_in_one_pack(tmp_path):
     ex = extract_document(tmp_path / "pack.pdf")
     assert ex.kind == "pack"
     assert [(r.first_page, r.period) for r in ex.reports] == [(starts[0], "2019-10"), (starts[2], "2022-07")]
+
+
+def test_minutes_whose_every_page_is_headed_minutes_are_one_paper(tmp_path):
+    c = canvas.Canvas(str(tmp_path / "m.pdf"), invariant=1)
+    c.drawString(72, 790, "MINUTES")
+    c.drawString(72, 775, "TOWNSHIP COUNCIL")
+    c.drawString(72, 760, "Tuesday, April 2, 2024")
+    c.drawString(72, 745, "Present: Mayor and Councillors")
+    c.drawString(72, 730, "1. Adoption of the agenda. RESOLVED that the agenda be adopted.")
+    c.showPage()
+    for page in (2, 3):
+        c.drawString(72, 790, f"Minutes – April 2, 2024 – Page {page}")
+        c.drawString(72, 760, f"{page + 1}. Correspondence. RESOLVED that the correspondence be received.")
+        c.showPage()
+    c.save()
+    ex = extract_document(tmp_path / "m.pdf")
+    assert ex.kind == "minutes"
+    assert [(m.first_page, m.last_page, m.meeting_date) for m in ex.meetings] == [(1, 3, "2024-04-02")]

@@ -9,14 +9,16 @@ from __future__ import annotations
 
 import hashlib
 import re
+import traceback
 from dataclasses import dataclass
 from pathlib import Path
 
 from ..models import Extraction, Kind
 from . import EXTRACTOR_VERSION
 from .columns import line_has_header
+from .dates import find_date
 from .minutes import extract_minutes, looks_like_minutes
-from .pdf import CORRUPT, NO_TEXT, PARSER_ERRORS, Unreadable, open_pdf
+from .pdf import CORRUPT, NO_TEXT, Unreadable, open_pdf
 from .report import ReportReader
 
 
@@ -87,6 +89,12 @@ def is_cover_page(text: str) -> bool:
     return bool(re.search(r"\bplan\b", text, re.I) and COVER.search(text))
 
 
+def opening_date(text: str) -> str | None:
+    """The first date in a page's opening lines (a running head or the minutes' title block)."""
+    found = find_date(" ".join(text.split()[:60]))
+    return found[0] if found else None
+
+
 def find_papers(texts: list[str]) -> list[Paper]:
     """Split a file's pages into papers (plan reports and minutes) by their first-pass text.
 
@@ -95,7 +103,18 @@ def find_papers(texts: list[str]) -> list[Paper]:
     never parsed further.
     """
     n = len(texts)
-    minutes_starts = {i for i, t in enumerate(texts) if looks_like_minutes(t)}
+    minutes_starts: set[int] = set()
+    in_minutes = False
+    for i, t in enumerate(texts):
+        if not looks_like_minutes(t):
+            in_minutes = False
+            continue
+        # "Minutes – 2 April 2024 – Page 2" heads every page of one set of minutes: a page whose
+        # opening names the same date as the page before continues those minutes
+        date = opening_date(t)
+        if not (in_minutes and date is not None and date == opening_date(texts[i - 1])):
+            minutes_starts.add(i)
+        in_minutes = True
     action_pages = [i for i, t in enumerate(texts) if i not in minutes_starts and is_report_page(t)]
     papers: list[Paper] = []
     used: set[int] = set()
@@ -176,12 +195,23 @@ def extract_document(path: Path) -> Extraction:
     except Unreadable as e:
         ex.status, ex.error, ex.kind = "failed", str(e), None
         return ex
-    except (*PARSER_ERRORS, Exception) as e:  # a page the parser chokes on mid-way: the file is damaged
-        ex.status, ex.error, ex.kind = "failed", f"{CORRUPT} ({type(e).__name__} on reading a page)", None
+    except Exception as e:  # noqa: BLE001 - one bad file must never stop the run
+        ex.status, ex.error, ex.kind = "failed", failure_line(e), None
         ex.reports, ex.meetings = [], []
         return ex
     ex.kind = kind_of(ex)
     return ex
+
+
+def failure_line(exc: BaseException) -> str:
+    """The clerk's line for an error met mid-way. The PDF libraries failing on a page means a
+    damaged file; anything failing in plantrack's own code is our bug, and says so."""
+    frames = traceback.extract_tb(exc.__traceback__)
+    where = frames[-1].filename if frames else ""
+    if any(lib in where for lib in ("pdfminer", "pdfplumber", "pypdfium2")):
+        return f"{CORRUPT} ({type(exc).__name__} on reading a page)"
+    place = f"{Path(where).stem}:{frames[-1].lineno}" if frames else "?"
+    return f"plantrack could not read this layout ({type(exc).__name__} at {place}): please report it with the file"
 
 
 def kind_of(ex: Extraction) -> str:

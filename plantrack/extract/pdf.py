@@ -7,12 +7,16 @@ end here as an `Unreadable` carrying one actionable line.
 from __future__ import annotations
 
 import contextlib
+import logging
 from collections.abc import Iterator
 from pathlib import Path
 
 import pdfplumber
 from pdfminer.pdfdocument import PDFEncryptionError, PDFPasswordIncorrect
 from pdfminer.psparser import PSException
+
+# pdfminer logs every oddity of a damaged file as a warning; the run reports the file's fate itself.
+logging.getLogger("pdfminer").setLevel(logging.ERROR)
 
 NOT_A_PDF = "not a PDF"
 EMPTY = "empty file (0 bytes)"
