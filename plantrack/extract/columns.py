@@ -65,8 +65,31 @@ def header_roles(cells: list[str | None]) -> dict[int, str] | None:
     return None
 
 
+# One pattern for every header word, longest first, so a page's lines are scanned once each.
+_HEADER_WORDS = re.compile(r"\b(" + "|".join(
+    re.escape(syn) for syn in sorted((s for s in _LOOKUP if len(s) > 2), key=len, reverse=True)) + r")\b")
+
+
+def roles_in(text: str) -> set[str]:
+    """The fields a line of page text names as header words."""
+    return {_LOOKUP[m] for m in _HEADER_WORDS.findall(normalise(text))}
+
+
+def header_like_roles(text: str) -> set[str]:
+    """roles_in, for a line that could be (part of) a header row: short, or mostly header words.
+    A sentence of prose ("…the number of actions and the progress update…") names fields too."""
+    t = normalise(text)
+    found = _HEADER_WORDS.findall(t)
+    if len(t.split()) > 8 and sum(len(m) for m in found) < 0.5 * len(t):
+        return set()
+    return {_LOOKUP[m] for m in found}
+
+
+def is_header(roles: set[str]) -> bool:
+    """Header words enough for an action table: the action, its status or progress, and two more."""
+    return "text" in roles and bool({"rag", "progress"} & roles) and len(roles) >= 4
+
+
 def line_has_header(text: str) -> bool:
     """A cheap test on a line of page text: does it read like an action-table header?"""
-    t = normalise(text)
-    hits = {role for syn, role in _LOOKUP.items() if len(syn) > 2 and re.search(rf"\b{re.escape(syn)}\b", t)}
-    return "text" in hits and bool({"rag", "progress"} & hits) and len(hits) >= 4
+    return is_header(roles_in(text))

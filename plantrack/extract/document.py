@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..models import Extraction, Kind
 from . import EXTRACTOR_VERSION
-from .columns import line_has_header
+from .columns import header_like_roles, is_header
 from .dates import find_date
 from .minutes import extract_minutes, looks_like_minutes
 from .pdf import CORRUPT, NO_TEXT, Unreadable, open_pdf
@@ -68,8 +68,8 @@ def is_report_page(text: str) -> bool:
     """Does the page print an action-table header? Header cells wrap ("Officer / responsible",
     "Completion / date") and a text layer may give each its own line, so each line is tried
     together with the four after it."""
-    lines = [ln for ln in text.splitlines() if ln.strip()]
-    return any(line_has_header(" ".join(lines[i:i + 5])) for i in range(len(lines)))
+    roles = [header_like_roles(ln) for ln in text.splitlines() if ln.strip()]
+    return any(is_header(set().union(*roles[i:i + 5])) for i in range(len(roles)))
 
 
 COVER = re.compile(r"\b(as\s+at|as\s+of|progress\s+update|position\s+(as\s+)?at|status\s+key|rag\s+(rating\s+)?key|"

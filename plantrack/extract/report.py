@@ -14,6 +14,7 @@ from .columns import header_roles
 from .dates import find_date, month_of, parse_date
 from .legend import Legend, band_colour, legend_from_lines, legend_from_rows
 from .textgrid import text_tables
+from .words import group_lines, line_text, text_lines
 
 PRIORITY_HEADING = re.compile(r"^\s*priority\s+(\d{1,2})\s*[:.\-–—)]?\s*(.*)$", re.I)
 OFSTED = re.compile(r"\bOfsted\s*(\d+)\b", re.I)
@@ -28,6 +29,28 @@ TEXT_FIELDS = ("text", "lead", "timescale", "success_measure", "progress")
 def clean(cell: str | None) -> str:
     """A cell's lines joined by single spaces, as the contract stores text."""
     return " ".join((cell or "").split())
+
+
+def cell_texts(table, words: list[dict]) -> list[list[str | None]]:
+    """What `table.extract()` gives (each cell's lines of text), from the page's words.
+
+    pdfplumber's own extract re-runs its text layout for every cell, which costs more than reading
+    the page's words once and dropping each into the cell that holds its middle.
+    """
+    rows = table.rows
+    cells: list[list[list[dict] | None]] = [[[] if c is not None else None for c in r.cells] for r in rows]
+    for w in words:
+        x, y = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+        for i, row in enumerate(rows):
+            x0, top, x1, bottom = row.bbox
+            if not (top <= y <= bottom and x0 <= x <= x1):
+                continue
+            for j, c in enumerate(row.cells):
+                if c is not None and c[0] <= x <= c[2] and c[1] <= y <= c[3]:
+                    cells[i][j].append(w)
+                    break
+            break
+    return [[None if ws is None else "\n".join(map(line_text, group_lines(ws))) for ws in r] for r in cells]
 
 
 def title_blocks(sized: list[tuple[float, str]]) -> list[tuple[float, str]]:
@@ -92,11 +115,13 @@ class ReportReader:
     # ---- the page --------------------------------------------------------------------------
     def feed(self, page, number: int) -> None:
         self.last_page = number
-        lines = page.extract_text_lines(return_chars=True)
+        # One pass of word extraction serves the page's lines, table cells and text tables.
+        words = page.extract_words(extra_attrs=["size"])
+        lines = text_lines(words)
         if self.report.plan is None or self.report.as_at is None:
             self._read_title(lines)
         tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
-        extracted = [t.extract() for t in tables]
+        extracted = [cell_texts(t, words) for t in tables]
         if not self.legend.found:
             self._read_legend(page, tables, extracted, lines)
         if not self.report.priorities:
@@ -108,7 +133,7 @@ class ReportReader:
         candidates = [(t, d) for t, d in zip(tables, extracted) if not hollow(d)]
         if not any(header_roles(row) for _, data in candidates for row in data):
             # no ruled table carries an action header: the table may be printed as text columns
-            candidates += [(t, t.extract()) for t in text_tables(page)]
+            candidates += [(t, t.extract()) for t in text_tables(page, words)]
             candidates.sort(key=lambda td: td[0].bbox[1])
         first_on_page = True
         for table, data in candidates:
@@ -126,7 +151,7 @@ class ReportReader:
 
     # ---- title, period -----------------------------------------------------------------------
     def _read_title(self, lines: list[dict]) -> None:
-        sized = [(max((c["size"] for c in ln["chars"]), default=0), ln["text"]) for ln in lines]
+        sized = [(ln["size"], ln["text"]) for ln in lines]
         if self.report.plan is None:
             plans = [(s, t) for s, t in title_blocks(sized) if re.search(r"\bplan\b", t, re.I) and len(t) < 160]
             if plans:

@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from .columns import header_roles, line_has_header
+from .words import group_lines, line_text
 
 REF_LIKE = re.compile(r"^(\d{1,2}(\.\d{1,2}){0,2}\.?|[A-Z]\d{1,2}(\.\d{1,2})?)$")
 FOOTER = re.compile(r"\bpage\s+\d+(\s+of\s+\d+)?\b|^\s*\d+\s*$", re.I)
@@ -34,20 +35,6 @@ class TextTable:
         return self.data
 
 
-def _lines(words: list[dict], tolerance: float = 2.5) -> list[list[dict]]:
-    lines: list[list[dict]] = []
-    for w in sorted(words, key=lambda w: (round(w["top"]), w["x0"])):
-        if lines and abs(lines[-1][0]["top"] - w["top"]) <= tolerance:
-            lines[-1].append(w)
-        else:
-            lines.append([w])
-    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
-
-
-def _text(line: list[dict]) -> str:
-    return " ".join(w["text"] for w in line)
-
-
 def _header_cells(line: list[dict]) -> list[list[dict]]:
     cells = [[line[0]]]
     for w in line[1:]:
@@ -66,14 +53,14 @@ def _column_of(x0: float, edges: list[float]) -> int:
     return col
 
 
-def text_tables(page) -> list[TextTable]:
+def text_tables(page, words: list[dict]) -> list[TextTable]:
     """Every header-led text table on the page (none when the page prints no action-table header)."""
-    words = page.extract_words(keep_blank_chars=False)
-    lines = [ln for ln in _lines(words) if ln[0]["top"] < page.height * 0.95 and not FOOTER.search(_text(ln))]
+    lines = [ln for ln in group_lines(words, 2.5)
+             if ln[0]["top"] < page.height * 0.95 and not FOOTER.search(line_text(ln))]
     tables: list[TextTable] = []
     i = 0
     while i < len(lines):
-        if not line_has_header(_text(lines[i])):
+        if not line_has_header(line_text(lines[i])):
             i += 1
             continue
         table, i = _read_table(lines, i, page.width)
@@ -101,7 +88,7 @@ def _read_table(lines: list[list[dict]], start: int, width: float) -> tuple[Text
     i = start + 1
     while i < len(lines):
         line = lines[i]
-        text, line_top = _text(line), line[0]["top"]
+        text, line_top = line_text(line), line[0]["top"]
         step = line_top - last_top
         if line_has_header(text) or (pitch and step > 5 * pitch):
             break

@@ -1,0 +1,27 @@
+"""Words into lines: the page's words (pdfplumber `extract_words`) are read once per page and
+grouped here, for the page's text lines, table cells and text-column tables alike."""
+from __future__ import annotations
+
+LINE_TOLERANCE = 3.0  # points: words whose tops differ by less are on one line
+
+
+def group_lines(words: list[dict], tolerance: float = LINE_TOLERANCE) -> list[list[dict]]:
+    """Words in reading order, as lines (top to bottom), each line's words left to right."""
+    lines: list[list[dict]] = []
+    for w in sorted(words, key=lambda w: (w["top"], w["x0"])):
+        if lines and abs(lines[-1][0]["top"] - w["top"]) <= tolerance:
+            lines[-1].append(w)
+        else:
+            lines.append([w])
+    return [sorted(line, key=lambda w: w["x0"]) for line in lines]
+
+
+def line_text(line: list[dict]) -> str:
+    return " ".join(w["text"] for w in line)
+
+
+def text_lines(words: list[dict]) -> list[dict]:
+    """The page's lines with their text, position and largest font size."""
+    return [{"text": line_text(line), "x0": line[0]["x0"], "top": min(w["top"] for w in line),
+             "bottom": max(w["bottom"] for w in line), "size": max(w.get("size", 0) for w in line)}
+            for line in group_lines(words)]
