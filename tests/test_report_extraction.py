@@ -9,6 +9,9 @@ from plantrack.extract.document import extract_document
 FIELDS = ("priority_number", "ref", "ofsted_ref", "text", "lead", "timescale", "due_date", "success_measure",
           "progress", "rag", "page")
 
+BACKGROUND = ("Ofsted’s focused visit found that too many children waited too long for help and that the social "
+              "care workforce was not yet stable. This plan brings together what we have committed to do. ") * 6
+
 LAYOUTS = {
     "sdp fill rgb": lambda: sdp_spec("2019-10"),
     "sdp fill cmyk": lambda: sdp_spec("2019-11", colour_space="cmyk"),
@@ -32,6 +35,8 @@ LAYOUTS = {
     "csip portrait, a title over two lines": lambda: csip_spec(
         "2022-06", orientation="portrait",
         plan="Children’s Services, Families and Early Help Improvement and Development Plan 2022-23"),
+    "csip, background, scores and key over three pages before the first table": lambda: csip_spec(
+        "2022-07", intro=[BACKGROUND] * 9, notes=[BACKGROUND] * 8),
     "csip portrait, status in the middle": lambda: csip_spec(
         "2022-08", orientation="portrait", column_order=["ref", "text", "status", "lead", "timescale", "success", "progress"]),
 }

@@ -77,6 +77,7 @@ COVER = re.compile(r"\b(as\s+at|as\s+of|progress\s+update|position\s+(as\s+)?at|
 MEETING_ENDED = re.compile(r"\b(meeting\s+(ended|closed|finished|concluded|terminated)|"
                            r"meeting\s+rose\s+at|close\s+of\s+(the\s+)?meeting)\b", re.I)
 MAX_MINUTES_PAGES = 40
+MAX_OPENING_PAGES = 6  # pages of title, scores and key before a report's first action table
 
 
 def running_head(text: str) -> str:
@@ -128,14 +129,20 @@ def find_papers(texts: list[str]) -> list[Paper]:
             last = action_pages[i]
         # a page or two after the last header may only continue its table: they share the report's
         # running head (which names the plan, unlike a pack's own "Public reports pack" head)
+        names_plan = bool(re.search(r"\bplan\b", head, re.I))
         for _ in range(2):
-            if last + 1 < n and last + 1 not in minutes_starts and re.search(r"\bplan\b", head, re.I) \
+            if last + 1 < n and last + 1 not in minutes_starts and names_plan \
                     and running_head(texts[last + 1]) == head and not is_cover_page(texts[last + 1]):
                 last += 1
-        # the cover page(s) with the plan's name, date, scores and key come just before
-        for _ in range(2):
-            if first > 0 and first - 1 not in minutes_starts | used and is_cover_page(texts[first - 1]):
-                first -= 1
+        # the opening pages with the plan's name, date, scores and key come just before: cover pages,
+        # or pages under the report's own running head (a long scores table runs over several)
+        for _ in range(MAX_OPENING_PAGES):
+            before = first - 1
+            if before < 0 or before in minutes_starts | used:
+                break
+            if not (is_cover_page(texts[before]) or (names_plan and running_head(texts[before]) == head)):
+                break
+            first = before
         if any(re.search(r"\bplan\b", texts[k], re.I) for k in range(first, last + 1)):
             papers.append(Paper(Kind.PLAN_REPORT.value, first + 1, last + 1))
             used.update(range(first, last + 1))
