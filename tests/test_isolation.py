@@ -4,6 +4,8 @@ only what they run is replaced, by a misbehaving reader."""
 import faulthandler
 import os
 import signal
+import subprocess
+import sys
 import time
 
 import pytest
@@ -64,3 +66,17 @@ def test_a_reader_that_crashes_is_recorded_and_the_rest_go_on(papers, tmp_path, 
     assert got["hangs.pdf"].status == "failed"
     assert "crashed" in got["hangs.pdf"].error and "\n" not in got["hangs.pdf"].error
     assert got["fine.pdf"].status == "ok"
+
+
+
+def test_ingest_runs_without_pandas(papers, tmp_path):
+    """Workers are forked from the CLI, so whatever it has imported counts again in each of them:
+    the CLI stays without pandas up to the end of ingest (reconcile imports it when it runs)."""
+    code = ("import sys; from pathlib import Path; import plantrack.pipeline.cli; "
+            "from plantrack.pipeline import ingest, store; db = store.connect(Path(sys.argv[1])); "
+            "done = ingest.ingest([Path(p) for p in sys.argv[2:]], db, Path(sys.argv[1]).parent / 'x'); "
+            "print([o.outcome for o in done], sorted(m for m in ('pandas', 'pyarrow', 'matplotlib') if m in sys.modules))")
+    paths = [str(p) for p, _ in papers]
+    out = subprocess.run([sys.executable, "-c", code, str(tmp_path / "t.db"), *paths], capture_output=True, text=True)
+    assert out.returncode == 0, out.stderr
+    assert out.stdout.strip() == "['new', 'new'] []"

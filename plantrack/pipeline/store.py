@@ -8,15 +8,37 @@ from __future__ import annotations
 
 import json
 import sqlite3
+import sys
 from collections.abc import Iterator
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-import sqlite_utils
-
 from ..extract import EXTRACTOR_VERSION
 from ..models import Extraction
+
+
+
+def _lean_sqlite_utils():
+    """sqlite-utils, imported without pandas.
+
+    sqlite-utils imports pandas (with pyarrow, over 100 MB) only to map `pd.Timestamp` to TEXT, a type
+    plantrack never stores. Imported bare, the ingest path and the extraction workers it forks stay
+    small (the 400-page-pack memory target); reconcile and the reports import pandas themselves when
+    they run.
+    """
+    if "sqlite_utils" in sys.modules or "pandas" in sys.modules:
+        import sqlite_utils
+        return sqlite_utils
+    sys.modules["pandas"] = None  # type: ignore[assignment]  # `import pandas` raises ImportError
+    try:
+        import sqlite_utils
+    finally:
+        del sys.modules["pandas"]
+    return sqlite_utils
+
+
+sqlite_utils = _lean_sqlite_utils()
 
 SCHEMA_VERSION = "1"
 
