@@ -342,6 +342,7 @@ class TableStyle:
     header_fill: Colour | None = None
     header_colour: Colour = (0.0, 0.0, 0.0)
     repeat_header: bool = True
+    header_align: str = "left"         # left | centre
     split_rows: bool = True
     min_split_lines: int = 2           # a row is split only if this many lines fit before the break
 
@@ -435,7 +436,7 @@ def draw_table(sheet: Sheet, widths: Sequence[float], rows: Sequence[Sequence[Ce
     edges = [x]
     for w in widths:
         edges.append(edges[-1] + w)
-    head = [Cell(h, bold=True, colour=style.header_colour, fill=style.header_fill)
+    head = [Cell(h, bold=True, colour=style.header_colour, fill=style.header_fill, align=style.header_align)
             for h in header] if header else None
     head_lines = [_cell_lines(c, w, style) for c, w in zip(head, widths)] if head else None
     head_h = _height(head, head_lines, style) if head else 0
@@ -541,6 +542,7 @@ class ReportSpec:
     rows_per_page: int | None = None  # at most this many action rows (or row parts) on a page
     split_rows: bool = True           # split a row over a page break when part of it fits
     ruled: bool = True                # False: action tables drawn as text columns, no grid lines
+    header_align: str = "left"        # action-table header cells: left | centre
     break_inside: dict[str, int] = field(default_factory=dict)  # ref → lines before a forced break
     score_labels: tuple[str, str] | None = None  # previous/current column headers
 
@@ -598,6 +600,8 @@ COLUMN_ORDERS = {
     "csip": ["status", "ref", "text", "lead", "timescale", "success", "progress"],
     "alt": ["ref", "text", "lead", "timescale", "success", "progress", "status"],
 }
+_ACTION_FIELD = {"text": "text", "lead": "lead", "timescale": "timescale", "success": "success_measure",
+                 "progress": "progress", "extra": "extra"}
 _WEIGHTS = {"text": 100, "lead": 66, "timescale": 46, "success": 85, "progress": 148, "extra": 50}
 _STATUS_WIDTH = {"fill": 40, "word": 50, "letter": 34, "symbol": 38, "word_plain": 44}
 
@@ -706,15 +710,32 @@ class _Look:
         raise ValueError(f"unknown status_style {style!r}")
 
     def widths(self, total: float, actions: Sequence[ActionSpec]) -> list[float]:
-        """Ref and status columns as narrow as their content; the rest share what is left."""
+        """Ref and status columns as narrow as their content; the rest share what is left, each at
+        least as wide as its longest word (as Word's AutoFit makes them), so no word runs into the
+        next column."""
         pad = 2 * 3.0 + 2
+        size = self.spec.body_size
         fixed = {"status": _STATUS_WIDTH[self.spec.status_style]}
         ref_lines = [s for a in actions for s in (a.ref, a.ofsted_ref) if s] + [self.vocab["ref"]]
-        fixed["ref"] = max(pdfmetrics.stringWidth(s, self.bold, self.spec.body_size)
-                           for s in ref_lines) + pad
+        fixed["ref"] = max(pdfmetrics.stringWidth(s, self.bold, size) for s in ref_lines) + pad
+        free_columns = [c for c in self.columns if c not in fixed]
+
+        def longest_word(column: str) -> float:
+            header = self.spec.extra_column if column == "extra" else self.vocab[column]
+            texts = [getattr(a, _ACTION_FIELD[column]) or "" for a in actions]
+            return max([pdfmetrics.stringWidth(w, self.regular, size) for t in texts for w in t.split()]
+                       + [pdfmetrics.stringWidth(w, self.bold, size) for w in header.split()]) + pad
+
+        floor = {c: longest_word(c) for c in free_columns}
         free = total - sum(fixed[c] for c in self.columns if c in fixed)
-        weight = sum(_WEIGHTS[c] for c in self.columns if c not in fixed)
-        return [fixed[c] if c in fixed else free * _WEIGHTS[c] / weight for c in self.columns]
+        widths = {c: free * _WEIGHTS[c] / sum(_WEIGHTS[k] for k in free_columns) for c in free_columns}
+        short = {c for c in free_columns if widths[c] < floor[c]}
+        if short:  # widen the cramped columns; the others give up the room in proportion
+            room = free - sum(floor[c] for c in short)
+            rest = [c for c in free_columns if c not in short]
+            widths = {c: floor[c] if c in short else room * _WEIGHTS[c] / sum(_WEIGHTS[k] for k in rest)
+                      for c in free_columns}
+        return [fixed[c] if c in fixed else widths[c] for c in self.columns]
 
 
 def make_report(path, spec: ReportSpec) -> ExpectedReport:
@@ -801,7 +822,7 @@ def _action_tables(sheet: Sheet, spec: ReportSpec, look: _Look) -> list[Expected
     all_actions = [a for p in spec.priorities for a in p.actions]
     widths = look.widths(sheet.right - sheet.left, all_actions)
     header = [spec.extra_column if c == "extra" else look.vocab[c] for c in look.columns]
-    style = look.table(spec.body_size, split_rows=spec.split_rows,
+    style = look.table(spec.body_size, split_rows=spec.split_rows, header_align=spec.header_align,
                        **({} if spec.ruled else {"grid": None}))
     header_h = row_height([Cell(h, bold=True) for h in header], widths, style)
     truth: list[ExpectedAction] = []
@@ -915,6 +936,7 @@ class MinutesSpec:
     reason_header: str = "Reason for Amber"
     first_header_blank: bool = False
     repeat_header: bool = True
+    header_align: str = "left"         # left | centre
     header_fill: Colour | None = None  # RGB; header text turns white on a dark fill
     font: str = "helvetica"
     date_comma: bool = True           # "Thursday, 12 December 2019" vs "Tuesday 19 July 2022"

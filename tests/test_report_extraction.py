@@ -37,6 +37,20 @@ LAYOUTS = {
         plan="Children’s Services, Families and Early Help Improvement and Development Plan 2022-23"),
     "csip, background, scores and key over three pages before the first table": lambda: csip_spec(
         "2022-07", intro=[BACKGROUND] * 9, notes=[BACKGROUND] * 8),
+    "text columns, header cells wrapped over two lines": lambda: sdp_spec(
+        "2019-11", ruled=False, vocabulary="csip", font="dejavu-serif"),
+    "text columns under a shaded header row": lambda: csip_spec("2022-06", ruled=False, status_style="word_plain"),
+    "text columns, headers centred over their columns": lambda: sdp_spec(
+        "2019-10", ruled=False, header_align="centre", vocabulary="csip", orientation="landscape"),
+    "text columns, letters in shaded cells": lambda: sdp_spec(
+        "2019-10", ruled=False, status_style="letter", vocabulary="csip", rows_per_page=6),
+    "text columns, a year alone on a cell's last line": lambda: sdp_spec(
+        "2019-10", ruled=False, status_style="symbol", orientation="landscape", vocabulary="alt", legend=None),
+    "text columns, unusual order with an extra column, headers wrapped": lambda: sdp_spec(
+        "2019-10", ruled=False, status_style="letter", vocabulary="csip", legend="csip", extra_column="Resources",
+        column_order=["ref", "text", "lead", "extra", "timescale", "success", "progress", "status"]),
+    "grey ● symbols, key as lines of text that wrap": lambda: sdp_spec(
+        "2019-10", status_style="symbol", colour_space="grey", orientation="landscape", font="dejavu-serif"),
     "csip portrait, status in the middle": lambda: csip_spec(
         "2022-08", orientation="portrait", column_order=["ref", "text", "status", "lead", "timescale", "success", "progress"]),
 }

@@ -90,6 +90,11 @@ def is_header(roles: set[str]) -> bool:
     return "text" in roles and bool({"rag", "progress"} & roles) and len(roles) >= 4
 
 
-def line_has_header(text: str) -> bool:
-    """A cheap test on a line of page text: does it read like an action-table header?"""
-    return is_header(roles_in(text))
+_HEADER_VOCABULARY = {word for syn in _LOOKUP for word in syn.split()}
+
+
+def header_words_only(text: str) -> bool:
+    """A line made of header words alone ("responsible", "date", "success"): the wrapped part of a
+    header row, never a row of the table's body."""
+    words = normalise(text).split()
+    return bool(words) and all(w in _HEADER_VOCABULARY for w in words)

@@ -15,7 +15,7 @@ from pathlib import Path
 
 from ..models import Extraction, Kind
 from . import EXTRACTOR_VERSION
-from .columns import header_like_roles, is_header
+from .columns import header_like_roles, header_words_only, is_header
 from .dates import find_date
 from .minutes import extract_minutes, looks_like_minutes
 from .pdf import CORRUPT, NO_TEXT, Unreadable, open_pdf
@@ -66,10 +66,19 @@ def page_texts(path: Path, pdf) -> list[str]:
 
 def is_report_page(text: str) -> bool:
     """Does the page print an action-table header? Header cells wrap ("Officer / responsible",
-    "Completion / date") and a text layer may give each its own line, so each line is tried
-    together with the four after it."""
-    roles = [header_like_roles(ln) for ln in text.splitlines() if ln.strip()]
-    return any(is_header(set().union(*roles[i:i + 5])) for i in range(len(roles)))
+    "Completion / date") and a text layer may give each part its own line, so each line is tried
+    together with the four after it, and with the lines of header words alone that follow those."""
+    lines = [ln for ln in text.splitlines() if ln.strip()]
+    roles = [header_like_roles(ln) for ln in lines]
+    for i in range(len(lines)):
+        if not roles[i]:
+            continue
+        j = min(i + 5, len(lines))
+        while j < min(i + 12, len(lines)) and header_words_only(lines[j]):
+            j += 1
+        if is_header(set().union(*roles[i:j])):
+            return True
+    return False
 
 
 COVER = re.compile(r"\b(as\s+at|as\s+of|progress\s+update|position\s+(as\s+)?at|status\s+key|rag\s+(rating\s+)?key|"

@@ -124,23 +124,44 @@ def legend_from_rows(page, rows: list[tuple[list[str | None], tuple[float, float
     return legend if len(seen) >= 3 else Legend()
 
 
+_ENTRY_START = re.compile(r"^\s*(?:[●•■◆▲]|(?:red|amber|yellow|green|blue|grey|gray|purple|[RAGBPC])\b\s*[–—:=-])", re.I)
+
+
+def _starts_entry(page, line: dict) -> bool:
+    """A key entry opens with a symbol or a colour's name, or with a swatch drawn left of its text;
+    the lines a description wraps onto have neither."""
+    if _ENTRY_START.match(line["text"]):
+        return True
+    return band_colour(page, line["top"] - 1, line["bottom"] + 1, 0, line["x0"] - 0.5) is not None
+
+
 def legend_from_lines(page, lines: list[dict]) -> Legend:
-    """A key printed as lines of text (no table): the lines after a 'key'/'legend' heading."""
-    legend, seen, started = Legend(), set(), False
+    """A key printed as lines of text (no table): the entries after a 'key'/'legend' heading, each a
+    symbol or swatch and a description that may wrap over several lines."""
+    entries: list[tuple[dict, list[str]]] = []
+    started, prev = False, None
     for line in lines:
         text = line["text"]
         if not started:
             started = bool(re.search(r"\b(key|legend)\b", text, re.I)) and len(text) < 60
             continue
-        status = status_of_description(text)
+        if text.strip() in ("●", "•", "■"):
+            continue
+        if _starts_entry(page, line):
+            entries.append((line, [text]))
+        elif entries and line["top"] - prev["bottom"] < line["bottom"] - line["top"] and len(entries[-1][1]) < 6:
+            entries[-1][1].append(text)  # the description wraps onto this line
+        elif entries:
+            break
+        prev = line
+    legend, seen = Legend(), set()
+    for first, texts in entries:
+        full = " ".join(texts)
+        status = status_of_description(full)
         if status is None:
-            if text.strip() in ("●", "•", "■"):
-                continue
-            if seen:
-                break
             continue
         seen.add(status)
-        word = re.match(r"\s*[●•■]?\s*([A-Za-z]+)\b", text)
+        word = re.match(r"\s*[●•■]?\s*([A-Za-z]+)\b", full)
         label = word.group(1) if word and word.group(1).lower() in (*RAG_WORDS, "purple", "yellow") else None
-        legend.add(status, band_colour(page, line["top"] - 8, line["bottom"] + 8, 0, page.width), label)
+        legend.add(status, band_colour(page, first["top"] - 2, first["bottom"] + 2, 0, page.width), label)
     return legend if len(seen) >= 3 else Legend()

@@ -80,13 +80,16 @@ def split_ref(cell: str | None) -> tuple[str | None, str | None]:
 
 
 def hollow(data: list[list[str | None]]) -> bool:
-    """A table whose rows below its header are mostly empty: the grid of shaded cells, not of text."""
+    """A table whose rows below its header are mostly empty or mostly missing their cells, or that
+    has no rows below its header: the grid that the rules of shaded status cells make (a status letter
+    in them at most), or the shaded header row alone of a table printed as text columns without rules."""
     start = next((i + 1 for i, row in enumerate(data) if header_roles(row)), None)
     if start is None:  # a headless table may be the tail of a row split by the page break
         return False
     body = data[start:]
-    filled = sum(1 for row in body if any(clean(c) for c in row))
-    return bool(body) and filled < len(body) / 2
+    filled = sum(1 for row in body if any(clean(c) for c in row)
+                 and sum(c is not None for c in row) * 2 >= len(row))
+    return filled < len(body) / 2 or not body
 
 
 @dataclass

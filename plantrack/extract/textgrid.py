@@ -10,13 +10,13 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from .columns import header_roles, line_has_header
+from .columns import header_roles, header_words_only, is_header, roles_in
 from .words import group_lines, line_text
 
 REF_LIKE = re.compile(r"^(\d{1,2}(\.\d{1,2}){0,2}\.?|[A-Z]\d{1,2}(\.\d{1,2})?)$")
 FOOTER = re.compile(r"\bpage\s+\d+(\s+of\s+\d+)?\b|^\s*\d+\s*$", re.I)
 PRIORITY = re.compile(r"^\s*priority\s+\d{1,2}\b", re.I)
-CELL_GAP = 7.0  # points between words that separates two header cells
+HEADER_LINES = 3  # a header cell ("Officer / responsible", "Evidence of / success") may wrap this far
 
 
 @dataclass
@@ -35,14 +35,72 @@ class TextTable:
         return self.data
 
 
-def _header_cells(line: list[dict]) -> list[list[dict]]:
-    cells = [[line[0]]]
-    for w in line[1:]:
-        if w["x0"] - cells[-1][-1]["x1"] > CELL_GAP:
-            cells.append([w])
+@dataclass
+class Column:
+    x0: float
+    x1: float
+    name: str
+
+
+def header_depth(lines: list[list[dict]], start: int) -> int:
+    """How many lines from `start` the header row takes: its first line, and the lines just under it
+    that hold nothing but header words (the wrapped parts of its cells)."""
+    n = 1
+    while n < HEADER_LINES and start + n < len(lines):
+        line, above = lines[start + n], lines[start + n - 1]
+        height = max(w["bottom"] - w["top"] for w in above)
+        if line[0]["top"] - above[0]["top"] > 1.6 * height or not header_words_only(line_text(line)):
+            break
+        n += 1
+    return n
+
+
+def header_at(lines: list[list[dict]], i: int) -> int:
+    """The number of lines of an action-table header starting at line i, or 0 when none starts there."""
+    if len(roles_in(line_text(lines[i]))) < 2:
+        return 0
+    n = header_depth(lines, i)
+    return n if is_header(set().union(*(roles_in(line_text(ln)) for ln in lines[i:i + n]))) else 0
+
+
+def header_columns(block: list[list[dict]]) -> list[Column]:
+    """The header's cells, from every line of it: words whose horizontal extents touch (or nearly,
+    the width of a space) belong to one cell, so a cell's wrapped lines join the cell above them."""
+    spans = sorted(((w["x0"], w["x1"], w.get("size") or (w["bottom"] - w["top"])) for line in block for w in line))
+    groups: list[list[float]] = []
+    for x0, x1, size in spans:
+        if groups and x0 - groups[-1][1] <= 0.45 * size:
+            groups[-1][1] = max(groups[-1][1], x1)
         else:
-            cells[-1].append(w)
-    return cells
+            groups.append([x0, x1])
+    columns = []
+    for x0, x1 in groups:
+        parts = [" ".join(w["text"] for w in line if x0 <= w["x0"] and w["x1"] <= x1) for line in block]
+        columns.append(Column(x0, x1, " ".join(p for p in parts if p)))
+    return columns
+
+
+def column_edges(columns: list[Column], body: list[list[dict]]) -> list[float]:
+    """Where each column starts. A header may be centred over its column, so the start is the right
+    edge of the white-space river between two headers that the body shows, else the header's left.
+    A line crossing the river (a priority heading, a note under the table) does not close it: the
+    river is where the fewest lines have a word, give or take a tenth of them."""
+    edges = [columns[0].x0]
+    for left, right in zip(columns, columns[1:]):
+        lo, hi = left.x1, right.x0 + 0.5
+        steps = [lo + 0.5 * k for k in range(int((hi - lo) / 0.5) + 1)]
+        counts = [sum(any(w["x0"] <= x <= w["x1"] for w in line) for line in body) for x in steps]
+        allowed = min(counts, default=0) + len(body) // 10
+        best, run = None, None  # the widest stretch of steps whose count stays within `allowed`
+        for x, n in zip(steps, counts):
+            if n <= allowed:
+                run = (run[0] if run else x, x)
+                if best is None or run[1] - run[0] > best[1] - best[0]:
+                    best = run
+            else:
+                run = None
+        edges.append(min(best[1], right.x0) if best and body else right.x0)
+    return edges
 
 
 def _column_of(x0: float, edges: list[float]) -> int:
@@ -55,42 +113,45 @@ def _column_of(x0: float, edges: list[float]) -> int:
 
 def text_tables(page, words: list[dict]) -> list[TextTable]:
     """Every header-led text table on the page (none when the page prints no action-table header)."""
-    lines = [ln for ln in group_lines(words, 2.5)
-             if ln[0]["top"] < page.height * 0.95 and not FOOTER.search(line_text(ln))]
+    lines = [ln for ln in group_lines(words, 2.5) if ln[0]["top"] < page.height * 0.95 and not (
+        FOOTER.search(line_text(ln)) and not page.height * 0.08 < ln[0]["top"] < page.height * 0.92)]
     tables: list[TextTable] = []
     i = 0
     while i < len(lines):
-        if not line_has_header(line_text(lines[i])):
+        depth = header_at(lines, i)
+        if not depth:
             i += 1
             continue
-        table, i = _read_table(lines, i, page.width)
+        table, i = _read_table(lines, i, depth, page.width)
         if table is not None:
             tables.append(table)
     return tables
 
 
-def _read_table(lines: list[list[dict]], start: int, width: float) -> tuple[TextTable | None, int]:
-    header = _header_cells(lines[start])
-    names = [" ".join(w["text"] for w in cell) for cell in header]
+def _read_table(lines: list[list[dict]], start: int, depth: int, width: float) -> tuple[TextTable | None, int]:
+    block = lines[start:start + depth]
+    columns = header_columns(block)
+    names = [c.name for c in columns]
     roles = header_roles(names)
     if roles is None:
-        return None, start + 1
-    edges = [cell[0]["x0"] for cell in header]
+        return None, start + depth
+    end = next((k for k in range(start + depth, len(lines)) if header_at(lines, k)), len(lines))
+    edges = column_edges(columns, lines[start + depth:end])
     rights = [e - 1 for e in edges[1:]] + [width - 20]
     anchor = next((j for r in ("ref", "rag") for j, role in roles.items() if role == r), None)
-    top = min(w["top"] for w in lines[start])
+    top = min(w["top"] for w in block[0])
     table = TextTable(bbox=(edges[0], top, rights[-1], top))
     table.data.append(names)
-    table.rows.append(_row(edges, rights, top, max(w["bottom"] for w in lines[start])))
+    table.rows.append(_row(edges, rights, top, max(w["bottom"] for w in block[-1])))
     current: list[list[str]] | None = None
     pitch = None  # the smallest top-to-top distance between lines: one line of text
-    last_top = top
-    i = start + 1
-    while i < len(lines):
+    last_top = block[-1][0]["top"]
+    i = start + depth
+    while i < end:
         line = lines[i]
         text, line_top = line_text(line), line[0]["top"]
         step = line_top - last_top
-        if line_has_header(text) or (pitch and step > 5 * pitch):
+        if pitch and step > 5 * pitch:
             break
         if PRIORITY.match(text):
             table.data.append([text] + [None] * (len(edges) - 1))
