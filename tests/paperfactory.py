@@ -336,6 +336,7 @@ class TableStyle:
     size: float = 7.5
     leading: float = 8.7
     pad: float = 3.0
+    vpad: float | None = None          # padding above and below a cell's text; None: `pad`
     colour: Colour = (0.0, 0.0, 0.0)
     grid: Colour | None = (0.0, 0.0, 0.0)
     grid_width: float = 0.5
@@ -345,6 +346,10 @@ class TableStyle:
     header_align: str = "left"         # left | centre
     split_rows: bool = True
     min_split_lines: int = 2           # a row is split only if this many lines fit before the break
+
+    @property
+    def vertical_pad(self) -> float:
+        return self.pad if self.vpad is None else self.vpad
 
 
 @dataclass
@@ -370,7 +375,7 @@ def _cell_lines(cell: Cell, width: float, style: TableStyle) -> list[str]:
 
 def _height(cells: Sequence[Cell], parts: Sequence[list[str]], style: TableStyle) -> float:
     body = max((len(p) * _leading_of(c, style) for c, p in zip(cells, parts)), default=0)
-    return max(body, style.leading) + 2 * style.pad
+    return max(body, style.leading) + 2 * style.vertical_pad
 
 
 def row_height(cells: Sequence[Cell], widths: Sequence[float], style: TableStyle) -> float:
@@ -383,10 +388,10 @@ def _fit(cells, rest, style: TableStyle, room: float, forced: int | None, at_top
         return 0
     longest = max((len(r) for c, r in zip(cells, rest) if not c.keep), default=0)
     kept = max((len(r) * _leading_of(c, style) for c, r in zip(cells, rest) if c.keep), default=0)
-    k = int((room - 2 * style.pad) // style.leading)
+    k = int((room - 2 * style.vertical_pad) // style.leading)
     if forced:
         k = min(k, forced)
-    while k > 0 and max(k * style.leading, kept) + 2 * style.pad > room:
+    while k > 0 and max(k * style.leading, kept) + 2 * style.vertical_pad > room:
         k -= 1
     lowest = 1 if (at_top or forced) else style.min_split_lines
     return k if lowest <= k < longest else 0
@@ -407,11 +412,11 @@ def _draw_part(sheet: Sheet, edges: Sequence[float], cells, parts, style: TableS
             sheet.add(("fill", x0, top - h, x1 - x0, h, cell.fill))
         font, size = _font_of(cell, style)
         if cell.dot and first:
-            sheet.add(("dot", (x0 + x1) / 2, top - style.pad - size * 0.45, size * 0.32, cell.dot))
+            sheet.add(("dot", (x0 + x1) / 2, top - style.vertical_pad - size * 0.45, size * 0.32, cell.dot))
         x = {"left": x0 + style.pad, "centre": (x0 + x1) / 2, "right": x1 - style.pad}[cell.align]
         lead = _leading_of(cell, style)
         for j, line in enumerate(part):
-            sheet.add(("text", x, top - style.pad - size * 0.8 - j * lead, line, font, size,
+            sheet.add(("text", x, top - style.vertical_pad - size * 0.8 - j * lead, line, font, size,
                        cell.colour or style.colour, cell.align))
     if style.grid:
         for y in (top, top - h):
@@ -453,7 +458,7 @@ def draw_table(sheet: Sheet, widths: Sequence[float], rows: Sequence[Sequence[Ce
 
     if rows:
         first_h = row_height(rows[0], widths, style)
-        sheet.ensure(head_h + min(first_h, 2 * style.leading + 2 * style.pad))
+        sheet.ensure(head_h + min(first_h, 2 * style.leading + 2 * style.vertical_pad))
     draw_header()
     for index, cells in enumerate(rows):
         lines = [_cell_lines(c, w, style) for c, w in zip(cells, widths)]
@@ -525,6 +530,7 @@ class ReportSpec:
     department: str = ""
     intro: list[str] = field(default_factory=list)   # paragraphs before the scores table
     notes: list[str] = field(default_factory=list)   # paragraphs between scores table and key
+    closing: list[str] = field(default_factory=list)  # paragraphs right under the last action table
     as_at: str | None = None          # ISO; default: read from as_at_line
     # layout
     house: str = "sdp"                # look of page 1, running header/footer, table colours
@@ -533,7 +539,7 @@ class ReportSpec:
     colour_space: str = "rgb"         # rgb | cmyk | grey
     palette: str | None = None        # status colours "sdp" | "csip"; None: the house's
     legend: str | None = "sdp"        # key wording "sdp" | "csip"; None: no key
-    vocabulary: str = "sdp"           # header words: sdp | csip | alt
+    vocabulary: str = "sdp"           # header words: sdp | csip | alt | narrow
     column_order: list[str] | None = None  # logical columns; None: the vocabulary's order
     extra_column: str | None = None   # header of an extra column fed by ActionSpec.extra
     font: str | None = None           # helvetica | times | dejavu | dejavu-sans | dejavu-serif
@@ -594,11 +600,16 @@ VOCABULARIES = {
     "alt": {"ref": "No.", "text": "What we will do", "lead": "Responsible officer",
             "timescale": "By when", "success": "How we will know", "progress": "Update",
             "status": "RAG status"},
+    # columns too narrow for their header words, which Word then breaks: a tuple is printed one
+    # part per line
+    "narrow": {"ref": "Ref", "text": "Action", "lead": "Lead", "timescale": ("Timesc", "ale"),
+               "success": "Measure of success", "progress": "Progress update", "status": ("R", "A", "G")},
 }
 COLUMN_ORDERS = {
     "sdp": ["ref", "text", "lead", "timescale", "success", "progress", "status"],
     "csip": ["status", "ref", "text", "lead", "timescale", "success", "progress"],
     "alt": ["ref", "text", "lead", "timescale", "success", "progress", "status"],
+    "narrow": ["ref", "text", "lead", "timescale", "success", "progress", "status"],
 }
 _ACTION_FIELD = {"text": "text", "lead": "lead", "timescale": "timescale", "success": "success_measure",
                  "progress": "progress", "extra": "extra"}
@@ -722,9 +733,10 @@ class _Look:
 
         def longest_word(column: str) -> float:
             header = self.spec.extra_column if column == "extra" else self.vocab[column]
+            header_words = header.split() if isinstance(header, str) else list(header)
             texts = [getattr(a, _ACTION_FIELD[column]) or "" for a in actions]
             return max([pdfmetrics.stringWidth(w, self.regular, size) for t in texts for w in t.split()]
-                       + [pdfmetrics.stringWidth(w, self.bold, size) for w in header.split()]) + pad
+                       + [pdfmetrics.stringWidth(w, self.bold, size) for w in header_words]) + pad
 
         floor = {c: longest_word(c) for c in free_columns}
         free = total - sum(fixed[c] for c in self.columns if c in fixed)
@@ -751,6 +763,9 @@ def _make_report(path, spec: ReportSpec, encrypt=None) -> ExpectedReport:
     _front_page(sheet, spec, look, as_at[:7])
     sheet.new_page()
     actions = _action_tables(sheet, spec, look)
+    sheet.y += 8  # close under the table, as "Report author: …" lines often are
+    for text in spec.closing:
+        sheet.para(text, look.regular, spec.body_size, look.black, after=2)
     pages = _render(sheet, path, _report_decor(sheet, spec, look, as_at[:7]),
                     f"{spec.plan} – {spec.as_at_line}", encrypt)
     priorities = [ExpectedPriority(p.number, " ".join(p.title.split()), p.previous_score,
@@ -830,7 +845,7 @@ def _action_tables(sheet: Sheet, spec: ReportSpec, look: _Look) -> list[Expected
         rows = [[_action_cell(a, c, look) for c in look.columns] for a in priority.actions]
         heading = wrap(f"Priority {priority.number}: {priority.title}", look.bold,
                        spec.heading_size, sheet.right - sheet.left)
-        first = min(row_height(rows[0], widths, style), 2 * style.leading + 2 * style.pad) if rows else 0
+        first = min(row_height(rows[0], widths, style), 2 * style.leading + 2 * style.vertical_pad) if rows else 0
         sheet.ensure(len(heading) * spec.heading_size * 1.22 + 3 + header_h + first)
         sheet.lines(heading, look.bold, spec.heading_size, look.c(look.house.accent))
         sheet.y -= 3
@@ -941,6 +956,10 @@ class MinutesSpec:
     font: str = "helvetica"
     date_comma: bool = True           # "Thursday, 12 December 2019" vs "Tuesday 19 July 2022"
     page_label: str = "plain"         # plain "1" | of "Page 1 of 2"
+    # meeting: committee, then "Minutes of the meeting held on …" | body: "Minutes of the <committee>
+    # held on …" | dash: "<committee> – Minutes", then the date
+    title_style: str = "meeting"
+    row_padding: float | None = None  # space above and below the reasons' cells; 0: none between rows
 
 
 @dataclass
@@ -984,9 +1003,11 @@ def make_minutes(path, spec: MinutesSpec) -> ExpectedMinutes:
     black = BLACK_RGB
     sheet = Sheet(A4, margins=(56, 60, 56, 56))
     held = f" at {spec.venue}" if spec.venue else ""
-    for text, size in ((spec.authority, 12), (spec.committee, 13),
-                       (f"Minutes of the meeting held{held} on "
-                        f"{_long_date(spec.meeting_date, spec.date_comma)} at {spec.time}", 10.5)):
+    when = f"{_long_date(spec.meeting_date, spec.date_comma)} at {spec.time}"
+    title = {"meeting": [(spec.committee, 13), (f"Minutes of the meeting held{held} on {when}", 10.5)],
+             "body": [(f"Minutes of the {spec.committee} held{held} on {when}", 12)],
+             "dash": [(f"{spec.committee} – Minutes", 13), (when + held, 10.5)]}[spec.title_style]
+    for text, size in [(spec.authority, 12), *title]:
         sheet.para(text, bold, size, black, align="centre", after=2)
     sheet.y -= 10
     for label, names in ((spec.present_label, spec.present), (spec.officers_label, spec.officers)):
@@ -1042,7 +1063,8 @@ def _amber_table(sheet: Sheet, spec: MinutesSpec, item: AgendaItem, rows: list,
     ruled = spec.table_style == "ruled"
     dark = spec.header_fill and _luminance(spec.header_fill) < 0.5
     style = TableStyle(regular, bold, size=9.5 if ruled else 10, leading=11.5 if ruled else 12,
-                       pad=3.5 if ruled else 5, grid=BLACK_RGB if ruled else None,
+                       pad=3.5 if ruled else 5, vpad=spec.row_padding,
+                       grid=BLACK_RGB if ruled else None,
                        header_fill=spec.header_fill, header_colour=WHITE_RGB if dark else BLACK_RGB,
                        repeat_header=spec.repeat_header, split_rows=False)
     x = sheet.left + 24

@@ -133,6 +133,10 @@ LAYOUTS = [
     ("sdp", dict(header_fill=(0.0, 0.4, 0.42), font="dejavu-serif", date_comma=False)),
     ("csip", dict(font="times", reason_header="Reasons for Amber")),
     ("sdp", dict(font="dejavu-sans", page_label="of", table_style="unruled", first_header_blank=True)),
+    ("csip", dict(table_style="unruled", row_padding=0.0)),         # no space between rows
+    ("sdp", dict(table_style="unruled", row_padding=0.0, font="times")),
+    ("sdp", dict(title_style="body")),                               # "Minutes of the <committee> held on …"
+    ("csip", dict(title_style="dash")),                              # "<committee> – Minutes"
 ]
 
 

@@ -1,10 +1,12 @@
 """Plan reports of many layouts, made by the generator, read back field by field."""
 from dataclasses import asdict
 
+import pdfplumber
 import pytest
 from paperfactory import csip_spec, make_report, sdp_spec
 
 from plantrack.extract.document import extract_document
+from plantrack.extract.report import cell_texts
 
 FIELDS = ("priority_number", "ref", "ofsted_ref", "text", "lead", "timescale", "due_date", "success_measure",
           "progress", "rag", "page")
@@ -49,6 +51,14 @@ LAYOUTS = {
     "text columns, unusual order with an extra column, headers wrapped": lambda: sdp_spec(
         "2019-10", ruled=False, status_style="letter", vocabulary="csip", legend="csip", extra_column="Resources",
         column_order=["ref", "text", "lead", "extra", "timescale", "success", "progress", "status"]),
+    "no ref column, letters, rows starting pages and a row split by a page break": lambda: sdp_spec(
+        "2019-10", status_style="letter", column_order=["text", "lead", "timescale", "success", "progress", "status"],
+        rows_per_page=3, break_inside={"2.2": 1}),
+    "text columns, a note right under the last table": lambda: csip_spec(
+        "2022-07", ruled=False, closing=["Report author: Improvement Programme Manager, Children, Families and Learning",
+                                         "Background papers: none"]),
+    "header words broken over lines in narrow columns": lambda: sdp_spec(
+        "2019-10", vocabulary="narrow", status_style="letter"),
     "grey ● symbols, key as lines of text that wrap": lambda: sdp_spec(
         "2019-10", status_style="symbol", colour_space="grey", orientation="landscape", font="dejavu-serif"),
     "csip portrait, status in the middle": lambda: csip_spec(
@@ -102,3 +112,38 @@ def test_the_key_decides_what_purple_means(papers):
     assert "grey" in {a.rag for a in truth.actions}
     assert [a.rag for a in report.actions] == [a.rag for a in truth.actions]
     assert "grey" in report.legend.values()
+
+
+def test_a_priority_cell_merged_down_the_table(tmp_path):
+    """Word plans often give the priority as one cell merged down over its actions' rows; that cell
+    stretches the first row over the others, whose words must still land in their own rows."""
+    from reportlab.lib.pagesizes import A4, landscape
+    from reportlab.lib.styles import getSampleStyleSheet
+    from reportlab.platypus import Paragraph, SimpleDocTemplate, Table, TableStyle
+
+    rows = [("1.1", "Recruit permanent team managers for the assessment teams", "Head of Service", "March 2020",
+             "Two managers appointed in February.", "Green"),
+            ("1.2", "Reduce the agency rate below 15% of the workforce", "HR Business Partner", "Ongoing",
+             "Agency rate is 17%.", "Amber"),
+            ("1.3", "Relaunch exit interviews with human resources", "Principal Social Worker", "31/01/2020",
+             "Not yet started.", "Red")]
+    style = getSampleStyleSheet()["BodyText"]
+    data = [["Priority", "Ref", "Action", "Lead", "Timescale", "Progress update", "RAG"]]
+    data += [["1" if i == 0 else "", ref, Paragraph(text, style), lead, when, Paragraph(progress, style), rag]
+             for i, (ref, text, lead, when, progress, rag) in enumerate(rows)]
+    table = Table(data, colWidths=[50, 35, 190, 110, 70, 200, 50])
+    table.setStyle(TableStyle([("GRID", (0, 0), (-1, -1), 0.5, (0, 0, 0)), ("SPAN", (0, 1), (0, 3)),
+                               ("VALIGN", (0, 0), (-1, -1), "TOP")]))
+    path = tmp_path / "merged.pdf"
+    doc = SimpleDocTemplate(str(path), pagesize=landscape(A4))
+    doc.build([Paragraph("Workforce Improvement Plan 2019-20", getSampleStyleSheet()["Title"]),
+               Paragraph("Progress update as at 31 March 2020", style), table])
+    with pdfplumber.open(path) as pdf:  # read as the ruled table it is, not rebuilt from text columns
+        page = pdf.pages[0]
+        (found,) = page.find_tables()
+        cells = cell_texts(found, page.extract_words())
+    assert [row[1] for row in cells] == ["Ref", "1.1", "1.2", "1.3"]
+    (report,) = extract_document(path).reports
+    assert [(a.ref, a.text, a.lead, a.timescale, a.progress, a.rag) for a in report.actions] == [
+        (ref, text, lead, when, progress, rag.lower()) for ref, text, lead, when, progress, rag in rows]
+    assert [a.priority_number for a in report.actions] == [1, 1, 1]

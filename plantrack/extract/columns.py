@@ -27,6 +27,7 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
 }
 
 _LOOKUP = {syn: role for role, syns in SYNONYMS.items() for syn in syns}
+_COMPACT = {syn.replace(" ", ""): role for syn, role in _LOOKUP.items()}
 
 
 def normalise(cell: str | None) -> str:
@@ -45,7 +46,9 @@ def role_of(cell: str | None) -> str | None:
         head = " ".join(t.split()[:n])
         if head in _LOOKUP:
             return _LOOKUP[head]
-    return None
+    # a narrow column breaks a header word over lines: "Timesc / ale", "R / A / G"
+    compact = t.replace(" ", "")
+    return _COMPACT.get(compact) if len(compact) >= 3 else None
 
 
 def header_roles(cells: list[str | None]) -> dict[int, str] | None:

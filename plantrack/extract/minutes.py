@@ -24,6 +24,7 @@ _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _PAGE_NO = re.compile(r"^[-–\s]*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?[-–\s]*$", re.I)
 _HEADING = re.compile(r"^(?:item\s+|minute\s+)?(\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:[.):]\s*|\s+)(\S.*)$", re.I)
 _TIME = re.compile(r"^\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)\b", re.I)
+_DATE_START = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 _RESOLUTION = re.compile(r"^(?:RESOLVED|AGREED|RECOMMENDED|DECIDED)\b|^(?:Resolved|Agreed|Decided)\s*[:,–-]")
 _REASON_HEADER = re.compile(r"^(?:the\s+)?(?:reasons?|justifications?|explanations?|rationale|why)\b", re.I)
 _ACTION_HEADER = re.compile(r"^(?:amber\s+)?(?:actions?|activity|activities|objectives?|description|what)\b", re.I)
@@ -32,6 +33,9 @@ _MINUTES_TITLE = re.compile(
 _MEETING_OF = re.compile(
     r"minutes\s+of\s+(?:the\s+|a\s+|an\s+)?(?:(?:virtual|remote|hybrid|special|extraordinary|ordinary|annual|"
     r"public|formal)\s+)*meeting\s+of\s+(?:the\s+)?(?P<name>.+?)\s+(?:held|on|at|which)\b", re.I)
+# "Minutes of the Health and Wellbeing Board held on …": no "meeting of"; the name must name a body
+_MINUTES_OF_BODY = re.compile(r"^\s*minutes\s+of\s+(?:the\s+)?(?P<name>.+?)\s+(?:held|on|at)\b", re.I)
+_MINUTES_SUFFIX = re.compile(r"\s*[–—:-]\s*(?:draft\s+|unconfirmed\s+|confirmed\s+)?minutes\b.*$", re.I)
 _COMMITTEE_WORDS = re.compile(
     r"\b(?:committee|sub-committee|board|panel|cabinet|council|forum|group|partnership|commission|executive|"
     r"assembly|scrutiny)\b", re.I)
@@ -195,6 +199,9 @@ def _title_block(lines: list[_Line]) -> tuple[str | None, str | None]:
         return _committee_from(head[:6]), _first_date(head)
     title = " ".join(l.text for l in head[mi:mi + 3])
     m = _MEETING_OF.search(title)
+    if m is None:
+        loose = _MINUTES_OF_BODY.search(title)
+        m = loose if loose and _looks_committee(loose.group("name")) else None
     committee = m.group("name").strip(" ,") if m else _committee_from(head[:mi])
     if committee is None:  # "MINUTES" / committee / "Date: ..."
         committee = _committee_from(head[mi + 1:mi + 3])
@@ -216,7 +223,8 @@ def _committee_from(lines: list[_Line]) -> str | None:
         if abs(l.size - first.size) > 0.3 or l.bold != first.bold or l.top - cand[0].bottom > 3 * first.height:
             break
         parts.append(l.text)
-    return " ".join(parts)
+    # "Children’s Services Scrutiny Committee – Minutes": the title's own word is not the name
+    return _MINUTES_SUFFIX.sub("", " ".join(parts)).rstrip(" –—-:") or None
 
 
 def _looks_committee(text: str) -> bool:
@@ -273,8 +281,8 @@ def _walk(flow: list[_Line], pgs: list[_Page], meeting: Meeting, first_page_numb
 
 def _heading(line: _Line, has_bold: bool, margin: float) -> re.Match | None:
     m = _HEADING.match(line.text)
-    if not m or not m.group(2)[:1].isupper() or _TIME.match(line.text):
-        return None
+    if not m or not m.group(2)[:1].isupper() or _TIME.match(line.text) or _DATE_START.match(line.text):
+        return None  # "12 December 2019 at 1.45 pm" is a title wrapped onto a second line
     # headings are bold; in a document with no bold type, they sit at the left margin
     return m if (line.bold if has_bold else line.x0 <= margin + 2) else None
 
@@ -491,7 +499,8 @@ def _rows(body: list[_Line], t: _Table, pgs: list[_Page]) -> list[dict[str, Any]
     for k, line in enumerate(body):
         prev = body[k - 1] if k else None
         new = (prev is None or prev.page != line.page or line.top - prev.top > ROW_GAP * pitch
-               or _rule_between(pgs[line.page], prev, line, t.boundary))
+               or _rule_between(pgs[line.page], prev, line, t.boundary)
+               or (not t.ruled and _starts_row(_cells([prev], t), _cells([line], t))))
         if new:
             groups.append([line])
         else:
@@ -513,6 +522,23 @@ def _rows(body: list[_Line], t: _Table, pgs: list[_Page]) -> list[dict[str, Any]
     while rows and not rows[-1]["reason"]:
         rows.pop()  # a short paragraph after the table, left of the boundary
     return rows
+
+
+def _starts_row(above: tuple[str, str], here: tuple[str, str]) -> bool:
+    """In a table with no rules and no space between rows, a line that opens both cells of a new row:
+    its action starts a sentence, it has a reason too, and the line above ended a cell (one of its
+    cells was empty), or left the action whole ("… in the" is not) while this line opens a sentence
+    in each column ("Build expertise …", "As above")."""
+    (action_above, reason_above), (action, reason) = above, here
+    if not (action[:1].isupper() or action[:1].isdigit()) or not reason:
+        return False
+    if not action_above or not reason_above:
+        return True
+    words = action.split()
+    opens_sentence = len(words) >= 2 and words[1][:1].islower()
+    action_whole = not re.search(r"(?:\b(?:the|of|in|and|to|for|a|an|with|by|on|at|or)|[,;:\-–(])$",
+                                 action_above.rstrip(), re.I)
+    return opens_sentence and action_whole and reason[:1].isupper()
 
 
 def _continues(action: str, reason: str) -> bool:

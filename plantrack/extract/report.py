@@ -45,11 +45,13 @@ def cell_texts(table, words: list[dict]) -> list[list[str | None]]:
             x0, top, x1, bottom = row.bbox
             if not (top <= y <= bottom and x0 <= x <= x1):
                 continue
-            for j, c in enumerate(row.cells):
-                if c is not None and c[0] <= x <= c[2] and c[1] <= y <= c[3]:
-                    cells[i][j].append(w)
-                    break
-            break
+            # a cell merged down over later rows stretches this row's bbox over theirs: a word
+            # in none of this row's cells belongs to a later row
+            j = next((j for j, c in enumerate(row.cells)
+                      if c is not None and c[0] <= x <= c[2] and c[1] <= y <= c[3]), None)
+            if j is not None:
+                cells[i][j].append(w)
+                break
     return [[None if ws is None else "\n".join(map(line_text, group_lines(ws))) for ws in r] for r in cells]
 
 
@@ -90,6 +92,15 @@ def hollow(data: list[list[str | None]]) -> bool:
     filled = sum(1 for row in body if any(clean(c) for c in row)
                  and sum(c is not None for c in row) * 2 >= len(row))
     return filled < len(body) / 2 or not body
+
+
+def looks_whole(values: dict[str, str]) -> bool:
+    """A row that starts an action rather than carrying on one split by a page break: its status is
+    printed in words or letters (a split row's status cell prints them in its first part only), or
+    its short cells, the lead and the timescale, are filled and its wording starts a sentence."""
+    if values.get("rag"):
+        return True
+    return bool(values.get("lead") and values.get("timescale") and values.get("text", "")[:1].isupper())
 
 
 @dataclass
@@ -250,10 +261,12 @@ class ReportReader:
         if not any(values.get(f) for f in TEXT_FIELDS) and not extra:
             return
         # The rest of a row split by a page break comes back under the repeated header with no ref
-        # (and, in tables without refs, as the page's first row carrying the same status or none).
+        # (and, in tables without refs, as the page's first row carrying the same status or none,
+        # and not looking like a whole row of its own).
         last = self.report.actions[-1] if self.report.actions else None
         continues = last is not None and ref is None and not ofsted and (
-            "ref" in layout.roles.values() or (first_row_of_page and rag in (None, last.rag)))
+            "ref" in layout.roles.values()
+            or (first_row_of_page and rag in (None, last.rag) and not looks_whole(values)))
         if continues:
             self._continue(last, values, extra)
             return

@@ -103,6 +103,11 @@ def column_edges(columns: list[Column], body: list[list[dict]]) -> list[float]:
     return edges
 
 
+def _crosses(line: list[dict], edges: list[float]) -> bool:
+    """A word of the line runs across a column's start: the line is not in the table's columns."""
+    return any(w["x0"] < e - 1.5 and w["x1"] > e + 1.5 for w in line for e in edges)
+
+
 def _column_of(x0: float, edges: list[float]) -> int:
     col = 0
     for i, edge in enumerate(edges):
@@ -151,8 +156,10 @@ def _read_table(lines: list[list[dict]], start: int, depth: int, width: float) -
         line = lines[i]
         text, line_top = line_text(line), line[0]["top"]
         step = line_top - last_top
-        if pitch and step > 5 * pitch:
-            break
+        after_heading = current is None and bool(table.data[-1][0]) and bool(PRIORITY.match(table.data[-1][0]))
+        if (pitch and step > 5 * pitch) or (
+                not PRIORITY.match(text) and not after_heading and _crosses(line, edges[1:])):
+            break  # a wide gap, or a paragraph across the columns ("Report author: …"): the table is over
         if PRIORITY.match(text):
             table.data.append([text] + [None] * (len(edges) - 1))
             table.rows.append(_row(edges, rights, line_top, line[0]["bottom"]))
@@ -161,7 +168,7 @@ def _read_table(lines: list[list[dict]], start: int, depth: int, width: float) -
         cells: list[list[str]] = [[] for _ in edges]
         for w in line:
             cells[_column_of(w["x0"], edges)].append(w["text"])
-        if current is None and table.data[-1][0] and PRIORITY.match(table.data[-1][0]) and (
+        if after_heading and (
                 anchor is None or not cells[anchor] or not REF_LIKE.match(cells[anchor][0])):
             table.data[-1][0] += " " + text  # a priority heading wrapped onto a second line
             last_top, i = line_top, i + 1
