@@ -57,6 +57,11 @@ LAYOUTS = {
     "text columns, a note right under the last table": lambda: csip_spec(
         "2022-07", ruled=False, closing=["Report author: Improvement Programme Manager, Children, Families and Learning",
                                          "Background papers: none"]),
+    "text columns, few rows a page under priority headings": lambda: csip_spec(
+        "2022-06", status_style="symbol", orientation="landscape", ruled=False, font="dejavu-serif", rows_per_page=4),
+    "text columns, a split row's last words alone at the top of a page": lambda: csip_spec(
+        "2022-08", status_style="letter", colour_space="rgb", orientation="portrait", ruled=False, vocabulary="csip",
+        legend="sdp"),
     "header words broken over lines in narrow columns": lambda: sdp_spec(
         "2019-10", vocabulary="narrow", status_style="letter"),
     "grey ● symbols, key as lines of text that wrap": lambda: sdp_spec(

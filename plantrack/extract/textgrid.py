@@ -83,23 +83,27 @@ def header_columns(block: list[list[dict]]) -> list[Column]:
 def column_edges(columns: list[Column], body: list[list[dict]]) -> list[float]:
     """Where each column starts. A header may be centred over its column, so the start is the right
     edge of the white-space river between two headers that the body shows, else the header's left.
-    A line crossing the river (a priority heading, a note under the table) does not close it: the
-    river is where the fewest lines have a word, give or take a tenth of them."""
+    A line crossing the river (a note under the table) does not close it: the river is where the
+    fewest lines have a word, give or take a tenth of them. Of several rivers
+    the one nearest the next header is taken: a short column may show gaps inside it too."""
     edges = [columns[0].x0]
+    sizes = [w.get("size") or (w["bottom"] - w["top"]) for line in body for w in line]
+    least = 0.5 * (sorted(sizes)[len(sizes) // 2] if sizes else 8.0)  # wider than a space between words
     for left, right in zip(columns, columns[1:]):
         lo, hi = left.x1, right.x0 + 0.5
         steps = [lo + 0.5 * k for k in range(int((hi - lo) / 0.5) + 1)]
         counts = [sum(any(w["x0"] <= x <= w["x1"] for w in line) for line in body) for x in steps]
         allowed = min(counts, default=0) + len(body) // 10
-        best, run = None, None  # the widest stretch of steps whose count stays within `allowed`
+        runs: list[tuple[float, float]] = []  # stretches of steps whose count stays within `allowed`
         for x, n in zip(steps, counts):
-            if n <= allowed:
-                run = (run[0] if run else x, x)
-                if best is None or run[1] - run[0] > best[1] - best[0]:
-                    best = run
+            if n > allowed:
+                continue
+            if runs and x - runs[-1][1] <= 0.5:
+                runs[-1] = (runs[-1][0], x)
             else:
-                run = None
-        edges.append(min(best[1], right.x0) if best and body else right.x0)
+                runs.append((x, x))
+        wide = [r for r in runs if r[1] - r[0] >= least]
+        edges.append(min(wide[-1][1], right.x0) if wide else right.x0)
     return edges
 
 
@@ -141,7 +145,7 @@ def _read_table(lines: list[list[dict]], start: int, depth: int, width: float) -
     if roles is None:
         return None, start + depth
     end = next((k for k in range(start + depth, len(lines)) if header_at(lines, k)), len(lines))
-    edges = column_edges(columns, lines[start + depth:end])
+    edges = column_edges(columns, [ln for ln in lines[start + depth:end] if not PRIORITY.match(line_text(ln))])
     rights = [e - 1 for e in edges[1:]] + [width - 20]
     anchor = next((j for r in ("ref", "rag") for j, role in roles.items() if role == r), None)
     top = min(w["top"] for w in block[0])
