@@ -137,6 +137,9 @@ LAYOUTS = [
     ("sdp", dict(table_style="unruled", row_padding=0.0, font="times")),
     ("sdp", dict(title_style="body")),                               # "Minutes of the <committee> held on …"
     ("csip", dict(title_style="dash")),                              # "<committee> – Minutes"
+    ("csip", dict(table_style="unruled", header_fill=(0.85, 0.85, 0.85), first_header_blank=True,
+                  repeat_header=False)),                             # a shaded header over text columns
+    ("sdp", dict(table_style="unruled", header_fill=(0.0, 0.4, 0.42), header_align="centre")),
 ]
 
 

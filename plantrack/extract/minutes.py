@@ -365,8 +365,10 @@ def _table_header(line: _Line, pg: _Page, margin: float) -> _Table | None:
     ai = next((k for k in range(ri) if _ACTION_HEADER.match(_seg_text(segs[k]))), ri - 1 if ri else None)
     prev_x1 = segs[ri - 1][-1]["x1"] if ri else margin + 20
     rule = _rule_at(pg, line, prev_x1, reason_x)
+    # a shaded header row has edges of its own: the table is ruled only if the rule runs on below it
+    ruled = rule is not None and any(b > line.bottom + 2 * line.height for _, b in _grid_spans(pg, rule))
     table = _Table(boundary=rule if rule is not None else _refine_boundary(line, pg, prev_x1, reason_x),
-                   ruled=rule is not None)
+                   ruled=ruled)
     if ai is not None and ai > 0:
         table.left = _column_start(pg, line, segs[ai - 1], segs[ai])
     if ai is not None and ai + 1 < ri:
@@ -419,10 +421,21 @@ def _grid_spans(pg: _Page, x: float) -> list[tuple[float, float]]:
 
 
 def _fits(line: _Line, t: _Table) -> bool:
-    """No word of the line crosses a column boundary: it can be a table line."""
+    """No word of the line crosses a column boundary, and in a table without rules the words either
+    side of the boundary stand a gutter apart (a paragraph after the table runs on with a space):
+    it can be a table line."""
     for x in (t.boundary, t.right, t.action_right, t.left):
         if x is not None and any(w["x0"] < x - 0.5 and w["x1"] > x + 1.5 for w in line.words):
             return False
+    if not t.ruled:
+        left = [w for w in line.words if w["x0"] < t.boundary]
+        right = [w for w in line.words if w["x0"] >= t.boundary]
+        spaces = [b["x0"] - a["x1"] for a, b in zip(line.words, line.words[1:])]
+        if left and right and len(spaces) > 2:
+            gutter = right[0]["x0"] - left[-1]["x1"]
+            spaces.remove(gutter)
+            if gutter < 1.35 * statistics.median(spaces):
+                return False
     return True
 
 
