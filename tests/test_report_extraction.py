@@ -62,6 +62,12 @@ LAYOUTS = {
     "text columns, a split row's last words alone at the top of a page": lambda: csip_spec(
         "2022-08", status_style="letter", colour_space="rgb", orientation="portrait", ruled=False, vocabulary="csip",
         legend="sdp"),
+    "text columns, centred headers over a last page of short texts": lambda: sdp_spec(
+        "2019-10", status_style="word_plain", ruled=False, vocabulary="alt", font="dejavu-serif", legend="csip",
+        rows_per_page=3, header_align="centre"),
+    "text columns, centred headers, a heading wrapped over a split row": lambda: sdp_spec(
+        "2019-10", status_style="word_plain", ruled=False, font="times", legend=None, header_align="centre",
+        break_inside={"2.4": 1, "3.3": 2}),
     "header words broken over lines in narrow columns": lambda: sdp_spec(
         "2019-10", vocabulary="narrow", status_style="letter"),
     "grey ● symbols, key as lines of text that wrap": lambda: sdp_spec(

@@ -82,29 +82,48 @@ def header_columns(block: list[list[dict]]) -> list[Column]:
 
 def column_edges(columns: list[Column], body: list[list[dict]]) -> list[float]:
     """Where each column starts. A header may be centred over its column, so the start is the right
-    edge of the white-space river between two headers that the body shows, else the header's left.
-    A line crossing the river (a note under the table) does not close it: the river is where the
-    fewest lines have a word, give or take a tenth of them. Of several rivers
-    the one nearest the next header is taken: a short column may show gaps inside it too."""
+    end of the white-space river that the body shows between two headers, where the next column's
+    words start; else the header's left edge. Of several rivers the one nearest the next header is
+    taken (a short column may show gaps of its own). Lines that run across columns (a note under the
+    table) or are printed larger (a heading) say nothing about them and are left out."""
+    sizes = sorted(_size(w) for line in body for w in line)
+    median = sizes[len(sizes) // 2] if sizes else 8.0
+    least = 0.5 * median  # wider than a space between words
+    # headings (a priority's title wrapping onto a second line) are printed larger than the table
+    body = [line for line in body if not _spans_columns(line, columns, least)
+            and not all(_size(w) > 1.1 * median for w in line)]
     edges = [columns[0].x0]
-    sizes = [w.get("size") or (w["bottom"] - w["top"]) for line in body for w in line]
-    least = 0.5 * (sorted(sizes)[len(sizes) // 2] if sizes else 8.0)  # wider than a space between words
     for left, right in zip(columns, columns[1:]):
         lo, hi = left.x1, right.x0 + 0.5
         steps = [lo + 0.5 * k for k in range(int((hi - lo) / 0.5) + 1)]
-        counts = [sum(any(w["x0"] <= x <= w["x1"] for w in line) for line in body) for x in steps]
-        allowed = min(counts, default=0) + len(body) // 10
-        runs: list[tuple[float, float]] = []  # stretches of steps whose count stays within `allowed`
-        for x, n in zip(steps, counts):
-            if n > allowed:
+        free = [not any(w["x0"] <= x <= w["x1"] for line in body for w in line) for x in steps]
+        runs: list[list[float]] = []  # stretches of steps that no word covers
+        for k, x in enumerate(steps):
+            if not free[k]:
                 continue
-            if runs and x - runs[-1][1] <= 0.5:
-                runs[-1] = (runs[-1][0], x)
+            if k and free[k - 1]:
+                runs[-1][1] = x
             else:
-                runs.append((x, x))
-        wide = [r for r in runs if r[1] - r[0] >= least]
-        edges.append(min(wide[-1][1], right.x0) if wide else right.x0)
+                runs.append([x, x])
+        starts = [w["x0"] for line in body for w in line if lo <= w["x0"] <= hi + 1]
+        rivers = [r for r in runs if r[1] - r[0] >= least and any(abs(x - r[1]) <= 1.0 for x in starts)]
+        edges.append(min(rivers[-1][1], right.x0) if rivers else right.x0)
     return edges
+
+
+def _size(word: dict) -> float:
+    return word.get("size") or (word["bottom"] - word["top"])
+
+
+def _spans_columns(line: list[dict], columns: list[Column], gap: float) -> bool:
+    """Does a run of words (words closer than `gap`) reach over two header cells?"""
+    runs: list[list[float]] = []
+    for w in line:
+        if runs and w["x0"] - runs[-1][1] < gap:
+            runs[-1][1] = w["x1"]
+        else:
+            runs.append([w["x0"], w["x1"]])
+    return any(sum(x0 < c.x1 and x1 > c.x0 for c in columns) >= 2 for x0, x1 in runs)
 
 
 def _crosses(line: list[dict], edges: list[float]) -> bool:
