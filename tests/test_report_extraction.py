@@ -68,6 +68,8 @@ LAYOUTS = {
     "text columns, centred headers, a heading wrapped over a split row": lambda: sdp_spec(
         "2019-10", status_style="word_plain", ruled=False, font="times", legend=None, header_align="centre",
         break_inside={"2.4": 1, "3.3": 2}),
+    "the action's header just before the ref's, read as one 'Action No.' by the first pass": lambda: csip_spec(
+        "2022-06", column_order=["progress", "lead", "text", "ref", "timescale", "success", "status"]),
     "header words broken over lines in narrow columns": lambda: sdp_spec(
         "2019-10", vocabulary="narrow", status_style="letter"),
     "grey ● symbols, key as lines of text that wrap": lambda: sdp_spec(

@@ -74,8 +74,11 @@ _HEADER_WORDS = re.compile(r"\b(" + "|".join(
 
 
 def roles_in(text: str) -> set[str]:
-    """The fields a line of page text names as header words."""
-    return {_LOOKUP[m] for m in _HEADER_WORDS.findall(normalise(text))}
+    """The fields a line of page text names as header words. A line does not show where one header
+    cell ends, so "Action No." is read both ways: the ref's header, and the action's then the ref's."""
+    t = normalise(text)
+    words = {_LOOKUP[w] for w in t.split() if len(w) > 2 and w in _LOOKUP}
+    return {_LOOKUP[m] for m in _HEADER_WORDS.findall(t)} | words
 
 
 def header_like_roles(text: str) -> set[str]:
@@ -85,7 +88,7 @@ def header_like_roles(text: str) -> set[str]:
     found = _HEADER_WORDS.findall(t)
     if len(t.split()) > 8 and sum(len(m) for m in found) < 0.5 * len(t):
         return set()
-    return {_LOOKUP[m] for m in found}
+    return roles_in(t)
 
 
 def is_header(roles: set[str]) -> bool:
