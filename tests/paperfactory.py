@@ -535,7 +535,8 @@ class ReportSpec:
     # layout
     house: str = "sdp"                # look of page 1, running header/footer, table colours
     orientation: str = "portrait"
-    status_style: str = "fill"        # fill | word | letter | symbol | word_plain
+    status_style: str = "fill"        # fill | word | letter | symbol | word_plain | word_was
+    status_header: str | None = None  # the status column's header instead of the vocabulary's
     colour_space: str = "rgb"         # rgb | cmyk | grey
     palette: str | None = None        # status colours "sdp" | "csip"; None: the house's
     legend: str | None = "sdp"        # key wording "sdp" | "csip"; None: no key
@@ -551,6 +552,11 @@ class ReportSpec:
     header_align: str = "left"        # action-table header cells: left | centre
     break_inside: dict[str, int] = field(default_factory=dict)  # ref → lines before a forced break
     score_labels: tuple[str, str] | None = None  # previous/current column headers
+    # scores table: "number" ("1. Title" / a No. column) | "priority" ("Priority 1 – Title");
+    # extra columns "Number of actions" and "Direction of travel"; the overall score as a sentence
+    score_label_style: str = "number"
+    score_extra_columns: bool = False
+    overall_as_sentence: bool = False
 
 
 @dataclass
@@ -614,7 +620,7 @@ COLUMN_ORDERS = {
 _ACTION_FIELD = {"text": "text", "lead": "lead", "timescale": "timescale", "success": "success_measure",
                  "progress": "progress", "extra": "extra"}
 _WEIGHTS = {"text": 100, "lead": 66, "timescale": 46, "success": 85, "progress": 148, "extra": 50}
-_STATUS_WIDTH = {"fill": 40, "word": 50, "letter": 34, "symbol": 38, "word_plain": 44}
+_STATUS_WIDTH = {"fill": 40, "word": 50, "letter": 34, "symbol": 38, "word_plain": 44, "word_was": 52}
 
 LEGENDS = {
     "sdp": {
@@ -718,6 +724,9 @@ class _Look:
             return Cell("●", font=font, size=size, colour=colour, align="centre", keep=True)
         if style == "word_plain":
             return Cell(self.words[rag], keep=True)
+        if style == "word_was":  # "Green (was Amber)": the old status beside the new, in plain words
+            was = RAGS[(RAGS.index(rag) + 1) % len(RAGS)]
+            return Cell(f"{self.words[rag]} (was {self.words[was]})", keep=True)
         raise ValueError(f"unknown status_style {style!r}")
 
     def widths(self, total: float, actions: Sequence[ActionSpec]) -> list[float]:
@@ -794,25 +803,47 @@ def _front_page(sheet: Sheet, spec: ReportSpec, look: _Look, period: str) -> Non
 def _scores_table(sheet: Sheet, spec: ReportSpec, look: _Look, period: str) -> None:
     total = sheet.right - sheet.left
     bold = dict(bold=True, align="centre")
-    if spec.house == "sdp":
+    label = (lambda p: f"Priority {p.number} – {p.title}") if spec.score_label_style == "priority" else None
+    if spec.house == "sdp" and not spec.score_extra_columns:
         previous, current = spec.score_labels or ("Previous period", "Current period")
-        rows = [[Cell("Overall score", bold=True), Cell(_fmt_score(spec.overall_previous), **bold),
-                 Cell(_fmt_score(spec.overall_current), **bold)],
-                [Cell("Priority", bold=True), Cell(previous, **bold), Cell(current, **bold)]]
-        rows += [[Cell(f"{p.number}. {p.title}"), Cell(_fmt_score(p.previous_score), align="centre"),
+        rows = [] if spec.overall_as_sentence else [
+            [Cell("Overall score", bold=True), Cell(_fmt_score(spec.overall_previous), **bold),
+             Cell(_fmt_score(spec.overall_current), **bold)]]
+        rows += [[Cell("Priority", bold=True), Cell(previous, **bold), Cell(current, **bold)]]
+        rows += [[Cell(label(p) if label else f"{p.number}. {p.title}"), Cell(_fmt_score(p.previous_score), align="centre"),
                   Cell(_fmt_score(p.current_score), align="centre")] for p in spec.priorities]
         draw_table(sheet, [total - 130, 65, 65], rows, look.table(8))
-        return
-    previous, current = spec.score_labels or (_month_label(period, 1), _month_label(period))
-    shade = (GREY_HEADER,) if look.space == "grey" else look.c(look.house.shade)
-    rows = [[Cell(str(p.number), align="centre"), Cell(p.title),
-             Cell(_fmt_score(p.previous_score), align="centre"),
-             Cell(_fmt_score(p.current_score), align="centre")] for p in spec.priorities]
-    rows.append([Cell("", fill=shade), Cell("Overall plan score", bold=True, fill=shade),
-                 Cell(_fmt_score(spec.overall_previous), fill=shade, **bold),
-                 Cell(_fmt_score(spec.overall_current), fill=shade, **bold)])
-    draw_table(sheet, [32, total - 242, 105, 105], rows, look.table(8, pad=4.5),
-               header=["No.", "Priority", previous, current])
+    else:
+        previous, current = spec.score_labels or (_month_label(period, 1), _month_label(period))
+        shade = (GREY_HEADER,) if look.space == "grey" else look.c(look.house.shade)
+        extra = spec.score_extra_columns
+        rows = []
+        for p in spec.priorities:
+            arrows = ("→", "↑", "↓") if symbol_font() else ("same", "up", "down")
+            travel = arrows[0] if p.current_score == p.previous_score else (
+                arrows[1] if (p.current_score or 0) > (p.previous_score or 0) else arrows[2])
+            rows.append([Cell(f"P{p.number}" if extra else str(p.number), align="centre"),
+                         Cell(label(p) if label else p.title),
+                         *([Cell(str(len(p.actions)), align="centre")] if extra else []),
+                         Cell(_fmt_score(p.previous_score), align="centre"),
+                         Cell(_fmt_score(p.current_score), align="centre"),
+                         *([Cell(travel, align="centre", font=symbol_font())] if extra else [])])
+        if not spec.overall_as_sentence:
+            rows.append([Cell("", fill=shade), Cell("Overall plan score", bold=True, fill=shade),
+                         *([Cell("", fill=shade)] if extra else []),
+                         Cell(_fmt_score(spec.overall_previous), fill=shade, **bold),
+                         Cell(_fmt_score(spec.overall_current), fill=shade, **bold),
+                         *([Cell("", fill=shade)] if extra else [])])
+        if extra:
+            widths = [32, total - 372, 70, 100, 100, 70]
+            header = ["Ref", "Priority", "Number of actions", previous, current, "Direction of travel"]
+        else:
+            widths, header = [32, total - 242, 105, 105], ["No.", "Priority", previous, current]
+        draw_table(sheet, widths, rows, look.table(8, pad=4.5), header=header)
+    if spec.overall_as_sentence:
+        sheet.y -= 6
+        sheet.para(f"The overall score has improved from {_fmt_score(spec.overall_previous)} to "
+                   f"{_fmt_score(spec.overall_current)}.", look.regular, 8.5, look.black, after=5)
 
 
 def _legend(sheet: Sheet, spec: ReportSpec, look: _Look) -> None:
@@ -836,7 +867,8 @@ def _legend(sheet: Sheet, spec: ReportSpec, look: _Look) -> None:
 def _action_tables(sheet: Sheet, spec: ReportSpec, look: _Look) -> list[ExpectedAction]:
     all_actions = [a for p in spec.priorities for a in p.actions]
     widths = look.widths(sheet.right - sheet.left, all_actions)
-    header = [spec.extra_column if c == "extra" else look.vocab[c] for c in look.columns]
+    header = [spec.extra_column if c == "extra" else (spec.status_header or look.vocab[c]) if c == "status"
+              else look.vocab[c] for c in look.columns]
     style = look.table(spec.body_size, split_rows=spec.split_rows, header_align=spec.header_align,
                        **({} if spec.ruled else {"grid": None}))
     header_h = row_height([Cell(h, bold=True) for h in header], widths, style)

@@ -179,3 +179,38 @@ def test_generated_minutes_link_to_their_actions(family, period):
             for item in _spec(family, {}).items for r in item.amber_rows]
     links = match_reasons([r.action_text for r in rows], actions)
     assert [aid for aid, _ in links] == [r.ref for r in rows]
+
+
+def _title_block_minutes(path, title_lines):
+    """One page of minutes whose title block is `title_lines` (bold 12 pt, as Word's "Title" style),
+    with a later date in the text that must not be taken for the meeting's."""
+    from reportlab.pdfgen import canvas
+    c = canvas.Canvas(str(path), invariant=1)
+    y = 790
+    for line in title_lines:
+        c.setFont("Helvetica-Bold", 12)
+        c.drawString(72, y, line)
+        y -= 16
+    c.setFont("Helvetica", 10)
+    for text in ("Present: Councillor Ruth Adeyemi (Chair), Councillor Tom Baxter", "",
+                 "1. Apologies", "Apologies were received from Councillor Grant.", "",
+                 "2. Practice Improvement Plan 2019-20",
+                 "The Panel considered the plan for the period ending 31 March 2020.",
+                 "RESOLVED: That the report be noted."):
+        c.drawString(72, y, text)
+        y -= 14
+    c.showPage()
+    c.save()
+
+
+@pytest.mark.parametrize("title_lines", [
+    ["Ashby Vale Council", "Minutes of the meeting of the Corporate Parenting Panel held on Thursday 23 April", "2020"],
+    ["Ashby Vale Council", "Corporate Parenting Panel", "Minutes – Thursday 23 April 2020"],
+    ["Ashby Vale Council", "Minutes of the Corporate Parenting Panel held on 23 April 2020 at 10.00 am"],
+], ids=["year on a line of its own", "authority and committee alike", "no 'meeting of'"])
+def test_title_block(tmp_path, title_lines):
+    import pdfplumber
+    _title_block_minutes(tmp_path / "m.pdf", title_lines)
+    with pdfplumber.open(tmp_path / "m.pdf") as pdf:
+        m = extract_minutes(pdf.pages)
+    assert (m.committee, m.meeting_date) == ("Corporate Parenting Panel", "2020-04-23")

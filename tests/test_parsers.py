@@ -101,7 +101,8 @@ def test_header_vocabularies_map_to_fields_in_any_order():
 
 
 # ---- scores and refs ---------------------------------------------------------------------------
-from plantrack.extract.report import parse_score, split_ref  # noqa: E402
+from plantrack.extract.report import split_ref  # noqa: E402
+from plantrack.extract.scores import parse_score  # noqa: E402
 from plantrack.pipeline.plans import plan_key  # noqa: E402
 
 
@@ -136,3 +137,63 @@ def test_plan_names_fold_loosely():
     assert plan_key("Children’s Services Improvement Plan 2022/23") == plan_key("CHILDRENS SERVICES IMPROVEMENT PLAN 2022-23")
     assert plan_key("Service Development Plan 2019–2020") == plan_key("Service Development Plan 2019-20")
     assert plan_key("Service Development Plan 2019-20") != plan_key("Service Development Plan 2020-21")
+
+
+# The scores table as pdfplumber gives its cells (None: a cell merged into the one before it).
+from plantrack.extract.scores import overall_in_text, read_scores  # noqa: E402
+
+SCORE_TABLES = {
+    "a No. column, months, the overall label merged over two cells": (
+        [["No.", "Priority", "November\n2019", "December\n2019"],
+         ["2", "Providing coherent and coordinated early help", "2.1", "2.3"],
+         ["8", "Embedding strong quality assurance", "2.8", "2.8"],
+         ["Overall plan score", None, "2.3", "2.5"]],
+        [(2, "Providing coherent and coordinated early help", 2.1, 2.3), (8, "Embedding strong quality assurance", 2.8, 2.8)],
+        (2.3, 2.5)),
+    "the current period first": (
+        [["Priority", "Current score", "Previous score"],
+         ["1. Workforce", "2.6", "2.2"], ["2. Early help", "2.0", "1.8"], ["Overall", "2.3", "2.0"]],
+        [(1, "Workforce", 2.2, 2.6), (2, "Early help", 1.8, 2.0)], (2.0, 2.3)),
+    "number of actions and direction of travel around the scores": (
+        [["Ref", "Priority", "Number\nof\nactions", "December\n2019", "January\n2020", "Direction\nof travel"],
+         ["P4", "Looked after children", "4", "1.6", "2.0", "↑"], ["P5", "Voice of the child", "4", "2.5", "2.5", "→"]],
+        [(4, "Looked after children", 1.6, 2.0), (5, "Voice of the child", 2.5, 2.5)], None),
+    "'Priority N – title' labels, quarters": (
+        [["Priority", "Quarter 2", "Quarter 3"],
+         ["Priority 3 – Assessment and care planning", "2.8", "2.8"], ["Priority 5 – Voice of the child", "3.1", "2.8"],
+         ["Overall plan score", "2.8", "2.7"]],
+        [(3, "Assessment and care planning", 2.8, 2.8), (5, "Voice of the child", 3.1, 2.8)], (2.8, 2.7)),
+    "no header: the last two numbers of each row": (
+        [["1", "Workforce", "2.2", "2.6"], ["2", "Early help", "2.0", "2.0"]],
+        [(1, "Workforce", 2.2, 2.6), (2, "Early help", 2.0, 2.0)], None),
+}
+
+
+@pytest.mark.parametrize("name", list(SCORE_TABLES))
+def test_scores_tables(name):
+    data, priorities, overall = SCORE_TABLES[name]
+    got, got_overall = read_scores(data)
+    assert [(p.number, p.title, p.previous_score, p.current_score) for p in got] == priorities
+    assert got_overall == overall
+
+
+def test_a_table_of_other_numbers_is_not_a_scores_table():
+    assert read_scores([["Ward", "Electors", "Turnout"], ["Abbey", "5120", "31.2"]]) is None
+
+
+def test_overall_score_as_a_sentence():
+    assert overall_in_text("The overall score has improved from 2.4 to\n2.6 since January.") == (2.4, 2.6)
+    assert overall_in_text("Scores improved from 2.4 to 2.6 in two priorities.") is None
+
+
+@pytest.mark.parametrize("title, plan", [
+    ("Service Development Plan 2019-20: progress update November 2019", "Service Development Plan 2019-20"),
+    ("Children’s Services Improvement Plan 2022-23 – Progress update", "Children’s Services Improvement Plan 2022-23"),
+    ("Report to the Improvement Board Subject: Care Leavers Improvement Plan 2019-20 – progress update",
+     "Care Leavers Improvement Plan 2019-20"),
+    ("Appendix A – Workforce Development Plan 2019-20: April 2020", "Workforce Development Plan 2019-20"),
+    ("Youth Justice Plan | 2020-21", "Youth Justice Plan"),
+])
+def test_plan_name_from_a_title(title, plan):
+    from plantrack.extract.report import plan_name
+    assert plan_name(title) == plan

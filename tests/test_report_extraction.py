@@ -70,6 +70,20 @@ LAYOUTS = {
         break_inside={"2.4": 1, "3.3": 2}),
     "the action's header just before the ref's, read as one 'Action No.' by the first pass": lambda: csip_spec(
         "2022-06", column_order=["progress", "lead", "text", "ref", "timescale", "success", "status"]),
+    "scores with a number of actions and a direction of travel, overall as a sentence": lambda: csip_spec(
+        "2022-07", score_extra_columns=True, overall_as_sentence=True),
+    "scores labelled 'Priority N – title'": lambda: sdp_spec("2019-11", score_label_style="priority"),
+    "scores labelled 'Priority N – title' beside a No. column, with extra columns": lambda: csip_spec(
+        "2022-06", score_label_style="priority", score_extra_columns=True),
+    "status words with the old status beside them: 'Green (was Amber)'": lambda: sdp_spec(
+        "2019-11", status_style="word_was"),
+    "two status columns headed by month, the current one last": lambda: sdp_spec(
+        "2019-11", status_style="word", status_header="Nov 2019 RAG", extra_column="Oct 2019 RAG",
+        column_order=["ref", "text", "lead", "timescale", "success", "progress", "extra", "status"]),
+    "two status columns headed by month, the current one first": lambda: csip_spec(
+        "2022-07", status_header="July 2022 status", extra_column="June 2022 status",
+        column_order=["status", "extra", "ref", "text", "lead", "timescale", "success", "progress"]),
+    "as at printed as 'Period: <month>'": lambda: csip_spec("2022-07", as_at_line="Period: July 2022"),
     "header words broken over lines in narrow columns": lambda: sdp_spec(
         "2019-10", vocabulary="narrow", status_style="letter"),
     "grey ● symbols, key as lines of text that wrap": lambda: sdp_spec(

@@ -7,6 +7,8 @@ from __future__ import annotations
 
 import re
 
+from .dates import find_date
+
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "ref": ("ref", "ref no", "reference", "no", "number", "action no", "action number", "item", "#", "id"),
     "text": ("action", "actions", "what we will do", "key action", "key actions", "action required",
@@ -30,9 +32,20 @@ _LOOKUP = {syn: role for role, syns in SYNONYMS.items() for syn in syns}
 _COMPACT = {syn.replace(" ", ""): role for syn, role in _LOOKUP.items()}
 
 
+def clean(cell: str | None) -> str:
+    """A cell's lines joined by single spaces, as the contract stores text."""
+    return " ".join((cell or "").split())
+
+
 def normalise(cell: str | None) -> str:
     t = " ".join((cell or "").split()).lower()
     return re.sub(r"[^a-z0-9# ]+", "", t.replace("/", " ")).strip()
+
+
+# Words that say which period a column is for ("Jan 2020 RAG", "Previous RAG", "Current status").
+_PERIOD_WORD = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*$|^(?:19|20)?\d\d$|"
+                          r"^q[1-4]$|^(?:current|latest|this|previous|last|prior|was|month|period|quarter)$")
+_EARLIER = re.compile(r"\b(?:previous|last|prior|was|old)\b")
 
 
 def role_of(cell: str | None) -> str | None:
@@ -46,21 +59,42 @@ def role_of(cell: str | None) -> str | None:
         head = " ".join(t.split()[:n])
         if head in _LOOKUP:
             return _LOOKUP[head]
+    # "Jan 2020 RAG", "Current status": the words after the period's
+    words = t.split()
+    while words and _PERIOD_WORD.match(words[0]):
+        words = words[1:]
+    if words and len(words) < len(t.split()):
+        return role_of(" ".join(words))
     # a narrow column breaks a header word over lines: "Timesc / ale", "R / A / G"
     compact = t.replace(" ", "")
     return _COMPACT.get(compact) if len(compact) >= 3 else None
+
+
+def currency(cell: str | None) -> tuple[int, int]:
+    """How current a column's header says it is: a "previous" column ranks below any other, then
+    the later the month it names, the higher."""
+    t = normalise(cell)
+    found = find_date(t)
+    return (0 if _EARLIER.search(t) else 1, int(found[0].replace("-", "")) if found else 0)
 
 
 def header_roles(cells: list[str | None]) -> dict[int, str] | None:
     """Column index → role for a header row, or None when the row is not an action-table header.
 
     A header names the action itself, its status or progress, and at least one other field, so a
-    random table with a "Date" and a "Status" column is not taken for an action table.
+    random table with a "Date" and a "Status" column is not taken for an action table. Where two
+    columns name one field ("Jan 2020 RAG", "Dec 2019 RAG"), the current one is taken.
     """
     roles: dict[int, str] = {}
     for i, cell in enumerate(cells):
         role = role_of(cell)
-        if role and role not in roles.values():
+        if not role:
+            continue
+        other = next((j for j, r in roles.items() if r == role), None)
+        if other is None:
+            roles[i] = role
+        elif currency(cell) > currency(cells[other]):
+            del roles[other]
             roles[i] = role
     found = set(roles.values())
     if "text" in found and ({"rag", "progress"} & found) and len(found) >= 3:

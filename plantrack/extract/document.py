@@ -94,8 +94,17 @@ def running_head(text: str) -> str:
     return next((ln.strip() for ln in text.splitlines() if ln.strip()), "")
 
 
+# What another committee paper prints: an agenda, or a cover report that introduces the plan.
+OTHER_PAPER = [re.compile(p, re.I | re.M) for p in (
+    r"^\s*agenda\s*$", r"^\s*report\s+(?:to|of)\b", r"^\s*subject\s*:", r"\bpurpose\s+of\s+(?:the\s+|this\s+)?report\b",
+    r"\bwards?\s+affected\b", r"\bkey\s+decision\b", r"^\s*venue\s*:", r"^\s*recommendations?\s*:?\s*$")]
+
+
 def is_cover_page(text: str) -> bool:
-    """A report's opening page: the plan's name and its position date, scores or key."""
+    """A report's opening page: the plan's name and its position date, scores or key; not an agenda
+    or a cover report that only speaks of the plan."""
+    if sum(bool(p.search(text)) for p in OTHER_PAPER) >= 2:
+        return False
     return bool(re.search(r"\bplan\b", text, re.I) and COVER.search(text))
 
 

@@ -63,12 +63,18 @@ class Legend:
         return bool(self.colours or self.labels)
 
     def status_of_text(self, text: str | None) -> str | None:
+        """The status a cell prints in words or letters: the whole cell, else what it says before a
+        note on the old status ("Green (was Amber)", "Green – was Amber")."""
         t = " ".join((text or "").split()).lower().strip(" .●•■-–")
         if not t:
             return None
-        if t in self.labels:
-            return self.labels[t]
-        return STATUS_WORDS.get(t)
+        now = re.split(r"\s*(?:\(|\bwas\b|\bprevious(?:ly)?\b|[–—;,])\s*", t, maxsplit=1)[0].strip(" .-")
+        for candidate in dict.fromkeys((t, now)):
+            if candidate in self.labels:
+                return self.labels[candidate]
+            if candidate in STATUS_WORDS:
+                return STATUS_WORDS[candidate]
+        return None
 
     def status_of_colour(self, rgb: RGB | None) -> str | None:
         if rgb is None or is_background(rgb):
@@ -114,7 +120,7 @@ def legend_from_rows(page, rows: list[tuple[list[str | None], tuple[float, float
             continue
         seen.add(status)
         label = None
-        short = [t for t in texts if t and len(t) <= 8 and t.lower().strip("●• ")]
+        short = [t for t in texts if t and len(t.split()) <= 2 and len(t) <= 14 and t.lower().strip("●• ")]
         if short:
             label = short[0].strip("●• ")
         word = re.match(r"\s*[●•]?\s*([A-Za-z]+)\b", full)

@@ -174,7 +174,7 @@ def extract_minutes(pages: Sequence[Any], first_page_number: int = 1) -> Meeting
         for l in pg.lines:
             l.page = i
     # the title block is read before running heads are dropped: it may repeat on every page
-    first_lines = [l for l in pgs[0].lines if not _PAGE_NO.match(l.text)] if pgs else []
+    first_lines = _title_lines(pgs[0]) if pgs else []
     _drop_furniture(pgs)
     flow = [l for pg in pgs for l in pg.lines]
     meeting = Meeting(committee=None, meeting_date=None, first_page=first_page_number,
@@ -190,6 +190,19 @@ def extract_minutes(pages: Sequence[Any], first_page_number: int = 1) -> Meeting
 
 # ----------------------------------------------------------------------------------------------
 # title block
+
+
+def _title_lines(pg: _Page) -> list[_Line]:
+    """The first page's lines without its page number, but with a year that a long title wrapped onto
+    a line of its own ("… held on Thursday 23 April" / "2020")."""
+    kept: list[_Line] = []
+    for l in pg.lines:
+        wrapped_year = bool(re.fullmatch(r"(?:19|20)\d\d", l.text.strip())) and bool(kept) and bool(
+            re.search(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$", kept[-1].text, re.I))
+        if _PAGE_NO.match(l.text) and not wrapped_year:
+            continue
+        kept.append(l)
+    return kept
 
 
 def _title_block(lines: list[_Line]) -> tuple[str | None, str | None]:
@@ -228,7 +241,9 @@ def _committee_from(lines: list[_Line]) -> str | None:
 
 
 def _looks_committee(text: str) -> bool:
-    t = re.sub(r"\b(?:county|city|borough|district)\s+council\b", "", text, flags=re.I)
+    """Names a committee, not only the authority ("Ashby Vale Council", "Kent County Council")."""
+    t = re.sub(r"\b(?:(?:county|city|borough|district)\s+)?council\s*$", "", text.strip(), flags=re.I)
+    t = re.sub(r"\b(?:county|city|borough|district)\s+council\b", "", t, flags=re.I)
     return bool(_COMMITTEE_WORDS.search(t))
 
 

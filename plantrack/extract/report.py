@@ -9,26 +9,21 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..models import Action, Priority, Report
-from .columns import header_roles
+from ..models import Action, Report
+from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
 from .legend import Legend, band_colour, legend_from_lines, legend_from_rows
+from .scores import overall_in_text, read_scores
 from .textgrid import text_tables
 from .words import group_lines, line_text, text_lines
 
 PRIORITY_HEADING = re.compile(r"^\s*priority\s+(\d{1,2})\s*[:.\-–—)]?\s*(.*)$", re.I)
 OFSTED = re.compile(r"\bOfsted\s*(\d+)\b", re.I)
-NUMBER = re.compile(r"^\d+(?:\.\d+)?$")
 REF_PRIORITY = re.compile(r"^(\d{1,2})\.\d")
 AS_AT = [re.compile(r"\bas\s+(?:at|of)\b(.*)", re.I),
          re.compile(r"\b(?:progress\s+update|position|update|period\s+ending|report(?:ing)?\s+period|"
-                    r"progress\s+report|month)\b(.*)", re.I)]
+                    r"progress\s+report|month)\b(.*)|\bperiod\s*:(.*)", re.I)]
 TEXT_FIELDS = ("text", "lead", "timescale", "success_measure", "progress")
-
-
-def clean(cell: str | None) -> str:
-    """A cell's lines joined by single spaces, as the contract stores text."""
-    return " ".join((cell or "").split())
 
 
 def cell_texts(table, words: list[dict]) -> list[list[str | None]]:
@@ -55,6 +50,15 @@ def cell_texts(table, words: list[dict]) -> list[list[str | None]]:
     return [[None if ws is None else "\n".join(map(line_text, group_lines(ws))) for ws in r] for r in cells]
 
 
+def plan_name(title: str) -> str:
+    """The plan's name out of a title line: "Subject: Care Leavers Improvement Plan 2019-20 – progress
+    update" and "Appendix A – Workforce Development Plan 2019-20: April 2020" give the plan alone."""
+    parts = re.split(r"\s*[:|]\s*", title)
+    name = next((p for p in parts if re.search(r"\bplan\b", p, re.I)), parts[0])
+    name = re.split(r"\s+[–—-]\s+(?=progress|position|update)", name, maxsplit=1, flags=re.I)[0]
+    return re.sub(r"^(?:appendix|annex|annexe)\s+\w{1,3}\s*[–—:-]\s*", "", name, flags=re.I).strip()
+
+
 def title_blocks(sized: list[tuple[float, str]]) -> list[tuple[float, str]]:
     """Consecutive lines printed in the same large size joined, so a title that wraps
     ("… Improvement" / "and Development Plan 2022-23") is read whole."""
@@ -65,12 +69,6 @@ def title_blocks(sized: list[tuple[float, str]]) -> list[tuple[float, str]]:
         else:
             blocks.append((size, text))
     return blocks
-
-
-def parse_score(text: str | None) -> float | None:
-    """A printed score ("2.6", "3") as a number; anything else (a word, a blank, "n/a") as None."""
-    t = clean(text)
-    return float(t) if NUMBER.match(t) else None
 
 
 def split_ref(cell: str | None) -> tuple[str | None, str | None]:
@@ -142,6 +140,10 @@ class ReportReader:
             for data in extracted:
                 if self._read_scores(data):
                     break
+        if self.report.overall_current_score is None and not self.report.actions:
+            told = overall_in_text("\n".join(ln["text"] for ln in lines))
+            if told:
+                self.report.overall_previous_score, self.report.overall_current_score = told
         headings = [(ln["top"], m) for ln in lines if (m := PRIORITY_HEADING.match(ln["text"]))]
         # Rules found only around shaded cells make hollow "tables": their rows hold no text.
         candidates = [(t, d) for t, d in zip(tables, extracted) if not hollow(d)]
@@ -170,13 +172,12 @@ class ReportReader:
             plans = [(s, t) for s, t in title_blocks(sized) if re.search(r"\bplan\b", t, re.I) and len(t) < 160]
             if plans:
                 _, title = max(plans, key=lambda st: st[0])
-                title = re.split(r"\s*[:|]\s*|\s+[–—-]\s+(?=progress|position|update)", title, maxsplit=1)[0]
-                self.report.plan = title.strip()
+                self.report.plan = plan_name(title)
         if self.report.as_at is None:
             for pattern in AS_AT:
                 for _, text in sized:
                     m = pattern.search(text)
-                    found = find_date(m.group(1)) if m else None
+                    found = find_date(next(g for g in m.groups() if g is not None)) if m else None
                     if found:
                         self.report.as_at = found[0]
                         self.report.period = month_of(found[0])
@@ -196,22 +197,10 @@ class ReportReader:
 
     # ---- priority scores ------------------------------------------------------------------------
     def _read_scores(self, data: list[list[str | None]]) -> bool:
-        priorities, overall = [], None
-        for cells in data:
-            texts = [clean(c) for c in cells if clean(c)]
-            if len(texts) < 3 or parse_score(texts[-1]) is None or parse_score(texts[-2]) is None:
-                continue
-            previous, current, words = parse_score(texts[-2]), parse_score(texts[-1]), texts[:-2]
-            label = " ".join(words)
-            if re.search(r"\boverall\b", label, re.I):
-                overall = (previous, current)
-                continue
-            m = re.match(r"^(\d{1,2})[.)]?\s*(.*)$", label)
-            if m and m.group(2):
-                priorities.append(Priority(int(m.group(1)), m.group(2).strip(), previous, current))
-        if len(priorities) < 2:
+        found = read_scores(data)
+        if found is None:
             return False
-        self.report.priorities = priorities
+        self.report.priorities, overall = found
         if overall:
             self.report.overall_previous_score, self.report.overall_current_score = overall
         return True

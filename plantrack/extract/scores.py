@@ -1,0 +1,101 @@
+"""The priority scores of a plan report: each priority's previous and current score, and the overall.
+
+Reports print them as a table ("No. | Priority | June 2022 | July 2022", "Priority | Previous period |
+Current period", sometimes with more columns: "Number of actions", "Direction of travel"), and the
+overall score as a row of it or as a sentence ("The overall score has improved from 2.4 to 2.6").
+The header says which two columns are the periods and which is the later; without a header the
+last two numbers of a row are taken.
+"""
+from __future__ import annotations
+
+import re
+
+from ..models import Priority
+from .columns import clean, currency, normalise
+
+SCORE = re.compile(r"^\d+(?:\.\d+)?$")
+PERIOD_HEADER = re.compile(
+    r"\b(?:previous|current|last|this|period|month|quarter|q[1-4]|score|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
+    r"nov|dec)[a-z]*\b|\b(?:19|20)\d\d\b", re.I)
+NOT_A_SCORE = re.compile(r"\b(?:number|direction|travel|trend|count|actions|change|rag|status)\b", re.I)
+NUMBER_HEADERS = {"no", "ref", "#", "number", "priority no", "priority number"}
+LABEL = re.compile(r"^(?:priority\s*)?p?(\d{1,2})\b\s*[.):–—-]?\s*(.*)$", re.I)
+OVERALL = re.compile(r"\boverall\b", re.I)
+OVERALL_SENTENCE = re.compile(
+    r"\boverall\s+(?:plan\s+)?score\b[^.]{0,80}?\bfrom\s+(\d(?:\.\d+)?)\s+to\s+(\d(?:\.\d+)?)", re.I)
+
+
+def parse_score(text: str | None) -> float | None:
+    """A printed score ("2.6", "3") as a number; anything else (a word, a blank, "n/a") as None."""
+    t = clean(text)
+    return float(t) if SCORE.match(t) else None
+
+
+Overall = tuple[float | None, float | None]
+
+
+def read_scores(data: list[list[str | None]]) -> tuple[list[Priority], Overall | None] | None:
+    """The priorities and overall score a table holds, or None when it is not a scores table."""
+    header = next(((i, cols) for i, row in enumerate(data[:3]) if (cols := score_columns(row))), None)
+    priorities, overall = [], None
+    for k, cells in enumerate(data):
+        if header and k == header[0]:
+            continue
+        row = _row(cells, data[header[0]], header[1]) if header else _loose_row(cells)
+        if row is None:
+            continue
+        number, label, previous, current = row
+        if any(OVERALL.search(clean(c)) for c in cells):  # its label may sit in a merged cell
+            overall = (previous, current)
+        elif number is not None and label:
+            priorities.append(Priority(number, label, previous, current))
+    return (priorities, overall) if len(priorities) >= 2 else None
+
+
+def score_columns(header: list[str | None]) -> tuple[int, int] | None:
+    """The (previous, current) columns a header row names, or None when it names fewer than two."""
+    found = [j for j, c in enumerate(header)
+             if PERIOD_HEADER.search(clean(c)) and not NOT_A_SCORE.search(clean(c))]
+    if len(found) < 2:
+        return None
+    previous, current = found[-2], found[-1]
+    if currency(header[previous]) > currency(header[current]):  # "Current | Previous"
+        previous, current = current, previous
+    return previous, current
+
+
+def _row(cells, header, columns) -> tuple[int | None, str, float | None, float | None] | None:
+    previous_col, current_col = columns
+    if max(columns) >= len(cells):
+        return None
+    previous, current = parse_score(cells[previous_col]), parse_score(cells[current_col])
+    if previous is None and current is None:
+        return None
+    number_col = next((j for j, c in enumerate(header) if normalise(c) in NUMBER_HEADERS), None)
+    label_cols = [j for j, c in enumerate(header) if j not in (*columns, number_col) and j < len(cells)
+                  and not PERIOD_HEADER.search(clean(c)) and not NOT_A_SCORE.search(clean(c))]
+    label = " ".join(clean(cells[j]) for j in label_cols if clean(cells[j]))
+    digits = re.search(r"\d{1,2}", clean(cells[number_col])) if number_col is not None else None
+    number, title = _numbered(label)
+    if digits and number != int(digits.group()):  # the label's leading number is part of its title
+        number, title = int(digits.group()), label
+    return number, title, previous, current
+
+
+def _loose_row(cells) -> tuple[int | None, str, float | None, float | None] | None:
+    texts = [clean(c) for c in cells if clean(c)]
+    if len(texts) < 3 or parse_score(texts[-1]) is None or parse_score(texts[-2]) is None:
+        return None
+    return (*_numbered(" ".join(texts[:-2])), parse_score(texts[-2]), parse_score(texts[-1]))
+
+
+def _numbered(label: str) -> tuple[int | None, str]:
+    """ "3. Title", "P3 Title", "Priority 3 – Title" → (3, "Title"); an unnumbered label → (None, label)."""
+    m = LABEL.match(label)
+    return (int(m.group(1)), m.group(2).strip()) if m else (None, label)
+
+
+def overall_in_text(text: str) -> Overall | None:
+    """The overall score told as a sentence: "The overall score has improved from 2.4 to 2.6"."""
+    m = OVERALL_SENTENCE.search(" ".join(text.split()))
+    return (float(m.group(1)), float(m.group(2))) if m else None
