@@ -539,7 +539,7 @@ class ReportSpec:
     status_header: str | None = None  # the status column's header instead of the vocabulary's
     colour_space: str = "rgb"         # rgb | cmyk | grey
     palette: str | None = None        # status colours "sdp" | "csip"; None: the house's
-    legend: str | None = "sdp"        # key wording "sdp" | "csip"; None: no key
+    legend: str | None = "sdp"        # key wording "sdp" | "csip" | "track"; None: no key
     vocabulary: str = "sdp"           # header words: sdp | csip | alt | narrow
     column_order: list[str] | None = None  # logical columns; None: the vocabulary's order
     extra_column: str | None = None   # header of an extra column fed by ActionSpec.extra
@@ -643,9 +643,18 @@ LEGENDS = {
         "grey": "Complete, with sustained impact; will come out of the plan when it is next reviewed",
     },
 }
+# A key of progress words rather than colours; "Off Track" means some delay (amber) in its own key.
+LEGENDS["track"] = {
+    "red": "Not started or significant delay",
+    "amber": "Started, some delay",
+    "green": "On track to complete by the agreed date",
+    "blue": "Complete; improvement sustained and monitored",
+    "grey": "Complete; can be removed from the plan",
+}
 STATUS_WORDS = {
     "csip": {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue", "grey": "Purple"},
     "sdp": {"red": "Red", "amber": "Amber", "green": "Green", "blue": "Blue", "grey": "Grey"},
+    "track": {"red": "Not Started", "amber": "Off Track", "green": "On Track", "blue": "Completed", "grey": "Closed"},
 }
 # "C" (closed) for grey where there is no purple: "G" is taken by green.
 STATUS_LETTERS = {
@@ -681,7 +690,7 @@ class _Look:
         self.space = spec.colour_space
         self.palette = spec.palette or spec.house
         self.regular, self.bold = font_pair(spec.font or self.house.font)
-        self.words = STATUS_WORDS["csip" if spec.legend == "csip" else self.palette]
+        self.words = STATUS_WORDS[spec.legend if spec.legend in ("csip", "track") else self.palette]
         self.letters = STATUS_LETTERS["csip" if spec.legend == "csip" else self.palette]
         self.vocab = VOCABULARIES[spec.vocabulary]
         order = list(spec.column_order or COLUMN_ORDERS[spec.vocabulary])

@@ -84,6 +84,8 @@ LAYOUTS = {
         "2022-07", status_header="July 2022 status", extra_column="June 2022 status",
         column_order=["status", "extra", "ref", "text", "lead", "timescale", "success", "progress"]),
     "as at printed as 'Period: <month>'": lambda: csip_spec("2022-07", as_at_line="Period: July 2022"),
+    "progress words whose meaning the key gives ('Off Track': some delay)": lambda: sdp_spec(
+        "2019-11", status_style="word_plain", legend="track"),
     "header words broken over lines in narrow columns": lambda: sdp_spec(
         "2019-10", vocabulary="narrow", status_style="letter"),
     "grey ● symbols, key as lines of text that wrap": lambda: sdp_spec(

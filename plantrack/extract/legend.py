@@ -115,14 +115,16 @@ def legend_from_rows(page, rows: list[tuple[list[str | None], tuple[float, float
     for cells, (x0, top, x1, bottom) in rows:
         texts = [" ".join((c or "").split()) for c in cells]
         full = " ".join(t for t in texts if t)
-        status = status_of_description(full)
+        short = [t for t in texts if t and len(t.split()) <= 2 and len(t) <= 14 and t.lower().strip("●• ")]
+        label = short[0].strip("●• ") if short else None
+        # a label that is not a colour ("Off Track") says less than the description beside it
+        description = " ".join(t for t in texts if t and t not in short[:1])
+        named = label is not None and label.lower() in RAG_WORDS
+        status = status_of_description(full if named or not description else description) or \
+            status_of_description(full)
         if status is None:
             continue
         seen.add(status)
-        label = None
-        short = [t for t in texts if t and len(t.split()) <= 2 and len(t) <= 14 and t.lower().strip("●• ")]
-        if short:
-            label = short[0].strip("●• ")
         word = re.match(r"\s*[●•]?\s*([A-Za-z]+)\b", full)
         if word and word.group(1).lower() in (*RAG_WORDS, "purple", "yellow"):
             legend.add(status, None, word.group(1))
