@@ -988,7 +988,7 @@ class MinutesSpec:
     officers_label: str = "Officers:"
     closing: list[str] = field(default_factory=lambda: ["The meeting ended at 3.20 pm", "Chairman"])
     # layout
-    table_style: str = "ruled"        # ruled | unruled
+    table_style: str = "ruled"        # ruled | unruled | list (no table: "(a) action – reason")
     reason_header: str = "Reason for Amber"
     first_header_blank: bool = False
     repeat_header: bool = True
@@ -1111,8 +1111,15 @@ def _amber_table(sheet: Sheet, spec: MinutesSpec, item: AgendaItem, rows: list,
     x = sheet.left + 24
     widths = [(sheet.right - x) * 0.45, (sheet.right - x) * 0.55]
     header = ["" if spec.first_header_blank else "Action", spec.reason_header]
-    placed = draw_table(sheet, widths, [[Cell(r.action_text), Cell(r.reason)] for r in given],
-                        style, header=header, x=x)
+    if spec.table_style == "list":  # "(a) <action> – <reason>", a paragraph each
+        placed = []
+        for k, r in enumerate(given):
+            sheet.ensure(30)
+            placed.append(Placed(sheet.page, [[r.action_text], [r.reason]]))
+            sheet.para(f"({chr(ord('a') + k)}) {r.action_text} – {r.reason}", regular, 10, BLACK_RGB, after=4)
+    else:
+        placed = draw_table(sheet, widths, [[Cell(r.action_text), Cell(r.reason)] for r in given],
+                            style, header=header, x=x)
     sheet.y -= 8
     plan = item.plan or " ".join(item.title.split())
     for row, where in zip(given, placed):

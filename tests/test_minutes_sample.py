@@ -140,6 +140,8 @@ LAYOUTS = [
     ("csip", dict(table_style="unruled", header_fill=(0.85, 0.85, 0.85), first_header_blank=True,
                   repeat_header=False)),                             # a shaded header over text columns
     ("sdp", dict(table_style="unruled", header_fill=(0.0, 0.4, 0.42), header_align="centre")),
+    ("sdp", dict(table_style="list")),                               # "(a) action – reason" paragraphs
+    ("csip", dict(table_style="list", font="times")),
 ]
 
 

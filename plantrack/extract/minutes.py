@@ -14,7 +14,7 @@ import re
 import statistics
 from collections import Counter
 from dataclasses import dataclass, field
-from typing import Any, Sequence
+from typing import Any, Callable, Sequence
 
 from plantrack.extract import language
 from plantrack.extract.dates import find_date
@@ -24,6 +24,9 @@ _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _PAGE_NO = re.compile(r"^[-–\s]*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?[-–\s]*$", re.I)
 _HEADING = re.compile(r"^(?:item\s+|minute\s+)?(\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:[.):]\s*|\s+)(\S.*)$", re.I)
 _TIME = re.compile(r"^\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)\b", re.I)
+_LIST_ITEM = re.compile(r"^\s*(?:\(?[a-z]\)|\(?(?:ii|iii|iv|vi|vii|viii|ix|xi|xii)\)|[•●▪◦])\s+(?=\S)", re.I)
+_REASON_SPLIT = re.compile(r"\s+[–—-]\s+|:\s+")
+_AMBER = re.compile(r"\bamber\b", re.I)
 _DATE_START = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
 _RESOLUTION = re.compile(r"^(?:RESOLVED|AGREED|RECOMMENDED|DECIDED)\b|^(?:Resolved|Agreed|Decided)\s*[:,–-]")
 _REASON_HEADER = re.compile(r"^(?:the\s+)?(?:reasons?|justifications?|explanations?|rationale|why)\b", re.I)
@@ -278,12 +281,12 @@ def _walk(flow: list[_Line], pgs: list[_Page], meeting: Meeting, first_page_numb
         if table is not None:
             i = _read_table(flow, i, table, pgs, has_bold, margin)
             if table.rows:
-                plan = item.plan if item else None
-                if plan is None:
-                    plan = plan_from_title(" ".join(body[-12:]))
-                    if item is not None:
-                        item.plan = plan
-                _add_reasons(meeting, table.rows, plan, first_page_number)
+                _add_reasons(meeting, table.rows, _item_plan(item, body), first_page_number)
+            continue
+        if _LIST_ITEM.match(line.text) and _AMBER.search(" ".join(body[-6:])):
+            rows, i = _listed_reasons(flow, i, has_bold, margin)
+            if rows:
+                _add_reasons(meeting, rows, _item_plan(item, body), first_page_number)
             continue
         if _RESOLUTION.match(line.text):
             text, i = _paragraph(flow, i, has_bold, margin)
@@ -292,6 +295,29 @@ def _walk(flow: list[_Line], pgs: list[_Page], meeting: Meeting, first_page_numb
             continue
         body.append(line.text)
         i += 1
+
+
+def _item_plan(item: AgendaItem | None, body: list[str]) -> str | None:
+    """The plan an item's reasons are about: its title's, else the one its text names."""
+    if item is not None and item.plan is not None:
+        return item.plan
+    plan = plan_from_title(" ".join(body[-12:]))
+    if item is not None:
+        item.plan = plan
+    return plan
+
+
+def _listed_reasons(flow: list[_Line], i: int, has_bold: bool, margin: float) -> tuple[list[dict[str, Any]], int]:
+    """Reasons minuted as a list rather than a table: "(a) <action> – <reason>", one item each."""
+    rows = []
+    while i < len(flow) and _LIST_ITEM.match(flow[i].text):
+        start = i
+        text, i = _paragraph(flow, i, has_bold, margin, stop=lambda l: bool(_LIST_ITEM.match(l.text)))
+        parts = _REASON_SPLIT.split(_LIST_ITEM.sub("", text, count=1), maxsplit=1)
+        if len(parts) == 2 and parts[1].strip():
+            rows.append({"action": parts[0].strip(), "reason": parts[1].strip(), "page": flow[start].page,
+                         "lines": flow[start:i]})
+    return rows, i
 
 
 def _heading(line: _Line, has_bold: bool, margin: float) -> re.Match | None:
@@ -318,13 +344,14 @@ def _heading_block(flow: list[_Line], i: int, m: re.Match) -> tuple[str, str, in
     return m.group(1), " ".join(parts), j
 
 
-def _paragraph(flow: list[_Line], i: int, has_bold: bool, margin: float) -> tuple[str, int]:
+def _paragraph(flow: list[_Line], i: int, has_bold: bool, margin: float,
+               stop: Callable[[_Line], bool] | None = None) -> tuple[str, int]:
     parts = [flow[i].text]
     j = i + 1
     while j < len(flow):
         nxt, prev = flow[j], flow[j - 1]
         if (nxt.page != prev.page or nxt.top - prev.bottom > 0.8 * prev.height
-                or _heading(nxt, has_bold, margin) or _RESOLUTION.match(nxt.text)):
+                or _heading(nxt, has_bold, margin) or _RESOLUTION.match(nxt.text) or (stop and stop(nxt))):
             break
         parts.append(nxt.text)
         j += 1
