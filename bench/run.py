@@ -3,16 +3,17 @@
 Generates its corpus with the project's generator (bench/corpus.py → tests/paperfactory.py) in
 bench/.corpus/, runs the installed `plantrack` CLI on it as a subprocess (so every figure includes
 process start-up), compares with a raw pdfplumber baseline (bench/baseline.py), checks that the
-packs were read correctly, prints one line per figure on stdout:
+single reports and the packs were read correctly (kind, page ranges, action counts), prints one line
+per figure on stdout:
 
     name: value unit (target) PASS|MISS|INFO
 
 and writes BENCHMARKS.md at the repository root. Progress goes to stderr.
 
-    .venv/bin/python bench/run.py [--keep] [--strict]
+    .venv/bin/python bench/run.py [--keep] [--strict] [--rounds N] [--no-markdown]
 
---strict: exit 1 when a target is missed (by default only a failed correctness check or a failed
-plantrack command exits non-zero).
+Exit status 1 when a correctness check fails or a plantrack command fails; a missed target only
+prints MISS, unless --strict. --keep leaves bench/.corpus/ (corpus and databases) for inspection.
 """
 from __future__ import annotations
 
@@ -79,6 +80,8 @@ def figure(name, value, unit, target="", ok=None, detail="") -> Figure:
     f = Figure(name, value, unit, target, ok, detail)
     FIGURES.append(f)
     print(f.line(), flush=True)
+    if detail:
+        log(f"  {name}: {detail}")
     return f
 
 
@@ -97,6 +100,7 @@ class TreeMemory:
         self.pid, self.interval = pid, interval
         self.peak_rss = self.peak_pss = 0
         self.peak_procs = 0
+        self.peak_split: list[int] = []   # RSS of each process at the peak, the root first
         self.samples = 0
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._run, daemon=True)
@@ -131,11 +135,14 @@ class TreeMemory:
 
     def _sample(self) -> None:
         rss = pss = 0
+        split = []
         tree = self._tree()
         for p in tree:
             try:
                 with open(f"/proc/{p}/statm") as f:
-                    rss += int(f.read().split()[1]) * self._page
+                    one = int(f.read().split()[1]) * self._page
+                    rss += one
+                    split.append(one)
                 with open(f"/proc/{p}/smaps_rollup") as f:
                     for line in f:
                         if line.startswith("Pss:"):
@@ -145,13 +152,20 @@ class TreeMemory:
                 continue
         self.samples += 1
         if rss > self.peak_rss:
-            self.peak_rss, self.peak_procs = rss, len(tree)
+            self.peak_rss, self.peak_procs, self.peak_split = rss, len(tree), split
         self.peak_pss = max(self.peak_pss, pss)
 
     def _run(self) -> None:
         while not self._stop.is_set():
             self._sample()
             self._stop.wait(self.interval)
+
+
+def busy_seconds() -> float:
+    """CPU seconds the whole machine has spent busy since boot (all cores), from /proc/stat."""
+    fields = Path("/proc/stat").read_text().split("\n", 1)[0].split()[1:]
+    user, nice, system, idle, iowait, irq, softirq, steal = (int(x) for x in fields[:8])
+    return (user + nice + system + irq + softirq + steal) / os.sysconf("SC_CLK_TCK")
 
 
 @dataclass
@@ -162,10 +176,15 @@ class Timed:
     stdout: str
     stderr: str
     memory: TreeMemory | None = None
+    other_cores: float = 0.0    # CPU used by everything else on the machine meanwhile, in cores
+
+    @property
+    def noise(self) -> str:
+        return f"other load {self.other_cores:.2f} cores"
 
 
 def timed(cmd: list[str], *, memory: bool = False, ok_codes=(0,)) -> Timed:
-    before = os.times()
+    before, busy = os.times(), busy_seconds()
     start = time.perf_counter()
     proc = subprocess.Popen([str(c) for c in cmd], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
                             cwd=ROOT, env={**os.environ, "COLUMNS": "200", "NO_COLOR": "1"})
@@ -178,10 +197,11 @@ def timed(cmd: list[str], *, memory: bool = False, ok_codes=(0,)) -> Timed:
     seconds = time.perf_counter() - start
     after = os.times()
     cpu = (after.children_user - before.children_user) + (after.children_system - before.children_system)
+    other = max(0.0, busy_seconds() - busy - cpu - (after.user - before.user) - (after.system - before.system))
     if proc.returncode not in ok_codes:
         sys.stderr.write(err[-4000:])
         raise SystemExit(f"bench: command failed with exit status {proc.returncode}: {' '.join(map(str, cmd))}")
-    return Timed(seconds, cpu, proc.returncode, out, err, mem)
+    return Timed(seconds, cpu, proc.returncode, out, err, mem, other / seconds if seconds else 0.0)
 
 
 def plantrack(*args, memory: bool = False) -> Timed:
@@ -190,7 +210,7 @@ def plantrack(*args, memory: bool = False) -> Timed:
 
 def baseline(paths: list[Path]) -> dict:
     t = timed([PYTHON, HERE / "baseline.py", *paths])
-    return json.loads(t.stdout)
+    return {**json.loads(t.stdout), "other_cores": t.other_cores}
 
 
 def fresh_dir(path: Path) -> Path:
@@ -236,35 +256,90 @@ def build_corpus() -> dict:
 
 
 # ---- the measurements ---------------------------------------------------------------------------
-def single_reports(c: dict) -> None:
+def single_reports(c: dict, rounds: int) -> None:
     files = sorted(c["reports_dir"].glob("*.pdf"))
     pages = sum(e.pages for e in c["reports"].values())
     log(f"single reports: {len(files)} files, {pages} pages "
-        f"({min(e.pages for e in c['reports'].values())}–{max(e.pages for e in c['reports'].values())} each)")
-    log("  pdfplumber baseline …")
-    base = baseline(files)
-    assert base["pages"] == pages, (base, pages)
-    log(f"  baseline: {base['seconds']:.1f} s")
-    runs = {}
-    for workers in (1, 2):
-        log(f"  plantrack ingest --workers {workers} (fresh db) …")
-        db = fresh_dir(CORPUS / f"db_reports_w{workers}") / "plantrack.db"
-        runs[workers] = plantrack("ingest", c["reports_dir"], "--db", db, "--workers", workers, "--json")
-        log(f"  --workers {workers}: {runs[workers].seconds:.1f} s")
-        verify_reports(db, c["reports"], f"single_reports_w{workers}")
-    w1, w2 = runs[1], runs[2]
-    base_rate = pages / base["seconds"]
-    rate = pages / w1.seconds
-    figure("single_reports_baseline_rate", base_rate, "pages/s", detail=f"{pages} pages in {base['seconds']:.1f} s "
-           f"(CPU {base['cpu_seconds']:.1f} s; start-up not counted)")
+        f"({min(e.pages for e in c['reports'].values())}–{max(e.pages for e in c['reports'].values())} each); "
+        f"{rounds} round(s) of baseline, --workers 1, --workers 2, best of each")
+    bases, runs = [], {1: [], 2: []}
+    for r in range(1, rounds + 1):
+        base = baseline(files)
+        assert base["pages"] == pages, (base, pages)
+        bases.append(base)
+        log(f"  round {r}: pdfplumber baseline {base['seconds']:.1f} s (other load {base['other_cores']:.2f} cores)")
+        for workers in (1, 2):
+            db = fresh_dir(CORPUS / f"db_reports_w{workers}") / "plantrack.db"
+            run = plantrack("ingest", c["reports_dir"], "--db", db, "--workers", workers, "--json")
+            runs[workers].append(run)
+            log(f"  round {r}: plantrack ingest --workers {workers} (fresh db) {run.seconds:.1f} s ({run.noise})")
+            if r == 1:
+                verify_reports(db, c["reports"], f"single_reports_w{workers}")
+    base = min(bases, key=lambda b: b["seconds"])
+    w1 = min(runs[1], key=lambda t: t.seconds)
+    w2 = min(runs[2], key=lambda t: t.seconds)
+    per_file = sum(o["seconds"] for o in json.loads(w1.stdout))
+    base_rate, rate = pages / base["seconds"], pages / w1.seconds
+    seen = lambda xs: ", ".join(f"{x:.1f}" for x in xs)  # noqa: E731
+    figure("single_reports_baseline_rate", base_rate, "pages/s",
+           detail=f"{pages} pages in {base['seconds']:.1f} s, CPU {base['cpu_seconds']:.1f} s "
+                  f"(rounds: {seen(b['seconds'] for b in bases)} s; start-up not counted)")
     figure("single_reports_pipeline_rate", rate, "pages/s",
            detail=f"`plantrack ingest --workers 1`, fresh db: {w1.seconds:.1f} s wall, {w1.cpu_seconds:.1f} s CPU "
-                  f"(parent + worker processes, start-up included)")
+                  f"(rounds: {seen(t.seconds for t in runs[1])} s); the workers' per-file times add up to "
+                  f"{per_file:.1f} s, the rest is start-up, loading and linking")
     figure("single_reports_pipeline_vs_baseline", rate / base_rate, "×", ">= 0.8", rate / base_rate >= 0.8,
-           detail=f"by CPU time: {base['cpu_seconds'] / w1.cpu_seconds:.2f}×")
+           detail=f"best round of each; by CPU time {base['cpu_seconds'] / w1.cpu_seconds:.2f}×")
     speedup = w1.seconds / w2.seconds
+    one = {Path(o["path"]).name: o["seconds"] for o in json.loads(w1.stdout)}
+    two = {Path(o["path"]).name: o["seconds"] for o in json.loads(w2.stdout)}
+    order = [f.name for f in files]                # the order plantrack hands files to workers
+    in_order = makespan([one[n] for n in order], 2)
+    largest_first = makespan(sorted(one.values(), reverse=True), 2)
+    overhead = w1.seconds - sum(one.values())      # start-up, loading, linking: not parallel
     figure("workers_2_vs_1_speedup", speedup, "×", ">= 1.7", speedup >= 1.7,
-           detail=f"--workers 1: {w1.seconds:.1f} s, --workers 2: {w2.seconds:.1f} s ({pages / w2.seconds:.1f} pages/s)")
+           detail=f"--workers 1: {w1.seconds:.1f} s, --workers 2: {w2.seconds:.1f} s ({pages / w2.seconds:.1f} pages/s; "
+                  f"rounds: {seen(t.seconds for t in runs[2])} s; {w2.noise} in the best round). "
+                  f"Each file took {sum(two.values()) / sum(one.values()):.2f}× as long with two running at once "
+                  f"(per-file sums {sum(one.values()):.1f} s → {sum(two.values()):.1f} s). With the --workers 1 per-file times, "
+                  f"plantrack's in-order hand-out to 2 workers needs {in_order:.1f} s, largest-first {largest_first:.1f} s; with "
+                  f"{overhead:.1f} s of serial start-up and loading the most --workers 2 could give on two full cores is "
+                  f"{w1.seconds / (in_order + overhead):.2f}× (largest-first: {w1.seconds / (largest_first + overhead):.2f}×)")
+
+
+def makespan(durations: list[float], workers: int) -> float:
+    """When the last of `durations` ends if each goes, in order, to the first free worker."""
+    free = [0.0] * workers
+    for d in durations:
+        i = free.index(min(free))
+        free[i] += d
+    return max(free)
+
+
+def _spin(n: int) -> None:
+    x = 0
+    for i in range(n):
+        x += i
+
+
+def parallel_ceiling() -> None:
+    """What this machine gives two processes: the same pure-Python loop in one process, then in two
+    at once. Figures that depend on parallelism (--workers 2) cannot beat this."""
+    import multiprocessing as mp
+    n = 50_000_000
+    best = {}
+    for procs in (1, 2, 1, 2, 1, 2):
+        ps = [mp.get_context("fork").Process(target=_spin, args=(n,)) for _ in range(procs)]
+        start = time.perf_counter()
+        for p in ps:
+            p.start()
+        for p in ps:
+            p.join()
+        elapsed = time.perf_counter() - start
+        best[procs] = min(best.get(procs, elapsed), elapsed)
+    ceiling = 2 * best[1] / best[2]
+    figure("machine_parallel_ceiling", ceiling, "×", detail=f"a pure-Python loop: one process {best[1]:.2f} s, two at once "
+           f"{best[2]:.2f} s (best of 3 each); the most that --workers 2 could gain here")
 
 
 def verify_reports(db: Path, expected: dict, label: str) -> None:
@@ -294,9 +369,9 @@ def packs(c: dict) -> None:
     log(f"  plantrack: {run.seconds:.1f} s")
     ratio = base["seconds"] / run.seconds
     figure("packs_baseline_seconds", base["seconds"], "s", detail=f"pdfplumber over all {pages} pages "
-           f"({pages / base['seconds']:.1f} pages/s)")
+           f"({pages / base['seconds']:.1f} pages/s); other load {base['other_cores']:.2f} cores")
     figure("packs_pipeline_seconds", run.seconds, "s", detail=f"`plantrack ingest --workers 1`, fresh db; "
-           f"{run.cpu_seconds:.1f} s CPU")
+           f"{run.cpu_seconds:.1f} s CPU; {run.noise}")
     figure("packs_pipeline_speedup_vs_baseline", ratio, "×", ">= 5", ratio >= 5)
     con = sqlite3.connect(db)
     for name, t in truths.items():
@@ -375,8 +450,17 @@ def memory_pack(c: dict) -> None:
     run = plantrack("ingest", path, "--db", db, memory=True)
     mem = run.memory
     figure("pack400_peak_rss_tree", mem.peak_rss / 2**20, "MB", "<= 300", mem.peak_rss / 2**20 <= 300,
-           detail=f"sum of RSS over the process tree ({mem.peak_procs} processes at the peak), sampled every "
-                  f"20 ms ({mem.samples} samples) over {run.seconds:.1f} s; peak PSS {mem.peak_pss / 2**20:.0f} MB")
+           detail=f"sum of RSS over the process tree, sampled every 20 ms ({mem.samples} samples) over {run.seconds:.1f} s; "
+                  f"at the peak: {' + '.join(f'{r / 2**20:.0f}' for r in mem.peak_split)} MB "
+                  f"(the CLI process first, then its worker); peak PSS (shared pages split) {mem.peak_pss / 2**20:.0f} MB; "
+                  f"the CLI process alone after start-up: {idle_cli_rss() / 2**20:.0f} MB")
+
+
+def idle_cli_rss() -> int:
+    """RSS of a `plantrack` process that has only imported the CLI (what every worker inherits by fork)."""
+    code = ("import plantrack.pipeline.cli, os; "
+            "print(int(open('/proc/self/statm').read().split()[1]) * os.sysconf('SC_PAGE_SIZE'))")
+    return int(subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, cwd=ROOT).stdout.strip() or 0)
 
 
 # ---- the report ---------------------------------------------------------------------------------
@@ -392,11 +476,27 @@ def machine() -> dict:
         except metadata.PackageNotFoundError:
             versions[pkg] = "not installed"
     versions["sqlite"] = sqlite3.sqlite_version
-    return {"nproc": os.cpu_count(), "cpu": cpu, "ram_gb": mem_kb / 2**20,
+    return {"code": code_state(), "nproc": os.cpu_count(), "cpu": cpu, "ram_gb": mem_kb / 2**20,
             "python": platform.python_version(), "platform": platform.platform(), "versions": versions}
 
 
-def write_markdown(m: dict, c: dict, started: dt.datetime, seconds: float, loads: tuple[str, str]) -> None:
+def code_state() -> str:
+    """Which plantrack was measured: the commit, whether plantrack/ had uncommitted changes, and a
+    fingerprint of its source files (read-only git queries)."""
+    digest = hashlib.sha256()
+    for f in sorted((ROOT / "plantrack").rglob("*.py")):
+        digest.update(f.relative_to(ROOT).as_posix().encode() + b"\0" + f.read_bytes())
+    try:
+        head = subprocess.run(["git", "rev-parse", "--short", "HEAD"], cwd=ROOT, capture_output=True, text=True).stdout.strip()
+        dirty = subprocess.run(["git", "status", "--porcelain", "--", "plantrack"], cwd=ROOT, capture_output=True,
+                               text=True).stdout.strip()
+    except OSError:
+        head, dirty = "", ""
+    state = f"commit {head or 'unknown'}" + (" with uncommitted changes in plantrack/" if dirty else "")
+    return f"{state}; source fingerprint {digest.hexdigest()[:12]} (sha256 of plantrack/**/*.py)"
+
+
+def write_markdown(m: dict, c: dict, started: dt.datetime, seconds: float, loads: tuple[str, str], rounds: int) -> None:
     target = ROOT / "BENCHMARKS.md"
     kept = ""
     if target.exists() and NOTES_MARK in (old := target.read_text()):
@@ -423,7 +523,11 @@ Written by `bench/run.py` on {started.strftime('%Y-%m-%d %H:%M')} (local time); 
 Every pipeline figure runs the installed `plantrack` CLI as a subprocess, so it includes process
 start-up. The pdfplumber baseline (`bench/baseline.py`: open, `page.find_tables()`,
 `page.extract_text()`, `page.close()` for every page) is timed from its first `open`, without
-interpreter start-up. Timings are wall-clock, single runs (the no-op rerun: median of 3).
+interpreter start-up. Timings are wall-clock: the single-report figures are the best of
+{rounds} rounds (baseline, `--workers 1`, `--workers 2` in turn, each with a fresh database), the packs
+single runs, the no-op rerun the median of 3. "Other load" is the CPU that everything else on the
+machine used meanwhile (from /proc/stat). `machine_parallel_ceiling` shows what the two vCPUs gave
+two busy processes during this run: `--workers 2` cannot beat it.
 
 ## Correctness checks
 
@@ -444,12 +548,13 @@ into `bench/.corpus/` (git-ignored):
 * {len(c['packs'])} report packs ({', '.join(f'{t.pages} p' for t in c['packs'].values())}): an agenda, cover
   reports, scorecard appendices (drawn with reportlab under a "Public reports pack" running head, no
   action tables), the minutes of the last meeting and one long plan report, joined with pypdfium2.
-* {NOOP_FILES} distinct small PDFs (a 2-page report or a 1-page committee paper, each with its own
-  trailing PDF comment) for the no-op rerun, loaded into the database through the extract cache
+* {NOOP_FILES} distinct small PDFs (every tenth a 2-page plan report, the others a 1-page committee
+  paper; each with its own trailing PDF comment) for the no-op rerun, loaded into the database through the extract cache
   (each template extracted once by `plantrack extract`).
 
 ## Machine
 
+* Code measured: {m['code']}
 * CPU: {m['cpu']}, `nproc` = {m['nproc']}
 * RAM: {m['ram_gb']:.1f} GB
 * OS: {m['platform']}
@@ -467,21 +572,27 @@ def main() -> int:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--keep", action="store_true", help="Keep bench/.corpus/ afterwards (default: removed).")
     parser.add_argument("--strict", action="store_true", help="Exit 1 when a target is missed.")
+    parser.add_argument("--rounds", type=int, default=2, help="Rounds of the single-report measurements (best of each).")
     parser.add_argument("--no-markdown", action="store_true", help="Do not rewrite BENCHMARKS.md.")
     args = parser.parse_args()
     if not PLANTRACK.exists():
         raise SystemExit(f"bench: {PLANTRACK} not found: run `make install` first")
-    started, t0, load0 = dt.datetime.now(), time.perf_counter(), loadavg()
+    started, t0, load0, code0 = dt.datetime.now(), time.perf_counter(), loadavg(), code_state()
     log(f"plantrack: {PLANTRACK}; load average {load0}")
     c = build_corpus()
-    single_reports(c)
+    parallel_ceiling()
+    single_reports(c, args.rounds)
     packs(c)
     noop_rerun(c)
     memory_pack(c)
     seconds = time.perf_counter() - t0
     figure("bench_total_seconds", seconds, "s", "< 600", seconds < 600)
+    m = machine()
+    if m["code"] != code0:
+        log(f"WARNING: plantrack's source changed during the run ({code0} → {m['code']}): figures mix two versions")
+        m["code"] = f"{code0} at the start, **changed during the run** to {m['code']}: figures mix two versions"
     if not args.no_markdown:
-        write_markdown(machine(), c, started, seconds, (load0, loadavg()))
+        write_markdown(m, c, started, seconds, (load0, loadavg()), args.rounds)
     if not args.keep:
         shutil.rmtree(CORPUS, ignore_errors=True)
     failed = [name for name, ok, _ in CHECKS if not ok]
