@@ -66,15 +66,10 @@ def header_at(lines: list[list[dict]], i: int) -> int:
 def header_columns(block: list[list[dict]]) -> list[Column]:
     """The header's cells, from every line of it: words whose horizontal extents touch (or nearly,
     the width of a space) belong to one cell, so a cell's wrapped lines join the cell above them."""
-    spans = sorted(((w["x0"], w["x1"], w.get("size") or (w["bottom"] - w["top"])) for line in block for w in line))
-    groups: list[list[float]] = []
-    for x0, x1, size in spans:
-        if groups and x0 - groups[-1][1] <= 0.45 * size:
-            groups[-1][1] = max(groups[-1][1], x1)
-        else:
-            groups.append([x0, x1])
+    words = [w for line in block for w in line]
+    space = 0.45 * sorted(map(_size, words))[len(words) // 2]
     columns = []
-    for x0, x1 in groups:
+    for x0, x1 in _merged([(w["x0"], w["x1"]) for w in words], space):
         parts = [" ".join(w["text"] for w in line if x0 <= w["x0"] and w["x1"] <= x1) for line in block]
         columns.append(Column(x0, x1, " ".join(p for p in parts if p)))
     return columns
@@ -89,9 +84,9 @@ def column_edges(columns: list[Column], body: list[list[dict]]) -> list[float]:
     sizes = sorted(_size(w) for line in body for w in line)
     median = sizes[len(sizes) // 2] if sizes else 8.0
     least = 0.5 * median  # wider than a space between words
-    # headings (a priority's title wrapping onto a second line) are printed larger than the table
-    body = [line for line in body if not _spans_columns(line, columns, least)
-            and not all(_size(w) > 1.1 * median for w in line)]
+    # headings (a priority's title, and the line it wraps onto) are printed larger than the table
+    body = [line for line in body if not PRIORITY.match(line_text(line))
+            and not _spans_columns(line, columns, least) and not all(_size(w) > 1.1 * median for w in line)]
     edges = [columns[0].x0]
     for left, right in zip(columns, columns[1:]):
         lo, hi = left.x1, right.x0 + 0.5
@@ -115,14 +110,20 @@ def _size(word: dict) -> float:
     return word.get("size") or (word["bottom"] - word["top"])
 
 
+def _merged(spans: list[tuple[float, float]], gap: float) -> list[list[float]]:
+    """Horizontal extents, those less than `gap` apart joined into one."""
+    runs: list[list[float]] = []
+    for x0, x1 in sorted(spans):
+        if runs and x0 - runs[-1][1] <= gap:
+            runs[-1][1] = max(runs[-1][1], x1)
+        else:
+            runs.append([x0, x1])
+    return runs
+
+
 def _spans_columns(line: list[dict], columns: list[Column], gap: float) -> bool:
     """Does a run of words (words closer than `gap`) reach over two header cells?"""
-    runs: list[list[float]] = []
-    for w in line:
-        if runs and w["x0"] - runs[-1][1] < gap:
-            runs[-1][1] = w["x1"]
-        else:
-            runs.append([w["x0"], w["x1"]])
+    runs = _merged([(w["x0"], w["x1"]) for w in line], gap)
     return any(sum(x0 < c.x1 and x1 > c.x0 for c in columns) >= 2 for x0, x1 in runs)
 
 
@@ -164,7 +165,7 @@ def _read_table(lines: list[list[dict]], start: int, depth: int, width: float) -
     if roles is None:
         return None, start + depth
     end = next((k for k in range(start + depth, len(lines)) if header_at(lines, k)), len(lines))
-    edges = column_edges(columns, [ln for ln in lines[start + depth:end] if not PRIORITY.match(line_text(ln))])
+    edges = column_edges(columns, lines[start + depth:end])
     rights = [e - 1 for e in edges[1:]] + [width - 20]
     anchor = next((j for r in ("ref", "rag") for j, role in roles.items() if role == r), None)
     top = min(w["top"] for w in block[0])
