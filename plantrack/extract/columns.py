@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 
-from .dates import find_date
+from .dates import MONTH_NAME, find_date
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
     "ref": ("ref", "ref no", "reference", "no", "number", "action no", "action number", "item", "#", "id"),
@@ -43,7 +43,7 @@ def normalise(cell: str | None) -> str:
 
 
 # Words that say which period a column is for ("Jan 2020 RAG", "Previous RAG", "Current status").
-_PERIOD_WORD = re.compile(r"^(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*$|^(?:19|20)?\d\d$|"
+_PERIOD_WORD = re.compile(rf"^{MONTH_NAME}$|^(?:19|20)?\d\d$|"
                           r"^q[1-4]$|^(?:current|latest|this|previous|last|prior|was|month|period|quarter)$")
 _EARLIER = re.compile(r"\b(?:previous|last|prior|was|old)\b")
 

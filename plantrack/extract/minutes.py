@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable, Sequence
 
 from plantrack.extract import language
-from plantrack.extract.dates import find_date
+from plantrack.extract.dates import MONTH_NAME, find_date
 from plantrack.models import AgendaItem, AmberReason, Meeting
 
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
@@ -27,7 +27,8 @@ _TIME = re.compile(r"^\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)\b", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:\(?[a-z]\)|\(?(?:ii|iii|iv|vi|vii|viii|ix|xi|xii)\)|[•●▪◦])\s+(?=\S)", re.I)
 _REASON_SPLIT = re.compile(r"\s+[–—-]\s+|:\s+")
 _AMBER = re.compile(r"\bamber\b", re.I)
-_DATE_START = re.compile(r"^\d{1,2}(?:st|nd|rd|th)?\s+(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\b", re.I)
+_DATE_START = re.compile(rf"^\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_NAME}\b", re.I)
+_ENDS_IN_MONTH = re.compile(rf"\b{MONTH_NAME}\.?$", re.I)
 _RESOLUTION = re.compile(r"^(?:RESOLVED|AGREED|RECOMMENDED|DECIDED)\b|^(?:Resolved|Agreed|Decided)\s*[:,–-]")
 _REASON_HEADER = re.compile(r"^(?:the\s+)?(?:reasons?|justifications?|explanations?|rationale|why)\b", re.I)
 _ACTION_HEADER = re.compile(r"^(?:amber\s+)?(?:actions?|activity|activities|objectives?|description|what)\b", re.I)
@@ -201,7 +202,7 @@ def _title_lines(pg: _Page) -> list[_Line]:
     kept: list[_Line] = []
     for l in pg.lines:
         wrapped_year = bool(re.fullmatch(r"(?:19|20)\d\d", l.text.strip())) and bool(kept) and bool(
-            re.search(r"\b(?:jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec)[a-z]*\.?$", kept[-1].text, re.I))
+            _ENDS_IN_MONTH.search(kept[-1].text))
         if _PAGE_NO.match(l.text) and not wrapped_year:
             continue
         kept.append(l)

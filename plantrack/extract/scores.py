@@ -12,11 +12,11 @@ import re
 
 from ..models import Priority
 from .columns import clean, currency, normalise
+from .dates import MONTH_NAME
 
 SCORE = re.compile(r"^\d+(?:\.\d+)?$")
 PERIOD_HEADER = re.compile(
-    r"\b(?:previous|current|last|this|period|month|quarter|q[1-4]|score|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|"
-    r"nov|dec)[a-z]*\b|\b(?:19|20)\d\d\b", re.I)
+    rf"\b(?:previous|current|last|this|period|month|quarter|q[1-4]|score|{MONTH_NAME})\b|\b(?:19|20)\d\d\b", re.I)
 NOT_A_SCORE = re.compile(r"\b(?:number|direction|travel|trend|count|actions|change|rag|status)\b", re.I)
 NUMBER_HEADERS = {"no", "ref", "#", "number", "priority no", "priority number"}
 LABEL = re.compile(r"^(?:priority\s*)?p?(\d{1,2})\b\s*[.):–—-]?\s*(.*)$", re.I)
