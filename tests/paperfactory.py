@@ -535,7 +535,9 @@ class ReportSpec:
     # layout
     house: str = "sdp"                # look of page 1, running header/footer, table colours
     orientation: str = "portrait"
-    status_style: str = "fill"        # fill | word | letter | symbol | word_plain | word_was
+    status_style: str = "fill"        # fill | word | letter | symbol | word_plain | word_was | row_fill
+    legend_at_end: bool = False       # the key printed after the action tables, not on page 1
+    cell_pad: float | None = None     # action-table cell padding; small: text runs up to the borders
     status_header: str | None = None  # the status column's header instead of the vocabulary's
     colour_space: str = "rgb"         # rgb | cmyk | grey
     palette: str | None = None        # status colours "sdp" | "csip"; None: the house's
@@ -620,7 +622,8 @@ COLUMN_ORDERS = {
 _ACTION_FIELD = {"text": "text", "lead": "lead", "timescale": "timescale", "success": "success_measure",
                  "progress": "progress", "extra": "extra"}
 _WEIGHTS = {"text": 100, "lead": 66, "timescale": 46, "success": 85, "progress": 148, "extra": 50}
-_STATUS_WIDTH = {"fill": 40, "word": 50, "letter": 34, "symbol": 38, "word_plain": 44, "word_was": 52}
+_STATUS_WIDTH = {"fill": 40, "word": 50, "letter": 34, "symbol": 38, "word_plain": 44, "word_was": 52,
+                 "row_fill": 40}
 
 LEGENDS = {
     "sdp": {
@@ -719,7 +722,7 @@ class _Look:
             return Cell("", keep=True)
         colour = status_colour(rag, self.palette, self.space)
         style = self.spec.status_style
-        if style == "fill":
+        if style in ("fill", "row_fill"):
             return Cell("", fill=colour, keep=True)
         if style in ("word", "letter"):
             text = self.words[rag] if style == "word" else self.letters[rag]
@@ -781,6 +784,8 @@ def _make_report(path, spec: ReportSpec, encrypt=None) -> ExpectedReport:
     _front_page(sheet, spec, look, as_at[:7])
     sheet.new_page()
     actions = _action_tables(sheet, spec, look)
+    if spec.legend_at_end:
+        _legend(sheet, spec, look)
     sheet.y += 8  # close under the table, as "Report author: …" lines often are
     for text in spec.closing:
         sheet.para(text, look.regular, spec.body_size, look.black, after=2)
@@ -806,7 +811,8 @@ def _front_page(sheet: Sheet, spec: ReportSpec, look: _Look, period: str) -> Non
     sheet.y -= 10
     for text in spec.notes:
         sheet.para(text, regular, 8.5, black, after=5)
-    _legend(sheet, spec, look)
+    if not spec.legend_at_end:
+        _legend(sheet, spec, look)
 
 
 def _scores_table(sheet: Sheet, spec: ReportSpec, look: _Look, period: str) -> None:
@@ -879,7 +885,7 @@ def _action_tables(sheet: Sheet, spec: ReportSpec, look: _Look) -> list[Expected
     header = [spec.extra_column if c == "extra" else (spec.status_header or look.vocab[c]) if c == "status"
               else look.vocab[c] for c in look.columns]
     style = look.table(spec.body_size, split_rows=spec.split_rows, header_align=spec.header_align,
-                       **({} if spec.ruled else {"grid": None}))
+                       **({} if spec.ruled else {"grid": None}), **({} if spec.cell_pad is None else {"pad": spec.cell_pad}))
     header_h = row_height([Cell(h, bold=True) for h in header], widths, style)
     truth: list[ExpectedAction] = []
     for priority in spec.priorities:
@@ -894,7 +900,7 @@ def _action_tables(sheet: Sheet, spec: ReportSpec, look: _Look) -> list[Expected
                   if a.ref in spec.break_inside}
         placed = draw_table(sheet, widths, rows, style, header=header,
                             rows_per_page=spec.rows_per_page, break_inside=breaks)
-        truth += [_action_truth(priority.number, a, look.columns, p)
+        truth += [_action_truth(priority.number, a, look.columns + (["status"] if spec.status_style == "row_fill" else []), p)
                   for a, p in zip(priority.actions, placed)]
         sheet.y -= 12
     return truth
@@ -903,11 +909,18 @@ def _action_tables(sheet: Sheet, spec: ReportSpec, look: _Look) -> list[Expected
 def _action_cell(action: ActionSpec, column: str, look: _Look) -> Cell:
     if column == "status":
         return look.status_cell(action.rag)
+    if column == "ref" and look.spec.status_style == "row_fill" and action.rag:
+        fill = status_colour(action.rag, look.palette, look.space)
+        return Cell([s for s in (action.ref, action.ofsted_ref) if s], keep=True, fill=fill,
+                    colour=_contrast(fill, look.space))
     if column == "ref":
         return Cell([s for s in (action.ref, action.ofsted_ref) if s], keep=True)
     value = {"text": action.text, "lead": action.lead, "timescale": action.timescale,
              "success": action.success_measure, "progress": action.progress,
              "extra": action.extra}[column]
+    if look.spec.status_style == "row_fill" and action.rag:  # the whole row in its status colour
+        fill = status_colour(action.rag, look.palette, look.space)
+        return Cell(value or "", fill=fill, colour=_contrast(fill, look.space))
     return Cell(value or "")
 
 

@@ -86,6 +86,13 @@ LAYOUTS = {
     "as at printed as 'Period: <month>'": lambda: csip_spec("2022-07", as_at_line="Period: July 2022"),
     "progress words whose meaning the key gives ('Off Track': some delay)": lambda: sdp_spec(
         "2019-11", status_style="word_plain", legend="track"),
+    "the key after the action tables, statuses in grey levels": lambda: sdp_spec(
+        "2019-10", colour_space="grey", legend_at_end=True),
+    "no status column: the whole row in its status colour, by the key": lambda: sdp_spec(
+        "2019-10", status_style="row_fill", column_order=["ref", "text", "lead", "timescale", "success", "progress"]),
+    "text up to the cell borders (a spreadsheet's export), ● rising above its cell": lambda: sdp_spec(
+        "2019-11", status_style="symbol", cell_pad=0.4),
+    "text up to the cell borders, landscape, letters": lambda: csip_spec("2022-07", cell_pad=0.4),
     "header words broken over lines in narrow columns": lambda: sdp_spec(
         "2019-10", vocabulary="narrow", status_style="letter"),
     "grey ● symbols, key as lines of text that wrap": lambda: sdp_spec(

@@ -96,13 +96,13 @@ def band_colour(page, top: float, bottom: float, x0: float, x1: float) -> RGB | 
         overlap = min(bottom, r["bottom"]) - max(top, r["top"])
         if overlap < 0.5 * min(bottom - top, r["bottom"] - r["top"]) or r["x1"] <= x0 or r["x0"] >= x1:
             continue
-        if (r["x1"] - r["x0"]) > 0.9 * page.width:  # a page band, not a swatch
+        if r["x0"] < 3 and r["x1"] > page.width - 3:  # a band across the page, not a cell or a swatch
             continue
         rgb = to_rgb(r.get("non_stroking_color"))
         if not is_background(rgb):
             return rgb
-    for c in page.chars:
-        if c["top"] >= top - 1 and c["bottom"] <= bottom + 1 and x0 <= c["x0"] < x1 and c["text"].strip():
+    for c in page.chars:  # by its middle: a large ● in a top-aligned cell rises above the cell's top
+        if top <= (c["top"] + c["bottom"]) / 2 <= bottom and x0 <= c["x0"] < x1 and c["text"].strip():
             rgb = to_rgb(c.get("non_stroking_color"))
             if not is_background(rgb):
                 return rgb

@@ -15,7 +15,7 @@ from .dates import find_date, month_of, parse_date
 from .legend import Legend, band_colour, legend_from_lines, legend_from_rows
 from .scores import overall_in_text, read_scores
 from .textgrid import text_tables
-from .words import group_lines, line_text, text_lines
+from .words import group_lines, line_text, split_at_edges, text_lines
 
 PRIORITY_HEADING = re.compile(r"^\s*priority\s+(\d{1,2})\s*[:.\-–—)]?\s*(.*)$", re.I)
 OFSTED = re.compile(r"\bOfsted\s*(\d+)\b", re.I)
@@ -30,22 +30,29 @@ def cell_texts(table, words: list[dict]) -> list[list[str | None]]:
     """What `table.extract()` gives (each cell's lines of text), from the page's words.
 
     pdfplumber's own extract re-runs its text layout for every cell, which costs more than reading
-    the page's words once and dropping each into the cell that holds its middle.
+    the page's words once and dropping each into the cell that holds its middle. A word that a
+    border of its row's cells runs through is cut there first (see `split_at_edges`).
     """
     rows = table.rows
     cells: list[list[list[dict] | None]] = [[[] if c is not None else None for c in r.cells] for r in rows]
-    for w in words:
-        x, y = (w["x0"] + w["x1"]) / 2, (w["top"] + w["bottom"]) / 2
+    for word in words:
+        y = (word["top"] + word["bottom"]) / 2
         for i, row in enumerate(rows):
             x0, top, x1, bottom = row.bbox
-            if not (top <= y <= bottom and x0 <= x <= x1):
+            if not (top <= y <= bottom and word["x1"] > x0 and word["x0"] < x1):
                 continue
-            # a cell merged down over later rows stretches this row's bbox over theirs: a word
-            # in none of this row's cells belongs to a later row
-            j = next((j for j, c in enumerate(row.cells)
-                      if c is not None and c[0] <= x <= c[2] and c[1] <= y <= c[3]), None)
-            if j is not None:
-                cells[i][j].append(w)
+            borders = [c[2] for c in row.cells if c is not None][:-1]
+            placed = False
+            for w in split_at_edges([word], borders):
+                x = (w["x0"] + w["x1"]) / 2
+                # a cell merged down over later rows stretches this row's bbox over theirs: a word
+                # in none of this row's cells belongs to a later row
+                j = next((j for j, c in enumerate(row.cells)
+                          if c is not None and c[0] <= x <= c[2] and c[1] <= y <= c[3]), None)
+                if j is not None:
+                    cells[i][j].append(w)
+                    placed = True
+            if placed:
                 break
     return [[None if ws is None else "\n".join(map(line_text, group_lines(ws))) for ws in r] for r in cells]
 
@@ -102,6 +109,15 @@ def looks_whole(values: dict[str, str]) -> bool:
 
 
 @dataclass
+class StatusSeen:
+    """What a row shows of its status, kept so that a key printed after the tables still decides it."""
+
+    text: str
+    colour: tuple[float, float, float] | None
+    whole_row: bool  # no status column: the colour is the whole row's fill
+
+
+@dataclass
 class Layout:
     """The column layout of the action table in force: index → role, and the unknown columns."""
 
@@ -119,6 +135,7 @@ class ReportReader:
     layout: Layout | None = None
     last_page: int = 0
     action_tables: int = 0
+    statuses_seen: list[StatusSeen | None] = field(default_factory=list)  # one per action
 
     def __post_init__(self) -> None:
         self.report = Report(plan=None, period=None, as_at=None, first_page=self.first_page,
@@ -128,7 +145,7 @@ class ReportReader:
     def feed(self, page, number: int) -> None:
         self.last_page = number
         # One pass of word extraction serves the page's lines, table cells and text tables.
-        words = page.extract_words(extra_attrs=["size"])
+        words = page.extract_words(extra_attrs=["size"], return_chars=True)
         lines = text_lines(words)
         if self.report.plan is None or self.report.as_at is None:
             self._read_title(lines)
@@ -231,20 +248,33 @@ class ReportReader:
             self._add_row(page, number, texts, bbox, first_on_page and i == start)
         return True
 
-    def _status(self, page, text: str, bbox) -> str | None:
-        by_text = self.legend.status_of_text(text)
-        if by_text or bbox is None:
-            return by_text
+    def _seen(self, page, text: str, bbox, whole_row: bool = False) -> StatusSeen:
+        """What a row shows of its status: its words, and (unless they already say it) its colour."""
+        if self.legend.status_of_text(text) or bbox is None:
+            return StatusSeen(text, None, whole_row)
         x0, top, x1, bottom = bbox
-        return self.legend.status_of_colour(band_colour(page, top, bottom, x0, x1))
+        return StatusSeen(text, band_colour(page, top, bottom, x0, x1), whole_row)
+
+    def _status(self, seen: StatusSeen | None) -> str | None:
+        if seen is None:
+            return None
+        by_text = self.legend.status_of_text(seen.text)
+        if by_text or (seen.whole_row and not self.legend.colours):
+            return by_text  # a row's fill is a status only where a key gives its colours
+        return self.legend.status_of_colour(seen.colour)
 
     def _add_row(self, page, number, texts, bboxes, first_row_of_page) -> None:
         layout = self.layout
         values = {role: texts[j] for j, role in layout.roles.items() if j < len(texts)}
         rag_col = next((j for j, r in layout.roles.items() if r == "rag"), None)
-        rag = None
+        seen = None
         if rag_col is not None and rag_col < len(bboxes):
-            rag = self._status(page, values.get("rag", ""), bboxes[rag_col])
+            seen = self._seen(page, values.get("rag", ""), bboxes[rag_col])
+        elif rag_col is None and (boxes := [b for b in bboxes if b is not None]):
+            # no status column: the row's own fill may be its status, by the key
+            seen = self._seen(page, "", (min(b[0] for b in boxes), min(b[1] for b in boxes),
+                                         max(b[2] for b in boxes), max(b[3] for b in boxes)), whole_row=True)
+        rag = self._status(seen)
         ref, ofsted = split_ref(values.get("ref"))
         extra = {name: texts[j] for j, name in layout.extra.items() if j < len(texts) and texts[j]}
         if not any(values.get(f) for f in TEXT_FIELDS) and not extra:
@@ -267,6 +297,7 @@ class ReportReader:
             timescale=values.get("timescale") or None, success_measure=values.get("success_measure") or None,
             progress=values.get("progress") or None, rag=rag, page=number,
             ofsted_ref=ofsted, extra=extra))
+        self.statuses_seen.append(seen)
 
     @staticmethod
     def _continue(action: Action, values: dict[str, str], extra: dict[str, str]) -> None:
@@ -285,8 +316,9 @@ class ReportReader:
         if not r.actions and not r.priorities:
             return None
         r.last_page = self.last_page
-        for a in r.actions:
+        for a, seen in zip(r.actions, self.statuses_seen):
             a.due_date = parse_date(a.timescale)
+            a.rag = self._status(seen)  # by the key, wherever in the report it was printed
         r.legend = self.legend.describe()
         if r.actions and not any(a.rag for a in r.actions):
             r.warnings.append("no action status could be read (no key, colour, word or letter matched)")

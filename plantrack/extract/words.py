@@ -25,3 +25,25 @@ def text_lines(words: list[dict]) -> list[dict]:
     return [{"text": line_text(line), "x0": line[0]["x0"], "top": min(w["top"] for w in line),
              "bottom": max(w["bottom"] for w in line), "size": max(w.get("size", 0) for w in line)}
             for line in group_lines(words)]
+
+
+def split_at_edges(words: list[dict], edges: list[float]) -> list[dict]:
+    """Words cut where a table's cell border runs through them. Producers such as spreadsheet
+    exports leave about a point between the text of two cells, less than the gap that separates
+    words, so a cell's last word and the next cell's first come out as one ("ManagerJan-20").
+    Needs the words' characters (`extract_words(return_chars=True)`)."""
+    out: list[dict] = []
+    for w in words:
+        cuts = [e for e in edges if w["x0"] < e - 1 and w["x1"] > e + 1]
+        if not cuts or not w.get("chars"):
+            out.append(w)
+            continue
+        parts: dict[int, list[dict]] = {}
+        for c in w["chars"]:
+            parts.setdefault(sum((c["x0"] + c["x1"]) / 2 >= e for e in cuts), []).append(c)
+        for chars in parts.values():
+            text = "".join(c["text"] for c in chars).strip()
+            if text:
+                out.append({**w, "text": text, "chars": chars, "x0": min(c["x0"] for c in chars),
+                            "x1": max(c["x1"] for c in chars)})
+    return out
