@@ -344,6 +344,7 @@ class TableStyle:
     header_colour: Colour = (0.0, 0.0, 0.0)
     repeat_header: bool = True
     header_align: str = "left"         # left | centre
+    open_cut: bool = False             # a row's part before a page break has no side or bottom borders
     split_rows: bool = True
     min_split_lines: int = 2           # a row is split only if this many lines fit before the break
 
@@ -404,7 +405,8 @@ def _split(cells, rest, k: int) -> tuple[list[list[str]], list[list[str]]]:
 
 
 def _draw_part(sheet: Sheet, edges: Sequence[float], cells, parts, style: TableStyle,
-               first: bool) -> None:
+               first: bool, cut: bool = False) -> None:
+    """One row, or the part of it on this page; `cut`: a page break follows this part."""
     h = _height(cells, parts, style)
     top = sheet.y
     for cell, part, x0, x1 in zip(cells, parts, edges, edges[1:]):
@@ -418,7 +420,9 @@ def _draw_part(sheet: Sheet, edges: Sequence[float], cells, parts, style: TableS
         for j, line in enumerate(part):
             sheet.add(("text", x, top - style.vertical_pad - size * 0.8 - j * lead, line, font, size,
                        cell.colour or style.colour, cell.align))
-    if style.grid:
+    if style.grid and cut and style.open_cut:  # as a browser prints it: only the row's top border
+        sheet.add(("line", edges[0], top, edges[-1], top, style.grid_width, style.grid))
+    elif style.grid:
         for y in (top, top - h):
             sheet.add(("line", edges[0], y, edges[-1], y, style.grid_width, style.grid))
         for x in edges:
@@ -478,7 +482,7 @@ def draw_table(sheet: Sheet, widths: Sequence[float], rows: Sequence[Sequence[Ce
             if k:
                 page = page or sheet.page
                 now, rest = _split(cells, rest, k)
-                _draw_part(sheet, edges, cells, now, style, first)
+                _draw_part(sheet, edges, cells, now, style, first, cut=True)
                 first = False
             elif at_top:  # taller than a page and not splittable: let it overflow
                 page = page or sheet.page
@@ -538,6 +542,7 @@ class ReportSpec:
     status_style: str = "fill"        # fill | word | letter | symbol | word_plain | word_was | row_fill
     legend_at_end: bool = False       # the key printed after the action tables, not on page 1
     cell_pad: float | None = None     # action-table cell padding; small: text runs up to the borders
+    open_cut: bool = False            # rows cut by a page break printed as a browser does (no borders)
     status_header: str | None = None  # the status column's header instead of the vocabulary's
     colour_space: str = "rgb"         # rgb | cmyk | grey
     palette: str | None = None        # status colours "sdp" | "csip"; None: the house's
@@ -619,9 +624,10 @@ COLUMN_ORDERS = {
     "alt": ["ref", "text", "lead", "timescale", "success", "progress", "status"],
     "narrow": ["ref", "text", "lead", "timescale", "success", "progress", "status"],
 }
-_ACTION_FIELD = {"text": "text", "lead": "lead", "timescale": "timescale", "success": "success_measure",
+_ACTION_FIELD = {"ofsted": "ofsted_ref", "text": "text", "lead": "lead", "timescale": "timescale", "success": "success_measure",
                  "progress": "progress", "extra": "extra"}
-_WEIGHTS = {"text": 100, "lead": 66, "timescale": 46, "success": 85, "progress": 148, "extra": 50}
+_WEIGHTS = {"text": 100, "lead": 66, "timescale": 46, "success": 85, "progress": 148, "extra": 50, "ofsted": 40}
+OFSTED_HEADER = "Ofsted rec."  # the header of an "ofsted" column: the tag printed on its own, not under the ref
 _STATUS_WIDTH = {"fill": 40, "word": 50, "letter": 34, "symbol": 38, "word_plain": 44, "word_was": 52,
                  "row_fill": 40}
 
@@ -753,7 +759,7 @@ class _Look:
         free_columns = [c for c in self.columns if c not in fixed]
 
         def longest_word(column: str) -> float:
-            header = self.spec.extra_column if column == "extra" else self.vocab[column]
+            header = {"extra": self.spec.extra_column, "ofsted": OFSTED_HEADER}.get(column) or self.vocab[column]
             header_words = header.split() if isinstance(header, str) else list(header)
             texts = [getattr(a, _ACTION_FIELD[column]) or "" for a in actions]
             return max([pdfmetrics.stringWidth(w, self.regular, size) for t in texts for w in t.split()]
@@ -883,8 +889,8 @@ def _action_tables(sheet: Sheet, spec: ReportSpec, look: _Look) -> list[Expected
     all_actions = [a for p in spec.priorities for a in p.actions]
     widths = look.widths(sheet.right - sheet.left, all_actions)
     header = [spec.extra_column if c == "extra" else (spec.status_header or look.vocab[c]) if c == "status"
-              else look.vocab[c] for c in look.columns]
-    style = look.table(spec.body_size, split_rows=spec.split_rows, header_align=spec.header_align,
+              else OFSTED_HEADER if c == "ofsted" else look.vocab[c] for c in look.columns]
+    style = look.table(spec.body_size, split_rows=spec.split_rows, header_align=spec.header_align, open_cut=spec.open_cut,
                        **({} if spec.ruled else {"grid": None}), **({} if spec.cell_pad is None else {"pad": spec.cell_pad}))
     header_h = row_height([Cell(h, bold=True) for h in header], widths, style)
     truth: list[ExpectedAction] = []
@@ -909,12 +915,15 @@ def _action_tables(sheet: Sheet, spec: ReportSpec, look: _Look) -> list[Expected
 def _action_cell(action: ActionSpec, column: str, look: _Look) -> Cell:
     if column == "status":
         return look.status_cell(action.rag)
+    tag = None if "ofsted" in look.columns else action.ofsted_ref  # under the ref, unless a column of its own
+    if column == "ofsted":
+        return Cell(action.ofsted_ref or "")
     if column == "ref" and look.spec.status_style == "row_fill" and action.rag:
         fill = status_colour(action.rag, look.palette, look.space)
-        return Cell([s for s in (action.ref, action.ofsted_ref) if s], keep=True, fill=fill,
+        return Cell([s for s in (action.ref, tag) if s], keep=True, fill=fill,
                     colour=_contrast(fill, look.space))
     if column == "ref":
-        return Cell([s for s in (action.ref, action.ofsted_ref) if s], keep=True)
+        return Cell([s for s in (action.ref, tag) if s], keep=True)
     value = {"text": action.text, "lead": action.lead, "timescale": action.timescale,
              "success": action.success_measure, "progress": action.progress,
              "extra": action.extra}[column]
@@ -930,7 +939,7 @@ def _action_truth(priority: int, action: ActionSpec, columns: list[str], placed:
     return ExpectedAction(
         priority_number=priority,
         ref=action.ref if has_ref else None,
-        ofsted_ref=action.ofsted_ref if has_ref else None,
+        ofsted_ref=action.ofsted_ref if has_ref or "ofsted" in columns else None,
         text=printed.get("text"), lead=printed.get("lead"), timescale=printed.get("timescale"),
         due_date=due_date(printed.get("timescale")), success_measure=printed.get("success"),
         progress=printed.get("progress"), rag=action.rag if "status" in columns else None,

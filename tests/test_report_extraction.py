@@ -93,6 +93,10 @@ LAYOUTS = {
     "text up to the cell borders (a spreadsheet's export), ● rising above its cell": lambda: sdp_spec(
         "2019-11", status_style="symbol", cell_pad=0.4),
     "text up to the cell borders, landscape, letters": lambda: csip_spec("2022-07", cell_pad=0.4),
+    "the Ofsted recommendation in a column of its own": lambda: sdp_spec(
+        "2019-10", column_order=["ref", "ofsted", "text", "lead", "timescale", "success", "progress", "status"]),
+    "rows cut by a page break without borders, as a browser prints them": lambda: sdp_spec(
+        "2019-11", open_cut=True, break_inside={"1.3": 2, "2.4": 3, "3.2": 2}),
     "header words broken over lines in narrow columns": lambda: sdp_spec(
         "2019-10", vocabulary="narrow", status_style="letter"),
     "grey ● symbols, key as lines of text that wrap": lambda: sdp_spec(

@@ -26,6 +26,9 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                  "progress commentary", "latest update"),
     "rag": ("rag", "status", "rag status", "rating", "rag rating", "current rag", "rag rated", "ragb",
             "ragbg", "progress rating"),
+    # a column of its own for the Ofsted recommendation an action answers (more often a tag in the ref)
+    "ofsted": ("ofsted", "ofsted rec", "ofsted recommendation", "ofsted recommendations", "ofsted ref",
+               "ofsted reference", "inspection recommendation"),
 }
 
 _LOOKUP = {syn: role for role, syns in SYNONYMS.items() for syn in syns}

@@ -34,20 +34,25 @@ def cell_texts(table, words: list[dict]) -> list[list[str | None]]:
     border of its row's cells runs through is cut there first (see `split_at_edges`).
     """
     rows = table.rows
-    cells: list[list[list[dict] | None]] = [[[] if c is not None else None for c in r.cells] for r in rows]
+    grid = [list(r.cells) for r in rows]
+    if grid:
+        grid[-1] = completed_last_row(grid)
+    cells: list[list[list[dict] | None]] = [[[] if c is not None else None for c in r] for r in grid]
     for word in words:
         y = (word["top"] + word["bottom"]) / 2
         for i, row in enumerate(rows):
-            x0, top, x1, bottom = row.bbox
+            if all(c is None for c in grid[i]):
+                continue
+            x0, top, x1, bottom = _extent(grid[i])
             if not (top <= y <= bottom and word["x1"] > x0 and word["x0"] < x1):
                 continue
-            borders = [c[2] for c in row.cells if c is not None][:-1]
+            borders = [c[2] for c in grid[i] if c is not None][:-1]
             placed = False
             for w in split_at_edges([word], borders):
                 x = (w["x0"] + w["x1"]) / 2
                 # a cell merged down over later rows stretches this row's bbox over theirs: a word
                 # in none of this row's cells belongs to a later row
-                j = next((j for j, c in enumerate(row.cells)
+                j = next((j for j, c in enumerate(grid[i])
                           if c is not None and c[0] <= x <= c[2] and c[1] <= y <= c[3]), None)
                 if j is not None:
                     cells[i][j].append(w)
@@ -55,6 +60,32 @@ def cell_texts(table, words: list[dict]) -> list[list[str | None]]:
             if placed:
                 break
     return [[None if ws is None else "\n".join(map(line_text, group_lines(ws))) for ws in r] for r in cells]
+
+
+def _extent(cells: list[tuple | None]) -> tuple[float, float, float, float]:
+    boxes = [c for c in cells if c is not None]
+    return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
+
+
+def completed_last_row(grid: list[list[tuple | None]]) -> list[tuple | None]:
+    """The cells of a table's last row, with those the page break left undrawn put back.
+
+    A browser prints the part of a row that a page break cuts without its bottom border, so only the
+    cells with a fill of their own (the status) come out as cells; the others are taken from the
+    table's fullest row, where no cell of this row already covers them (a merged heading does).
+    """
+    last = grid[-1]
+    template = max(grid, key=lambda r: sum(c is not None for c in r))
+    if len(template) != len(last) or all(c is not None for c in last):
+        return last
+    top = min(c[1] for c in last if c is not None)
+    bottom = max(c[3] for c in last if c is not None)
+    out = list(last)
+    for j, (mine, model) in enumerate(zip(last, template)):
+        covered = any(c is not None and c[0] <= model[0] + 1 and c[2] >= model[2] - 1 for c in last) if model else True
+        if mine is None and not covered:
+            out[j] = (model[0], top, model[2], bottom)
+    return out
 
 
 def plan_name(title: str) -> str:
@@ -86,16 +117,23 @@ def split_ref(cell: str | None) -> tuple[str | None, str | None]:
     return ref, f"Ofsted {int(tag.group(1))}" if tag else None
 
 
-def hollow(data: list[list[str | None]]) -> bool:
+def ofsted_tag(cell: str | None) -> str | None:
+    """An Ofsted column's cell ("Ofsted 3", "Rec 3", "3") as the contract's tag: 'Ofsted 3'."""
+    t = clean(cell)
+    m = OFSTED.search(t) or re.fullmatch(r"(?:rec(?:ommendation)?\.?\s*)?(\d{1,2})", t, re.I)
+    return f"Ofsted {int(m.group(1))}" if m else None
+
+
+def hollow(table, data: list[list[str | None]]) -> bool:
     """A table whose rows below its header are mostly empty or mostly missing their cells, or that
     has no rows below its header: the grid that the rules of shaded status cells make (a status letter
     in them at most), or the shaded header row alone of a table printed as text columns without rules."""
     start = next((i + 1 for i, row in enumerate(data) if header_roles(row)), None)
     if start is None:  # a headless table may be the tail of a row split by the page break
         return False
-    body = data[start:]
-    filled = sum(1 for row in body if any(clean(c) for c in row)
-                 and sum(c is not None for c in row) * 2 >= len(row))
+    body = list(zip(data, (r.cells for r in table.rows)))[start:]  # drawn cells, not those put back
+    filled = sum(1 for texts, drawn in body if any(clean(c) for c in texts)
+                 and sum(c is not None for c in drawn) * 2 >= len(drawn))
     return filled < len(body) / 2 or not body
 
 
@@ -163,7 +201,7 @@ class ReportReader:
                 self.report.overall_previous_score, self.report.overall_current_score = told
         headings = [(ln["top"], m) for ln in lines if (m := PRIORITY_HEADING.match(ln["text"]))]
         # Rules found only around shaded cells make hollow "tables": their rows hold no text.
-        candidates = [(t, d) for t, d in zip(tables, extracted) if not hollow(d)]
+        candidates = [(t, d) for t, d in zip(tables, extracted) if not hollow(t, d)]
         if not any(header_roles(row) for _, data in candidates for row in data):
             # no ruled table carries an action header: the table may be printed as text columns
             candidates += [(t, t.extract()) for t in text_tables(page, words)]
@@ -270,12 +308,12 @@ class ReportReader:
         seen = None
         if rag_col is not None and rag_col < len(bboxes):
             seen = self._seen(page, values.get("rag", ""), bboxes[rag_col])
-        elif rag_col is None and (boxes := [b for b in bboxes if b is not None]):
+        elif rag_col is None and any(b is not None for b in bboxes):
             # no status column: the row's own fill may be its status, by the key
-            seen = self._seen(page, "", (min(b[0] for b in boxes), min(b[1] for b in boxes),
-                                         max(b[2] for b in boxes), max(b[3] for b in boxes)), whole_row=True)
+            seen = self._seen(page, "", _extent(bboxes), whole_row=True)
         rag = self._status(seen)
         ref, ofsted = split_ref(values.get("ref"))
+        ofsted = ofsted or ofsted_tag(values.get("ofsted"))
         extra = {name: texts[j] for j, name in layout.extra.items() if j < len(texts) and texts[j]}
         if not any(values.get(f) for f in TEXT_FIELDS) and not extra:
             return
