@@ -564,6 +564,7 @@ class ReportSpec:
     score_label_style: str = "number"
     score_extra_columns: bool = False
     overall_as_sentence: bool = False
+    scores_ruled: bool = True         # False: the scores table printed without rules or shading
 
 
 @dataclass
@@ -833,7 +834,7 @@ def _scores_table(sheet: Sheet, spec: ReportSpec, look: _Look, period: str) -> N
         rows += [[Cell("Priority", bold=True), Cell(previous, **bold), Cell(current, **bold)]]
         rows += [[Cell(label(p) if label else f"{p.number}. {p.title}"), Cell(_fmt_score(p.previous_score), align="centre"),
                   Cell(_fmt_score(p.current_score), align="centre")] for p in spec.priorities]
-        draw_table(sheet, [total - 130, 65, 65], rows, look.table(8))
+        draw_table(sheet, [total - 130, 65, 65], rows, look.table(8, **_unruled(spec)))
     else:
         previous, current = spec.score_labels or (_month_label(period, 1), _month_label(period))
         shade = (GREY_HEADER,) if look.space == "grey" else look.c(look.house.shade)
@@ -860,11 +861,15 @@ def _scores_table(sheet: Sheet, spec: ReportSpec, look: _Look, period: str) -> N
             header = ["Ref", "Priority", "Number of actions", previous, current, "Direction of travel"]
         else:
             widths, header = [32, total - 242, 105, 105], ["No.", "Priority", previous, current]
-        draw_table(sheet, widths, rows, look.table(8, pad=4.5), header=header)
+        draw_table(sheet, widths, rows, look.table(8, pad=4.5, **_unruled(spec)), header=header)
     if spec.overall_as_sentence:
         sheet.y -= 6
         sheet.para(f"The overall score has improved from {_fmt_score(spec.overall_previous)} to "
                    f"{_fmt_score(spec.overall_current)}.", look.regular, 8.5, look.black, after=5)
+
+
+def _unruled(spec: ReportSpec) -> dict:
+    return {} if spec.scores_ruled else {"grid": None, "header_fill": None, "header_colour": BLACK_RGB}
 
 
 def _legend(sheet: Sheet, spec: ReportSpec, look: _Look) -> None:

@@ -97,6 +97,9 @@ LAYOUTS = {
         "2019-10", column_order=["ref", "ofsted", "text", "lead", "timescale", "success", "progress", "status"]),
     "rows cut by a page break without borders, as a browser prints them": lambda: sdp_spec(
         "2019-11", open_cut=True, break_inside={"1.3": 2, "2.4": 3, "3.2": 2}),
+    "scores table without rules, titles wrapping, portrait": lambda: csip_spec(
+        "2022-06", scores_ruled=False, orientation="portrait"),
+    "scores table without rules, overall row first": lambda: sdp_spec("2019-10", scores_ruled=False),
     "header words broken over lines in narrow columns": lambda: sdp_spec(
         "2019-10", vocabulary="narrow", status_style="letter"),
     "grey ● symbols, key as lines of text that wrap": lambda: sdp_spec(

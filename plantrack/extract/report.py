@@ -13,7 +13,7 @@ from ..models import Action, Report
 from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
 from .legend import Legend, band_colour, legend_from_lines, legend_from_rows
-from .scores import overall_in_text, read_scores
+from .scores import overall_in_text, read_scores, read_scores_from_lines
 from .textgrid import text_tables
 from .words import group_lines, line_text, split_at_edges, text_lines
 
@@ -195,6 +195,8 @@ class ReportReader:
             for data in extracted:
                 if self._read_scores(data):
                     break
+        if not self.report.priorities and not self.report.actions:
+            self._take_scores(read_scores_from_lines(lines))  # a scores table printed without rules
         if self.report.overall_current_score is None and not self.report.actions:
             told = overall_in_text("\n".join(ln["text"] for ln in lines))
             if told:
@@ -252,7 +254,9 @@ class ReportReader:
 
     # ---- priority scores ------------------------------------------------------------------------
     def _read_scores(self, data: list[list[str | None]]) -> bool:
-        found = read_scores(data)
+        return self._take_scores(read_scores(data))
+
+    def _take_scores(self, found) -> bool:
         if found is None:
             return False
         self.report.priorities, overall = found

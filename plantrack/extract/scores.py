@@ -99,3 +99,51 @@ def overall_in_text(text: str) -> Overall | None:
     """The overall score told as a sentence: "The overall score has improved from 2.4 to 2.6"."""
     m = OVERALL_SENTENCE.search(" ".join(text.split()))
     return (float(m.group(1)), float(m.group(2))) if m else None
+
+
+SCORE_LINE = re.compile(r"^(?P<label>.*?\S)\s+(?P<previous>\d(?:\.\d{1,2})?)\s+(?P<current>\d(?:\.\d{1,2})?)$")
+
+
+def read_scores_from_lines(lines: list[dict]) -> tuple[list[Priority], Overall | None] | None:
+    """A scores table printed without rules, from the page's text lines (each with its `text` and
+    `x0`): rows ending in two scores, a title wrapping onto indented lines under its row."""
+    priorities: list[Priority] = []
+    overall = None
+    order = (0, 1)
+    last_x0 = 0.0
+    for k, line in enumerate(lines):
+        m = SCORE_LINE.match(line["text"])
+        if m and max(float(m["previous"]), float(m["current"])) <= 10:
+            scores = (float(m["previous"]), float(m["current"]))
+            if not priorities and k and _reversed_header(lines[max(0, k - 3):k]):
+                order = (1, 0)
+            previous, current = scores[order[0]], scores[order[1]]
+            if OVERALL.search(m["label"]):
+                overall = (previous, current)
+                continue
+            number, title = _numbered(m["label"])
+            if number is not None and title:
+                priorities.append(Priority(number, title, previous, current))
+                last_x0 = line["x0"]
+                continue
+        elif priorities and _wraps_under(line, lines[k - 1], last_x0):
+            p = priorities[-1]  # the title wraps onto the line under its row
+            priorities[-1] = Priority(p.number, f"{p.title} {clean(line['text'])}", p.previous_score, p.current_score)
+            continue
+        if len(priorities) >= 2:
+            break
+        priorities = []  # a stray row; an overall row may stand before the header, so it stays
+    return (priorities, overall) if len(priorities) >= 2 else None
+
+
+def _wraps_under(line: dict, above: dict, row_x0: float) -> bool:
+    """A line that carries on the title above it: set close under it, not a numbered row of its own,
+    and no further left than its row."""
+    close = line["top"] - above["bottom"] < 0.8 * (line["bottom"] - line["top"])
+    return close and line["x0"] >= row_x0 - 1 and _numbered(line["text"])[0] is None and not SCORE.match(line["text"])
+
+
+def _reversed_header(lines: list[dict]) -> bool:
+    """A header over the scores that names the current period before the previous one."""
+    text = " ".join(line["text"] for line in lines).lower()
+    return "current" in text and "previous" in text and text.index("current") < text.index("previous")
