@@ -1015,7 +1015,9 @@ class MinutesSpec:
     officers_label: str = "Officers:"
     closing: list[str] = field(default_factory=lambda: ["The meeting ended at 3.20 pm", "Chairman"])
     # layout
-    table_style: str = "ruled"        # ruled | unruled | list (no table: "(a) action – reason")
+    # ruled | unruled | list ("(a) action – reason") | pairs (the action in bold, its reason indented
+    # under it) | labelled pairs (the reason headed "Reason for Amber:")
+    table_style: str = "ruled"
     reason_header: str = "Reason for Amber"
     first_header_blank: bool = False
     repeat_header: bool = True
@@ -1144,6 +1146,14 @@ def _amber_table(sheet: Sheet, spec: MinutesSpec, item: AgendaItem, rows: list,
             sheet.ensure(30)
             placed.append(Placed(sheet.page, [[r.action_text], [r.reason]]))
             sheet.para(f"({chr(ord('a') + k)}) {r.action_text} – {r.reason}", regular, 10, BLACK_RGB, after=4)
+    elif spec.table_style in ("pairs", "labelled pairs"):  # the action in bold, its reason indented under it
+        placed = []
+        label = "Reason for Amber: " if spec.table_style == "labelled pairs" else ""
+        for r in given:
+            sheet.ensure(40)
+            placed.append(Placed(sheet.page, [[r.action_text], [r.reason]]))
+            sheet.para(r.action_text, bold, 10, BLACK_RGB, after=1)
+            sheet.para(label + r.reason, regular, 10, BLACK_RGB, indent=18, after=6)
     else:
         placed = draw_table(sheet, widths, [[Cell(r.action_text), Cell(r.reason)] for r in given],
                             style, header=header, x=x)

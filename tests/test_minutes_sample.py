@@ -142,6 +142,8 @@ LAYOUTS = [
     ("sdp", dict(table_style="unruled", header_fill=(0.0, 0.4, 0.42), header_align="centre")),
     ("sdp", dict(table_style="list")),                               # "(a) action – reason" paragraphs
     ("csip", dict(table_style="list", font="times")),
+    ("sdp", dict(table_style="pairs")),                              # bold action, its reason indented
+    ("csip", dict(table_style="labelled pairs", font="dejavu-sans")), # "Reason for Amber: …" under it
 ]
 
 

@@ -27,6 +27,7 @@ _TIME = re.compile(r"^\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)\b", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:\(?[a-z]\)|\(?(?:ii|iii|iv|vi|vii|viii|ix|xi|xii)\)|[•●▪◦])\s+(?=\S)", re.I)
 _REASON_SPLIT = re.compile(r"\s+[–—-]\s+|:\s+")
 _AMBER = re.compile(r"\bamber\b", re.I)
+_REASON_LABEL = re.compile(r"^(?:reasons?|justification|explanation)(?:\s+for\s+amber(?:\s+rating)?)?\s*[:–-]\s*", re.I)
 _DATE_START = re.compile(rf"^\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_NAME}\b", re.I)
 _ENDS_IN_MONTH = re.compile(rf"\b{MONTH_NAME}\.?$", re.I)
 _RESOLUTION = re.compile(r"^(?:RESOLVED|AGREED|RECOMMENDED|DECIDED)\b|^(?:Resolved|Agreed|Decided)\s*[:,–-]")
@@ -284,11 +285,17 @@ def _walk(flow: list[_Line], pgs: list[_Page], meeting: Meeting, first_page_numb
             if table.rows:
                 _add_reasons(meeting, table.rows, _item_plan(item, body), first_page_number)
             continue
-        if _LIST_ITEM.match(line.text) and _AMBER.search(" ".join(body[-6:])):
+        asked = bool(_AMBER.search(" ".join(body[-6:])))
+        if _LIST_ITEM.match(line.text) and asked:
             rows, i = _listed_reasons(flow, i, has_bold, margin)
             if rows:
                 _add_reasons(meeting, rows, _item_plan(item, body), first_page_number)
             continue
+        if asked and _opens_pair(flow, i, has_bold, margin):
+            rows, i = _paired_reasons(flow, i, has_bold, margin)
+            if rows:
+                _add_reasons(meeting, rows, _item_plan(item, body), first_page_number)
+                continue
         if _RESOLUTION.match(line.text):
             text, i = _paragraph(flow, i, has_bold, margin)
             if item is not None:
@@ -319,6 +326,33 @@ def _listed_reasons(flow: list[_Line], i: int, has_bold: bool, margin: float) ->
             rows.append({"action": parts[0].strip(), "reason": parts[1].strip(), "page": flow[start].page,
                          "lines": flow[start:i]})
     return rows, i
+
+
+def _opens_pair(flow: list[_Line], i: int, has_bold: bool, margin: float) -> bool:
+    """Bold lines (an action, perhaps wrapped) that are not a heading, with plain type after them."""
+    j = i
+    while j < len(flow) and j - i < 4 and flow[j].bold and not _heading(flow[j], has_bold, margin):
+        j += 1
+    return i < j < len(flow) and not flow[j].bold
+
+
+def _paired_reasons(flow: list[_Line], i: int, has_bold: bool, margin: float) -> tuple[list[dict[str, Any]], int]:
+    """Reasons minuted as paragraphs: the action in bold, then its reason in plain type (often
+    indented, or headed "Reason for Amber:"), pair after pair. Returns no rows, and `i` unmoved,
+    when the lines are not such pairs."""
+    rows, start = [], i
+    while _opens_pair(flow, i, has_bold, margin):
+        first = i
+        action, i = _paragraph(flow, i, has_bold, margin, stop=lambda l: not l.bold)
+        indent = flow[i].x0 if i < len(flow) and flow[i].x0 > flow[first].x0 + 5 else None
+        # an indented reason ends where the text comes back to the action's margin
+        reason, i = _paragraph(flow, i, has_bold, margin,
+                               stop=lambda l: l.bold or (indent is not None and l.x0 < indent - 2))
+        reason = _REASON_LABEL.sub("", reason).strip()
+        if not reason:
+            break
+        rows.append({"action": action, "reason": reason, "page": flow[first].page, "lines": flow[first:i]})
+    return (rows, i) if rows else ([], start)
 
 
 def _heading(line: _Line, has_bold: bool, margin: float) -> re.Match | None:
