@@ -38,17 +38,18 @@ def cell_texts(table, words: list[dict]) -> list[list[str | None]]:
     if grid:
         grid[-1] = completed_last_row(grid)
     cells: list[list[list[dict] | None]] = [[[] if c is not None else None for c in r] for r in grid]
+    extents = [_extent(r) if any(c is not None for c in r) else None for r in grid]
+    borders = [[c[2] for c in r if c is not None][:-1] for r in grid]
     for word in words:
         y = (word["top"] + word["bottom"]) / 2
-        for i, row in enumerate(rows):
-            if all(c is None for c in grid[i]):
+        for i, extent in enumerate(extents):
+            if extent is None:
                 continue
-            x0, top, x1, bottom = _extent(grid[i])
+            x0, top, x1, bottom = extent
             if not (top <= y <= bottom and word["x1"] > x0 and word["x0"] < x1):
                 continue
-            borders = [c[2] for c in grid[i] if c is not None][:-1]
             placed = False
-            for w in split_at_edges([word], borders):
+            for w in split_at_edges([word], borders[i]):
                 x = (w["x0"] + w["x1"]) / 2
                 # a cell merged down over later rows stretches this row's bbox over theirs: a word
                 # in none of this row's cells belongs to a later row
