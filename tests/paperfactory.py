@@ -301,15 +301,32 @@ def _paint(c: rl_canvas.Canvas, colour: Colour, stroke: bool = False) -> None:
 
 
 def _render(sheet: Sheet, path, decorate: Callable[[int, int], list[Op]], title: str,
-            encrypt=None) -> int:
-    """Draw the planned pages; invariant=1 so the same spec always gives the same bytes."""
-    c = rl_canvas.Canvas(str(path), pagesize=(sheet.width, sheet.height), invariant=1,
-                         encrypt=encrypt)
+            encrypt=None, rotate: int = 0) -> int:
+    """Draw the planned pages; invariant=1 so the same spec always gives the same bytes.
+
+    `rotate` 90 or 270: each page is stored turned a quarter the other way with /Rotate set, so a
+    viewer shows it as planned (as some print drivers store landscape pages)."""
+    size = (sheet.height, sheet.width) if rotate else (sheet.width, sheet.height)
+    c = rl_canvas.Canvas(str(path), pagesize=size, invariant=1, encrypt=encrypt)
     c.setTitle(title)
     total = len(sheet.pages)
     for number, ops in enumerate(sheet.pages, 1):
+        if rotate:
+            c.setPageRotation(rotate)
+            c.saveState()
+            # shown turned clockwise: draw turned anticlockwise. A ten-thousandth of a degree over,
+            # as the floating-point turn of a print driver leaves it: rules are then a hair off
+            # level and rectangles come out as curves, as they do in such files
+            if rotate == 90:
+                c.translate(sheet.height, 0)
+                c.rotate(90.0001)
+            else:
+                c.translate(0, sheet.width)
+                c.rotate(-90.0001)
         for op in decorate(number, total) + ops:
             _draw(c, op)
+        if rotate:
+            c.restoreState()
         c.showPage()
     c.save()
     return total
@@ -543,6 +560,7 @@ class ReportSpec:
     legend_at_end: bool = False       # the key printed after the action tables, not on page 1
     cell_pad: float | None = None     # action-table cell padding; small: text runs up to the borders
     open_cut: bool = False            # rows cut by a page break printed as a browser does (no borders)
+    stored_rotated: int = 0           # 90 | 270: pages stored turned, with /Rotate to show them upright
     status_header: str | None = None  # the status column's header instead of the vocabulary's
     colour_space: str = "rgb"         # rgb | cmyk | grey
     palette: str | None = None        # status colours "sdp" | "csip"; None: the house's
@@ -797,7 +815,7 @@ def _make_report(path, spec: ReportSpec, encrypt=None) -> ExpectedReport:
     for text in spec.closing:
         sheet.para(text, look.regular, spec.body_size, look.black, after=2)
     pages = _render(sheet, path, _report_decor(sheet, spec, look, as_at[:7]),
-                    f"{spec.plan} – {spec.as_at_line}", encrypt)
+                    f"{spec.plan} – {spec.as_at_line}", encrypt, rotate=spec.stored_rotated)
     priorities = [ExpectedPriority(p.number, " ".join(p.title.split()), p.previous_score,
                                    p.current_score) for p in spec.priorities]
     return ExpectedReport(spec.plan, as_at[:7], as_at, spec.overall_previous, spec.overall_current,

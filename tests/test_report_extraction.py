@@ -100,6 +100,9 @@ LAYOUTS = {
     "scores table without rules, titles wrapping, portrait": lambda: csip_spec(
         "2022-06", scores_ruled=False, orientation="portrait"),
     "scores table without rules, overall row first": lambda: sdp_spec("2019-10", scores_ruled=False),
+    "landscape pages stored turned, Rotate 90": lambda: csip_spec("2022-07", stored_rotated=90),
+    "landscape pages stored turned, Rotate 270, fills": lambda: sdp_spec(
+        "2019-11", orientation="landscape", stored_rotated=270),
     "header words broken over lines in narrow columns": lambda: sdp_spec(
         "2019-10", vocabulary="narrow", status_style="letter"),
     "grey ● symbols, key as lines of text that wrap": lambda: sdp_spec(

@@ -18,6 +18,8 @@ from typing import Any, Callable, Sequence
 
 from plantrack.extract import language
 from plantrack.extract.dates import MONTH_NAME, find_date
+from plantrack.extract.pdf import page_edges
+from plantrack.extract.words import page_words
 from plantrack.models import AgendaItem, AmberReason, Meeting
 
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
@@ -117,7 +119,7 @@ class _Table:
 
 
 def _page(p: Any) -> _Page:
-    words = p.extract_words(extra_attrs=["fontname", "size"], keep_blank_chars=False, use_text_flow=False)
+    words = page_words(p, ("fontname",))
     lines: list[_Line] = []
     for w in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
         last = lines[-1] if lines else None
@@ -126,10 +128,9 @@ def _page(p: Any) -> _Page:
             last.__post_init__()
         else:
             lines.append(_Line(0, [w]))
-    edges = list(getattr(p, "edges", []) or [])
-    v = [e for e in edges if e.get("orientation") == "v" or abs(e["x1"] - e["x0"]) < 1]
-    h = [e for e in edges if e.get("orientation") == "h" or (abs(e["bottom"] - e["top"]) < 1
-                                                            and e["x1"] - e["x0"] > 20)]
+    edges = page_edges(p)
+    v = [e for e in edges if e["orientation"] == "v"]
+    h = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 20]
     return _Page(lines, v, h, float(p.height))
 
 

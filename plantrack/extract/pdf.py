@@ -81,3 +81,30 @@ def open_pdf(path: Path) -> Iterator[pdfplumber.PDF]:
     finally:
         with contextlib.suppress(Exception):
             pdf.close()
+
+
+def page_edges(page) -> list[dict]:
+    """The page's ruling edges, each with its orientation read from its shape. On a page stored
+    rotated (/Rotate 90), pdfplumber labels some edges by the unrotated page, or not at all."""
+    out = []
+    for e in page.edges:
+        # an "…_edge" type keeps pdfplumber's table finder from working the orientation out again
+        kind = e["object_type"] if "_edge" in e["object_type"] else f"{e['object_type']}_edge"
+        if abs(e["bottom"] - e["top"]) < 0.5 and e["x1"] - e["x0"] >= 0.5:
+            y = (e["top"] + e["bottom"]) / 2
+            out.append({**e, "orientation": "h", "object_type": kind, "top": y, "bottom": y, "height": 0})
+        elif abs(e["x1"] - e["x0"]) < 0.5 and e["bottom"] - e["top"] >= 0.5:
+            x = (e["x0"] + e["x1"]) / 2
+            out.append({**e, "orientation": "v", "object_type": kind, "x0": x, "x1": x, "width": 0})
+    return out
+
+
+def find_tables(page) -> list:
+    """pdfplumber's ruled tables; on a rotated page, from edges whose orientation is put right."""
+    if not page.rotation % 360:
+        return page.find_tables()
+    edges = page_edges(page)
+    return page.find_tables({
+        "vertical_strategy": "explicit", "horizontal_strategy": "explicit",
+        "explicit_vertical_lines": [e for e in edges if e["orientation"] == "v"],
+        "explicit_horizontal_lines": [e for e in edges if e["orientation"] == "h"]})

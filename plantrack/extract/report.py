@@ -12,10 +12,11 @@ from dataclasses import dataclass, field
 from ..models import Action, Report
 from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
+from .pdf import find_tables
 from .legend import Legend, band_colour, legend_from_lines, legend_from_rows
 from .scores import overall_in_text, read_scores, read_scores_from_lines
 from .textgrid import text_tables
-from .words import group_lines, line_text, split_at_edges, text_lines
+from .words import group_lines, line_text, page_words, split_at_edges, text_lines
 
 PRIORITY_HEADING = re.compile(r"^\s*priority\s+(\d{1,2})\s*[:.\-–—)]?\s*(.*)$", re.I)
 OFSTED = re.compile(r"\bOfsted\s*(\d+)\b", re.I)
@@ -184,11 +185,11 @@ class ReportReader:
     def feed(self, page, number: int) -> None:
         self.last_page = number
         # One pass of word extraction serves the page's lines, table cells and text tables.
-        words = page.extract_words(extra_attrs=["size"], return_chars=True)
+        words = page_words(page)
         lines = text_lines(words)
         if self.report.plan is None or self.report.as_at is None:
             self._read_title(lines)
-        tables = sorted(page.find_tables(), key=lambda t: t.bbox[1])
+        tables = sorted(find_tables(page), key=lambda t: t.bbox[1])
         extracted = [cell_texts(t, words) for t in tables]
         if not self.legend.found:
             self._read_legend(page, tables, extracted, lines)

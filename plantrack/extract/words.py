@@ -47,3 +47,13 @@ def split_at_edges(words: list[dict], edges: list[float]) -> list[dict]:
                 out.append({**w, "text": text, "chars": chars, "x0": min(c["x0"] for c in chars),
                             "x1": max(c["x1"] for c in chars)})
     return out
+
+
+def page_words(page, extra_attrs: tuple[str, ...] = ()) -> list[dict]:
+    """The page's words with their characters and the size of their largest character. The size is
+    not asked of pdfplumber as an attribute to match: on a rotated page the characters of one word
+    can differ in size by a rounding, and pdfplumber would cut the word there ("t o")."""
+    words = page.extract_words(extra_attrs=list(extra_attrs), return_chars=True)
+    for w in words:
+        w["size"] = max((c.get("size") or 0 for c in w["chars"]), default=0)
+    return words
