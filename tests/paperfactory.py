@@ -583,6 +583,8 @@ class ReportSpec:
     score_extra_columns: bool = False
     overall_as_sentence: bool = False
     scores_ruled: bool = True         # False: the scores table printed without rules or shading
+    roman_priorities: bool = False    # priorities numbered I, II, III … in the scores table and headings
+    scores_in_headings: bool = False  # no scores table: "Priority 1: … – score 2.3 (previous 1.9)"
 
 
 @dataclass
@@ -818,7 +820,9 @@ def _make_report(path, spec: ReportSpec, encrypt=None) -> ExpectedReport:
                     f"{spec.plan} – {spec.as_at_line}", encrypt, rotate=spec.stored_rotated)
     priorities = [ExpectedPriority(p.number, " ".join(p.title.split()), p.previous_score,
                                    p.current_score) for p in spec.priorities]
-    return ExpectedReport(spec.plan, as_at[:7], as_at, spec.overall_previous, spec.overall_current,
+    printed = not spec.scores_in_headings  # with the scores in the headings, no overall score is printed
+    return ExpectedReport(spec.plan, as_at[:7], as_at, spec.overall_previous if printed else None,
+                          spec.overall_current if printed else None,
                           priorities, actions, pages, 1, pages)
 
 
@@ -832,7 +836,8 @@ def _front_page(sheet: Sheet, spec: ReportSpec, look: _Look, period: str) -> Non
     sheet.para(spec.as_at_line, bold, 12, black, after=8)
     for text in spec.intro:
         sheet.para(text, regular, 8.5, black, after=5)
-    _scores_table(sheet, spec, look, period)
+    if not spec.scores_in_headings:
+        _scores_table(sheet, spec, look, period)
     sheet.y -= 10
     for text in spec.notes:
         sheet.para(text, regular, 8.5, black, after=5)
@@ -843,14 +848,15 @@ def _front_page(sheet: Sheet, spec: ReportSpec, look: _Look, period: str) -> Non
 def _scores_table(sheet: Sheet, spec: ReportSpec, look: _Look, period: str) -> None:
     total = sheet.right - sheet.left
     bold = dict(bold=True, align="centre")
-    label = (lambda p: f"Priority {p.number} – {p.title}") if spec.score_label_style == "priority" else None
+    n = lambda p: _numeral(p.number, spec)  # noqa: E731
+    label = (lambda p: f"Priority {n(p)} – {p.title}") if spec.score_label_style == "priority" else None
     if spec.house == "sdp" and not spec.score_extra_columns:
         previous, current = spec.score_labels or ("Previous period", "Current period")
         rows = [] if spec.overall_as_sentence else [
             [Cell("Overall score", bold=True), Cell(_fmt_score(spec.overall_previous), **bold),
              Cell(_fmt_score(spec.overall_current), **bold)]]
         rows += [[Cell("Priority", bold=True), Cell(previous, **bold), Cell(current, **bold)]]
-        rows += [[Cell(label(p) if label else f"{p.number}. {p.title}"), Cell(_fmt_score(p.previous_score), align="centre"),
+        rows += [[Cell(label(p) if label else f"{n(p)}. {p.title}"), Cell(_fmt_score(p.previous_score), align="centre"),
                   Cell(_fmt_score(p.current_score), align="centre")] for p in spec.priorities]
         draw_table(sheet, [total - 130, 65, 65], rows, look.table(8, **_unruled(spec)))
     else:
@@ -862,7 +868,7 @@ def _scores_table(sheet: Sheet, spec: ReportSpec, look: _Look, period: str) -> N
             arrows = ("→", "↑", "↓") if symbol_font() else ("same", "up", "down")
             travel = arrows[0] if p.current_score == p.previous_score else (
                 arrows[1] if (p.current_score or 0) > (p.previous_score or 0) else arrows[2])
-            rows.append([Cell(f"P{p.number}" if extra else str(p.number), align="centre"),
+            rows.append([Cell(f"P{p.number}" if extra else n(p), align="centre"),
                          Cell(label(p) if label else p.title),
                          *([Cell(str(len(p.actions)), align="centre")] if extra else []),
                          Cell(_fmt_score(p.previous_score), align="centre"),
@@ -884,6 +890,21 @@ def _scores_table(sheet: Sheet, spec: ReportSpec, look: _Look, period: str) -> N
         sheet.y -= 6
         sheet.para(f"The overall score has improved from {_fmt_score(spec.overall_previous)} to "
                    f"{_fmt_score(spec.overall_current)}.", look.regular, 8.5, look.black, after=5)
+
+
+def _numeral(number: int, spec: ReportSpec) -> str:
+    """A priority's number as the report prints it: 3, or III."""
+    if not spec.roman_priorities:
+        return str(number)
+    return "".join(r * c for r, c in zip(("X", "IX", "V", "IV", "I"), _roman_counts(number)))
+
+
+def _roman_counts(n: int) -> list[int]:
+    counts = []
+    for value in (10, 9, 5, 4, 1):
+        counts.append(n // value)
+        n %= value
+    return counts
 
 
 def _unruled(spec: ReportSpec) -> dict:
@@ -919,7 +940,9 @@ def _action_tables(sheet: Sheet, spec: ReportSpec, look: _Look) -> list[Expected
     truth: list[ExpectedAction] = []
     for priority in spec.priorities:
         rows = [[_action_cell(a, c, look) for c in look.columns] for a in priority.actions]
-        heading = wrap(f"Priority {priority.number}: {priority.title}", look.bold,
+        scores = (f" – score {_fmt_score(priority.current_score)} (previous {_fmt_score(priority.previous_score)})"
+                  if spec.scores_in_headings else "")
+        heading = wrap(f"Priority {_numeral(priority.number, spec)}: {priority.title}{scores}", look.bold,
                        spec.heading_size, sheet.right - sheet.left)
         first = min(row_height(rows[0], widths, style), 2 * style.leading + 2 * style.vertical_pad) if rows else 0
         sheet.ensure(len(heading) * spec.heading_size * 1.22 + 3 + header_h + first)

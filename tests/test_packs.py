@@ -136,3 +136,14 @@ def test_an_agenda_and_a_cover_report_before_the_plan_are_not_part_of_it(tmp_pat
     assert ex.kind == "pack"
     (r,) = ex.reports
     assert (r.first_page, r.last_page, r.plan, r.as_at) == (starts[2], starts[2] + report.pages - 1, report.plan, report.as_at)
+
+
+def test_two_reports_back_to_back(tmp_path):
+    """No other paper between them: the second report's running head says where the first ends."""
+    first = make_report(tmp_path / "a.pdf", sdp_spec("2019-11"))
+    second = make_report(tmp_path / "b.pdf", csip_spec("2022-06", orientation="portrait"))
+    starts = concatenate(tmp_path / "pack.pdf", [tmp_path / "a.pdf", tmp_path / "b.pdf"])
+    ex = extract_document(tmp_path / "pack.pdf")
+    assert [(r.plan, r.first_page, r.last_page, len(r.actions)) for r in ex.reports] == [
+        (first.plan, starts[0], starts[0] + first.pages - 1, len(first.actions)),
+        (second.plan, starts[1], starts[1] + second.pages - 1, len(second.actions))]

@@ -103,6 +103,9 @@ LAYOUTS = {
     "landscape pages stored turned, Rotate 90": lambda: csip_spec("2022-07", stored_rotated=90),
     "landscape pages stored turned, Rotate 270, fills": lambda: sdp_spec(
         "2019-11", orientation="landscape", stored_rotated=270),
+    "priorities numbered I, II, III": lambda: csip_spec("2022-06", roman_priorities=True),
+    "priorities numbered I, II, III, scores as '1. title' rows": lambda: sdp_spec("2019-10", roman_priorities=True),
+    "no scores table: each heading prints its scores": lambda: sdp_spec("2019-11", scores_in_headings=True),
     "header words broken over lines in narrow columns": lambda: sdp_spec(
         "2019-10", vocabulary="narrow", status_style="letter"),
     "grey ● symbols, key as lines of text that wrap": lambda: sdp_spec(

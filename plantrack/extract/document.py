@@ -100,6 +100,13 @@ OTHER_PAPER = [re.compile(p, re.I | re.M) for p in (
     r"\bwards?\s+affected\b", r"\bkey\s+decision\b", r"^\s*venue\s*:", r"^\s*recommendations?\s*:?\s*$")]
 
 
+def another_plan(head: str, other: str) -> bool:
+    """Two running heads that each name a plan, and not the same one: two reports, back to back."""
+    names = re.compile(r"\bplan\b", re.I)
+    fold = lambda h: re.sub(r"\bpage\s+\d+(\s+of\s+\d+)?|\d+$", "", h, flags=re.I).strip()  # noqa: E731
+    return bool(names.search(head) and names.search(other)) and fold(head) != fold(other)
+
+
 def is_cover_page(text: str) -> bool:
     """A report's opening page: the plan's name and its position date, scores or key; not an agenda
     or a cover report that only speaks of the plan."""
@@ -142,7 +149,8 @@ def find_papers(texts: list[str]) -> list[Paper]:
         first = last = action_pages[i]
         head = running_head(texts[first])
         while i + 1 < len(action_pages) and action_pages[i + 1] - last <= 2 and not (
-                minutes_starts & set(range(last + 1, action_pages[i + 1] + 1))):
+                minutes_starts & set(range(last + 1, action_pages[i + 1] + 1))) and not (
+                another_plan(head, running_head(texts[action_pages[i + 1]]))):
             i += 1
             last = action_pages[i]
         # a page or two after the last header may only continue its table: they share the report's

@@ -9,16 +9,16 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..models import Action, Report
+from ..models import Action, Priority, Report
 from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
 from .pdf import find_tables
 from .legend import Legend, band_colour, legend_from_lines, legend_from_rows
-from .scores import overall_in_text, read_scores, read_scores_from_lines
+from .scores import ROMAN, heading_score, overall_in_text, priority_number, read_scores, read_scores_from_lines
 from .textgrid import text_tables
 from .words import group_lines, line_text, page_words, split_at_edges, text_lines
 
-PRIORITY_HEADING = re.compile(r"^\s*priority\s+(\d{1,2})\s*[:.\-–—)]?\s*(.*)$", re.I)
+PRIORITY_HEADING = re.compile(rf"^\s*priority\s+(\d{{1,2}}|{ROMAN})\b\s*[:.\-–—)]?\s*(.*)$", re.I)
 OFSTED = re.compile(r"\bOfsted\s*(\d+)\b", re.I)
 REF_PRIORITY = re.compile(r"^(\d{1,2})\.\d")
 AS_AT = [re.compile(r"\bas\s+(?:at|of)\b(.*)", re.I),
@@ -176,6 +176,7 @@ class ReportReader:
     last_page: int = 0
     action_tables: int = 0
     statuses_seen: list[StatusSeen | None] = field(default_factory=list)  # one per action
+    priorities_in_headings: list[Priority] = field(default_factory=list)
 
     def __post_init__(self) -> None:
         self.report = Report(plan=None, period=None, as_at=None, first_page=self.first_page,
@@ -204,6 +205,7 @@ class ReportReader:
             if told:
                 self.report.overall_previous_score, self.report.overall_current_score = told
         headings = [(ln["top"], m) for ln in lines if (m := PRIORITY_HEADING.match(ln["text"]))]
+        self._heading_scores(lines)
         # Rules found only around shaded cells make hollow "tables": their rows hold no text.
         candidates = [(t, d) for t, d in zip(tables, extracted) if not hollow(t, d)]
         if not any(header_roles(row) for _, data in candidates for row in data):
@@ -222,7 +224,21 @@ class ReportReader:
             self._set_priority(m)
 
     def _set_priority(self, m: re.Match) -> None:
-        self.priority = int(m.group(1))
+        self.priority = priority_number(m.group(1)) or self.priority
+
+    def _heading_scores(self, lines: list[dict]) -> None:
+        """Scores printed in the priority headings ("Priority 1: … – score 2.3 (previous 1.9)", the
+        heading perhaps wrapped onto a second line): the report's priorities when it has no table."""
+        for k, line in enumerate(lines):
+            m = PRIORITY_HEADING.match(line["text"])
+            number = priority_number(m.group(1)) if m else None
+            if number is None or any(p.number == number for p in self.priorities_in_headings):
+                continue
+            for text in (m.group(2), " ".join([m.group(2), *(ln["text"] for ln in lines[k + 1:k + 2])])):
+                found = heading_score(text)
+                if found:
+                    self.priorities_in_headings.append(Priority(number, *found))
+                    break
 
     # ---- title, period -----------------------------------------------------------------------
     def _read_title(self, lines: list[dict]) -> None:
@@ -360,6 +376,8 @@ class ReportReader:
         if not r.actions and not r.priorities:
             return None
         r.last_page = self.last_page
+        if not r.priorities:
+            r.priorities = self.priorities_in_headings
         for a, seen in zip(r.actions, self.statuses_seen):
             a.due_date = parse_date(a.timescale)
             a.rag = self._status(seen)  # by the key, wherever in the report it was printed

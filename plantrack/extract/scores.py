@@ -19,7 +19,11 @@ PERIOD_HEADER = re.compile(
     rf"\b(?:previous|current|last|this|period|month|quarter|q[1-4]|score|{MONTH_NAME})\b|\b(?:19|20)\d\d\b", re.I)
 NOT_A_SCORE = re.compile(r"\b(?:number|direction|travel|trend|count|actions|change|rag|status)\b", re.I)
 NUMBER_HEADERS = {"no", "ref", "#", "number", "priority no", "priority number"}
-LABEL = re.compile(r"^(?:priority\s*)?p?(\d{1,2})\b\s*[.):–—-]?\s*(.*)$", re.I)
+ROMAN = r"(?:x{0,2}(?:ix|iv|v?i{0,3}))"
+LABEL = re.compile(rf"^(?:priority\s*)?(?:p?(\d{{1,2}})|({ROMAN}))\b\s*[.):–—-]?\s*(.*)$", re.I)
+HEADING_SCORE = re.compile(
+    r"\s*[–—:,-]?\s*\(?\b(?:current\s+)?score\s*:?\s*(\d(?:\.\d+)?)\s*[(,;]\s*(?:was|previous(?:ly)?|last\s+period)"
+    r"\s*:?\s*(\d(?:\.\d+)?)\s*\)?\.?\s*$", re.I)
 OVERALL = re.compile(r"\boverall\b", re.I)
 OVERALL_SENTENCE = re.compile(
     r"\boverall\s+(?:plan\s+)?score\b[^.]{0,80}?\bfrom\s+(\d(?:\.\d+)?)\s+to\s+(\d(?:\.\d+)?)", re.I)
@@ -75,10 +79,10 @@ def _row(cells, header, columns) -> tuple[int | None, str, float | None, float |
     label_cols = [j for j, c in enumerate(header) if j not in (*columns, number_col) and j < len(cells)
                   and not PERIOD_HEADER.search(clean(c)) and not NOT_A_SCORE.search(clean(c))]
     label = " ".join(clean(cells[j]) for j in label_cols if clean(cells[j]))
-    digits = re.search(r"\d{1,2}", clean(cells[number_col])) if number_col is not None else None
+    printed = priority_number(re.sub(r"[.)]$", "", clean(cells[number_col]))) if number_col is not None else None
     number, title = _numbered(label)
-    if digits and number != int(digits.group()):  # the label's leading number is part of its title
-        number, title = int(digits.group()), label
+    if printed is not None and number != printed:  # the label's leading number is part of its title
+        number, title = printed, label
     return number, title, previous, current
 
 
@@ -90,9 +94,33 @@ def _loose_row(cells) -> tuple[int | None, str, float | None, float | None] | No
 
 
 def _numbered(label: str) -> tuple[int | None, str]:
-    """ "3. Title", "P3 Title", "Priority 3 – Title" → (3, "Title"); an unnumbered label → (None, label)."""
+    """ "3. Title", "P3 Title", "Priority 3 – Title", "III Title" → (3, "Title"); else (None, label)."""
     m = LABEL.match(label)
-    return (int(m.group(1)), m.group(2).strip()) if m else (None, label)
+    number = priority_number(m.group(1) or m.group(2)) if m else None
+    return (number, m.group(3).strip()) if number is not None else (None, label)
+
+
+def priority_number(token: str | None) -> int | None:
+    """A priority's number as printed: "3", "P3" or a Roman numeral "III"."""
+    t = clean(token).upper().removeprefix("P")
+    if t.isdigit():
+        return int(t)
+    if not t or not re.fullmatch(ROMAN, t, re.I):
+        return None
+    values = {"I": 1, "V": 5, "X": 10}
+    total = 0
+    for a, b in zip(t, t[1:] + " "):
+        total += -values[a] if values.get(b, 0) > values[a] else values[a]
+    return total
+
+
+def heading_score(text: str) -> tuple[str, float, float] | None:
+    """A priority heading that prints its scores: "… workforce – score 2.3 (previous 1.9)" → (the
+    title without them, previous, current)."""
+    m = HEADING_SCORE.search(" ".join(text.split()))
+    if not m:
+        return None
+    return " ".join(text.split())[:m.start()].strip(" –—-:,"), float(m.group(2)), float(m.group(1))
 
 
 def overall_in_text(text: str) -> Overall | None:
