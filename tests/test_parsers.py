@@ -16,6 +16,8 @@ from plantrack.extract.legend import Legend, status_of_description
     ("30/09/2022", "2022-09-30"), ("Sept 2019", "2019-09-30"), ("by March 2021", "2021-03-31"),
     ("31 October 2019", "2019-10-31"), ("24.08.22", "2022-08-24"),
     ("Ongoing", None), ("Q3 2022/23", None), ("", None), ("TBC", None), ("March 2020 and ongoing", None),
+    ("Dec 2019 / revised Mar 2020", "2020-03-31"), ("31/01/2020 (extended to 30/04/2020)", "2020-04-30"),
+    ("Sept 2019, now March 2020", "2020-03-31"), ("Revised plan by March 2020", None),
 ])
 def test_timescales_become_due_dates(printed, iso):
     assert parse_date(printed) == iso

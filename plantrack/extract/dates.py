@@ -75,11 +75,17 @@ def parse_date(text: str | None) -> str | None:
     """A cell that is a date ("March 2020", "Mar-20", "31/03/2020") → ISO; anything else → None.
 
     The whole cell must be the date, give or take a word such as "by" or "end of", so that
-    "Ongoing" or "Q3 2022/23" stay undated rather than guessed.
+    "Ongoing" or "Q3 2022/23" stay undated rather than guessed; a cell that revises its date ("Dec
+    2019 / revised Mar 2020") gives the revised one.
     """
     if not text:
         return None
     t = " ".join(text.split())
+    # "Dec 2019 / revised Mar 2020": the date now in force is the revised one
+    revised = re.split(r"\s*[/;,(–-]?\s*\b(?:revised|now|extended|moved|new\s+date|rescheduled)\b(?:\s+to)?\s*:?\s*",
+                       t, maxsplit=1, flags=re.I)
+    if len(revised) == 2 and parse_date(revised[0]) and parse_date(revised[1].rstrip(")")):
+        return parse_date(revised[1].rstrip(")"))
     t = re.sub(r"^(?:by|end(?: of)?|due|before|target(?: date)?:?)\s+", "", t, flags=re.I).strip(" .,")
     found = find_date(t)
     if found is None:
