@@ -1219,6 +1219,20 @@ def _minutes_decor(sheet: Sheet, spec: MinutesSpec, regular: str):
 # --------------------------------------------------------------------------------------------
 # Files an ingester must reject, each for its own reason.
 
+def make_text_page(path, lines: Sequence[str | tuple[str, str, float]], gap: float = 16) -> None:
+    """One page of plain lines from the top, each a string (Helvetica 10 pt) or (text, font, size):
+    a committee paper's front page, or a title block."""
+    c = rl_canvas.Canvas(str(path), invariant=1)
+    y = 790
+    for line in lines:
+        text, font, size = (line, "Helvetica", 10) if isinstance(line, str) else line
+        c.setFont(font, size)
+        c.drawString(72, y, text)
+        y -= gap
+    c.showPage()
+    c.save()
+
+
 def make_not_pdf(path) -> None:
     """An HTML error page saved under a .pdf name, as a failed download leaves it."""
     Path(path).write_text(

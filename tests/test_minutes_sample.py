@@ -188,23 +188,12 @@ def test_generated_minutes_link_to_their_actions(family, period):
 def _title_block_minutes(path, title_lines):
     """One page of minutes whose title block is `title_lines` (bold 12 pt, as Word's "Title" style),
     with a later date in the text that must not be taken for the meeting's."""
-    from reportlab.pdfgen import canvas
-    c = canvas.Canvas(str(path), invariant=1)
-    y = 790
-    for line in title_lines:
-        c.setFont("Helvetica-Bold", 12)
-        c.drawString(72, y, line)
-        y -= 16
-    c.setFont("Helvetica", 10)
-    for text in ("Present: Councillor Ruth Adeyemi (Chair), Councillor Tom Baxter", "",
-                 "1. Apologies", "Apologies were received from Councillor Grant.", "",
-                 "2. Practice Improvement Plan 2019-20",
-                 "The Panel considered the plan for the period ending 31 March 2020.",
-                 "RESOLVED: That the report be noted."):
-        c.drawString(72, y, text)
-        y -= 14
-    c.showPage()
-    c.save()
+    pf.make_text_page(path, [(line, "Helvetica-Bold", 12) for line in title_lines] + [
+        "Present: Councillor Ruth Adeyemi (Chair), Councillor Tom Baxter", "",
+        "1. Apologies", "Apologies were received from Councillor Grant.", "",
+        "2. Practice Improvement Plan 2019-20",
+        "The Panel considered the plan for the period ending 31 March 2020.",
+        "RESOLVED: That the report be noted."])
 
 
 @pytest.mark.parametrize("title_lines", [

@@ -4,7 +4,7 @@ from dataclasses import asdict
 
 import pypdfium2 as pdfium
 import pytest
-from paperfactory import csip_spec, make_minutes, make_report, sdp_minutes_spec, sdp_spec
+from paperfactory import csip_spec, make_minutes, make_report, make_text_page, sdp_minutes_spec, sdp_spec
 from reportlab.pdfgen import canvas
 
 from plantrack.extract.document import extract_document
@@ -107,24 +107,13 @@ def test_minutes_whose_every_page_is_headed_minutes_are_one_paper(tmp_path):
     assert [(m.first_page, m.last_page, m.meeting_date) for m in ex.meetings] == [(1, 3, "2024-04-02")]
 
 
-def paper_page(path, lines) -> None:
-    c = canvas.Canvas(str(path), invariant=1)
-    y = 790
-    for line in lines:
-        c.setFont("Helvetica", 10)
-        c.drawString(72, y, line)
-        y -= 16
-    c.showPage()
-    c.save()
-
-
 def test_an_agenda_and_a_cover_report_before_the_plan_are_not_part_of_it(tmp_path):
     """The agenda lists the plan and the cover report introduces it ("progress update", "as at"): both
     speak of the plan, neither is the report."""
-    paper_page(tmp_path / "agenda.pdf", [
+    make_text_page(tmp_path / "agenda.pdf", [
         "Children’s Safeguarding Sub-Committee", "AGENDA", "Date: Thursday, 12 December 2019", "Venue: Committee Room 1",
         "3 Service Development Plan 2019-20 – progress update as at 30 November 2019", "4 Any other business"])
-    paper_page(tmp_path / "cover.pdf", [
+    make_text_page(tmp_path / "cover.pdf", [
         "Report to the Children’s Safeguarding Sub-Committee",
         "Subject: Service Development Plan 2019-20 – progress update", "Report of: Director of Children’s Services",
         "Wards affected: All", "1. Purpose of the report",
