@@ -196,6 +196,7 @@ def _title_block_minutes(path, title_lines):
         "RESOLVED: That the report be noted."])
 
 
+@needs_factory
 @pytest.mark.parametrize("title_lines", [
     ["Ashby Vale Council", "Minutes of the meeting of the Corporate Parenting Panel held on Thursday 23 April", "2020"],
     ["Ashby Vale Council", "Corporate Parenting Panel", "Minutes – Thursday 23 April 2020"],
