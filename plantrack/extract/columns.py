@@ -114,8 +114,11 @@ def roles_in(text: str) -> set[str]:
     """The fields a line of page text names as header words. A line does not show where one header
     cell ends, so "Action No." is read both ways: the ref's header, and the action's then the ref's."""
     t = normalise(text)
-    words = {_LOOKUP[w] for w in t.split() if len(w) > 2 and w in _LOOKUP}
-    return {_LOOKUP[m] for m in _HEADER_WORDS.findall(t)} | words
+    return _roles(t, _HEADER_WORDS.findall(t))
+
+
+def _roles(t: str, found: list[str]) -> set[str]:
+    return {_LOOKUP[m] for m in found} | {_LOOKUP[w] for w in t.split() if len(w) > 2 and w in _LOOKUP}
 
 
 def header_like_roles(text: str) -> set[str]:
@@ -125,7 +128,7 @@ def header_like_roles(text: str) -> set[str]:
     found = _HEADER_WORDS.findall(t)
     if len(t.split()) > 8 and sum(len(m) for m in found) < 0.5 * len(t):
         return set()
-    return roles_in(t)
+    return _roles(t, found)
 
 
 def is_header(roles: set[str]) -> bool:

@@ -100,11 +100,14 @@ OTHER_PAPER = [re.compile(p, re.I | re.M) for p in (
     r"\bwards?\s+affected\b", r"\bkey\s+decision\b", r"^\s*venue\s*:", r"^\s*recommendations?\s*:?\s*$")]
 
 
+PLAN = re.compile(r"\bplan\b", re.I)
+PAGE_NUMBER = re.compile(r"\bpage\s+\d+(\s+of\s+\d+)?|\d+$", re.I)  # a running head may end in one
+
+
 def another_plan(head: str, other: str) -> bool:
     """Two running heads that each name a plan, and not the same one: two reports, back to back."""
-    names = re.compile(r"\bplan\b", re.I)
-    fold = lambda h: re.sub(r"\bpage\s+\d+(\s+of\s+\d+)?|\d+$", "", h, flags=re.I).strip()  # noqa: E731
-    return bool(names.search(head) and names.search(other)) and fold(head) != fold(other)
+    return bool(PLAN.search(head) and PLAN.search(other)) and \
+        PAGE_NUMBER.sub("", head).strip() != PAGE_NUMBER.sub("", other).strip()
 
 
 def is_cover_page(text: str) -> bool:
@@ -215,6 +218,8 @@ def extract_document(path: Path) -> Extraction:
     ex = Extraction(sha256=sha256_of(path), filename=path.name, kind=None, status="ok",
                     extractor_version=EXTRACTOR_VERSION)
     try:
+        with path.open("rb") as f:
+            ex.format = "pdf" if b"%PDF-" in f.read(1024) else None
         with open_pdf(path) as pdf:
             ex.pages = len(pdf.pages)
             texts = page_texts(path, pdf)

@@ -80,8 +80,7 @@ def completed_last_row(grid: list[list[tuple | None]]) -> list[tuple | None]:
     template = max(grid, key=lambda r: sum(c is not None for c in r))
     if len(template) != len(last) or all(c is not None for c in last):
         return last
-    top = min(c[1] for c in last if c is not None)
-    bottom = max(c[3] for c in last if c is not None)
+    _, top, _, bottom = _extent(last)
     out = list(last)
     for j, (mine, model) in enumerate(zip(last, template)):
         covered = any(c is not None and c[0] <= model[0] + 1 and c[2] >= model[2] - 1 for c in last) if model else True
@@ -205,7 +204,8 @@ class ReportReader:
             if told:
                 self.report.overall_previous_score, self.report.overall_current_score = told
         headings = [(ln["top"], m) for ln in lines if (m := PRIORITY_HEADING.match(ln["text"]))]
-        self._heading_scores(lines)
+        if not self.report.priorities:
+            self._heading_scores(lines)
         # Rules found only around shaded cells make hollow "tables": their rows hold no text.
         candidates = [(t, d) for t, d in zip(tables, extracted) if not hollow(t, d)]
         if not any(header_roles(row) for _, data in candidates for row in data):

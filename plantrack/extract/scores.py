@@ -9,6 +9,7 @@ last two numbers of a row are taken.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass
 
 from ..models import Priority
 from .columns import clean, currency, normalise
@@ -40,12 +41,13 @@ Overall = tuple[float | None, float | None]
 
 def read_scores(data: list[list[str | None]]) -> tuple[list[Priority], Overall | None] | None:
     """The priorities and overall score a table holds, or None when it is not a scores table."""
-    header = next(((i, cols) for i, row in enumerate(data[:3]) if (cols := score_columns(row))), None)
+    header = next((i for i, row in enumerate(data[:3]) if score_columns(row)), None)
+    columns = ScoreColumns.of(data[header]) if header is not None else None
     priorities, overall = [], None
     for k, cells in enumerate(data):
-        if header and k == header[0]:
+        if k == header:
             continue
-        row = _row(cells, data[header[0]], header[1]) if header else _loose_row(cells)
+        row = _row(cells, columns) if columns else _loose_row(cells)
         if row is None:
             continue
         number, label, previous, current = row
@@ -68,18 +70,33 @@ def score_columns(header: list[str | None]) -> tuple[int, int] | None:
     return previous, current
 
 
-def _row(cells, header, columns) -> tuple[int | None, str, float | None, float | None] | None:
-    previous_col, current_col = columns
-    if max(columns) >= len(cells):
+@dataclass
+class ScoreColumns:
+    """What each column of a scores table holds, from its header."""
+
+    previous: int
+    current: int
+    number: int | None   # "No.", "Ref": the priority's number in a column of its own
+    labels: list[int]    # the priority's title (and any text column that is not a score)
+
+    @classmethod
+    def of(cls, header: list[str | None]) -> ScoreColumns:
+        previous, current = score_columns(header)
+        number = next((j for j, c in enumerate(header) if normalise(c) in NUMBER_HEADERS), None)
+        labels = [j for j, c in enumerate(header) if j not in (previous, current, number)
+                  and not PERIOD_HEADER.search(clean(c)) and not NOT_A_SCORE.search(clean(c))]
+        return cls(previous, current, number, labels)
+
+
+def _row(cells, cols: ScoreColumns) -> tuple[int | None, str, float | None, float | None] | None:
+    if max(cols.previous, cols.current) >= len(cells):
         return None
-    previous, current = parse_score(cells[previous_col]), parse_score(cells[current_col])
+    previous, current = parse_score(cells[cols.previous]), parse_score(cells[cols.current])
     if previous is None and current is None:
         return None
-    number_col = next((j for j, c in enumerate(header) if normalise(c) in NUMBER_HEADERS), None)
-    label_cols = [j for j, c in enumerate(header) if j not in (*columns, number_col) and j < len(cells)
-                  and not PERIOD_HEADER.search(clean(c)) and not NOT_A_SCORE.search(clean(c))]
-    label = " ".join(clean(cells[j]) for j in label_cols if clean(cells[j]))
-    printed = priority_number(re.sub(r"[.)]$", "", clean(cells[number_col]))) if number_col is not None else None
+    label = " ".join(clean(cells[j]) for j in cols.labels if j < len(cells) and clean(cells[j]))
+    printed = priority_number(re.sub(r"[.)]$", "", clean(cells[cols.number]))) \
+        if cols.number is not None and cols.number < len(cells) else None
     number, title = _numbered(label)
     if printed is not None and number != printed:  # the label's leading number is part of its title
         number, title = printed, label

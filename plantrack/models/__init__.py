@@ -49,6 +49,7 @@ class Action:
     page: int | None = None
     ofsted_ref: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
+    status_text: str | None = None  # the status as printed (word, letter, symbol); None for a colour only
 
 
 @dataclass
@@ -110,6 +111,8 @@ class Extraction:
     reports: list[Report] = field(default_factory=list)
     meetings: list[Meeting] = field(default_factory=list)
     extractor_version: str = ""
+    format: str | None = None  # "pdf", "docx", "html"; None when the content is none of these
+    ocr: bool = False          # the text of at least one page was read by OCR
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

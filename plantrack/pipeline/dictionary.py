@@ -97,6 +97,11 @@ TABLES: tuple[Table, ...] = (
         _extra("extractor_version", "TEXT", "the version of the extractor that read the file; a newer one "
                                             "reads it again"),
         _extra("warnings", "TEXT", "JSON list of what the extractor was unsure of in this file, NULL when none"),
+        _c("authority", "TEXT", "the council the document was published by, when known: set by fetch (the site's "
+                                "council) or by the user (--authority, or a configured folder); NULL otherwise. "
+                                "Never guessed from the paper's text"),
+        _c("format", "TEXT", "pdf, docx or html; NULL when the content is none of these"),
+        _c("ocr", "INTEGER", "1 when the text of at least one page was read by OCR, else 0"),
     )),
     Table("reports", "One row per plan progress report found in a document. " + _SERIES, (
         _c("id", "INTEGER"),
@@ -112,6 +117,8 @@ TABLES: tuple[Table, ...] = (
         _c("overall_current_score", "REAL", "the overall score printed for the current period, NULL if none"),
         _extra("legend", "TEXT", "JSON: how the report's status key (legend) was read, colour by colour; NULL "
                                  "when the report prints no key and built-in colours were used"),
+        _c("superseded_by", "INTEGER", "the report used instead of this one (reports.id) when the same plan and "
+                                       "period arrive in several documents; NULL for the one used"),
     )),
     Table("priorities", "The priority scores table of a report.", (
         _c("id", "INTEGER"),
@@ -138,6 +145,7 @@ TABLES: tuple[Table, ...] = (
         _c("rag", "TEXT", f"the status: {_RAG_TEXT}; NULL when unrated"),
         _c("page", "INTEGER", "1-based page of the file on which the row starts"),
         _extra("extra", "TEXT", "JSON object of the action table's other columns (header → cell), NULL when none"),
+        _c("status_text", "TEXT", "the status as printed (word, letter or symbol); NULL for a colour-only cell"),
     )),
     Table("meetings", "One row per set of minutes found in a document.", (
         _c("id", "INTEGER"),
@@ -146,6 +154,8 @@ TABLES: tuple[Table, ...] = (
         _c("last_page", "INTEGER", "their last page"),
         _c("committee", "TEXT", "the committee's name as printed"),
         _c("meeting_date", "TEXT", "the meeting's date"),
+        _c("superseded_by", "INTEGER", "the minutes used instead of these (meetings.id) when the same committee and "
+                                       "meeting date arrive in several documents; NULL for the ones used"),
     )),
     Table("agenda_items", "The items of a meeting's minutes, in the order printed.", (
         _extra("id", "INTEGER", ""),
@@ -169,7 +179,7 @@ TABLES: tuple[Table, ...] = (
         _c("target_date", "TEXT", "a target date the justification states (\"Target date March 2020\" → "
                                   "2020-03-31), else NULL"),
         _c("action_id", "INTEGER", "the action it justifies, in the report the meeting discussed: the latest "
-                                   "report of that plan whose as_at is not after the meeting date; NULL when "
+                                   "report of that plan (and the meeting's authority) whose as_at is not after the meeting date; NULL when "
                                    "none matches"),
         _c("match_score", "REAL", "0–100, how closely action_text matched that action"),
         _extra("page", "INTEGER", "1-based page of the file on which the justification starts"),

@@ -80,7 +80,9 @@ def read_cache(file: Path) -> tuple[Path, Extraction]:
 # ---- isolation -----------------------------------------------------------------------------------
 def _child(path: str, cache_dir: str, memory_mb: int) -> None:
     if memory_mb:
-        limit = memory_mb * 1024 * 1024
+        # RLIMIT_AS counts address space, and a forked worker inherits its parent's (a parent that has
+        # loaded Datasette or pandas already maps hundreds of MB): the ceiling is what it may add.
+        limit = _address_space() + memory_mb * 1024 * 1024
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         ex = extract_document(Path(path))
@@ -88,6 +90,13 @@ def _child(path: str, cache_dir: str, memory_mb: int) -> None:
         os._exit(3)
     write_cache(Path(cache_dir), Path(path), ex)
     os._exit(0)
+
+
+def _address_space() -> int:
+    try:
+        return int(Path("/proc/self/statm").read_text().split()[0]) * resource.getpagesize()
+    except (OSError, ValueError, IndexError):
+        return 0
 
 
 def _failed(path: Path, sha256: str, error: str) -> Extraction:

@@ -7,6 +7,7 @@ transaction, so a reader or a killed run never sees half a document.
 from __future__ import annotations
 
 import json
+import re
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -57,7 +58,10 @@ CREATE TABLE IF NOT EXISTS documents (
     size INTEGER,
     mtime REAL,
     extractor_version TEXT,
-    warnings TEXT
+    warnings TEXT,
+    authority TEXT,
+    format TEXT,
+    ocr INTEGER
 );
 CREATE TABLE IF NOT EXISTS reports (
     id INTEGER PRIMARY KEY,
@@ -69,7 +73,8 @@ CREATE TABLE IF NOT EXISTS reports (
     as_at TEXT,
     overall_previous_score REAL,
     overall_current_score REAL,
-    legend TEXT
+    legend TEXT,
+    superseded_by INTEGER REFERENCES reports(id)
 );
 CREATE TABLE IF NOT EXISTS priorities (
     id INTEGER PRIMARY KEY,
@@ -93,7 +98,8 @@ CREATE TABLE IF NOT EXISTS actions (
     progress TEXT,
     rag TEXT,
     page INTEGER,
-    extra TEXT
+    extra TEXT,
+    status_text TEXT
 );
 CREATE TABLE IF NOT EXISTS meetings (
     id INTEGER PRIMARY KEY,
@@ -101,7 +107,8 @@ CREATE TABLE IF NOT EXISTS meetings (
     first_page INTEGER,
     last_page INTEGER,
     committee TEXT,
-    meeting_date TEXT
+    meeting_date TEXT,
+    superseded_by INTEGER REFERENCES meetings(id)
 );
 CREATE TABLE IF NOT EXISTS agenda_items (
     id INTEGER PRIMARY KEY,
@@ -151,9 +158,21 @@ def connect(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Databas
     with transaction(db):
         for statement in filter(str.strip, SCHEMA.split(";")):
             conn.execute(statement)
+        _add_missing_columns(conn)
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('extractor_version', ?)", (EXTRACTOR_VERSION,))
     return db
+
+
+def _add_missing_columns(conn: sqlite3.Connection) -> None:
+    """A database made by an older plantrack gains the columns added since (CREATE TABLE IF NOT EXISTS
+    leaves an existing table as it is); nothing is dropped or rewritten."""
+    for name, body in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \(\n(.*?)\n\);", SCHEMA, re.S):
+        have = {r[1] for r in conn.execute(f"PRAGMA table_info({name})")}
+        for line in body.strip().splitlines():
+            column = line.strip().rstrip(",")
+            if column.split()[0] not in have:
+                conn.execute(f"ALTER TABLE {name} ADD COLUMN {column}")
 
 
 @contextmanager
@@ -216,7 +235,8 @@ def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None
             return row[0]
         doc = {**file_facts, "sha256": ex.sha256, "kind": ex.kind, "status": ex.status, "error": ex.error,
                "pages": ex.pages, "ingested_at": now(), "extractor_version": ex.extractor_version,
-               "warnings": json.dumps(_warnings(ex)) if _warnings(ex) else None}
+               "warnings": json.dumps(_warnings(ex)) if _warnings(ex) else None,
+               "format": ex.format, "ocr": int(ex.ocr)}
         if row:
             doc_id = row[0]
             _delete_document_rows(conn, doc_id)
@@ -277,7 +297,8 @@ def _insert_papers(conn: sqlite3.Connection, doc_id: int, ex: Extraction) -> Non
                 "report_id": report_id, "priority_number": a.priority_number, "ref": a.ref,
                 "ofsted_ref": a.ofsted_ref, "text": a.text, "lead": a.lead, "timescale": a.timescale,
                 "due_date": a.due_date, "success_measure": a.success_measure, "progress": a.progress,
-                "rag": a.rag, "page": a.page, "extra": json.dumps(a.extra) if a.extra else None})
+                "rag": a.rag, "page": a.page, "extra": json.dumps(a.extra) if a.extra else None,
+                "status_text": a.status_text})
     for m in ex.meetings:
         meeting_id = _insert(conn, "meetings", {
             "document_id": doc_id, "first_page": m.first_page, "last_page": m.last_page,
