@@ -10,6 +10,8 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
+from plantrack.settings import SettingsError
+
 from plantrack.pipeline.assignment import hungarian
 from plantrack.pipeline.reconcile import (
     Settings, action_history, findings, fold_plan, load_settings, match_counterparts, reconcile, series,
@@ -505,7 +507,7 @@ def test_load_settings_reads_toml_and_overrides_win(tmp_path):
     assert s.scale == {"red": 1, "amber": 2, "green": 3, "blue": 4, "grey": 4}
     with pytest.raises(ValueError):
         load_settings(p, tolerence=0.1)
-    with pytest.raises(FileNotFoundError):
+    with pytest.raises(SettingsError, match="settings file not found"):
         load_settings(tmp_path / "missing.toml")
 
 

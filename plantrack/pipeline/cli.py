@@ -35,8 +35,8 @@ DEFAULT_DB = Path("data/out/plantrack.db")
 
 PathsArg = Annotated[list[Path] | None, typer.Argument(help="PDF files or folders (searched recursively for *.pdf). Default: data/raw.", show_default=False)]
 DbOpt = Annotated[Path, typer.Option("--db", help="The SQLite database to write.")]
-WorkersOpt = Annotated[int, typer.Option("--workers", "-w", min=1, help="Documents read in parallel. Default: the number of cores.")]
-TimeoutOpt = Annotated[float, typer.Option("--timeout", min=1, help="Seconds one document may take before it is recorded as failed.")]
+WorkersOpt = Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Documents read in parallel. Default: `ingest.workers`, else the number of cores.", show_default=False)]
+TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=1, help="Seconds one document may take before it is recorded as failed. Default: `ingest.timeout` (120).", show_default=False)]
 ReprocessOpt = Annotated[bool, typer.Option("--reprocess", help="Read stored documents again (after an extractor upgrade), even if unchanged.")]
 WaitOpt = Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait for another run writing the same database before giving up with exit status 3.")]
 LogOpt = Annotated[Path | None, typer.Option("--log-file", help="Append one JSON line per file (and per run start/end) to this file.")]
@@ -91,7 +91,21 @@ def _summarise(outcomes: list[stages.Outcome], as_json: bool) -> int:
     return 1 if counts["failed"] else 0
 
 
+def _settings(config: Path | None = None):
+    """The resolved settings (plantrack.settings), or exit 2 with the one line saying what is wrong."""
+    from ..settings import SettingsError, load
+
+    try:
+        return load(config)
+    except SettingsError as e:
+        err.print(f"error: {e}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
 def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command) -> list[stages.Outcome]:
+    cfg = _settings()
+    workers = workers or cfg["ingest.workers"] or os.cpu_count() or 1
+    timeout = timeout or cfg["ingest.timeout"]
     files = _files(paths)
     with _writing(db_path, wait):
         db = store.connect(db_path)
@@ -103,7 +117,7 @@ def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command
                 ledger.record(o)
                 bar.advance(task)
             outcomes = stages.ingest(files, db, db_path.parent / "extracted", workers=workers, timeout=timeout,
-                                     reprocess=reprocess, progress=advance)
+                                     memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess, progress=advance)
             ledger.finish()
         db.conn.close()
     return outcomes
@@ -131,8 +145,8 @@ def _log(log_file: Path | None):
 
 
 @app.command()
-def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = os.cpu_count() or 1,
-           timeout: TimeoutOpt = stages.DEFAULT_TIMEOUT_S, reprocess: ReprocessOpt = False,
+def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = None,
+           timeout: TimeoutOpt = None, reprocess: ReprocessOpt = False,
            wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False) -> None:
     """Extract and load: new or changed PDFs into the database (extract + load).
 
@@ -148,8 +162,8 @@ def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt =
 
 
 @app.command()
-def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = os.cpu_count() or 1,
-        timeout: TimeoutOpt = stages.DEFAULT_TIMEOUT_S, reprocess: ReprocessOpt = False,
+def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = None,
+        timeout: TimeoutOpt = None, reprocess: ReprocessOpt = False,
         wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False) -> None:
     """The nightly job: ingest every new paper, reconcile each period against the previous one,
     refresh the analysts' views and search, and write `report.html` beside the database.
@@ -210,7 +224,7 @@ def _write_report(db_path: Path) -> None:
 
 @app.command()
 def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", help="Folder for the JSON records.")] = DEFAULT_DB.parent / "extracted",
-            workers: WorkersOpt = os.cpu_count() or 1, timeout: TimeoutOpt = stages.DEFAULT_TIMEOUT_S,
+            workers: WorkersOpt = None, timeout: TimeoutOpt = None,
             reprocess: ReprocessOpt = False, json_out: JsonOpt = False) -> None:
     """Stage 1 alone: read PDFs into JSON records (`<sha256>.v<N>.json`), without touching a database.
 
@@ -218,13 +232,16 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
 
         plantrack extract data/raw --out data/out/extracted
     """
+    cfg = _settings()
+    workers = workers or cfg["ingest.workers"] or os.cpu_count() or 1
+    timeout = timeout or cfg["ingest.timeout"]
     files = _files(paths)
     pairs = [(f, stages.sha256_of(f)) for f in files]
     outcomes = []
     with _progress(len(files)) as bar:
         task = bar.add_task("reading", total=len(files))
         for path, ex, seconds in stages.extract_isolated(pairs, out, workers=workers, timeout=timeout,
-                                                         reprocess=reprocess):
+                                                         memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess):
             if ex.status == "failed":  # failures are records too, so `load` can report them
                 stages.write_cache(out, path, ex)
             outcomes.append(stages.Outcome(path, ex, "failed" if ex.status == "failed" else "new", seconds))
@@ -397,6 +414,30 @@ def status(db: DbOpt = DEFAULT_DB, limit: Annotated[int, typer.Option("--limit",
     for f in failed:
         t.add_row(f["filename"] or "", f["error"] or "", f["path"] or "")
     err.print(t if failed else "no file has failed.")
+
+
+@app.command("settings")
+def show_settings(config: Annotated[Path | None, typer.Option("--config", help="A plantrack.toml to read. Default: ./plantrack.toml if present.")] = None,
+                  json_out: JsonOpt = False) -> None:
+    """Every setting, its value here (defaults ← plantrack.toml ← PLANTRACK_* environment) and what it does.
+
+    Example:
+
+        plantrack settings --config /srv/plantrack/plantrack.toml
+    """
+    from ..settings import SETTINGS, SettingsError, load
+
+    try:
+        cfg = load(config)
+    except SettingsError as e:
+        err.print(f"error: {e}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    if json_out:
+        print(json.dumps({s.name: cfg[s.name] for s in SETTINGS}, indent=1, default=str))
+        return
+    err.print(f"settings from {cfg.source or 'the defaults'}", markup=False, soft_wrap=True)
+    for s in SETTINGS:
+        print(f"{s.name}\t{json.dumps(cfg[s.name], ensure_ascii=False)}\t{s.env}\t{s.help}")
 
 
 ReadDbOpt = Annotated[Path, typer.Option("--db", help="The SQLite database to read.")]

@@ -10,10 +10,9 @@ from __future__ import annotations
 import calendar
 import re
 import sqlite3
-import tomllib
 import unicodedata
 from collections import Counter
-from dataclasses import dataclass, field, fields
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable
 
@@ -75,25 +74,17 @@ class Settings:
 
 
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
-    """Settings from `plantrack.toml` ([reconcile] and [reconcile.scale]); overrides that are not
-    None win (a command line passes None for an option it was not given).  With no path, a
-    plantrack.toml in the working directory is read when there is one."""
-    explicit = path is not None
-    path = Path(path) if explicit else Path("plantrack.toml")
-    table: dict[str, Any] = {}
-    if path.is_file():
-        with path.open("rb") as f:
-            table = dict(tomllib.load(f).get("reconcile", {}))
-    elif explicit:
-        raise FileNotFoundError(f"settings file not found: {path}")
-    table.update({k: v for k, v in overrides.items() if v is not None})
-    known = {f.name for f in fields(Settings)}
-    unknown = sorted(set(table) - known)
-    if unknown:
-        raise ValueError(f"unknown reconcile setting(s): {', '.join(unknown)}")
-    if "scale" in table:  # a partial scale overrides only the colours it names
-        table["scale"] = {**DEFAULT_SCALE, **{str(k).lower(): v for k, v in table["scale"].items()}}
-    return Settings(**table)
+    """Reconciliation's settings, resolved by `plantrack.settings.load` (defaults ← plantrack.toml ←
+    environment ← `overrides`, where None means not given); a bad value raises SettingsError."""
+    from ..settings import load
+
+    return from_settings(load(path, **{f"reconcile.{k}": v for k, v in overrides.items()}))
+
+
+def from_settings(cfg: Any) -> Settings:
+    """The reconcile settings out of the resolved `plantrack.settings.Settings`."""
+    return Settings(scale=dict(cfg["reconcile.scale"]), tolerance=cfg["reconcile.tolerance"],
+                    match_threshold=cfg["reconcile.match_threshold"])
 
 
 # ----------------------------------------------------------------------------

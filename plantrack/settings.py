@@ -1,0 +1,179 @@
+"""Every setting plantrack has, in one table, resolved once: defaults ← plantrack.toml ← environment ← flags.
+
+Like pdfplumber's `TableSettings` the values are checked when they are resolved, not where they are
+used: a bad value ends the command with one line naming the setting and what it accepts, and modules
+are handed a `Settings` instead of reading files themselves. Like Datasette's `SETTINGS`, the table
+below is the documentation too: `plantrack settings` prints it, and a test holds the README to it.
+
+The file is `plantrack.toml` in the working directory (or `--config FILE`); its tables are the first
+part of each name (`[reconcile]` holds `reconcile.tolerance`). The environment variable of a setting is
+its name in capitals with dots as underscores, after `PLANTRACK_` (`PLANTRACK_RECONCILE_TOLERANCE`);
+only plain (non-table) settings can be set that way.
+"""
+from __future__ import annotations
+
+import os
+import tomllib
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+RAGS = ("red", "amber", "green", "blue", "grey")
+DEFAULT_FILE = Path("plantrack.toml")
+
+
+class SettingsError(ValueError):
+    """A setting with a value plantrack cannot use; str() is the one line to show."""
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str                   # "section.key"
+    kind: str                   # "number", "integer", "text", "table", "list"
+    default: Any
+    help: str
+    example: str                # as it would be written in plantrack.toml
+    check: Callable[[Any], str | None] | None = None  # a complaint about the value, or None
+
+    @property
+    def env(self) -> str:
+        return "PLANTRACK_" + self.name.upper().replace(".", "_")
+
+
+def _at_least(low: float) -> Callable[[Any], str | None]:
+    return lambda v: None if v >= low else f"must be {low:g} or more"
+
+
+def _scale(v: Mapping) -> str | None:
+    bad = [k for k in v if str(k).lower() not in RAGS]
+    if bad:
+        return f"names unknown status {bad[0]!r} (statuses are {', '.join(RAGS)})"
+    if not all(isinstance(x, int) and not isinstance(x, bool) for x in v.values()):
+        return "wants whole numbers, e.g. red = 1"
+    return None
+
+
+def _words(v: Mapping) -> str | None:
+    bad = next((k for k, rag in v.items() if str(rag).lower() not in RAGS), None)
+    return None if bad is None else f"maps {bad!r} to {v[bad]!r}; a status word maps to one of {', '.join(RAGS)}"
+
+
+def _names(v: Mapping) -> str | None:
+    bad = next((k for k, name in v.items() if not isinstance(name, str) or not name.strip()), None)
+    return None if bad is None else f"gives {bad!r} no council name"
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("reconcile.tolerance", "number", 0.05,
+            "How far a printed score may be from the one computed before it is a finding.",
+            "tolerance = 0.1", _at_least(0)),
+    Setting("reconcile.scale", "table", {"red": 1, "amber": 2, "green": 3, "blue": 4, "grey": 5},
+            "The score of each status, for checking priority scores; a partial table changes only what it names.",
+            "scale = { grey = 4 }", _scale),
+    Setting("reconcile.match_threshold", "number", 0.6,
+            "How alike (0–1) two actions' wording must be to count as the same action across periods.",
+            "match_threshold = 0.7", lambda v: None if 0 <= v <= 1 else "must be between 0 and 1"),
+    Setting("ingest.timeout", "number", 120.0,
+            "Seconds one document may take before it is recorded as failed.", "timeout = 300", _at_least(1)),
+    Setting("ingest.workers", "integer", 0,
+            "Documents read in parallel; 0 means one per core.", "workers = 2", _at_least(0)),
+    Setting("ingest.memory_mb", "integer", 2048,
+            "Memory (MB) one document's worker may take before it is recorded as failed; 0 for no ceiling.",
+            "memory_mb = 4096", _at_least(0)),
+    Setting("statuses", "table", {},
+            "The council's own status words (word = status), read after the report's key and before the "
+            "built-in vocabulary.", '"Behind plan" = "red"', _words),
+    Setting("authorities", "table", {},
+            "Which council published the papers under a folder (folder = council).",
+            '"data/raw/kent" = "Kent County Council"', _names),
+)
+
+BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
+TABLE_SECTIONS = {s.name for s in SETTINGS if "." not in s.name}
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The resolved values, by name; `source` is the file they were read from, if any."""
+
+    values: Mapping[str, Any] = field(default_factory=lambda: {s.name: s.default for s in SETTINGS})
+    source: Path | None = None
+
+    def __getitem__(self, name: str) -> Any:
+        return self.values[name]
+
+
+def _kind_ok(s: Setting, value: Any) -> Any:
+    """The value in the setting's kind, or a SettingsError."""
+    wants = {"number": "a number", "integer": "a whole number", "text": "text", "table": "a table",
+             "list": "a list of tables"}[s.kind]
+    ok = {"number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+          "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
+          "text": lambda v: isinstance(v, str),
+          "table": lambda v: isinstance(v, Mapping),
+          "list": lambda v: isinstance(v, list) and all(isinstance(x, Mapping) for x in v)}[s.kind]
+    if not ok(value):
+        raise SettingsError(f"{s.name} must be {wants} (e.g. {s.example}), got {value!r}")
+    return float(value) if s.kind == "number" else value
+
+
+def _from_env(s: Setting, text: str) -> Any:
+    try:
+        return {"number": float, "integer": int, "text": str}[s.kind](text)
+    except ValueError:
+        raise SettingsError(f"{s.env} must be {'a number' if s.kind == 'number' else 'a whole number'}, "
+                            f"got {text!r}") from None
+
+
+def _flatten(doc: Mapping[str, Any], where: str) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in doc.items():
+        if key in TABLE_SECTIONS:
+            out[key] = value
+        elif isinstance(value, Mapping) and key not in BY_NAME:
+            for sub, v in value.items():
+                out[f"{key}.{sub}"] = v
+        else:
+            out[key] = value
+    unknown = sorted(set(out) - set(BY_NAME))
+    if unknown:
+        raise SettingsError(f"{where}: unknown setting {unknown[0]!r} (known: {', '.join(BY_NAME)})")
+    return out
+
+
+def load(path: Path | None = None, *, env: Mapping[str, str] | None = None, **flags: Any) -> Settings:
+    """Resolve every setting: defaults ← `path` (or ./plantrack.toml when there is one) ← PLANTRACK_*
+    environment variables ← `flags` (names with `_` for `.`; a flag that is None was not given).
+    Raises SettingsError with one line for a missing file, bad TOML, an unknown name or a bad value."""
+    env = os.environ if env is None else env
+    values: dict[str, Any] = {s.name: s.default for s in SETTINGS}
+    given: dict[str, Any] = {}
+    source = Path(path) if path is not None else (DEFAULT_FILE if DEFAULT_FILE.is_file() else None)
+    if source is not None:
+        try:
+            with source.open("rb") as f:
+                given.update(_flatten(tomllib.load(f), str(source)))
+        except FileNotFoundError:
+            raise SettingsError(f"settings file not found: {source}") from None
+        except tomllib.TOMLDecodeError as e:
+            raise SettingsError(f"{source}: not valid TOML ({e})") from None
+    for s in SETTINGS:
+        if s.kind not in ("table", "list") and s.env in env:
+            given[s.name] = _from_env(s, env[s.env])
+    for key, value in flags.items():
+        name = key if key in BY_NAME else key.replace("_", ".", 1)
+        if name not in BY_NAME:
+            raise SettingsError(f"unknown setting {key!r}")
+        if value is not None:
+            given[name] = value
+    for name, value in given.items():
+        s = BY_NAME[name]
+        value = _kind_ok(s, value)
+        if s.name == "reconcile.scale":  # a partial scale overrides only the colours it names
+            value = {**s.default, **{str(k).lower(): v for k, v in value.items()}}
+        complaint = s.check(value) if s.check else None
+        if complaint:
+            raise SettingsError(f"{s.name} {complaint}, got {value!r}")
+        values[name] = value
+    return Settings(values, source)
