@@ -29,6 +29,14 @@ score: $(STAMP)
 	-$(BIN)/plantrack run $(SHARED)/corpus/sample --db /tmp/plantrack-score/sample.db
 	$(BIN)/python $(SHARED)/eval/score.py --db /tmp/plantrack-score/sample.db --gold $(SHARED)/corpus/sample/gold.json
 
+# The real council papers (when ../shared exists): each minutes file one meeting with its printed
+# committee and date, nothing else taken for minutes or a plan report.
+.PHONY: real
+real: $(STAMP)
+	rm -rf /tmp/plantrack-real && mkdir -p /tmp/plantrack-real
+	-$(BIN)/plantrack run $(SHARED)/corpus/real_uk --db /tmp/plantrack-real/real.db
+	$(BIN)/python $(SHARED)/eval/expect_check.py --db /tmp/plantrack-real/real.db --dir $(SHARED)/corpus/real_uk
+
 # Speed and memory benchmark (not a test): writes BENCHMARKS.md; see bench/run.py.
 .PHONY: bench
 bench: $(STAMP)

@@ -17,7 +17,7 @@ from ..models import Extraction, Kind
 from . import EXTRACTOR_VERSION
 from .columns import header_like_roles, header_words_only, is_header
 from .dates import find_date
-from .minutes import extract_minutes, looks_like_minutes
+from .minutes import extract_minutes, looks_like_minutes, opens_mid_paragraph
 from .pdf import CORRUPT, NO_TEXT, Unreadable, open_pdf
 from .report import ReportReader
 
@@ -135,8 +135,8 @@ def find_papers(texts: list[str]) -> list[Paper]:
     minutes_starts: set[int] = set()
     in_minutes = False
     for i, t in enumerate(texts):
-        if not looks_like_minutes(t):
-            in_minutes = False
+        if not looks_like_minutes(t) or opens_mid_paragraph(t):
+            in_minutes = in_minutes and opens_mid_paragraph(t)
             continue
         # "Minutes – 2 April 2024 – Page 2" heads every page of one set of minutes: a page whose
         # opening names the same date as the page before continues those minutes

@@ -29,8 +29,14 @@ _TIME = re.compile(r"^\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)\b", re.I)
 _LIST_ITEM = re.compile(r"^\s*(?:\(?[a-z]\)|\(?(?:ii|iii|iv|vi|vii|viii|ix|xi|xii)\)|[•●▪◦])\s+(?=\S)", re.I)
 _REASON_SPLIT = re.compile(r"\s+[–—-]\s+|:\s+")
 _AMBER = re.compile(r"\bamber\b", re.I)
+# Text that asks for (or introduces) Amber justifications: "the outstanding Amber actions:", "was rated
+# Amber", "reasons for Amber". A key's colour words ("GREEN AMBER RED") or a KPI's rating do not.
+_AMBER_ASKED = re.compile(
+    r"\bamber\s+(?:actions?|ratings?|rated|status(?:es)?|items?|areas?|measures?)\b|\brated\s+(?:as\s+)?amber\b"
+    r"|\b(?:reasons?|justifications?|justify|explanations?|explain)\b[^.]{0,60}\bamber\b|\bamber\s*:", re.I)
 _REASON_LABEL = re.compile(r"^(?:reasons?|justification|explanation)(?:\s+for\s+amber(?:\s+rating)?)?\s*[:–-]\s*", re.I)
 _DATE_START = re.compile(rf"^\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_NAME}\b", re.I)
+_WEEKDAY = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _ENDS_IN_MONTH = re.compile(rf"\b{MONTH_NAME}\.?$", re.I)
 _RESOLUTION = re.compile(r"^(?:RESOLVED|AGREED|RECOMMENDED|DECIDED)\b|^(?:Resolved|Agreed|Decided)\s*[:,–-]")
 _REASON_HEADER = re.compile(r"^(?:the\s+)?(?:reasons?|justifications?|explanations?|rationale|why)\b", re.I)
@@ -42,6 +48,11 @@ _MEETING_OF = re.compile(
     r"public|formal)\s+)*meeting\s+of\s+(?:the\s+)?(?P<name>.+?)\s+(?:held|on|at|which)\b", re.I)
 # "Minutes of the Health and Wellbeing Board held on …": no "meeting of"; the name must name a body
 _MINUTES_OF_BODY = re.compile(r"^\s*minutes\s+of\s+(?:the\s+)?(?P<name>.+?)\s+(?:held|on|at)\b", re.I)
+# "Minutes excerpt from Corporate Parenting Panel – 12 March 2024", "Extract from the Minutes of the X held on …"
+_EXCERPT = re.compile(
+    r"\b(?:minutes?\s+(?:excerpt|extract)s?\s+(?:from|of)|(?:excerpt|extract)s?\s+(?:from|of)\s+(?:the\s+)?"
+    r"(?:draft\s+|unconfirmed\s+)?minutes\s+of)\s+(?:the\s+|a\s+)?(?:meeting\s+of\s+(?:the\s+)?)?"
+    r"(?P<name>.+?)\s*(?:[–—]|\s-\s|\bheld\b|\bon\b|,|$)", re.I)
 _MINUTES_SUFFIX = re.compile(r"\s*[–—:-]\s*(?:draft\s+|unconfirmed\s+|confirmed\s+)?minutes\b.*$", re.I)
 _COMMITTEE_WORDS = re.compile(
     r"\b(?:committee|sub-committee|board|panel|cabinet|council|forum|group|partnership|commission|executive|"
@@ -166,11 +177,23 @@ def looks_like_minutes(first_page_text: str) -> bool:
     for l in lines[:15]:
         if re.fullmatch(r"agenda", l, re.I):
             break  # an agenda front sheet: its "MINUTES" is an item
-        if _MINUTES_TITLE.match(l) or _MEETING_OF.search(l):
+        if _MINUTES_TITLE.match(l) or _MEETING_OF.search(l) or (
+                _EXCERPT.search(l) and l.lower().startswith(("extract", "excerpt"))):
             return True
     text = "\n".join(lines)
-    return bool(re.search(r"^(?:present|members\s+present|attendance)\s*:?", text, re.I | re.M)
+    # "Present:" as a label (alone on its line or before a colon), not "attendance for this item" in a sentence
+    return bool(re.search(r"^(?:present|members\s+present|(?:in\s+)?attendance)\s*(?::|$)", text, re.I | re.M)
                 and re.search(r"\b(?:RESOLVED|AGREED)\b", text))
+
+
+def opens_mid_paragraph(page_text: str) -> bool:
+    """A page whose first line of text (after a page number) goes on from the page before: it starts in
+    lower case, with a list bullet, or with closing punctuation. Such a page never opens a new paper."""
+    for line in (l.strip() for l in (page_text or "").splitlines()):
+        if not line or _PAGE_NO.match(line):
+            continue
+        return bool(re.match(r"[a-z]|[•●▪◦\-–,;:.)]", line))
+    return False
 
 
 def extract_minutes(pages: Sequence[Any], first_page_number: int = 1) -> Meeting:
@@ -212,36 +235,59 @@ def _title_lines(pg: _Page) -> list[_Line]:
 
 
 def _title_block(lines: list[_Line]) -> tuple[str | None, str | None]:
+    """The committee and date a set of minutes prints at its head. The committee comes from the line
+    naming the body ("MINUTES of a meeting of the Cabinet held …", "<BODY> – 10th December 2024", an
+    excerpt's "from <body>"), never from the venue that the title sentence runs on to."""
     head = lines[:15]
+    for k in range(min(len(head), 6)):
+        window = " ".join(l.text for l in head[k:k + 3])
+        excerpt = _EXCERPT.search(window)
+        if excerpt and (head[k].text.lower().startswith(("minute", "extract", "excerpt"))):
+            date = find_date(window)
+            return excerpt.group("name").strip(" ,.–—-") or None, date[0] if date else _first_date(head)
     mi = next((i for i, l in enumerate(head) if _MINUTES_TITLE.match(l.text)), None)
     if mi is None:
         return _committee_from(head[:6]), _first_date(head)
-    title = " ".join(l.text for l in head[mi:mi + 3])
+    # the title sentence: from "MINUTES …" to the line that ends it (it may wrap over a venue)
+    end = next((j for j in range(mi, min(mi + 4, len(head))) if head[j].text.rstrip().endswith(".")), mi + 2)
+    title = " ".join(l.text for l in head[mi:end + 1])
     m = _MEETING_OF.search(title)
     if m is None:
         loose = _MINUTES_OF_BODY.search(title)
         m = loose if loose and _looks_committee(loose.group("name")) else None
     committee = m.group("name").strip(" ,") if m else _committee_from(head[:mi])
     if committee is None:  # "MINUTES" / committee / "Date: ..."
-        committee = _committee_from(head[mi + 1:mi + 3])
-    date = find_date(" ".join(l.text for l in head[mi:mi + 2]))
+        committee = _committee_from(head[end + 1:end + 3] if end > mi + 1 or title.rstrip().endswith(".")
+                                    else head[mi + 1:mi + 3])
+    date = find_date(title)
     return committee, (date[0] if date else _first_date(head))
 
 
 def _committee_from(lines: list[_Line]) -> str | None:
-    """The committee's lines: after the authority's name, wrapped lines of the same size joined."""
-    cand = [l for l in lines if not _PREAMBLE.match(l.text) and not _MINUTES_TITLE.match(l.text)
-            and not find_date(l.text)]
-    while len(cand) > 1 and _AUTHORITY.search(cand[0].text) and not _looks_committee(cand[0].text):
+    """The committee's lines: after the authority's name, wrapped lines of the same size joined. A line
+    that names the body and then the date ("AUDIT COMMITTEE – 10th December 2024") gives the body."""
+    cand: list[tuple[_Line, str]] = []
+    for l in lines:
+        if _PREAMBLE.match(l.text) or _MINUTES_TITLE.match(l.text):
+            continue
+        dated = find_date(l.text)
+        if dated:
+            before = l.text[:dated[2][0]]
+            before = re.sub(rf"\b(?:{_WEEKDAY})\s*,?\s*$", "", before, flags=re.I).rstrip(" ,–—-:")
+            if before and _looks_committee(before):
+                cand.append((l, before))
+            continue
+        cand.append((l, l.text))
+    while len(cand) > 1 and _AUTHORITY.search(cand[0][1]) and not _looks_committee(cand[0][1]):
         cand = cand[1:]
     if not cand:
         return None
-    first = cand[0]
-    parts = [first.text]
-    for l in cand[1:]:
-        if abs(l.size - first.size) > 0.3 or l.bold != first.bold or l.top - cand[0].bottom > 3 * first.height:
+    first = cand[0][0]
+    parts = [cand[0][1]]
+    for l, text in cand[1:]:
+        if abs(l.size - first.size) > 0.3 or l.bold != first.bold or l.top - first.bottom > 3 * first.height:
             break
-        parts.append(l.text)
+        parts.append(text)
     # "Children’s Services Scrutiny Committee – Minutes": the title's own word is not the name
     return _MINUTES_SUFFIX.sub("", " ".join(parts)).rstrip(" –—-:") or None
 
@@ -281,12 +327,14 @@ def _walk(flow: list[_Line], pgs: list[_Page], meeting: Meeting, first_page_numb
             body = []
             continue
         table = _table_header(line, pgs[line.page], margin)
-        if table is not None:
+        # a table of reasons needs a header or a lead-in that speaks of Amber: a performance report's
+        # "Commentary" column or a key is not one
+        if table is not None and (_AMBER.search(line.text) or _AMBER_ASKED.search(" ".join(body[-12:]))):
             i = _read_table(flow, i, table, pgs, has_bold, margin)
             if table.rows:
                 _add_reasons(meeting, table.rows, _item_plan(item, body), first_page_number)
             continue
-        asked = bool(_AMBER.search(" ".join(body[-6:])))
+        asked = bool(_AMBER_ASKED.search(" ".join(body[-6:])))
         if _LIST_ITEM.match(line.text) and asked:
             rows, i = _listed_reasons(flow, i, has_bold, margin)
             if rows:
