@@ -1029,6 +1029,7 @@ class AmberRow:
     ref: str | None = None            # the action it is about in the discussed report; None: none
     new_rag: str | None = None        # status the meeting changed it to ("Updated to GREEN")
     target_date: str | None = None    # ISO date the reason states ("Target date March 2020")
+    points_to: int | None = None      # "As per 1.1": the index of the earlier row whose reason it carries
 
 
 @dataclass
@@ -1200,11 +1201,14 @@ def _amber_table(sheet: Sheet, spec: MinutesSpec, item: AgendaItem, rows: list,
                             style, header=header, x=x)
     sheet.y -= 8
     plan = item.plan or " ".join(item.title.split())
+    start = len(rows)
     for row, where in zip(given, placed):
         action_text, reason = (" ".join(lines) for lines in where.lines)
         effective = reason
         if reason.strip(" .").lower() in _BACK_REFERENCES and rows:
             effective = rows[-1].effective_reason
+        if row.points_to is not None:
+            effective = rows[start + row.points_to].effective_reason
         rows.append(ExpectedAmberRow(len(rows) + 1, plan, action_text, reason, effective,
                                      row.new_rag, row.target_date, row.ref, where.page))
 

@@ -1,8 +1,8 @@
 """Rules that read a justification: back-references, status changes, target dates; and plan linking."""
 import pytest
 
-from plantrack.extract.language import (is_back_reference, resolve_back_references, status_change,
-                                        target_date)
+from plantrack.extract.language import (financial_year_of, is_back_reference, resolve_back_references,
+                                        status_change, target_date)
 from plantrack.extract.minutes import looks_like_minutes, plan_from_title
 from plantrack.pipeline.linking import discussed_report, match_reasons, pair_score, plan_key
 
@@ -30,6 +30,35 @@ def test_resolve_chains_and_first_row():
         "As above", "Staff recruited.", "Staff recruited.", "Staff recruited.", "Training booked.",
         "Training booked."]
     assert resolve_back_references([]) == []
+
+
+def test_a_pointer_by_ref_carries_that_rows_reason():
+    actions = ["1.1 Welcome pack for new staff", "1.2 Induction sessions every six months",
+               "2.1 Mentoring for care leavers", "2.2 Translate the information sheet"]
+    reasons = ["Packs being redesigned with young people.", "As per 1.1", "Same as 2.2",
+               "Translation booked for March."]
+    assert resolve_back_references(reasons, actions) == [
+        "Packs being redesigned with young people.", "Packs being redesigned with young people.",
+        "Translation booked for March.", "Translation booked for March."]
+    # a ref no row prints stays as printed; without the actions' refs nothing can be resolved
+    assert resolve_back_references(["Staff recruited.", "As per 4.1"], ["1.1 A", "1.2 B"])[1] == "As per 4.1"
+    assert resolve_back_references(["Staff recruited.", "As per 1.1"]) == ["Staff recruited.", "As per 1.1"]
+
+
+@pytest.mark.parametrize("reason, plan, meeting, iso", [
+    ("Target date end of Q4", "Service Development Plan 2019-20", "2019-12-12", "2020-03-31"),
+    ("Target date: Q3", "Children's Services Improvement Plan 2022-23", "2022-07-19", "2022-12-31"),
+    ("Deadline revised to Q1", None, "2023-02-10", "2022-06-30"),         # the meeting's financial year
+    ("Target date Q2 2024/25", "Corporate Plan 2023-24", "2023-11-01", "2024-09-30"),  # the year printed wins
+    ("Completion expected in quarter 4", "Improvement Plan 2021/22", None, "2022-03-31"),
+])
+def test_a_target_quarter_is_the_end_of_that_quarter_of_the_financial_year(reason, plan, meeting, iso):
+    assert target_date(reason, financial_year_of(plan, meeting)) == iso
+
+
+def test_a_quarter_with_no_year_known_is_no_date():
+    assert target_date("Target date end of Q4") is None
+    assert target_date("Q4 performance was good", 2019) is None  # no target cue before it
 
 
 @pytest.mark.parametrize("text, rag", [

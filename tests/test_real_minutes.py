@@ -118,3 +118,30 @@ def test_a_performance_report_is_other_with_no_meeting_and_no_reasons(tmp_path):
     ex = extract_document(path)
     assert ex.status == "ok"
     assert (ex.kind, ex.meetings, ex.reports) == ("other", [], [])
+
+
+@pytest.mark.parametrize("style", ["ruled", "unruled"])
+def test_pointers_by_ref_and_target_quarters_in_generated_minutes(tmp_path, style):
+    from plantrack.extract.minutes import extract_minutes
+    import pdfplumber
+
+    rows = [
+        pf.AmberRow("1.1 Welcome pack to include the purpose of different meetings", "Packs are being redesigned "
+                    "with young people in the Children in Care Council."),
+        pf.AmberRow("1.2 Information sheet for young people", "Target date end of Q4", target_date="2020-03-31"),
+        pf.AmberRow("2.1 Welcome pack in other languages", "As per 1.1", points_to=0),
+        pf.AmberRow("2.2 Mentoring and job shadowing", "Target date: Q3 2020/21", target_date="2020-12-31"),
+    ]
+    spec = pf.MinutesSpec(
+        authority="Ashby Vale Council", committee="Children's Safeguarding Sub-Committee",
+        meeting_date="2019-12-12", table_style=style, present=["Cllr A Smith (Chair)", "Cllr B Jones"],
+        items=[pf.AgendaItem(4, "Service Development Plan 2019-20", paragraphs=[
+            "Members requested justification for all outstanding Amber actions:"], amber_rows=rows,
+            resolution="RESOLVED, that the report be noted.")])
+    truth = pf.make_minutes(tmp_path / "m.pdf", spec)
+    with pdfplumber.open(tmp_path / "m.pdf") as pdf:
+        m = extract_minutes(pdf.pages)
+    got = [(r.action_text, r.reason, r.effective_reason, r.target_date) for r in m.amber_reasons]
+    want = [(r.action_text, r.reason, r.effective_reason, r.target_date) for r in truth.amber_rows]
+    assert got == want
+    assert want[2][2].startswith("Packs are being redesigned")

@@ -14,6 +14,7 @@ from plantrack.settings import SettingsError
 
 from plantrack.pipeline.assignment import hungarian
 from plantrack.pipeline.reconcile import (
+    fold_text,
     Settings, action_history, findings, fold_plan, load_settings, match_counterparts, reconcile, series,
 )
 
@@ -246,6 +247,17 @@ def test_rewording_keeps_the_counterpart_and_marks_text_changed():
     h = keyed(action_history(frames([report(1, "2022-06"), report(2, "2022-07")], prev + cur)))
     assert h["9"] == ("9", "improved", 1)
     assert h["10"] == ("10", "unchanged", 0)  # case and white space are not a change of wording
+
+
+def test_a_word_hyphenated_at_a_line_end_is_not_a_change_of_wording():
+    # Word- and LibreOffice-made reports break "step-down" over a line; the contract keeps it as printed
+    prev = [act(1, 1, 3, "3.1", "Agree a step-down protocol between social care and early help", "green")]
+    cur = [act(11, 2, 3, "3.1", "Agree a step- down protocol between social care and early help", "green"),
+           act(12, 2, 3, "3.2", "Agree a step- up protocol with the multi-agency safeguarding hub", "green")]
+    h = keyed(action_history(frames([report(1, "2022-06"), report(2, "2022-07")], prev + cur)))
+    assert h["3.1"] == ("3.1", "unchanged", 0)
+    assert fold_text("step- down") == fold_text("step-down") != fold_text("step down")
+    assert fold_text("1 - 2") == "1 - 2"  # a dash between spaced words is not a line-end hyphen
 
 
 def test_unrelated_action_under_the_same_ref_is_new_not_a_counterpart():

@@ -141,8 +141,26 @@ def _blocked(doc, start: int) -> bool:
     return False
 
 
-def target_date(reason: str | None) -> str | None:
-    """ISO date of a target or deadline the justification states ("Target date March 2020" → '2020-03-31')."""
+# "Q4", "quarter 3", "Q3 2022/23": a quarter of the council's financial year (April to March)
+_QUARTER = re.compile(r"\b(?:q|quarter\s*)([1-4])\b(?:\s*(?:of\s+)?((?:19|20)\d\d)\s*[/\-–]\s*(?:19|20)?\d\d\b)?", re.I)
+_QUARTER_END = {1: (0, 6, 30), 2: (0, 9, 30), 3: (0, 12, 31), 4: (1, 3, 31)}  # (years after the start, month, day)
+
+
+def quarter_end(quarter: int, first_year: int) -> str:
+    """The last day of quarter 1–4 of the financial year that starts in April of `first_year`.
+
+    UK councils number quarters from April: Q1 April–June, Q2 July–September, Q3 October–December,
+    Q4 January–March of the next calendar year."""
+    years, month, day = _QUARTER_END[quarter]
+    return f"{first_year + years:04d}-{month:02d}-{day:02d}"
+
+
+def target_date(reason: str | None, financial_year: int | None = None) -> str | None:
+    """ISO date of a target or deadline the justification states ("Target date March 2020" → '2020-03-31').
+
+    A quarter ("Target date: end of Q4") is the end of that quarter of the financial year it names
+    ("Q3 2022/23"), else of `financial_year` (the year in which the plan's financial year starts:
+    see `financial_year_of`); with neither it is no date."""
     if not reason:
         return None
     _, _, _, target = _nlp()
@@ -152,14 +170,59 @@ def target_date(reason: str | None) -> str | None:
     for _, s, e in sorted(target(doc), key=lambda m: m[1]):
         after = text[doc[e - 1].idx + len(doc[e - 1].text):]
         hit = find_date(after[:60])
-        if hit and _TARGET_GAP.match(after[:hit[2][0]]):
+        quarter = _QUARTER.search(after[:60])
+        if quarter and _TARGET_GAP.match(after[:quarter.start()]) and (
+                hit is None or quarter.start() < hit[2][0]):
+            first_year = int(quarter.group(2)) if quarter.group(2) else financial_year
+            if first_year is not None:
+                found = quarter_end(int(quarter.group(1)), first_year)
+        elif hit and _TARGET_GAP.match(after[:hit[2][0]]):
             found = hit[0]  # a later "revised target" supersedes an earlier one
     return found
 
 
-def resolve_back_references(reasons: list[str]) -> list[str]:
-    """Effective reasons: a back-reference carries the (already resolved) reason before it."""
+def financial_year_of(plan: str | None, meeting_date: str | None) -> int | None:
+    """The year in which the plan's financial year starts: from the plan's name ("… Plan 2019-20" → 2019),
+    else the financial year the meeting falls in (a meeting in February 2020 → 2019)."""
+    m = re.search(r"\b((?:19|20)\d\d)\s*[/\-–]\s*(?:(?:19|20)?\d\d)\b", plan or "")
+    if m:
+        return int(m.group(1))
+    if meeting_date:
+        year, month = int(meeting_date[:4]), int(meeting_date[5:7])
+        return year if month >= 4 else year - 1
+    return None
+
+
+# "As per 1.1", "See action 2.3", "Same as 4.2": a pointer to the reason given for another action by its ref
+_REF_POINTER = re.compile(
+    r"^\s*(?:as\s+per|see|same\s+as(?:\s+for)?|refer\s+to|as\s+for)\s+(?:action\s+|ref\.?\s+|row\s+|item\s+)?"
+    r"(?P<ref>\d{1,2}(?:\.\d{1,2}){0,2}[a-z]?)\s*\.?\s*$", re.I)
+
+
+def ref_pointer(reason: str | None) -> str | None:
+    """The ref a justification points to ("As per 1.1" → '1.1'), else None."""
+    m = _REF_POINTER.match(reason or "")
+    return m.group("ref") if m else None
+
+
+def resolve_back_references(reasons: list[str], actions: list[str] | None = None) -> list[str]:
+    """Effective reasons: a back-reference carries the (already resolved) reason before it; a pointer by
+    ref ("As per 1.1") carries the reason of the row whose action the minutes print with that ref
+    ("1.1 Welcome pack …"), and stays as printed when no row has it."""
     out: list[str] = []
-    for r in reasons:
+    actions = actions or [""] * len(reasons)
+    for k, r in enumerate(reasons):
+        ref = ref_pointer(r)
+        if ref is not None:
+            to = next((j for j, a in enumerate(actions) if j != k and re.match(
+                rf"^\s*(?:action\s+)?{re.escape(ref)}\.?(?:\s|$)", a or "", re.I)), None)
+            if to is not None and to < k:
+                out.append(out[to])
+                continue
+            if to is not None and ref_pointer(reasons[to]) is None:
+                out.append(reasons[to] if not is_back_reference(reasons[to]) else r)
+                continue
+            out.append(r)
+            continue
         out.append(out[-1] if out and is_back_reference(r) else r)
     return out

@@ -705,11 +705,12 @@ def _join(a: str, b: str) -> str:
 
 def _add_reasons(meeting: Meeting, rows: list[dict[str, Any]], plan: str | None, first_page_number: int) -> None:
     reasons = [r["reason"] for r in rows]
-    effective = language.resolve_back_references(reasons)
+    effective = language.resolve_back_references(reasons, [r["action"] for r in rows])
+    year = language.financial_year_of(plan, meeting.meeting_date)
     for r, eff in zip(rows, effective):
         meeting.amber_reasons.append(AmberReason(
             position=len(meeting.amber_reasons) + 1, plan=plan, action_text=r["action"], reason=r["reason"],
             effective_reason=eff,
             # a back-reference carries its target's substance, status change and target date included
-            new_rag=language.status_change(eff), target_date=language.target_date(eff),
+            new_rag=language.status_change(eff), target_date=language.target_date(eff, year),
             page=first_page_number + r["page"]))

@@ -97,9 +97,12 @@ _QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032":
 
 def fold_text(text: Any) -> str:
     """Wording with case, white space and typography (curly quotes, dash forms) folded: those
-    differ between extractors of the same printed words, so they are not a change of wording."""
+    differ between extractors of the same printed words, so they are not a change of wording. A word
+    hyphenated at a line end is kept as printed ("step- down", the contract's rule for text), and is
+    the same wording as "step-down" printed whole."""
     s = unicodedata.normalize("NFKC", str(text or ""))
     s = "".join(_QUOTES.get(c, "-" if unicodedata.category(c) == "Pd" else c) for c in s)
+    s = re.sub(r"(?<=\w)-\s+(?=\w)", "-", s)
     return " ".join(s.split()).casefold()
 
 
