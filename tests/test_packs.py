@@ -136,3 +136,21 @@ def test_two_reports_back_to_back(tmp_path):
     assert [(r.plan, r.first_page, r.last_page, len(r.actions)) for r in ex.reports] == [
         (first.plan, starts[0], starts[0] + first.pages - 1, len(first.actions)),
         (second.plan, starts[1], starts[1] + second.pages - 1, len(second.actions))]
+
+
+def test_a_covering_report_that_lists_the_plan_as_an_appendix_is_not_its_first_page(tmp_path):
+    """"• Appendix A – <plan>: progress report, position as at …" names the plan and its date, as the
+    report's own title page does; it is the covering report's list of appendices (issue 14)."""
+    report = make_report(tmp_path / "report.pdf", csip_spec("2022-06"))
+    make_text_page(tmp_path / "covering.pdf", [
+        "Item 6", "Improvement Board – 16 August 2022", "Children’s services improvement: update",
+        "1. The Board receives the latest position of the improvement work.",
+        "2. Appendices",
+        f"• Appendix A – {report.plan}: progress report, position as at 30 June 2022",
+        "• Appendix B – Ofsted monitoring visit letter, 12 May 2022",
+        "3. The Board is asked to note the progress made."])
+    starts = concatenate(tmp_path / "pack.pdf", [tmp_path / "covering.pdf", tmp_path / "report.pdf"])
+    ex = extract_document(tmp_path / "pack.pdf")
+    (r,) = ex.reports
+    assert (r.first_page, r.last_page, r.plan, r.period) == (starts[1], starts[1] + report.pages - 1, report.plan,
+                                                             report.period)

@@ -195,6 +195,9 @@ def test_overall_score_as_a_sentence():
      "Care Leavers Improvement Plan 2019-20"),
     ("Appendix A – Workforce Development Plan 2019-20: April 2020", "Workforce Development Plan 2019-20"),
     ("Youth Justice Plan | 2020-21", "Youth Justice Plan"),
+    ("• Appendix A – Children’s Services Improvement Plan 2022-23: progress report, position as at 30 June 2022",
+     "Children’s Services Improvement Plan 2022-23"),
+    ("“Early Help” Plan 2021-22", "“Early Help” Plan 2021-22"),
 ])
 def test_plan_name_from_a_title(title, plan):
     from plantrack.extract.report import plan_name

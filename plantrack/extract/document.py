@@ -110,12 +110,17 @@ def another_plan(head: str, other: str) -> bool:
         PAGE_NUMBER.sub("", head).strip() != PAGE_NUMBER.sub("", other).strip()
 
 
+# "• Appendix A – <plan>: progress report, position as at …": a covering report's list of its appendices
+APPENDIX_LINE = re.compile(r"^\W{0,6}(?:\d+[.)]?\s+)?(?:appendix|annex|enclosure)\s+[A-Z0-9]{1,3}\b\s*[–—:.-]", re.I)
+
+
 def is_cover_page(text: str) -> bool:
     """A report's opening page: the plan's name and its position date, scores or key; not an agenda
-    or a cover report that only speaks of the plan."""
+    or a cover report that only speaks of the plan (nor lists it among its appendices)."""
     if sum(bool(p.search(text)) for p in OTHER_PAPER) >= 2:
         return False
-    return bool(re.search(r"\bplan\b", text, re.I) and COVER.search(text))
+    own = "\n".join(ln for ln in text.splitlines() if not APPENDIX_LINE.match(ln.strip()))
+    return bool(re.search(r"\bplan\b", own, re.I) and COVER.search(own))
 
 
 def opening_date(text: str) -> str | None:

@@ -95,7 +95,7 @@ def plan_name(title: str) -> str:
     parts = re.split(r"\s*[:|]\s*", title)
     name = next((p for p in parts if re.search(r"\bplan\b", p, re.I)), parts[0])
     name = re.split(r"\s+[–—-]\s+(?=progress|position|update)", name, maxsplit=1, flags=re.I)[0]
-    return re.sub(r"^(?:appendix|annex|annexe)\s+\w{1,3}\s*[–—:-]\s*", "", name, flags=re.I).strip()
+    return re.sub(r"^[\s•●▪◦*–-]{0,3}(?:(?:appendix|annex|annexe)\s+\w{1,3}\s*[–—:-]\s*)?", "", name, flags=re.I).strip()
 
 
 def title_blocks(sized: list[tuple[float, str]]) -> list[tuple[float, str]]:
