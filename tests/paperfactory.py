@@ -18,7 +18,7 @@ import io
 import os
 import random
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import ROUND_HALF_UP, Decimal
 from functools import lru_cache
@@ -1072,6 +1072,7 @@ class MinutesSpec:
     # held on …" | dash: "<committee> – Minutes", then the date
     title_style: str = "meeting"
     row_padding: float | None = None  # space above and below the reasons' cells; 0: none between rows
+    columns: int = 1                  # 2: printed in two newspaper-style columns, read down the left first
 
 
 @dataclass
@@ -1113,7 +1114,10 @@ def make_minutes(path, spec: MinutesSpec) -> ExpectedMinutes:
     """Write committee minutes to `path`; return what an extractor should find in them."""
     regular, bold = font_pair(spec.font)
     black = BLACK_RGB
-    sheet = Sheet(A4, margins=(56, 60, 56, 56))
+    column, gutter = (A4[0] - 112 - 24) / 2, 24
+    # two columns: the text is laid out on pages one column wide, then each pair of them is printed
+    # side by side on one page
+    sheet = Sheet(A4, margins=(56, 60, 56 + (column + gutter if spec.columns == 2 else 0), 56))
     held = f" at {spec.venue}" if spec.venue else ""
     when = f"{_long_date(spec.meeting_date, spec.date_comma)} at {spec.time}"
     title = {"meeting": [(spec.committee, 13), (f"Minutes of the meeting held{held} on {when}", 10.5)],
@@ -1130,9 +1134,21 @@ def make_minutes(path, spec: MinutesSpec) -> ExpectedMinutes:
         items.append(_minutes_item(sheet, spec, item, rows, regular, bold))
     for line in spec.closing:
         sheet.para(line, regular, 10, black, after=4)
+    if spec.columns == 2:
+        sheet.pages = [left + [_shifted(op, column + gutter) for op in right]
+                       for left, right in zip(sheet.pages[::2], sheet.pages[1::2] + [[]])]
+        items = [replace(i, page=(i.page + 1) // 2) for i in items]
+        rows[:] = [replace(r, page=(r.page + 1) // 2) for r in rows]
     pages = _render(sheet, path, _minutes_decor(sheet, spec, regular),
                     f"{spec.committee} – minutes {spec.meeting_date}")
     return ExpectedMinutes(spec.committee, spec.meeting_date, items, rows, pages, 1, pages)
+
+
+def _shifted(op: Op, dx: float) -> Op:
+    """A drawing operation moved right by dx (into the second column)."""
+    if op[0] == "line":
+        return (op[0], op[1] + dx, op[2], op[3] + dx, *op[4:])
+    return (op[0], op[1] + dx, *op[2:])
 
 
 def _name_list(sheet: Sheet, label: str, names: list[str], regular: str, bold: str) -> None:

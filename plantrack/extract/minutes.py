@@ -112,6 +112,7 @@ class _Page:
     v_edges: list[dict]
     h_edges: list[dict]
     height: float
+    number: int = 0  # 0-based page of the paper it is on (two newspaper columns are two _Pages of one page)
 
 
 @dataclass
@@ -129,8 +130,31 @@ class _Table:
 # reading the pages
 
 
-def _page(p: Any) -> _Page:
+def _page(p: Any, number: int = 0) -> list[_Page]:
+    """The page's lines and ruling edges; a page printed in two newspaper columns gives two, the right
+    column moved onto the left one's x positions so that it reads as the page after it."""
     words = page_words(p, ("fontname",))
+    edges = page_edges(p)
+    v = [e for e in edges if e["orientation"] == "v"]
+    h = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 20]
+    height = float(p.height)
+    at = _gutter(words, float(p.width), height)
+    if at is None:
+        return [_Page(_lines(words), v, h, height, number)]
+    # the columns are as wide as each other: the second starts as far right of the first as its right
+    # edge (its longest line, or a table's rule) is right of the first one's
+    reach = lambda side: max([w["x1"] for w in words if side(w["x0"], w["x1"]) and not _in_band(w, height, 0.07)]  # noqa: E731
+                             + [e["x1"] for e in h if side(e["x0"], e["x1"])])
+    dx = reach(lambda x0, x1: x0 >= at) - reach(lambda x0, x1: x1 < at)
+    right = [w for w in words if w["x0"] >= at and not _in_band(w, height, 0.07)]
+    left = [w for w in words if not (w["x0"] >= at and not _in_band(w, height, 0.07))]
+    shift = lambda e: {**e, "x0": e["x0"] - dx, "x1": e["x1"] - dx}  # noqa: E731
+    return [_Page(_lines(left), [e for e in v if e["x0"] < at], [e for e in h if e["x1"] <= at], height, number),
+            _Page(_lines([shift(w) for w in right]), [shift(e) for e in v if e["x0"] >= at],
+                  [shift(e) for e in h if e["x0"] >= at], height, number)]
+
+
+def _lines(words: list[dict]) -> list[_Line]:
     lines: list[_Line] = []
     for w in sorted(words, key=lambda w: (round(w["top"], 1), w["x0"])):
         last = lines[-1] if lines else None
@@ -139,10 +163,43 @@ def _page(p: Any) -> _Page:
             last.__post_init__()
         else:
             lines.append(_Line(0, [w]))
-    edges = page_edges(p)
-    v = [e for e in edges if e["orientation"] == "v"]
-    h = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 20]
-    return _Page(lines, v, h, float(p.height))
+    return lines
+
+
+def _in_band(w: dict, height: float, share: float) -> bool:
+    """In the top or bottom `share` of the page, where running heads and page numbers are."""
+    return w["top"] < height * share or w["bottom"] > height * (1 - share)
+
+
+GUTTER = 16.0  # points: newspaper columns leave at least this between them; a table's cells less
+
+
+def _gutter(words: list[dict], width: float, height: float) -> float | None:
+    """Where a page printed in two newspaper columns splits (the middle of the gutter): a white gutter of GUTTER points or more near the middle, down the whole
+    body of the page, with lines of minutes on the left (an item heading, a resolution, "Present").
+    A page that is only a reasons table has its boundary near the middle too, but its left column
+    holds actions, never headings or resolutions, and its cells lie closer than a gutter."""
+    body = [w for w in words if not _in_band(w, height, 0.07)]
+    if len(body) < 40:
+        return None
+    spans = sorted((w["x0"], w["x1"]) for w in body)
+    best, reach = None, spans[0][1]
+    for x0, x1 in spans[1:]:
+        if x0 - reach >= GUTTER and width * 0.3 < (x0 + reach) / 2 < width * 0.7:
+            if best is None or x0 - reach > best[1] - best[0]:
+                best = (reach, x0)
+        reach = max(reach, x1)
+    if best is None:
+        return None
+    left = _lines([w for w in body if w["x1"] <= best[0]])
+    right = _lines([w for w in body if w["x0"] >= best[1]])
+    if len(left) < 8 or len(right) < 8:
+        return None
+    structural = lambda l: bool(_RESOLUTION.match(l.text) or _HEADING.match(l.text) and l.bold  # noqa: E731
+                                or re.match(r"(?:present|officers|apologies)\b", l.text, re.I))
+    if not any(structural(l) for l in left):
+        return None
+    return (best[0] + best[1]) / 2
 
 
 def _drop_furniture(pages: list[_Page]) -> None:
@@ -198,7 +255,7 @@ def opens_mid_paragraph(page_text: str) -> bool:
 
 def extract_minutes(pages: Sequence[Any], first_page_number: int = 1) -> Meeting:
     """One set of minutes from its pdfplumber pages; `first_page_number` is the 1-based number of pages[0]."""
-    pgs = [_page(p) for p in pages]
+    pgs = [pg for n, p in enumerate(pages) for pg in _page(p, n)]
     for i, pg in enumerate(pgs):
         for l in pg.lines:
             l.page = i
@@ -332,18 +389,18 @@ def _walk(flow: list[_Line], pgs: list[_Page], meeting: Meeting, first_page_numb
         if table is not None and (_AMBER.search(line.text) or _AMBER_ASKED.search(" ".join(body[-12:]))):
             i = _read_table(flow, i, table, pgs, has_bold, margin)
             if table.rows:
-                _add_reasons(meeting, table.rows, _item_plan(item, body), first_page_number)
+                _add_reasons(meeting, table.rows, _item_plan(item, body), [first_page_number + pg.number for pg in pgs])
             continue
         asked = bool(_AMBER_ASKED.search(" ".join(body[-6:])))
         if _LIST_ITEM.match(line.text) and asked:
             rows, i = _listed_reasons(flow, i, has_bold, margin)
             if rows:
-                _add_reasons(meeting, rows, _item_plan(item, body), first_page_number)
+                _add_reasons(meeting, rows, _item_plan(item, body), [first_page_number + pg.number for pg in pgs])
             continue
         if asked and _opens_pair(flow, i, has_bold, margin):
             rows, i = _paired_reasons(flow, i, has_bold, margin)
             if rows:
-                _add_reasons(meeting, rows, _item_plan(item, body), first_page_number)
+                _add_reasons(meeting, rows, _item_plan(item, body), [first_page_number + pg.number for pg in pgs])
                 continue
         if _RESOLUTION.match(line.text):
             text, i = _paragraph(flow, i, has_bold, margin)
@@ -434,7 +491,9 @@ def _paragraph(flow: list[_Line], i: int, has_bold: bool, margin: float,
     j = i + 1
     while j < len(flow):
         nxt, prev = flow[j], flow[j - 1]
-        if (nxt.page != prev.page or nxt.top - prev.bottom > 0.8 * prev.height
+        # a sentence cut by a page (or column) break goes on at the top of the next one
+        broken = nxt.page != prev.page and not re.search(r"[.:;!?]\W?$", prev.text) and not _LIST_ITEM.match(nxt.text)
+        if ((nxt.page != prev.page and not broken) or (not broken and nxt.top - prev.bottom > 0.8 * prev.height)
                 or _heading(nxt, has_bold, margin) or _RESOLUTION.match(nxt.text) or (stop and stop(nxt))):
             break
         parts.append(nxt.text)
@@ -703,7 +762,8 @@ def _join(a: str, b: str) -> str:
     return " ".join(x for x in (a, b) if x)
 
 
-def _add_reasons(meeting: Meeting, rows: list[dict[str, Any]], plan: str | None, first_page_number: int) -> None:
+def _add_reasons(meeting: Meeting, rows: list[dict[str, Any]], plan: str | None, page_numbers: list[int]) -> None:
+    """The rows of a reasons table as Amber reasons; `page_numbers` gives each of the pages' page number."""
     reasons = [r["reason"] for r in rows]
     effective = language.resolve_back_references(reasons, [r["action"] for r in rows])
     year = language.financial_year_of(plan, meeting.meeting_date)
@@ -713,4 +773,4 @@ def _add_reasons(meeting: Meeting, rows: list[dict[str, Any]], plan: str | None,
             effective_reason=eff,
             # a back-reference carries its target's substance, status change and target date included
             new_rag=language.status_change(eff), target_date=language.target_date(eff, year),
-            page=first_page_number + r["page"]))
+            page=page_numbers[r["page"]]))
