@@ -342,8 +342,15 @@ def _reason_target(conn: sqlite3.Connection, req: Request) -> Target:
         raise CorrectionError(f"several sets of minutes dated {day} hold a reason {req.position}: "
                               f"{'; '.join(sorted({m['committee'] or '?' for m in meetings}))}")
     committee = next(m["committee"] for m in meetings if m["id"] == mine[0]["meeting_id"])
-    return Target("amber_reason", meeting_date=day, position=req.position, committee=committee,
-                  rows=[{"id": r["id"]} for r in mine])
+    # the plan the reason is about and the period of the report the meeting discussed: where the
+    # report lists the correction (matching still goes by meeting date and position)
+    from .linking import discussed_report
+
+    about = _one(conn, "SELECT plan FROM amber_reasons WHERE id = ?", (mine[0]["id"],))["plan"]
+    report = discussed_report(day, about, _rows(conn, "SELECT id, plan, as_at, period FROM reports"))
+    return Target("amber_reason", plan=about, key=plan_key(about) if about else None,
+                  period=report["period"] if report else None, meeting_date=day, position=req.position,
+                  committee=committee, rows=[{"id": r["id"]} for r in mine])
 
 
 def _link_target(conn: sqlite3.Connection, reason_id: int, ref: str | None) -> tuple[int | None, float | None, str]:
@@ -582,6 +589,12 @@ def listing(conn: sqlite3.Connection, include_withdrawn: bool = True) -> list[di
     for r in rows:
         if r["withdrawn_at"] and not include_withdrawn:
             continue
+        if not r["withdrawn_at"]:  # checked now, not only at the last load: rows may have gone since
+            try:
+                _current_target(conn, r)
+                r["applies"], r["problem"] = 1, None
+            except CorrectionError as e:
+                r["applies"], r["problem"] = 0, str(e)
         out.append({"id": r["id"], "what": what(r), "target": r["target"], "authority": r["authority"],
                     "plan": r["plan"], "period": r["period"], "ref": r["ref"], "meeting_date": r["meeting_date"],
                     "position": r["position"], "committee": r["committee"], "field": r["field"],
@@ -610,3 +623,14 @@ def corrected_cells(conn: sqlite3.Connection) -> set[tuple[str, int, str]]:
     if not _has(conn, "corrected_values"):
         return set()
     return {(t, i, f) for t, i, f in conn.execute("SELECT row_table, row_id, field FROM corrected_values")}
+
+
+def for_digest(conn: sqlite3.Connection) -> dict:
+    """What the report needs: the corrections in force ("listing", each with its plan key and
+    period), the actions whose status a correction sets ("rag_fixed"), and the stale sentence."""
+    if not _has(conn, "corrections"):
+        return {"listing": [], "rag_fixed": set(), "stale": None}
+    keys = {r["id"]: r["plan_key"] for r in _rows(conn, "SELECT id, plan_key FROM corrections")}
+    rows = [{**c, "plan_key": keys.get(c["id"])} for c in listing(conn, include_withdrawn=False)]
+    fixed = {i for t, i, f in corrected_cells(conn) if t == "actions" and f == "rag"}
+    return {"listing": rows, "rag_fixed": fixed, "stale": stale_sentence([c for c in rows if not c["applies"]])}
