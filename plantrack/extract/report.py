@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Action, Priority, Report
+from .colours import DEFAULT_PALETTE, distance, hex_of
 from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
 from .pdf import find_tables
@@ -25,6 +26,10 @@ AS_AT = [re.compile(r"\bas\s+(?:at|of)\b(.*)", re.I),
          re.compile(r"\b(?:progress\s+update|position|update|period\s+ending|report(?:ing)?\s+period|"
                     r"progress\s+report|month)\b(.*)|\bperiod\s*:(.*)", re.I)]
 TEXT_FIELDS = ("text", "lead", "timescale", "success_measure", "progress")
+# RGB distance (0–1.73) beyond which a status colour is "far" from its key colour: the sample's fills
+# are exact copies of their key swatches (≤ 0.01 apart, CMYK mixes included), the statuses of a key sit
+# ≥ 0.3 apart, and colours.nearest reads nothing beyond 0.45.
+FAR_COLOUR = 0.15
 
 
 def cell_texts(table, words: list[dict]) -> list[list[str | None]]:
@@ -359,6 +364,19 @@ class ReportReader:
             ofsted_ref=ofsted, extra=extra))
         self.statuses_seen.append(seen)
 
+    def _note_far_colour(self, action: Action, seen: StatusSeen | None) -> None:
+        """A status read from a colour far from every key colour is a guess worth a clerk's look
+        (`plantrack review`): keep the colour and its distance in `extra`, under names no printed
+        column has. Near colours record nothing, so ordinary papers read exactly as before."""
+        if seen is None or seen.colour is None or self.legend.status_of_text(seen.text) \
+                or (seen.whole_row and not self.legend.colours):
+            return
+        palette = self.legend.colours or DEFAULT_PALETTE
+        d = min((distance(seen.colour, c) for cs in palette.values() for c in cs), default=None)
+        if d is not None and d > FAR_COLOUR:
+            action.extra["_status_colour"] = hex_of(seen.colour)
+            action.extra["_colour_distance"] = f"{d:.2f}"
+
     @staticmethod
     def _continue(action: Action, values: dict[str, str], extra: dict[str, str]) -> None:
         """Append the rest of a row that a page break split."""
@@ -381,6 +399,7 @@ class ReportReader:
         for a, seen in zip(r.actions, self.statuses_seen):
             a.due_date = parse_date(a.timescale)
             a.rag = self._status(seen)  # by the key, wherever in the report it was printed
+            self._note_far_colour(a, seen)
         r.legend = self.legend.describe()
         if r.actions and not any(a.rag for a in r.actions):
             r.warnings.append("no action status could be read (no key, colour, word or letter matched)")

@@ -397,12 +397,16 @@ ORDER BY period DESC, found_in, action_id""",
     },
 }
 
+from .review import CANNED as _REVIEW  # noqa: E402 - the review queue's one SQL, shared with `plantrack review`
+QUERIES["review"] = _REVIEW
+
 FACETS = {
     "documents": ["kind", "status"], "reports": ["plan", "period"], "priorities": ["number"],
     "actions": ["rag", "priority_number"], "meetings": ["committee"], "amber_reasons": ["plan", "new_rag"],
     "action_history": ["plan", "period", "change"], "findings": ["plan", "period", "kind"],
     "latest_actions": ["plan", "rag"], "status_matrix": ["plan", "last_period"],
     "report_series": ["plan"],
+    "corrections": ["field", "made_by", "applies"],
 }
 SORTABLE = {
     "documents": ["id", "filename", "kind", "status", "pages", "ingested_at"],

@@ -402,9 +402,11 @@ def status(db: DbOpt = DEFAULT_DB, limit: Annotated[int, typer.Option("--limit",
         raise typer.Exit(2)
     database = store.connect(db)
     last, failed = runs.last_runs(database, limit)
+    from .corrections import stale, stale_sentence
+    lapsed = stale(database.conn)  # a clerk's correction whose action or reason is gone: said, never dropped
     database.conn.close()
     if json_out:
-        print(json.dumps({"runs": last, "failed_files": failed}, indent=1))
+        print(json.dumps({"runs": last, "failed_files": failed, "stale_corrections": lapsed}, indent=1))
     t = Table("run", "started", "finished", "status", "seen", "new", "failed", title="runs", title_justify="left")
     for r in last:
         t.add_row(str(r["id"]), r["started_at"] or "", r["finished_at"] or "", r["status"] or "",
@@ -414,6 +416,8 @@ def status(db: DbOpt = DEFAULT_DB, limit: Annotated[int, typer.Option("--limit",
     for f in failed:
         t.add_row(f["filename"] or "", f["error"] or "", f["path"] or "")
     err.print(t if failed else "no file has failed.")
+    if lapsed:
+        err.print(f"[yellow]{stale_sentence(lapsed)}[/yellow]", soft_wrap=True)
 
 
 @app.command("settings")
@@ -539,6 +543,153 @@ def serve(db: ReadDbOpt = DEFAULT_DB,
     except DatasetteMissing:
         typer.echo("serve needs Datasette: pip install 'plantrack[serve]'", err=True)
         raise typer.Exit(2) from None
+
+
+# ---- clerk corrections and the review queue (logic in corrections.py and review.py) -------------
+
+def _read_only(db: Path):
+    """A connection that cannot write: bad input is refused before anything touches the file."""
+    import sqlite3
+
+    if not db.exists():
+        err.print(f"[red]error:[/red] no database at {db} yet: run `plantrack run` first", soft_wrap=True)
+        raise typer.Exit(2)
+    return sqlite3.connect(f"file:{db.resolve()}?mode=ro", uri=True, timeout=store.BUSY_TIMEOUT_S)
+
+
+def _refuse(e: Exception) -> None:
+    from rich.markup import escape
+
+    err.print(f"[red]error:[/red] {escape(str(e))}", soft_wrap=True)
+    raise typer.Exit(2)
+
+
+def _rebuild(db: Path) -> None:
+    """A correction takes effect at once: findings, action history, views and report.html."""
+    _reconcile(db)
+    _prepare_for_analysts(db)
+    _write_report(db)
+    database = store.connect(db)
+    store.mark_reconciled(database, store.data_version(database))
+    database.conn.close()
+
+
+@app.command()
+def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, named as in `report --plan` (case and punctuation ignored; part of the name or its initials, e.g. 'SDP 2019-20', if it names one plan).")] = None,
+            period: Annotated[str | None, typer.Option("--period", help="YYYY-MM: the report's period.")] = None,
+            ref: Annotated[str | None, typer.Option("--ref", help="The action's ref as the report prints it, e.g. 2.2.")] = None,
+            meeting: Annotated[str | None, typer.Option("--meeting", help="YYYY-MM-DD: the date of the minutes holding the Amber reason.")] = None,
+            position: Annotated[int | None, typer.Option("--position", min=1, help="The Amber reason's place in the minutes' list (1, 2, …).")] = None,
+            sets: Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE, repeatable. Action fields: rag, text, lead, timescale, due_date, progress, ref. Amber reason fields: action_ref (the ref of the action it justifies, or none), new_rag. 'none' clears a value.")] = None,
+            note: Annotated[str | None, typer.Option("--note", help="Why: kept with the correction.")] = None,
+            by: Annotated[str | None, typer.Option("--by", help="Who makes the correction. Default: the login name.")] = None,
+            undo: Annotated[int | None, typer.Option("--undo", help="Withdraw correction ID (see `plantrack corrections`): the extracted value comes back.")] = None,
+            db: DbOpt = DEFAULT_DB, wait: WaitOpt = 600) -> None:
+    """Put right a value extraction got wrong; it is applied again after every load, so `ingest
+    --reprocess` keeps it. Findings, action history and report.html are rebuilt at once.
+
+    Examples:
+
+        plantrack correct --plan "SDP 2019-20" --period 2019-11 --ref 2.2 --set rag=amber --note "cell misread" --by "J Mayer"
+
+        plantrack correct --meeting 2019-12-12 --position 4 --set action_ref=2.3
+
+        plantrack correct --undo 3
+    """
+    import getpass
+
+    from . import corrections
+
+    try:
+        who = by or getpass.getuser()
+    except (OSError, KeyError):  # no login name in some containers and services
+        who = "unknown"
+    conn = _read_only(db)
+    try:
+        if undo is not None:
+            if any(v is not None for v in (plan, period, ref, meeting, position, note)) or sets:
+                raise corrections.CorrectionError("--undo ID withdraws a correction; give it alone (with --db, --by)")
+            corrections.check_undo(conn, undo)
+        else:
+            request = corrections.Request(sets=list(sets or []), plan=plan, period=period, ref=ref, meeting=meeting,
+                                          position=position, note=note, by=who)
+            corrections.plan_request(conn, request)
+    except corrections.CorrectionError as e:
+        _refuse(e)
+    finally:
+        conn.close()
+    with _writing(db, wait):
+        database = store.connect(db)
+        try:
+            if undo is not None:
+                row = corrections.undo(database, undo, who)
+                err.print(f"withdrew correction {undo}: {corrections.what(row)} {row['field']} is "
+                          f"{row['old_value'] or 'none'} again, as extracted", soft_wrap=True)
+            else:
+                ids = corrections.create(database, request)
+                for c in corrections.listing(database.conn):
+                    if c["id"] in ids:
+                        err.print(f"correction {c['id']}: {c['what']} {c['field']} {c['old_value'] or 'none'} → "
+                                  f"{c['new_value'] or 'none'} (by {c['by']})", soft_wrap=True)
+        except corrections.CorrectionError as e:  # the database changed since the check
+            _refuse(e)
+        finally:
+            database.conn.close()
+        _rebuild(db)
+
+
+@app.command("corrections")
+def corrections_list(db: ReadDbOpt = DEFAULT_DB, json_out: Annotated[bool, typer.Option("--json", help="Print the corrections as JSON on stdout.")] = False) -> None:
+    """Every clerk correction: what, field, the extracted value, the new value, note, who, when, and
+    whether it still applies (withdrawn ones are listed too).
+
+    Example:
+
+        plantrack corrections --json
+    """
+    from . import corrections
+
+    conn = _read_only(db)
+    try:
+        rows = corrections.listing(conn)
+    finally:
+        conn.close()
+    if json_out:
+        print(json.dumps(rows, ensure_ascii=False, indent=1))
+    t = Table("id", "what", "field", "extracted", "new", "note", "by", "when", "state", title="corrections",
+              title_justify="left")
+    for c in rows:
+        t.add_row(str(c["id"]), c["what"], c["field"], str(c["old_value"] or ""), str(c["new_value"] or "none"),
+                  c["note"] or "", c["by"] or "", c["when"] or "", c["state"] + (f": {c['problem']}" if c["problem"] and c["state"] != "applies" else ""))
+    err.print(t if rows else "no corrections yet.")
+
+
+@app.command()
+def review(db: ReadDbOpt = DEFAULT_DB, limit: Annotated[int, typer.Option("--limit", min=1, help="How many items to show in the table (--json gives all).")] = 50,
+           json_out: Annotated[bool, typer.Option("--json", help="Print every item as JSON on stdout.")] = False) -> None:
+    """What most deserves a human look, most doubtful first: statuses read from a colour far from
+    every key colour, status words nobody knows, Amber reasons linked weakly or not at all, minutes
+    without committee or date, priority scores that do not add up — each with file, page and value read.
+
+    Example:
+
+        plantrack review --limit 20
+    """
+    from .review import queue
+
+    conn = _read_only(db)
+    try:
+        items = queue(conn)
+    finally:
+        conn.close()
+    if json_out:
+        print(json.dumps(items, ensure_ascii=False, indent=1))
+    t = Table("doubt", "what", "file", "page", "value read", "why", title="review queue", title_justify="left")
+    for i in items[:limit]:
+        t.add_row(f"{i['doubt']:.2f}", i["what"], i["file"] or "", str(i["page"] or ""), str(i["value"] or ""), i["why"])
+    err.print(t if items else "nothing to review.")
+    if len(items) > limit:
+        err.print(f"… and {len(items) - limit} more (--limit, or --json for all)")
 
 
 def main() -> None:  # pragma: no cover - console entry point

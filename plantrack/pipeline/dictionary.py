@@ -237,6 +237,45 @@ TABLES: tuple[Table, ...] = (
         _extra("error", "TEXT", "one line a clerk can act on when it failed, else NULL"),
         _extra("seconds", "REAL", "how long reading it took"),
     ), contract=False),
+    # clerk corrections (plantrack/pipeline/corrections.py)
+    Table("corrections", "Values a clerk has put right (plantrack correct), applied again after every load so a "
+                         "re-extraction keeps them. Keyed by what a clerk sees on the paper, never by row ids: an "
+                         "action by plan, period and ref; an Amber reason by meeting date and position.", (
+        _extra("id", "INTEGER", "the correction's number (plantrack correct --undo ID)"),
+        _extra("target", "TEXT", "action or amber_reason"),
+        _extra("authority", "TEXT", "the council whose paper is corrected, when series are told apart by authority; "
+                                    "NULL for now"),
+        _extra("plan", "TEXT", "the plan's name as its latest report prints it (actions)"),
+        _extra("plan_key", "TEXT", "the plan's name folded as for series (plan_series.series): what is matched"),
+        _extra("period", "TEXT", "YYYY-MM: the report's period (actions)"),
+        _extra("ref", "TEXT", "the action's ref as printed (actions)"),
+        _extra("meeting_date", "TEXT", "the minutes' date (Amber reasons)"),
+        _extra("position", "INTEGER", "the reason's place in the minutes' list (Amber reasons)"),
+        _extra("committee", "TEXT", "the committee whose minutes hold the reason (Amber reasons)"),
+        _extra("field", "TEXT", "what is corrected: rag, text, lead, timescale, due_date, progress or ref of an "
+                                "action; action_ref (its link) or new_rag of an Amber reason"),
+        _extra("old_value", "TEXT", "the value extraction (or linking) gave, as of the last time it was applied; "
+                                    "for action_ref, the ref of the action it was linked to"),
+        _extra("new_value", "TEXT", "the value the clerk set; NULL clears the value"),
+        _extra("note", "TEXT", "why, in the clerk's words"),
+        _extra("made_by", "TEXT", "who made it"),
+        _extra("made_at", "TEXT", "ISO 8601 UTC timestamp"),
+        _extra("withdrawn_at", "TEXT", "when it was withdrawn (undone, or replaced by a newer correction of the same "
+                                       "value); NULL while in force"),
+        _extra("withdrawn_by", "TEXT", "who withdrew it"),
+        _extra("applies", "INTEGER", "1 when its action or reason was found at the last load, 0 when it no longer "
+                                     "exists (reported by plantrack status and the report)"),
+        _extra("problem", "TEXT", "why it no longer applies, NULL when it applies"),
+        _extra("checked_at", "TEXT", "when it was last applied (ISO 8601 UTC)"),
+    ), contract=False),
+    Table("corrected_values", "Which rows carry a clerk's correction now, with the values extraction gave them "
+                              "(put back by plantrack correct --undo).", (
+        _extra("row_table", "TEXT", "actions or amber_reasons"),
+        _extra("row_id", "INTEGER", "the row (actions.id or amber_reasons.id)"),
+        _extra("field", "TEXT", "the corrected field (corrections.field)"),
+        _extra("correction_id", "INTEGER", "the correction in force (corrections.id)"),
+        _extra("extracted", "TEXT", "JSON: the row's columns as extraction or linking left them"),
+    ), contract=False),
 )
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}

@@ -214,6 +214,8 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
             progress(o)
     from .linking_store import relink  # late: linking needs the whole database, not one document
     relink(db)
+    from .corrections import apply_all  # a clerk's corrections outlive every re-read and re-link
+    apply_all(db)
     return outcomes
 
 
@@ -226,4 +228,6 @@ def load_cached(db, cache_dir: Path) -> list[Outcome]:
         outcomes.append(Outcome(path, ex, "failed" if ex.status == "failed" else "new", 0.0, doc_id))
     from .linking_store import relink
     relink(db)
+    from .corrections import apply_all
+    apply_all(db)
     return outcomes

@@ -71,6 +71,7 @@ class PlanView:
     why_no_transitions: str                   # said instead when there are none
     changes: list[dict] = field(default_factory=list)   # worsened / new / dropped actions
     findings: list[dict] = field(default_factory=list)
+    corrections: list[dict] = field(default_factory=list)  # clerk corrections in force (corrections.py)
 
 
 def _status(rag: Any) -> str:
@@ -146,10 +147,13 @@ def _changes(h: pd.DataFrame, acts: dict[int, dict]) -> list[dict]:
         dropped = r["change"] == DROPPED
         aid = r["previous_action_id"] if dropped else r["action_id"]
         act = acts.get(int(aid), {}) if pd.notna(aid) else {}
+        prev = acts.get(int(r["previous_action_id"]), {}) if pd.notna(r["previous_action_id"]) else {}
         out.append({"change": r["change"], "ref": _text(r["previous_ref"] if dropped else r["ref"]),
                     "previous_ref": _text(r["previous_ref"]),
                     "from": None if r["change"] == NEW else _status(r["previous_rag"]),
-                    "to": None if dropped else _status(r["rag"]), "text": act.get("text")})
+                    "to": None if dropped else _status(r["rag"]), "text": act.get("text"),
+                    # a status a clerk corrected is marked ✎ wherever it shows
+                    "from_fixed": bool(prev.get("rag_fixed")), "to_fixed": not dropped and bool(act.get("rag_fixed"))})
     return sorted(out, key=lambda c: (CHANGE_ORDER.index(c["change"]), _ref_key(c["ref"])))
 
 
@@ -186,7 +190,15 @@ def _view(key: str, reps: pd.DataFrame, frames: dict[str, pd.DataFrame], period:
                     titles=titles, latest_period=latest_period, previous_period=previous,
                     transitions=transitions, why_no_transitions=_why_none(len(reps), shown, period),
                     changes=changes,
-                    findings=_findings(frames["findings"], key, period))
+                    findings=_findings(frames["findings"], key, period),
+                    corrections=_corrections(frames, key, period))
+
+
+def _corrections(frames: dict, key: str, period: str | None) -> list[dict]:
+    """The plan's corrections in force (of `period` when one is asked), by period then id."""
+    rows = [c for c in frames.get("corrections", []) if c.get("plan_key") == key
+            and (period is None or c.get("period") == period)]
+    return sorted(rows, key=lambda c: (str(c.get("period") or ""), c["id"]))
 
 
 def _why_none(reports: int, shown: str | None, period: str | None) -> str:
@@ -236,6 +248,12 @@ def read_frames(conn: Any) -> dict[str, pd.DataFrame]:
     for name, cols in {**INPUT_COLUMNS, "action_history": HISTORY_COLUMNS, "findings": FINDING_COLUMNS}.items():
         if name in frames:  # a table missing from a foreign database reads as empty, with its columns
             frames[name] = frames[name].reindex(columns=list(dict.fromkeys([*frames[name].columns, *cols])))
+    from .corrections import for_digest
+
+    fixes = for_digest(getattr(conn, "conn", conn))
+    frames["actions"]["rag_fixed"] = frames["actions"]["id"].isin(list(fixes["rag_fixed"]))
+    frames["corrections"] = fixes["listing"]  # type: ignore[assignment]  # plain rows, not a frame
+    frames["stale_corrections"] = fixes["stale"]  # type: ignore[assignment]
     return frames
 
 
@@ -412,7 +430,7 @@ def _html_plan(v: PlanView, index: int) -> str:
              f"<h2>{_e(v.name)}</h2>", f'<p class="plan-meta">{_e(_meta(v))}</p>']
     if v.periods:
         parts.append(f'<div class="charts">{_html_status(v, index)}{_html_scores(v, index)}</div>')
-    parts += [_html_transitions(v), _html_findings(v), "</section>"]
+    parts += [_html_transitions(v), _html_corrections(v), _html_findings(v), "</section>"]
     return "\n".join(parts)
 
 
@@ -486,7 +504,45 @@ def _ref_label(c: dict) -> str:
 
 
 def _arrow(c: dict) -> str:
-    return {"new": f"new: {c['to']}", "dropped": f"was {c['from']}"}.get(c["change"], f"{c['from']} → {c['to']}")
+    was = f"{c['from']} ✎" if c.get("from_fixed") else c["from"]
+    now = f"{c['to']} ✎" if c.get("to_fixed") else c["to"]
+    return {"new": f"new: {now}", "dropped": f"was {was}"}.get(c["change"], f"{was} → {now}")
+
+
+def _fix_line(c: dict) -> str:
+    """One correction as a reader sees it: "action 2.2 rag: green → amber ✎ (cell misread; J Mayer)"."""
+    thing = f"action {c['ref']}" if c["target"] == "action" else \
+        f"Amber reason {c['position']} in the minutes of {c['meeting_date']}"
+    field_ = "linked action" if c["field"] == "action_ref" else c["field"]
+    why = "; ".join(x for x in (c.get("note"), c.get("by"), None if c["applies"] else f"no longer applies: {c['problem']}") if x)
+    return f"{thing} {field_}: {c['old_value'] or 'none'} → {c['new_value'] or 'none'} ✎" + (f" ({why})" if why else "")
+
+
+def _by_period(rows: list[dict]) -> list[tuple[str, list[dict]]]:
+    groups: dict[str, list[dict]] = {}
+    for c in rows:
+        groups.setdefault(_month(c["period"]) if c.get("period") else "undated", []).append(c)
+    return list(groups.items())
+
+
+def _html_corrections(v: PlanView) -> str:
+    if not v.corrections:
+        return ""
+    parts = [f'<section class="corrections"><h3>Corrections by clerks ({len(v.corrections)})</h3>']
+    for month, rows in _by_period(v.corrections):
+        items = "".join(f'<li class="correction" data-id="{_e(c["id"])}" data-field="{_e(c["field"])}" '
+                        f'data-ref="{_e(c["ref"])}">{_e(_fix_line(c))}</li>' for c in rows)
+        parts.append(f"<h4>{_e(month)}</h4><ul>{items}</ul>")
+    return "".join(parts) + "</section>"
+
+
+def _md_corrections(v: PlanView) -> list[str]:
+    if not v.corrections:
+        return []
+    out = [f"### Corrections by clerks ({len(v.corrections)})", ""]
+    for month, rows in _by_period(v.corrections):
+        out += [f"#### {month}", ""] + [f"- {_m(_fix_line(c))}" for c in rows] + [""]
+    return out
 
 
 def _grouped(findings: list[dict]) -> list[tuple[str, list[dict]]]:
@@ -517,14 +573,17 @@ def _scope(plan: str | None, period: str | None) -> str:
     return "Showing " + "; ".join(bits) + "."
 
 
-def render_html(views: list[PlanView], c: dict[str, int], source: str, generated: str, scope: str) -> str:
+def render_html(views: list[PlanView], c: dict[str, int], source: str, generated: str, scope: str,
+                notice: str | None = None) -> str:
     body = ("\n".join(_html_plan(v, i) for i, v in enumerate(views, 1)) if views else
             '<p class="empty nothing">Nothing to show yet: the database holds no plan reports or findings '
             'for this choice. Run <code>plantrack run</code> to read the papers.</p>')
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>plantrack report</title><style>{CSS}</style></head><body>\n'
-            f'{_html_header(c, source, generated, scope)}\n{_html_nav(views)}\n<main>\n{body}\n</main>\n'
+            f'{_html_header(c, source, generated, scope)}\n'
+            + (f'<p class="stale-corrections"><strong>{_e(notice)}</strong></p>\n' if notice else '')
+            + f'{_html_nav(views)}\n<main>\n{body}\n</main>\n'
             '</body></html>\n')
 
 
@@ -560,7 +619,7 @@ def _md_plan(v: PlanView) -> list[str]:
             ["priority", *(_short(p) for p in v.scores.index)],
             [[f"{int(n)} {_m(v.titles.get(int(n), ''))}".strip(), *(_score(x) for x in v.scores[n])]
              for n in v.scores.columns] + [["overall", *(_score(v.overall.get(p)) for p in v.scores.index)]])
-    return out + _md_transitions(v) + _md_findings(v)
+    return out + _md_transitions(v) + _md_corrections(v) + _md_findings(v)
 
 
 def _md_transitions(v: PlanView) -> list[str]:
@@ -586,13 +645,16 @@ def _md_findings(v: PlanView) -> list[str]:
     return out
 
 
-def render_markdown(views: list[PlanView], c: dict[str, int], source: str, generated: str, scope: str) -> str:
+def render_markdown(views: list[PlanView], c: dict[str, int], source: str, generated: str, scope: str,
+                    notice: str | None = None) -> str:
     docs = _plural(c["documents"], "document") + (f" ({c['failed']} could not be read)" if c["failed"] else "")
     out = ["# Plan progress: what changed and what to look at", "",
            f"Database {_m(source)}: {docs}, {_plural(c['reports'], 'plan report')}, "
            f"{_plural(c['actions'], 'action')}, {_plural(c['meetings'], 'set')} of minutes, "
            f"{_plural(c['amber_reasons'], 'Amber reason')}, {_plural(c['findings'], 'finding')}. "
            f"{_m(scope)} Generated {generated}.", ""]
+    if notice:  # a clerk's correction that no longer finds its action: said, never dropped
+        out += [f"**{_m(notice)}**", ""]
     if not views:
         out += ["Nothing to show yet: the database holds no plan reports or findings for this choice. "
                 "Run `plantrack run` to read the papers.", ""]
@@ -611,9 +673,11 @@ def build_report(conn: Any, plan: str | None = None, period: str | None = None, 
     for a bad period or format, or a plan that matches nothing."""
     if fmt not in ("html", "md"):
         raise ValueError(f"unknown report format {fmt!r}: choose html or md")
-    views = plan_views(read_frames(conn), plan, period)
+    frames = read_frames(conn)
+    views = plan_views(frames, plan, period)
     render = render_html if fmt == "html" else render_markdown
-    return render(views, counts(conn), _source(conn), now(), _scope(plan, period))
+    return render(views, counts(conn), _source(conn), now(), _scope(plan, period),
+                  notice=frames.get("stale_corrections"))
 
 
 def write_default_report(db_path: Path) -> Path:

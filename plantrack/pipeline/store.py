@@ -159,6 +159,8 @@ def connect(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Databas
         for statement in filter(str.strip, SCHEMA.split(";")):
             conn.execute(statement)
         _add_missing_columns(conn)
+        from .corrections import ensure_schema  # late: corrections builds on this module
+        ensure_schema(conn)
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('extractor_version', ?)", (EXTRACTOR_VERSION,))
     return db

@@ -1,0 +1,636 @@
+"""Clerk corrections: values a person has put right, kept apart from what extraction read and applied
+again after every load, so a re-extraction, a new extractor version or `ingest --reprocess` never
+silently puts the wrong value back.
+
+A correction is keyed by what a clerk sees on the paper, never by row ids (ids change whenever a
+document is read again): an action by plan (folded as everywhere, `plans.plan_key`), period and ref;
+an Amber reason in minutes by meeting date and position. `authority` is stored (NULL for now) so that
+corrections can join series keyed by (authority, plan) later.
+
+Two tables:
+
+* `corrections`: one row per correction, with the value extraction gave (`old_value`, refreshed on
+  every apply, so it is what the latest extraction read), the new value, note, who and when, whether
+  it still applies and, when it does not, why.
+* `corrected_values`: which rows currently carry a corrected value, with the columns as extraction
+  (or linking) left them, as JSON. `undo` puts those back. A trigger removes a marker when its row is
+  deleted (a re-extraction deletes and re-inserts a document's rows, and SQLite may give the new row
+  the same id), so a marker always describes the row it points at.
+"""
+from __future__ import annotations
+
+import json
+import re
+import sqlite3
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from datetime import date
+
+from .plans import plan_key
+from .store import _bump_data_version, now, transaction
+
+RAGS = ("red", "amber", "green", "blue", "grey")
+ACTION_FIELDS = ("rag", "text", "lead", "timescale", "due_date", "progress", "ref")
+REASON_FIELDS = ("action_ref", "new_rag")
+NONE_WORDS = {"", "none", "null"}  # how a clerk clears a value ("--set lead=none")
+# The columns a field writes: linking an Amber reason to another action sets its link and score.
+COLUMNS = {"action_ref": ("action_id", "match_score")}
+
+SCHEMA = [
+    """CREATE TABLE IF NOT EXISTS corrections (
+    id INTEGER PRIMARY KEY,
+    target TEXT NOT NULL,
+    authority TEXT,
+    plan TEXT,
+    plan_key TEXT,
+    period TEXT,
+    ref TEXT,
+    meeting_date TEXT,
+    position INTEGER,
+    committee TEXT,
+    field TEXT NOT NULL,
+    old_value TEXT,
+    new_value TEXT,
+    note TEXT,
+    made_by TEXT,
+    made_at TEXT,
+    withdrawn_at TEXT,
+    withdrawn_by TEXT,
+    applies INTEGER,
+    problem TEXT,
+    checked_at TEXT
+)""",
+    """CREATE TABLE IF NOT EXISTS corrected_values (
+    row_table TEXT NOT NULL,
+    row_id INTEGER NOT NULL,
+    field TEXT NOT NULL,
+    correction_id INTEGER,
+    extracted TEXT,
+    PRIMARY KEY (row_table, row_id, field)
+)""",
+    # a re-read document's rows are deleted and inserted again: their markers go with them
+    """CREATE TRIGGER IF NOT EXISTS corrected_values_action_deleted AFTER DELETE ON actions BEGIN
+  DELETE FROM corrected_values WHERE row_table = 'actions' AND row_id = OLD.id;
+END""",
+    """CREATE TRIGGER IF NOT EXISTS corrected_values_reason_deleted AFTER DELETE ON amber_reasons BEGIN
+  DELETE FROM corrected_values WHERE row_table = 'amber_reasons' AND row_id = OLD.id;
+END""",
+]
+
+
+class CorrectionError(ValueError):
+    """Bad input: one line naming what exists, for the clerk to act on."""
+
+
+def ensure_schema(conn: sqlite3.Connection) -> None:
+    """The two tables and the triggers (idempotent); called by store.connect inside its transaction."""
+    for statement in SCHEMA:
+        conn.execute(statement)
+
+
+def _rows(conn: sqlite3.Connection, sql: str, args: Iterable = ()) -> list[dict]:
+    """Rows as dicts, leaving the connection's own row factory alone (other code reads tuples)."""
+    cur = conn.execute(sql, tuple(args))
+    names = [d[0] for d in cur.description]
+    return [dict(zip(names, r)) for r in cur]
+
+
+def _one(conn: sqlite3.Connection, sql: str, args: Iterable = ()) -> dict | None:
+    rows = _rows(conn, sql, args)
+    return rows[0] if rows else None
+
+
+def _has(conn: sqlite3.Connection, table: str) -> bool:
+    return conn.execute("SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (table,)).fetchone() is not None
+
+
+# ----------------------------------------------------------------------------
+# what a clerk names: plan, period, ref; meeting date, position
+# ----------------------------------------------------------------------------
+
+def _initials_match(query: list[str], words: list[str]) -> bool:
+    """Every query word, in order, is a word of the name or the initials of a run of its words:
+    "sdp 2019 20" names "service development plan 2019 20"."""
+    i = 0
+    for w in query:
+        for j in range(i, len(words)):
+            if words[j] == w:
+                i = j + 1
+                break
+            run, k = "", j
+            while k < len(words) and words[k][:1].isalpha() and w.startswith(run + words[k][0]):
+                run += words[k][0]
+                k += 1
+                if run == w and k - j > 1:
+                    break
+            if run == w and k - j > 1:
+                i = k
+                break
+        else:
+            return False
+    return True
+
+
+def plan_hits(key: str, asked: str) -> bool:
+    """Loose, as `plantrack report --plan`: part of the folded name, all of its words, or initials."""
+    q = plan_key(asked)
+    if not q:
+        return False
+    return q in key or set(q.split()) <= set(key.split()) or _initials_match(q.split(), key.split())
+
+
+def resolve_plan(conn: sqlite3.Connection, asked: str) -> tuple[str, str]:
+    """(series key, the name the latest report prints) of the one plan `asked` names."""
+    names: dict[str, str] = {}
+    for plan, in conn.execute("SELECT plan FROM reports WHERE plan IS NOT NULL ORDER BY period, id"):
+        names[plan_key(plan)] = plan  # the latest report's spelling wins
+    q = plan_key(asked)
+    if q in names:
+        return q, names[q]
+    hits = [k for k in names if plan_hits(k, asked)]
+    if len(hits) == 1:
+        return hits[0], names[hits[0]]
+    if not hits:
+        known = "; ".join(sorted(names.values())) or "none (no report has been read)"
+        raise CorrectionError(f"no plan matches {asked!r}; plans: {known}")
+    raise CorrectionError(f"{asked!r} names several plans: {'; '.join(sorted(names[k] for k in hits))} — "
+                          "give more of the name")
+
+
+def fold_ref(ref: str | None) -> str | None:
+    """A ref as typed against a ref as printed: "3.2", "3.2." and " 3.2" are one ref."""
+    if ref is None:
+        return None
+    r = " ".join(str(ref).split()).casefold().rstrip(".")
+    return r or None
+
+
+def _ref_order(ref: str) -> tuple:
+    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", ref or "") if p)
+
+
+def _reports(conn: sqlite3.Connection, key: str, period: str) -> list[dict]:
+    return [r for r in _rows(conn, "SELECT id, plan, period, as_at, document_id FROM reports WHERE period = ? "
+                             "ORDER BY id", (period,)) if plan_key(r["plan"]) == key]
+
+
+def _markers(conn: sqlite3.Connection, table: str, field_: str) -> dict[int, dict]:
+    if not _has(conn, "corrected_values"):
+        return {}
+    return {row_id: json.loads(extracted or "{}") for row_id, extracted in conn.execute(
+        "SELECT row_id, extracted FROM corrected_values WHERE row_table = ? AND field = ?", (table, field_))}
+
+
+def _printed_refs(conn: sqlite3.Connection, report_ids: Iterable[int]) -> dict[int, str | None]:
+    """action id → its ref as extracted (a corrected ref is still found by the ref printed)."""
+    ids = list(report_ids)
+    if not ids:
+        return {}
+    fixed = _markers(conn, "actions", "ref")
+    rows = conn.execute(f"SELECT id, ref FROM actions WHERE report_id IN ({', '.join('?' * len(ids))})", ids)
+    return {aid: (fixed[aid]["ref"] if aid in fixed else ref) for aid, ref in rows}
+
+
+def _period(text: str | None) -> str:
+    if not text or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text.strip()):
+        raise CorrectionError(f"--period must be YYYY-MM (e.g. 2019-11), not {text!r}")
+    return text.strip()
+
+
+def _day(text: str | None) -> str:
+    try:
+        return date.fromisoformat((text or "").strip()).isoformat()
+    except ValueError:
+        raise CorrectionError(f"--meeting must be the meeting's date as YYYY-MM-DD, not {text!r}") from None
+
+
+# ----------------------------------------------------------------------------
+# requests
+# ----------------------------------------------------------------------------
+
+@dataclass
+class Request:
+    """What `plantrack correct` was asked: an action (plan, period, ref) or an Amber reason
+    (meeting, position), and field=value pairs."""
+
+    sets: list[str]
+    plan: str | None = None
+    period: str | None = None
+    ref: str | None = None
+    meeting: str | None = None
+    position: int | None = None
+    note: str | None = None
+    by: str | None = None
+
+
+@dataclass
+class Target:
+    kind: str                       # "action" | "amber_reason"
+    plan: str | None = None
+    key: str | None = None
+    period: str | None = None
+    ref: str | None = None
+    meeting_date: str | None = None
+    position: int | None = None
+    committee: str | None = None
+    rows: list[dict] = field(default_factory=list)
+
+    def describe(self) -> str:
+        if self.kind == "action":
+            return f"{self.plan} {self.period} action {self.ref}"
+        return f"minutes of {self.meeting_date} ({self.committee or 'committee unknown'}) reason {self.position}"
+
+
+def _pairs(sets: list[str], allowed: tuple[str, ...]) -> list[tuple[str, str]]:
+    if not sets:
+        raise CorrectionError(f"nothing to correct: give --set FIELD=VALUE (fields: {', '.join(allowed)})")
+    out = []
+    for item in sets:
+        name, eq, value = item.partition("=")
+        name = name.strip().lower()
+        if not eq:
+            raise CorrectionError(f"--set wants FIELD=VALUE, not {item!r} (fields: {', '.join(allowed)})")
+        if name not in allowed:
+            other = REASON_FIELDS if allowed == ACTION_FIELDS else ACTION_FIELDS
+            hint = (" (that field is for " + ("an Amber reason: --meeting and --position" if allowed == ACTION_FIELDS
+                                               else "an action: --plan, --period and --ref") + ")") if name in other else ""
+            raise CorrectionError(f"unknown field {name!r}; fields: {', '.join(allowed)}{hint}")
+        if any(n == name for n, _ in out):
+            raise CorrectionError(f"{name} is set twice")
+        out.append((name, value.strip()))
+    return out
+
+
+def _clean_value(name: str, value: str) -> str | None:
+    """The value to store, or CorrectionError naming what is allowed."""
+    if name in ("rag", "new_rag"):
+        v = value.lower()
+        if v in NONE_WORDS:
+            return None
+        if v == "gray":
+            v = "grey"
+        if v not in RAGS:
+            raise CorrectionError(f"{name}={value}: {name} must be one of {', '.join(RAGS)} or none")
+        return v
+    if name == "due_date":
+        if value.lower() in NONE_WORDS:
+            return None
+        try:
+            return date.fromisoformat(value).isoformat()
+        except ValueError:
+            raise CorrectionError(f"due_date={value}: give the date as YYYY-MM-DD, or none") from None
+    if name in ("text", "ref") and value.lower() in NONE_WORDS:
+        raise CorrectionError(f"{name} cannot be empty")
+    if value.lower() in NONE_WORDS:
+        return None
+    return value
+
+
+def _action_target(conn: sqlite3.Connection, req: Request) -> Target:
+    if req.meeting or req.position is not None:
+        raise CorrectionError("name an action (--plan, --period, --ref) or an Amber reason (--meeting, --position), "
+                              "not both")
+    missing = [o for o, v in (("--plan", req.plan), ("--period", req.period), ("--ref", req.ref)) if not v]
+    if missing:
+        raise CorrectionError(f"an action is named by --plan, --period and --ref: give {', '.join(missing)}")
+    key, name = resolve_plan(conn, req.plan)
+    period = _period(req.period)
+    reports = _reports(conn, key, period)
+    if not reports:
+        periods = sorted({r["period"] for r in _rows(conn, "SELECT plan, period FROM reports WHERE period IS NOT NULL")
+                          if plan_key(r["plan"]) == key})
+        raise CorrectionError(f"no report of {name} for {period}; its periods: {', '.join(periods) or 'none'}")
+    refs = _printed_refs(conn, [r["id"] for r in reports])
+    wanted = fold_ref(req.ref)
+    ids = [aid for aid, ref in refs.items() if fold_ref(ref) == wanted]
+    if not ids:
+        known = sorted({r for r in refs.values() if r}, key=_ref_order)
+        raise CorrectionError(f"no action {req.ref} in the {period} report of {name}; refs: "
+                              f"{', '.join(known) or 'none (the report prints no refs)'}")
+    printed = refs[ids[0]]
+    return Target("action", plan=name, key=key, period=period, ref=printed,
+                  rows=[{"id": i, "report_id": None} for i in ids])
+
+
+def _meetings(conn: sqlite3.Connection, day: str) -> list[dict]:
+    return _rows(conn, "SELECT id, committee, meeting_date FROM meetings WHERE meeting_date = ? ORDER BY id", (day,))
+
+
+def _reason_target(conn: sqlite3.Connection, req: Request) -> Target:
+    if req.plan or req.period or req.ref:
+        raise CorrectionError("name an action (--plan, --period, --ref) or an Amber reason (--meeting, --position), "
+                              "not both")
+    if not req.meeting or req.position is None:
+        raise CorrectionError("an Amber reason is named by --meeting YYYY-MM-DD and --position N (its place in the "
+                              "minutes' list)")
+    day = _day(req.meeting)
+    meetings = _meetings(conn, day)
+    if not meetings:
+        dates = [f"{d} ({c or 'committee unknown'})" for d, c in conn.execute(
+            "SELECT DISTINCT meeting_date, committee FROM meetings WHERE meeting_date IS NOT NULL ORDER BY meeting_date")]
+        raise CorrectionError(f"no minutes dated {day}; minutes: {', '.join(dates) or 'none'}")
+    ids = [m["id"] for m in meetings]
+    rows = _rows(conn, f"SELECT id, meeting_id, position FROM amber_reasons WHERE meeting_id IN "
+                       f"({', '.join('?' * len(ids))}) ORDER BY position", ids)
+    mine = [r for r in rows if r["position"] == req.position]
+    if not mine:
+        positions = sorted({r["position"] for r in rows if r["position"] is not None})
+        span = f"{positions[0]}–{positions[-1]}" if positions else "none"
+        raise CorrectionError(f"the minutes of {day} hold no Amber reason {req.position}; positions: {span}")
+    committees = {plan_key(m["committee"]) for m in meetings if any(r["meeting_id"] == m["id"] for r in mine)}
+    if len(committees) > 1:
+        raise CorrectionError(f"several sets of minutes dated {day} hold a reason {req.position}: "
+                              f"{'; '.join(sorted({m['committee'] or '?' for m in meetings}))}")
+    committee = next(m["committee"] for m in meetings if m["id"] == mine[0]["meeting_id"])
+    # the plan the reason is about and the period of the report the meeting discussed: where the
+    # report lists the correction (matching still goes by meeting date and position)
+    from .linking import discussed_report
+
+    about = _one(conn, "SELECT plan FROM amber_reasons WHERE id = ?", (mine[0]["id"],))["plan"]
+    report = discussed_report(day, about, _rows(conn, "SELECT id, plan, as_at, period FROM reports"))
+    return Target("amber_reason", plan=about, key=plan_key(about) if about else None,
+                  period=report["period"] if report else None, meeting_date=day, position=req.position,
+                  committee=committee, rows=[{"id": r["id"]} for r in mine])
+
+
+def _link_target(conn: sqlite3.Connection, reason_id: int, ref: str | None) -> tuple[int | None, float | None, str]:
+    """The action `ref` names in the report the reason's meeting discussed: (action id, match score,
+    what it is); (None, None, …) for ref None. CorrectionError when there is no such action."""
+    from .linking import discussed_report, pair_score
+
+    if ref is None:
+        return None, None, "no action"
+    row = _one(conn, "SELECT ar.plan, ar.action_text, m.meeting_date FROM amber_reasons ar JOIN meetings m "
+                     "ON m.id = ar.meeting_id WHERE ar.id = ?", (reason_id,))
+    reports = _rows(conn, "SELECT id, plan, as_at, period FROM reports")
+    report = discussed_report(row["meeting_date"], row["plan"], reports)
+    if report is None:
+        raise CorrectionError(f"the reason is about {row['plan'] or 'no plan'}, and no report of it dated on or before "
+                              f"{row['meeting_date']} has been read, so there is no action to link it to")
+    refs = _printed_refs(conn, [report["id"]])
+    ids = [aid for aid, r in refs.items() if fold_ref(r) == fold_ref(ref)]
+    if not ids:
+        known = sorted({r for r in refs.values() if r}, key=_ref_order)
+        raise CorrectionError(f"no action {ref} in the {report['period']} report of {report['plan']} (the one the "
+                              f"meeting discussed); refs: {', '.join(known) or 'none'}")
+    text = conn.execute("SELECT text FROM actions WHERE id = ?", (ids[0],)).fetchone()[0]
+    return ids[0], round(pair_score(row["action_text"] or "", text or ""), 1), refs[ids[0]]
+
+
+def plan_request(conn: sqlite3.Connection, req: Request) -> tuple[Target, list[tuple[str, str | None]]]:
+    """Check a request against the database without writing: the target and the (field, value)
+    pairs to store, or CorrectionError with one line naming what exists."""
+    if not _has(conn, "reports"):
+        raise CorrectionError("the database holds no papers yet: run `plantrack run` first")
+    reason = req.meeting is not None or req.position is not None
+    allowed = REASON_FIELDS if reason else ACTION_FIELDS
+    pairs = [(n, _clean_value(n, v)) for n, v in _pairs(req.sets, allowed)]  # cheap checks first
+    target = _reason_target(conn, req) if reason else _action_target(conn, req)
+    for name, value in pairs:
+        if name == "action_ref":
+            for row in target.rows:
+                _link_target(conn, row["id"], value)
+        if name == "ref" and target.kind == "action":
+            reports = {r for r, in conn.execute(
+                f"SELECT report_id FROM actions WHERE id IN ({', '.join('?' * len(target.rows))})",
+                [r["id"] for r in target.rows])}
+            taken = [r for aid, r in _printed_refs(conn, reports).items()
+                     if fold_ref(r) == fold_ref(value) and aid not in {t["id"] for t in target.rows}]
+            if taken:
+                raise CorrectionError(f"ref {value} is already another action's in that report; correct that one first")
+    return target, pairs
+
+
+# ----------------------------------------------------------------------------
+# writing: create, undo, apply
+# ----------------------------------------------------------------------------
+
+def create(db, req: Request) -> list[int]:
+    """Check and store a request's corrections in one transaction, apply them, and return their ids.
+    A new correction of the same thing and field replaces (withdraws) the earlier one."""
+    with transaction(db) as conn:
+        target, pairs = plan_request(conn, req)
+        ids = []
+        for name, value in pairs:
+            same = _same(conn, target, name)
+            for old in same:
+                conn.execute("UPDATE corrections SET withdrawn_at = ?, withdrawn_by = ? WHERE id = ?",
+                             (now(), req.by, old))
+            ids.append(conn.execute(
+                "INSERT INTO corrections (target, authority, plan, plan_key, period, ref, meeting_date, position, "
+                "committee, field, new_value, note, made_by, made_at) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (target.kind, target.plan, target.key, target.period, target.ref, target.meeting_date, target.position,
+                 target.committee, name, value, req.note, req.by, now())).lastrowid)
+        _bump_data_version(conn)
+        _apply(conn)
+    return ids
+
+
+def _same(conn: sqlite3.Connection, t: Target, name: str) -> list[int]:
+    rows = _rows(conn, "SELECT id, target, plan_key, period, ref, meeting_date, position FROM corrections "
+                       "WHERE withdrawn_at IS NULL AND field = ? AND target = ?", (name, t.kind))
+    if t.kind == "action":
+        return [r["id"] for r in rows if r["plan_key"] == t.key and r["period"] == t.period
+                and fold_ref(r["ref"]) == fold_ref(t.ref)]
+    return [r["id"] for r in rows if r["meeting_date"] == t.meeting_date and r["position"] == t.position]
+
+
+def check_undo(conn: sqlite3.Connection, correction_id: int) -> dict:
+    """The correction to withdraw, or CorrectionError naming those in force."""
+    row = _one(conn, "SELECT * FROM corrections WHERE id = ?", (correction_id,)) if _has(conn, "corrections") else None
+    if row is None:
+        known = [str(i) for i, in conn.execute("SELECT id FROM corrections WHERE withdrawn_at IS NULL ORDER BY id")] \
+            if _has(conn, "corrections") else []
+        raise CorrectionError(f"no correction {correction_id}; corrections in force: {', '.join(known) or 'none'}")
+    if row["withdrawn_at"]:
+        raise CorrectionError(f"correction {correction_id} was already withdrawn on {row['withdrawn_at']}")
+    return row
+
+
+def undo(db, correction_id: int, by: str | None = None) -> dict:
+    """Withdraw a correction: the rows get back what extraction gave them. Returns the correction."""
+    with transaction(db) as conn:
+        row = check_undo(conn, correction_id)
+        conn.execute("UPDATE corrections SET withdrawn_at = ?, withdrawn_by = ? WHERE id = ?", (now(), by, correction_id))
+        _restore(conn, "correction_id = ?", (correction_id,))
+        _bump_data_version(conn)
+        _apply(conn)
+    return row
+
+
+def _restore(conn: sqlite3.Connection, where: str, args: tuple) -> None:
+    """Put back what extraction gave the rows the matching markers describe, and drop the markers."""
+    for table, row_id, extracted in list(conn.execute(
+            f"SELECT row_table, row_id, extracted FROM corrected_values WHERE {where}", args)):
+        values = json.loads(extracted or "{}")
+        if values and table in ("actions", "amber_reasons"):
+            conn.execute(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in values)} WHERE id = ?",
+                         (*values.values(), row_id))
+    conn.execute(f"DELETE FROM corrected_values WHERE {where}", args)
+
+
+def apply_all(db) -> dict[str, int]:
+    """Apply every correction in force to what the database holds now (after each load and re-link);
+    returns {"applied": n, "stale": m}."""
+    if not _has(db.conn, "corrections"):
+        return {"applied": 0, "stale": 0}
+    with transaction(db) as conn:
+        return _apply(conn)
+
+
+def _apply(conn: sqlite3.Connection) -> dict[str, int]:
+    # markers left by corrections no longer in force (withdrawn) give their rows back first
+    _restore(conn, "correction_id NOT IN (SELECT id FROM corrections WHERE withdrawn_at IS NULL)", ())
+    counts = {"applied": 0, "stale": 0}
+    for c in _rows(conn, "SELECT * FROM corrections WHERE withdrawn_at IS NULL ORDER BY id"):
+        try:
+            old = _apply_one(conn, c)
+        except CorrectionError as e:
+            conn.execute("UPDATE corrections SET applies = 0, problem = ?, checked_at = ? WHERE id = ?",
+                         (str(e), now(), c["id"]))
+            counts["stale"] += 1
+            continue
+        conn.execute("UPDATE corrections SET applies = 1, problem = NULL, old_value = ?, checked_at = ? WHERE id = ?",
+                     (old, now(), c["id"]))
+        counts["applied"] += 1
+    return counts
+
+
+def _current_target(conn: sqlite3.Connection, c: dict) -> Target:
+    """The rows a stored correction names today; CorrectionError (why it no longer applies) when none."""
+    if c["target"] == "action":
+        reports = _reports(conn, c["plan_key"], c["period"])
+        if not reports:
+            raise CorrectionError(f"no report of {c['plan']} for {c['period']} any more")
+        refs = _printed_refs(conn, [r["id"] for r in reports])
+        ids = [aid for aid, ref in refs.items() if fold_ref(ref) == fold_ref(c["ref"])]
+        if not ids:
+            raise CorrectionError(f"no action {c['ref']} in the {c['period']} report of {c['plan']} any more")
+        return Target("action", rows=[{"id": i} for i in ids])
+    meetings = _meetings(conn, c["meeting_date"])
+    if c["committee"] and len(meetings) > 1:  # several meetings that day: the one corrected
+        meetings = [m for m in meetings if plan_key(m["committee"]) == plan_key(c["committee"])] or meetings
+    ids = [m["id"] for m in meetings]
+    rows = _rows(conn, f"SELECT id FROM amber_reasons WHERE position = ? AND meeting_id IN "
+                       f"({', '.join('?' * len(ids))})", (c["position"], *ids)) if ids else []
+    if not meetings:
+        raise CorrectionError(f"no minutes dated {c['meeting_date']} any more")
+    if not rows:
+        raise CorrectionError(f"the minutes of {c['meeting_date']} hold no Amber reason {c['position']} any more")
+    return Target("amber_reason", rows=[{"id": r["id"]} for r in rows])
+
+
+def _apply_one(conn: sqlite3.Connection, c: dict) -> str | None:
+    """Write one correction into the rows it names; returns the value extraction gave (for display)."""
+    target = _current_target(conn, c)
+    table = "actions" if c["target"] == "action" else "amber_reasons"
+    name = c["field"]
+    cols = COLUMNS.get(name, (name,))
+    shown: list[str | None] = []
+    for row in target.rows:
+        rid = row["id"]
+        if name == "action_ref":
+            action_id, score, _ = _link_target(conn, rid, c["new_value"])
+            wanted = {"action_id": action_id, "match_score": score}
+        else:
+            wanted = {name: c["new_value"]}
+        current = _one(conn, f"SELECT {', '.join(cols)} FROM {table} WHERE id = ?", (rid,))
+        marker = _one(conn, "SELECT extracted FROM corrected_values WHERE row_table = ? AND row_id = ? AND field = ?",
+                      (table, rid, name))
+        if marker is None or current != wanted:
+            # not yet corrected, or rewritten since (re-linked, updated): what it holds now is the extracted value
+            extracted = current
+            conn.execute("INSERT OR REPLACE INTO corrected_values (row_table, row_id, field, correction_id, extracted) "
+                         "VALUES (?, ?, ?, ?, ?)", (table, rid, name, c["id"], json.dumps(extracted)))
+        else:
+            extracted = json.loads(marker["extracted"] or "{}")
+            conn.execute("UPDATE corrected_values SET correction_id = ? WHERE row_table = ? AND row_id = ? AND field = ?",
+                         (c["id"], table, rid, name))
+        if current != wanted:
+            conn.execute(f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in wanted)} WHERE id = ?",
+                         (*wanted.values(), rid))
+        shown.append(_display(conn, name, extracted))
+    return shown[0] if shown else None
+
+
+def _display(conn: sqlite3.Connection, name: str, extracted: dict) -> str | None:
+    """The extracted value as a clerk reads it: a link as the linked action's ref."""
+    if name != "action_ref":
+        return extracted.get(name)
+    aid = extracted.get("action_id")
+    if aid is None:
+        return None
+    row = conn.execute("SELECT ref FROM actions WHERE id = ?", (aid,)).fetchone()
+    return (row[0] or "(no ref)") if row else None
+
+
+# ----------------------------------------------------------------------------
+# reading
+# ----------------------------------------------------------------------------
+
+def what(c: dict) -> str:
+    if c["target"] == "action":
+        return f"{c['plan']} {c['period']} action {c['ref']}"
+    return f"minutes of {c['meeting_date']} ({c['committee'] or 'committee unknown'}) reason {c['position']}"
+
+
+def state(c: dict) -> str:
+    if c["withdrawn_at"]:
+        return "withdrawn"
+    return "applies" if c["applies"] else "no longer applies"
+
+
+def listing(conn: sqlite3.Connection, include_withdrawn: bool = True) -> list[dict]:
+    """Every correction, oldest first, as a clerk reads it."""
+    if not _has(conn, "corrections"):
+        return []
+    rows = _rows(conn, "SELECT * FROM corrections ORDER BY id")
+    out = []
+    for r in rows:
+        if r["withdrawn_at"] and not include_withdrawn:
+            continue
+        if not r["withdrawn_at"]:  # checked now, not only at the last load: rows may have gone since
+            try:
+                _current_target(conn, r)
+                r["applies"], r["problem"] = 1, None
+            except CorrectionError as e:
+                r["applies"], r["problem"] = 0, str(e)
+        out.append({"id": r["id"], "what": what(r), "target": r["target"], "authority": r["authority"],
+                    "plan": r["plan"], "period": r["period"], "ref": r["ref"], "meeting_date": r["meeting_date"],
+                    "position": r["position"], "committee": r["committee"], "field": r["field"],
+                    "old_value": r["old_value"], "new_value": r["new_value"], "note": r["note"], "by": r["made_by"],
+                    "when": r["made_at"], "state": state(r), "applies": bool(r["applies"]) and not r["withdrawn_at"],
+                    "problem": r["problem"], "withdrawn_at": r["withdrawn_at"], "withdrawn_by": r["withdrawn_by"]})
+    return out
+
+
+def stale(conn: sqlite3.Connection) -> list[dict]:
+    """Corrections in force whose target no longer exists."""
+    return [c for c in listing(conn, include_withdrawn=False) if c["state"] == "no longer applies"]
+
+
+def stale_sentence(items: list[dict]) -> str | None:
+    """"1 correction no longer applies: …", for `status` and the digest; None when all apply."""
+    if not items:
+        return None
+    n = len(items)
+    parts = "; ".join(f"#{c['id']} {c['what']} {c['field']} → {c['new_value'] or 'none'} ({c['problem']})" for c in items)
+    return f"{n} correction{'s' if n != 1 else ''} no longer appl{'ies' if n == 1 else 'y'}: {parts}"
+
+
+def corrected_cells(conn: sqlite3.Connection) -> set[tuple[str, int, str]]:
+    """(table, row id, field) of every value a correction sets now, for the digest's ✎ marks."""
+    if not _has(conn, "corrected_values"):
+        return set()
+    return {(t, i, f) for t, i, f in conn.execute("SELECT row_table, row_id, field FROM corrected_values")}
+
+
+def for_digest(conn: sqlite3.Connection) -> dict:
+    """What the report needs: the corrections in force ("listing", each with its plan key and
+    period), the actions whose status a correction sets ("rag_fixed"), and the stale sentence."""
+    if not _has(conn, "corrections"):
+        return {"listing": [], "rag_fixed": set(), "stale": None}
+    keys = {r["id"]: r["plan_key"] for r in _rows(conn, "SELECT id, plan_key FROM corrections")}
+    rows = [{**c, "plan_key": keys.get(c["id"])} for c in listing(conn, include_withdrawn=False)]
+    fixed = {i for t, i, f in corrected_cells(conn) if t == "actions" and f == "rag"}
+    return {"listing": rows, "rag_fixed": fixed, "stale": stale_sentence([c for c in rows if not c["applies"]])}

@@ -1,0 +1,380 @@
+"""Clerk corrections and the review queue, on real databases built from the generated papers.
+
+The Service Development Plan's October and November 2019 reports and the Children's Safeguarding
+Sub-Committee minutes of 12 December 2019 (which discuss November): in November action 2.2 is green,
+2.1 and 3.5 are amber without a reason, and the minutes' fourth reason ("Welcome pack …") matches no
+action. Every command runs through the CLI, as a clerk would type it.
+"""
+from __future__ import annotations
+
+import hashlib
+import json
+import shutil
+import sqlite3
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+import paperfactory as pf
+from plantrack.pipeline import corrections, store
+from plantrack.pipeline.cli import app
+from plantrack.pipeline.ingest import ingest
+from plantrack.pipeline.reconcile import reconcile
+
+SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "sample"
+runner = CliRunner()
+
+
+def _build(raw: Path, db_path: Path) -> Path:
+    db = store.connect(db_path)
+    outcomes = ingest(sorted(raw.glob("*.pdf")), db, db_path.parent / "extracted", workers=2)
+    assert all(o.outcome == "new" for o in outcomes), [(o.path.name, o.error) for o in outcomes]
+    reconcile(db.conn)
+    db.conn.close()
+    return db_path
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory) -> Path:
+    root = tmp_path_factory.mktemp("corrections")
+    raw = root / "raw"
+    raw.mkdir()
+    for period in ("2019-10", "2019-11"):
+        pf.make_report(raw / f"SDP_progress_update_{period}.pdf", pf.sdp_spec(period))
+    pf.make_minutes(raw / "Minutes_12_December_2019.pdf", pf.sdp_minutes_spec())
+    return _build(raw, root / "out" / "plantrack.db")
+
+
+@pytest.fixture()
+def db(built, tmp_path) -> Path:
+    """A copy to change (the papers stay where the database says they are)."""
+    path = tmp_path / "plantrack.db"
+    with sqlite3.connect(built) as src, sqlite3.connect(path) as dst:
+        src.backup(dst)
+    return path
+
+
+def cli(*args: str, code: int = 0):
+    result = runner.invoke(app, list(args))
+    assert result.exit_code == code, result.output
+    return result
+
+
+def rows(path: Path, sql: str, *args) -> list[tuple]:
+    with sqlite3.connect(path) as conn:
+        return conn.execute(sql, args).fetchall()
+
+
+def rag(path: Path, period: str, ref: str) -> list[str | None]:
+    return [r[0] for r in rows(path, "SELECT a.rag FROM actions a JOIN reports r ON r.id = a.report_id "
+                                     "WHERE r.period = ? AND a.ref = ?", period, ref)]
+
+
+def findings(path: Path, kind: str, period: str = "2019-11") -> set[str | None]:
+    return {r[0] for r in rows(path, "SELECT ref FROM findings WHERE kind = ? AND period = ?", kind, period)}
+
+
+def dump(path: Path) -> tuple[str, str]:
+    """Everything the database holds, and its bytes' hash."""
+    with sqlite3.connect(path) as conn:
+        text = "\n".join(conn.iterdump())
+    return text, hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+CORRECT_22 = ("correct", "--plan", "SDP 2019-20", "--period", "2019-11", "--ref", "2.2", "--set", "rag=amber",
+              "--note", "cell colour misread: amber on the paper", "--by", "J Mayer")
+
+
+# ----------------------------------------------------------------------------
+# the issue's "done when", on the generated papers
+# ----------------------------------------------------------------------------
+
+def test_correction_shows_at_once_and_adds_the_finding(db):
+    assert rag(db, "2019-11", "2.2") == ["green"]
+    assert "2.2" not in findings(db, "amber_without_reason")
+    result = cli(*CORRECT_22, "--db", str(db))
+    assert "green → amber" in result.stderr
+    assert rag(db, "2019-11", "2.2") == ["amber"]
+    assert findings(db, "amber_without_reason") == {"2.1", "2.2", "3.5"}
+    assert "2.2" in findings(db, "worsened")  # action history rebuilt too: green in October
+    assert rows(db, "SELECT rag, previous_rag, change FROM action_history WHERE period = '2019-11' AND ref = '2.2'") \
+        == [("amber", "green", "worsened")]
+    html = (db.parent / "report.html").read_text()
+    assert "green → amber ✎" in html and "cell colour misread" in html
+
+
+def test_corrections_json_shows_old_value_note_and_who(db):
+    cli(*CORRECT_22, "--db", str(db))
+    listed = json.loads(cli("corrections", "--db", str(db), "--json").stdout)
+    assert len(listed) == 1
+    c = listed[0]
+    assert (c["plan"], c["period"], c["ref"], c["field"]) == ("Service Development Plan 2019-20", "2019-11", "2.2", "rag")
+    assert (c["old_value"], c["new_value"], c["note"], c["by"]) == (
+        "green", "amber", "cell colour misread: amber on the paper", "J Mayer")
+    assert c["state"] == "applies" and c["applies"] is True and c["authority"] is None and c["when"]
+
+
+def test_reprocess_and_reconcile_keep_the_correction(db):
+    cli(*CORRECT_22, "--db", str(db))
+    before = rows(db, "SELECT a.id FROM actions a JOIN reports r ON r.id = a.report_id "
+                      "WHERE r.period = '2019-11' AND a.ref = '2.2'")
+    papers = [r[0] for r in rows(db, "SELECT path FROM documents ORDER BY id")]
+    cli("ingest", *papers, "--reprocess", "--db", str(db), "--workers", "2")
+    after = rows(db, "SELECT a.id FROM actions a JOIN reports r ON r.id = a.report_id "
+                     "WHERE r.period = '2019-11' AND a.ref = '2.2'")
+    assert rows(db, "SELECT count(*) FROM actions")[0][0] == 41  # read again: the rows were replaced
+    cli("reconcile", "--db", str(db))
+    assert rag(db, "2019-11", "2.2") == ["amber"]
+    assert "2.2" in findings(db, "amber_without_reason")
+    # the marker follows the row, whatever id the new row got, and still holds what was extracted
+    assert rows(db, "SELECT row_id, extracted FROM corrected_values") == [(after[0][0], '{"rag": "green"}')]
+    assert before and after
+    c = json.loads(cli("corrections", "--db", str(db), "--json").stdout)[0]
+    assert (c["old_value"], c["state"]) == ("green", "applies")
+
+
+def test_undo_restores_green_and_removes_the_finding(db):
+    cli(*CORRECT_22, "--db", str(db))
+    cli("correct", "--undo", "1", "--db", str(db), "--by", "A Clerk")
+    assert rag(db, "2019-11", "2.2") == ["green"]
+    assert findings(db, "amber_without_reason") == {"2.1", "3.5"}
+    assert "2.2" not in findings(db, "worsened")
+    assert rows(db, "SELECT count(*) FROM corrected_values") == [(0,)]
+    c = json.loads(cli("corrections", "--db", str(db), "--json").stdout)[0]
+    assert c["state"] == "withdrawn" and c["withdrawn_by"] == "A Clerk"
+    assert "✎" not in (db.parent / "report.html").read_text()
+    # a withdrawn correction stays withdrawn after a re-read
+    papers = [r[0] for r in rows(db, "SELECT path FROM documents ORDER BY id")]
+    cli("ingest", *papers, "--reprocess", "--db", str(db), "--workers", "2")
+    assert rag(db, "2019-11", "2.2") == ["green"]
+    result = cli("correct", "--undo", "1", "--db", str(db), code=2)
+    assert "already withdrawn" in result.stderr
+
+
+@pytest.mark.parametrize("args, says", [
+    (("--plan", "SDP 2019-20", "--period", "2019-11", "--ref", "99.9", "--set", "rag=amber"),
+     "no action 99.9 in the 2019-11 report of Service Development Plan 2019-20; refs: 1.1, 1.2"),
+    (("--plan", "Children's Services", "--period", "2019-11", "--ref", "2.2", "--set", "rag=amber"),
+     "no plan matches \"Children's Services\"; plans: Service Development Plan 2019-20"),
+    (("--plan", "SDP", "--period", "2019-12", "--ref", "2.2", "--set", "rag=amber"),
+     "no report of Service Development Plan 2019-20 for 2019-12; its periods: 2019-10, 2019-11"),
+    (("--plan", "SDP", "--period", "Nov 2019", "--ref", "2.2", "--set", "rag=amber"), "--period must be YYYY-MM"),
+    (("--plan", "SDP", "--period", "2019-11", "--ref", "2.2", "--set", "rag=purple"),
+     "rag must be one of red, amber, green, blue, grey or none"),
+    (("--plan", "SDP", "--period", "2019-11", "--ref", "2.2", "--set", "colour=red"),
+     "unknown field 'colour'; fields: rag, text, lead, timescale, due_date, progress, ref"),
+    (("--plan", "SDP", "--period", "2019-11", "--ref", "2.2", "--set", "due_date=March 2020"),
+     "give the date as YYYY-MM-DD"),
+    (("--plan", "SDP", "--period", "2019-11", "--ref", "2.2", "--set", "ref=2.3"), "already another action's"),
+    (("--plan", "SDP", "--period", "2019-11", "--ref", "2.2", "--set", "rag=amber", "--set", "text=Fine",
+      "--set", "new_rag=green"), "that field is for an Amber reason"),
+    (("--meeting", "2019-12-13", "--position", "4", "--set", "action_ref=3.5"),
+     "no minutes dated 2019-12-13; minutes: 2019-12-12 (CHILDREN’S SAFEGUARDING SUB-COMMITTEE)"),
+    (("--meeting", "2019-12-12", "--position", "11", "--set", "action_ref=3.5"),
+     "the minutes of 2019-12-12 hold no Amber reason 11; positions: 1–10"),
+    (("--meeting", "2019-12-12", "--position", "4", "--set", "action_ref=9.9"),
+     "no action 9.9 in the 2019-11 report of Service Development Plan 2019-20 (the one the meeting discussed)"),
+    (("--meeting", "2019-12-12", "--position", "4", "--set", "rag=red"), "that field is for an action"),
+    (("--plan", "SDP", "--period", "2019-11", "--ref", "2.2"), "nothing to correct"),
+    (("--undo", "5",), "no correction 5; corrections in force: none"),
+])
+def test_bad_input_is_refused_in_one_line_and_nothing_is_written(db, args, says):
+    before = dump(db)
+    result = cli("correct", *args, "--db", str(db), code=2)
+    assert says in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1, result.stderr
+    assert dump(db) == before
+
+
+def test_an_amber_reason_relinked_and_its_new_status(db):
+    """The "Welcome pack" reason (4) is, the clerk knows, about action 3.5: the two findings it
+    caused go, and the link survives a re-read (linking runs again on every load)."""
+    assert "3.5" in findings(db, "amber_without_reason") and findings(db, "reason_without_action")
+    cli("correct", "--meeting", "2019-12-12", "--position", "4", "--set", "action_ref=3.5",
+        "--note", "the pack is part of the placement work", "--db", str(db))
+    linked = rows(db, "SELECT a.ref FROM amber_reasons ar JOIN actions a ON a.id = ar.action_id WHERE ar.position = 4")
+    assert linked == [("3.5",)]
+    assert findings(db, "amber_without_reason") == {"2.1"} and not findings(db, "reason_without_action")
+    cli("correct", "--meeting", "2019-12-12", "--position", "4", "--set", "new_rag=green", "--db", str(db))
+    papers = [r[0] for r in rows(db, "SELECT path FROM documents ORDER BY id")]
+    cli("ingest", *papers, "--reprocess", "--db", str(db), "--workers", "2")
+    cli("reconcile", "--db", str(db))
+    assert rows(db, "SELECT a.ref, ar.new_rag FROM amber_reasons ar JOIN actions a ON a.id = ar.action_id "
+                    "WHERE ar.position = 4") == [("3.5", "green")]
+    listed = {c["field"]: c for c in json.loads(cli("corrections", "--db", str(db), "--json").stdout)}
+    assert listed["action_ref"]["old_value"] is None and listed["action_ref"]["new_value"] == "3.5"
+    assert listed["action_ref"]["what"] == "minutes of 2019-12-12 (CHILDREN’S SAFEGUARDING SUB-COMMITTEE) reason 4"
+    assert listed["new_rag"]["old_value"] is None and listed["new_rag"]["period"] == "2019-11"
+
+
+def test_a_second_correction_of_the_same_value_replaces_the_first(db):
+    cli(*CORRECT_22, "--db", str(db))
+    cli("correct", "--plan", "service development", "--period", "2019-11", "--ref", "2.2.", "--set", "rag=red",
+        "--db", str(db))
+    assert rag(db, "2019-11", "2.2") == ["red"]
+    listed = json.loads(cli("corrections", "--db", str(db), "--json").stdout)
+    assert [(c["id"], c["state"], c["old_value"]) for c in listed] == [(1, "withdrawn", "green"), (2, "applies", "green")]
+    cli("correct", "--undo", "2", "--db", str(db))
+    assert rag(db, "2019-11", "2.2") == ["green"]
+
+
+def test_text_fields_and_a_corrected_ref(db):
+    cli("correct", "--plan", "SDP", "--period", "2019-11", "--ref", "4.6", "--set", "ref=4.7",
+        "--set", "lead=Head of Revenues", "--set", "due_date=2020-04-30", "--db", str(db))
+    got = rows(db, "SELECT a.ref, a.lead, a.due_date FROM actions a JOIN reports r ON r.id = a.report_id "
+                   "WHERE r.period = '2019-11' AND a.text LIKE 'Care leavers are exempt%'")
+    assert got == [("4.7", "Head of Revenues", "2020-04-30")]
+    # still found by the ref printed on the paper after a re-read
+    papers = [r[0] for r in rows(db, "SELECT path FROM documents ORDER BY id")]
+    cli("ingest", *papers, "--reprocess", "--db", str(db), "--workers", "2")
+    assert rows(db, "SELECT a.ref FROM actions a JOIN reports r ON r.id = a.report_id "
+                    "WHERE r.period = '2019-11' AND a.text LIKE 'Care leavers are exempt%'") == [("4.7",)]
+    assert all(c["state"] == "applies" for c in json.loads(cli("corrections", "--db", str(db), "--json").stdout))
+
+
+def test_a_correction_whose_action_is_gone_is_reported_not_dropped(db):
+    cli(*CORRECT_22, "--db", str(db))
+    conn = store.connect(db)
+    doc = conn.conn.execute("SELECT r.document_id FROM reports r WHERE r.period = '2019-11'").fetchone()[0]
+    with store.transaction(conn) as c:  # what a re-read that no longer finds the report leaves behind
+        store._delete_document_rows(c, doc)
+    conn.conn.close()
+    status = cli("status", "--db", str(db), "--json")
+    lapsed = json.loads(status.stdout)["stale_corrections"]
+    assert [c["id"] for c in lapsed] == [1] and "no report of Service Development Plan 2019-20 for 2019-11" in lapsed[0]["problem"]
+    assert "1 correction no longer applies: #1 Service Development Plan 2019-20 2019-11 action 2.2" in status.stderr
+    md = cli("report", "--db", str(db), "--format", "md").stdout
+    assert "1 correction no longer applies: \\#1 Service Development Plan 2019-20 2019-11 action 2.2" in md
+    assert json.loads(cli("corrections", "--db", str(db), "--json").stdout)[0]["state"] == "no longer applies"
+
+
+def test_plan_names_as_a_clerk_types_them(built):
+    with sqlite3.connect(built) as conn:
+        for asked in ("SDP 2019-20", "sdp", "Service Development Plan 2019/20", "service development",
+                      "SERVICE DEVELOPMENT PLAN 2019–2020"):
+            assert corrections.resolve_plan(conn, asked) == ("service development plan 2019 20",
+                                                             "Service Development Plan 2019-20"), asked
+        with pytest.raises(corrections.CorrectionError, match="no plan matches"):
+            corrections.resolve_plan(conn, "improvement plan")
+
+
+# ----------------------------------------------------------------------------
+# the review queue
+# ----------------------------------------------------------------------------
+
+FADED = (1.0, 0.62, 0.2)  # a washed-out amber: still nearest the key's amber (1, 0.75, 0), but far from it
+
+
+@pytest.fixture(scope="module")
+def faded(tmp_path_factory) -> Path:
+    """The November report printed with action 2.3's amber cell faded, and the December minutes."""
+    root = tmp_path_factory.mktemp("faded")
+    raw = root / "raw"
+    raw.mkdir()
+    original = pf._action_cell
+
+    def faded_cell(action, column, look):
+        if column == "status" and action.ref == "2.3":
+            return pf.Cell("", fill=FADED, keep=True)
+        return original(action, column, look)
+
+    pf._action_cell = faded_cell
+    try:
+        pf.make_report(raw / "SDP_November_2019.pdf", pf.sdp_spec("2019-11"))
+    finally:
+        pf._action_cell = original
+    pf.make_minutes(raw / "Minutes_12_December_2019.pdf", pf.sdp_minutes_spec())
+    return _build(raw, root / "out" / "plantrack.db")
+
+
+def test_a_faded_status_colour_is_recorded_and_read(faded, built):
+    (extra, value), = rows(faded, "SELECT a.extra, a.rag FROM actions a WHERE a.ref = '2.3'")
+    seen = json.loads(extra)
+    assert value == "amber" and seen["_status_colour"] == "#ff9e33" and seen["_colour_distance"] == "0.24"
+    # colours as the key prints them record nothing
+    assert rows(faded, "SELECT count(*) FROM actions WHERE extra LIKE '%_colour_distance%'") == [(1,)]
+    assert rows(built, "SELECT count(*) FROM actions WHERE extra LIKE '%_colour_distance%'") == [(0,)]
+
+
+def test_review_lists_the_most_doubtful_first_with_file_page_and_value(faded, tmp_path):
+    items = json.loads(cli("review", "--db", str(faded), "--json").stdout)
+    kinds = [i["kind"] for i in items]
+    assert kinds == ["Amber reason linked to no action", "status colour far from the key"]
+    reason, colour = items
+    assert (reason["file"], reason["page"], reason["meeting_date"], reason["position"]) == (
+        "Minutes_12_December_2019.pdf", 1, "2019-12-12", 4)
+    assert reason["value"].startswith("Welcome pack to include the purpose")
+    assert colour["file"] == "SDP_November_2019.pdf" and colour["ref"] == "2.3" and colour["page"] >= 2
+    assert colour["value"] == "#ff9e33 read as amber" and colour["doubt"] == 0.53
+    assert reason["doubt"] >= colour["doubt"]
+    # a clerk's correction takes the item off the queue
+    path = tmp_path / "plantrack.db"
+    with sqlite3.connect(faded) as src, sqlite3.connect(path) as dst:
+        src.backup(dst)
+    cli("correct", "--plan", "SDP", "--period", "2019-11", "--ref", "2.3", "--set", "rag=amber", "--db", str(path))
+    assert [i["kind"] for i in json.loads(cli("review", "--db", str(path), "--json").stdout)] == kinds[:1]
+
+
+def test_review_lists_unknown_status_words_weak_links_and_undated_minutes(db):
+    """What other extractors leave: a status word nobody knows, a weak link, minutes without a date."""
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE actions SET status_text = 'Behind plan', rag = NULL WHERE ref = '1.4' AND report_id = "
+                     "(SELECT id FROM reports WHERE period = '2019-11')")
+        conn.execute("UPDATE amber_reasons SET match_score = 78.5 WHERE position = 2")
+        conn.execute("INSERT INTO meetings (document_id, first_page, last_page, committee, meeting_date) "
+                     "VALUES (3, 5, 6, 'Corporate Parenting Board', NULL)")
+    items = json.loads(cli("review", "--db", str(db), "--json").stdout)
+    got = [(i["doubt"], i["kind"], i["value"]) for i in items]
+    assert got[0] == (0.95, "minutes without date", "Corporate Parenting Board, ?")
+    assert got[1] == (0.9, "unknown status word", "Behind plan")
+    assert got[2][1] == "Amber reason linked to no action"
+    assert got[3][:2] == (0.68, "Amber reason linked weakly") and "linked to action 1.4" in items[3]["why"]
+    assert [d for d, _, _ in got] == sorted((d for d, _, _ in got), reverse=True)
+
+
+def test_review_is_also_a_datasette_query(faded, tmp_path):
+    pytest.importorskip("datasette")
+    import asyncio
+
+    from plantrack.pipeline import analyst
+
+    path = tmp_path / "plantrack.db"
+    with sqlite3.connect(faded) as src, sqlite3.connect(path) as dst:
+        src.backup(dst)
+    analyst.prepare(sqlite3.connect(path, isolation_level=None))
+
+    async def get():
+        r = await analyst.datasette(path).client.get("/plantrack/review.json?_shape=array")
+        assert r.status_code == 200, r.text[:500]
+        return r.json()
+    assert asyncio.run(get()) == json.loads(cli("review", "--db", str(path), "--json").stdout)
+
+
+# ----------------------------------------------------------------------------
+# the shared sample, when it is there
+# ----------------------------------------------------------------------------
+
+@pytest.mark.skipif(not SAMPLE.is_dir(), reason="the shared sample corpus is not here")
+def test_on_the_sample_sdp_2_2(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for name in ("SDP_2019-20_progress_update_October_2019.pdf", "SDP_2019-20_progress_update_November_2019.pdf",
+                 "Minutes_Childrens_Safeguarding_Sub-Committee_12_December_2019.pdf"):
+        shutil.copy(SAMPLE / name, raw / name)
+    db = _build(raw, tmp_path / "out" / "plantrack.db")
+    assert rag(db, "2019-11", "2.2") == ["green"] and "2.2" not in findings(db, "amber_without_reason")
+    cli(*CORRECT_22, "--db", str(db))
+    assert rag(db, "2019-11", "2.2") == ["amber"] and "2.2" in findings(db, "amber_without_reason")
+    cli("ingest", str(raw), "--reprocess", "--db", str(db), "--workers", "2")
+    cli("reconcile", "--db", str(db))
+    assert rag(db, "2019-11", "2.2") == ["amber"] and "2.2" in findings(db, "amber_without_reason")
+    c = json.loads(cli("corrections", "--db", str(db), "--json").stdout)[0]
+    assert (c["old_value"], c["note"], c["by"]) == ("green", "cell colour misread: amber on the paper", "J Mayer")
+    cli("correct", "--undo", str(c["id"]), "--db", str(db))
+    assert rag(db, "2019-11", "2.2") == ["green"] and "2.2" not in findings(db, "amber_without_reason")
+    before = dump(db)
+    result = cli("correct", "--plan", "SDP 2019-20", "--period", "2019-11", "--ref", "99.9", "--set", "rag=amber",
+                 "--db", str(db), code=2)
+    assert len(result.stderr.strip().splitlines()) == 1 and "no action 99.9" in result.stderr
+    assert dump(db) == before
