@@ -178,3 +178,17 @@ def test_a_page_that_is_only_a_reasons_table_is_not_taken_for_two_columns(tmp_pa
         m = extract_minutes(pdf.pages)
     assert [(r.action_text, r.reason) for r in m.amber_reasons] == [
         (r.action_text, r.reason) for r in truth.amber_rows]
+
+
+FIXTURES = __import__("pathlib").Path(__file__).parent / "fixtures" / "real"
+
+
+def test_real_kent_minutes_cut_down_are_one_meeting_with_their_items():
+    """Real printed minutes (Kent County Council, OGL; pages 1 and 4–6): page 5 opens mid-list."""
+    ex = extract_document(FIXTURES / "kent_cabinet_minutes_2025-01-09_pages_1_4-6.pdf")
+    assert (ex.status, ex.kind) == ("ok", "minutes")
+    [meeting] = ex.meetings
+    assert (meeting.committee, meeting.meeting_date, meeting.first_page, meeting.last_page) == (
+        "Cabinet", "2025-01-09", 1, 4)
+    assert [i.number for i in meeting.agenda_items] == ["76", "77", "78", "79", "80", "82", "83"]
+    assert meeting.amber_reasons == []
