@@ -464,10 +464,11 @@ def test_reconcile_is_idempotent_and_writes_contract_columns(tmp_path):
     assert snap() == rows
     assert first["action_history"] == 3 and first["changes"] == {"worsened": 1, "new": 1, "dropped": 1}
     cols = [r[1] for r in conn.execute("PRAGMA table_info(findings)")]
-    assert cols == ["id", "plan", "period", "kind", "ref", "priority_number", "document_id", "detail"]
+    # the contract's columns, then the council (an extra: series are per authority)
+    assert cols == ["id", "plan", "period", "kind", "ref", "priority_number", "document_id", "detail", "authority"]
     hcols = [r[1] for r in conn.execute("PRAGMA table_info(action_history)")]
     assert hcols == ["plan", "period", "ref", "action_id", "previous_period", "previous_ref",
-                     "previous_action_id", "rag", "previous_rag", "change", "text_changed"]
+                     "previous_action_id", "rag", "previous_rag", "change", "text_changed", "authority"]
     assert [r[0] for r in conn.execute("SELECT id FROM findings ORDER BY id")] == [1, 2, 3]
     assert sorted(r[0] for r in conn.execute("SELECT kind FROM findings")) == [
         "dropped_incomplete", "overdue", "worsened"]

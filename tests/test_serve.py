@@ -325,7 +325,7 @@ def test_metadata_tables_and_query_parameters(built):
     for text in (dictionary.table("actions").description, dictionary.meaning("actions", "due_date")):
         assert str(escape(text)) in page
     shown = _get(path, "/plantrack/findings.json?_shape=objects")[0]
-    assert set(shown["facet_results"]) == {"plan", "period", "kind"}
+    assert set(shown["facet_results"]) == {"authority", "plan", "period", "kind"}
     assert shown["facet_results"]["kind"]["results"]
 
 

@@ -9,7 +9,8 @@ the contract's tables:
   `reports` and `amber_reasons` add new names with a SQL approximation meanwhile, and the next
   `prepare()` puts the exact key in.
 * the views `report_series`, `latest_actions` and `status_matrix` (one column per period present,
-  so it is rebuilt whenever the periods change);
+  so it is rebuilt whenever the periods change), each carrying the council (`authority`): a series is
+  one plan of one council, and superseded copies of a paper (`superseded_by`) are left out;
 * FTS5 indexes over actions (text, progress) and amber_reasons (reason, effective_reason,
   action_text), kept current by triggers as rows are loaded.
 
@@ -93,21 +94,23 @@ def _refresh_plan_series(conn: sqlite3.Connection) -> None:
 # ----------------------------------------------------------------------------
 
 REPORT_SERIES = """CREATE VIEW report_series AS
-SELECT r.id, r.document_id, r.plan, ps.series, r.period, r.as_at,
-       row_number() OVER (PARTITION BY ps.series
+SELECT r.id, r.document_id, d.authority, r.plan, ps.series, r.period, r.as_at,
+       row_number() OVER (PARTITION BY d.authority, ps.series
                           ORDER BY r.period DESC, coalesce(r.as_at, '') DESC, r.id DESC) = 1 AS is_latest
 FROM reports r
 JOIN plan_series ps ON ps.plan = r.plan
--- as reconciliation: a report without a plan or a period has no place in a series
-WHERE ps.series <> '' AND trim(coalesce(r.period, '')) <> ''"""
+LEFT JOIN documents d ON d.id = r.document_id
+-- as reconciliation: a series is one plan of one council (NULL authority is one council); a report
+-- without a plan or a period has no place in one, and a superseded copy of a paper is not used
+WHERE ps.series <> '' AND trim(coalesce(r.period, '')) <> '' AND r.superseded_by IS NULL"""
 
 LATEST_ACTIONS = """CREATE VIEW latest_actions AS
-SELECT a.id, r.plan, r.period, r.as_at, a.priority_number, a.ref, a.ofsted_ref, a.text, a.lead,
+SELECT a.id, r.authority, r.plan, r.period, r.as_at, a.priority_number, a.ref, a.ofsted_ref, a.text, a.lead,
        a.timescale, a.due_date, a.success_measure, a.progress, a.rag, a.page, a.report_id
 FROM actions a
 JOIN report_series r ON r.id = a.report_id
 WHERE r.is_latest
-ORDER BY r.series, a.id"""
+ORDER BY r.authority, r.series, a.id"""
 
 
 def _quote_ident(name: str) -> str:
@@ -127,7 +130,7 @@ def status_matrix_sql(periods: list[str]) -> str:
     return f"""CREATE VIEW status_matrix AS
 WITH RECURSIVE
 step AS (
-  SELECT a.id, a.ref, a.rag, a.text, r.plan, r.series, r.period,
+  SELECT a.id, a.ref, a.rag, a.text, r.authority, r.plan, r.series, r.period,
          (SELECT h.previous_action_id FROM action_history h WHERE h.action_id = a.id) AS previous_id
   FROM actions a JOIN report_series r ON r.id = a.report_id
 ),
@@ -149,14 +152,14 @@ pivot AS (
   SELECT root{pivot}
   FROM walk GROUP BY root
 )
-SELECT first.id AS first_action_id, last.id AS latest_action_id, last.plan,
+SELECT first.id AS first_action_id, last.id AS latest_action_id, last.authority, last.plan,
        first.period AS first_period, last.period AS last_period, first.ref AS first_ref, last.ref,
        last.refs, last.text{columns}
 FROM walk AS last
 JOIN walk AS first ON first.root = last.root AND first.depth = 0
 JOIN pivot ON pivot.root = last.root
 WHERE last.from_end = 1
-ORDER BY last.series, last.period DESC, last.id"""
+ORDER BY last.authority, last.series, last.period DESC, last.id"""
 
 
 # ----------------------------------------------------------------------------
@@ -201,7 +204,7 @@ def _schema(conn: sqlite3.Connection) -> None:
 
 def prepare(conn: sqlite3.Connection | sqlite_utils.Database) -> dict[str, Any]:
     """Make the analyst views, plan_series and full-text search; safe to call on every run.
-    Returns what it found: {"periods": [...], "series": n}."""
+    Returns what it found: {"periods": [...], "series": n} (a series is one plan of one council)."""
     db = conn if isinstance(conn, sqlite_utils.Database) else sqlite_utils.Database(conn)
     raw = db.conn
     own = not raw.in_transaction
@@ -219,7 +222,7 @@ def prepare(conn: sqlite3.Connection | sqlite_utils.Database) -> dict[str, Any]:
         # replace=True returns at once when the index and its triggers are already as asked
         db[table].enable_fts(columns, create_triggers=True, replace=True)
     return {"periods": periods(raw),
-            "series": raw.execute("SELECT count(DISTINCT series) FROM report_series").fetchone()[0]}
+            "series": raw.execute("SELECT count(*) FROM (SELECT DISTINCT authority, series FROM report_series)").fetchone()[0]}
 
 
 # ----------------------------------------------------------------------------
@@ -237,6 +240,11 @@ WANTED = """wanted AS (
   WHERE asked = '' OR instr(' ' || series || ' ', ' ' || asked || ' ') > 0
 )"""
 
+# The council asked for: blank means every council; else part of its name, case ignored ("kent").
+def _council(column: str) -> str:
+    return f"(trim(:authority) = '' OR instr(lower({column}), lower(trim(:authority))) > 0)"
+
+
 # A ref as typed against a ref as printed: "3.2", "3.2." and " 3.2" are one ref.
 SAME_REF = "rtrim(lower(trim(a.ref)), '.') = rtrim(lower(trim(:ref)), '.')"
 
@@ -246,14 +254,15 @@ QUERIES: dict[str, dict[str, Any]] = {
         "description": "Actions rated amber in a report that a meeting discussed, for which that meeting's "
                        "minutes give no reason. As the contract says: a meeting discussed the report its "
                        "minuted Amber justifications point into (amber_reasons.action_id). The findings "
-                       "table lists the same actions as kind amber_without_reason. Blank plan or period: all.",
-        "params": ["plan", "period"],
+                       "table lists the same actions as kind amber_without_reason. Blank plan, period or "
+                       "authority: all.",
+        "params": ["plan", "period", "authority"],
         "sql": f"""WITH {WANTED},
 discussed AS (
   SELECT DISTINCT ar.meeting_id, a.report_id
   FROM amber_reasons ar JOIN actions a ON a.id = ar.action_id
 )
-SELECT r.plan, r.period, a.ref, a.ofsted_ref, a.text, a.lead, a.due_date, a.progress,
+SELECT r.authority, r.plan, r.period, a.ref, a.ofsted_ref, a.text, a.lead, a.due_date, a.progress,
        m.committee, m.meeting_date, a.id AS action_id
 FROM discussed d
 JOIN report_series r ON r.id = d.report_id
@@ -263,18 +272,21 @@ WHERE a.rag = 'amber'
   AND NOT EXISTS (SELECT 1 FROM amber_reasons x WHERE x.meeting_id = d.meeting_id AND x.action_id = a.id)
   AND r.series IN (SELECT series FROM wanted)
   AND (trim(:period) = '' OR r.period = trim(:period))
-ORDER BY r.series, r.period, m.meeting_date, a.id""",
+  AND {_council("r.authority")}
+ORDER BY r.authority, r.series, r.period, m.meeting_date, a.id""",
     },
     "action_status_history": {
         "title": "Status history of one action",
         "description": "One action's status in every report of its plan, following it through renumbering "
                        "and rewording (action_history). Give the plan, a period and the action's ref in "
-                       "that period's report. A last row with change = dropped says when it left the plan.",
-        "params": ["plan", "period", "ref"],
+                       "that period's report (and the council, when plans of several share a name). A last "
+                       "row with change = dropped says when it left the plan.",
+        "params": ["plan", "period", "ref", "authority"],
         "sql": f"""WITH RECURSIVE {WANTED},
 start AS (
   SELECT a.id FROM actions a JOIN report_series r ON r.id = a.report_id
   WHERE r.series IN (SELECT series FROM wanted) AND r.period = trim(:period) AND {SAME_REF}
+    AND {_council("r.authority")}
 ),
 earlier (id) AS (
   SELECT id FROM start
@@ -287,14 +299,14 @@ later (id) AS (
         WHERE h.action_id IS NOT NULL
 ),
 chain AS (SELECT id FROM earlier UNION SELECT id FROM later)
-SELECT r.period, r.plan, a.ref, a.rag, h.change, h.previous_ref, h.text_changed,
+SELECT r.period, r.authority, r.plan, a.ref, a.rag, h.change, h.previous_ref, h.text_changed,
        a.text, a.progress, a.due_date, a.id AS action_id
 FROM chain
 JOIN actions a ON a.id = chain.id
 JOIN report_series r ON r.id = a.report_id
 LEFT JOIN action_history h ON h.action_id = a.id
 UNION ALL
-SELECT h.period, h.plan, NULL, NULL, h.change, h.previous_ref, NULL, NULL, NULL, NULL, NULL
+SELECT h.period, h.authority, h.plan, NULL, NULL, h.change, h.previous_ref, NULL, NULL, NULL, NULL, NULL
 FROM action_history h
 WHERE h.change = 'dropped' AND h.previous_action_id IN (SELECT id FROM chain)
 ORDER BY period, action_id""",
@@ -303,10 +315,10 @@ ORDER BY period, action_id""",
         "title": "Actions that worsened",
         "description": "Actions whose status is worse than in the previous report of the plan "
                        "(red < amber < green < blue < grey), with the ref each report gives them. "
-                       "Blank plan or period: all.",
-        "params": ["plan", "period"],
+                       "Blank plan, period or authority: all.",
+        "params": ["plan", "period", "authority"],
         "sql": f"""WITH {WANTED}
-SELECT r.plan, h.period, h.ref, h.previous_period, h.previous_ref, h.previous_rag, h.rag,
+SELECT r.authority, r.plan, h.period, h.ref, h.previous_period, h.previous_ref, h.previous_rag, h.rag,
        a.text, a.lead, a.progress, h.action_id
 FROM action_history h
 JOIN actions a ON a.id = h.action_id
@@ -314,16 +326,17 @@ JOIN report_series r ON r.id = a.report_id
 WHERE h.change = 'worsened'
   AND r.series IN (SELECT series FROM wanted)
   AND (trim(:period) = '' OR h.period = trim(:period))
-ORDER BY r.series, h.period, a.id""",
+  AND {_council("r.authority")}
+ORDER BY r.authority, r.series, h.period, a.id""",
     },
     "overdue": {
         "title": "Overdue actions",
         "description": "Actions whose due date is before the first day of the report's period and whose "
                        "status is not blue or grey (an unrated action counts as not complete). "
-                       "Blank plan or period: all.",
-        "params": ["plan", "period"],
+                       "Blank plan, period or authority: all.",
+        "params": ["plan", "period", "authority"],
         "sql": f"""WITH {WANTED}
-SELECT r.plan, r.period, a.ref, a.text, a.lead, a.timescale, a.due_date, a.rag, a.progress,
+SELECT r.authority, r.plan, r.period, a.ref, a.text, a.lead, a.timescale, a.due_date, a.rag, a.progress,
        a.id AS action_id
 FROM actions a
 JOIN report_series r ON r.id = a.report_id
@@ -332,30 +345,32 @@ WHERE r.series IN (SELECT series FROM wanted)
   AND substr(a.due_date, 1, 10) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
   AND substr(a.due_date, 1, 10) < r.period || '-01'
   AND coalesce(a.rag, '') NOT IN ('blue', 'grey')
-ORDER BY r.series, r.period, a.id""",
+  AND {_council("r.authority")}
+ORDER BY r.authority, r.series, r.period, a.id""",
     },
     "findings_for": {
         "title": "Findings for a plan and period",
         "description": "What a clerk or analyst should look at, one sentence each, with the document "
-                       "where the problem shows. Blank plan or period: all.",
-        "params": ["plan", "period"],
+                       "where the problem shows. Blank plan, period or authority: all.",
+        "params": ["plan", "period", "authority"],
         "sql": f"""WITH {WANTED}
-SELECT f.plan, f.period, f.kind, f.ref, f.priority_number, f.detail, d.filename AS document, f.id
+SELECT f.authority, f.plan, f.period, f.kind, f.ref, f.priority_number, f.detail, d.filename AS document, f.id
 FROM findings f
 LEFT JOIN plan_series ps ON ps.plan = f.plan
 LEFT JOIN documents d ON d.id = f.document_id
 WHERE (trim(:plan) = '' OR ps.series IN (SELECT series FROM wanted))
   AND (trim(:period) = '' OR f.period = trim(:period))
+  AND {_council("f.authority")}
 ORDER BY f.id""",
     },
     "justification": {
         "title": "Justification for an action",
         "description": "The reasons minutes give for one action of a report (the amber_reasons linked to "
                        "it), with the meeting. Give the plan, the report's period and the action's ref "
-                       "(blank ref: every justification linked to that report).",
-        "params": ["plan", "period", "ref"],
+                       "(blank ref: every justification linked to that report; blank authority: every council).",
+        "params": ["plan", "period", "ref", "authority"],
         "sql": f"""WITH {WANTED}
-SELECT r.plan, r.period, a.ref, a.rag, m.committee, m.meeting_date, ar.position, ar.action_text,
+SELECT r.authority, r.plan, r.period, a.ref, a.rag, m.committee, m.meeting_date, ar.position, ar.action_text,
        ar.reason, ar.effective_reason, ar.new_rag, ar.target_date, ar.match_score,
        ar.id AS amber_reason_id, a.id AS action_id
 FROM actions a
@@ -365,6 +380,7 @@ JOIN meetings m ON m.id = ar.meeting_id
 WHERE r.series IN (SELECT series FROM wanted)
   AND r.period = trim(:period)
   AND (trim(:ref) = '' OR {SAME_REF})
+  AND {_council("r.authority")}
 ORDER BY m.meeting_date, ar.position""",
     },
     "search": {
@@ -377,7 +393,7 @@ ORDER BY m.meeting_date, ar.position""",
   SELECT '"' || replace(replace(replace(trim(:q), '"', ''), '  ', ' '), ' ', '" "') || '"'
   WHERE trim(:q) <> ''
 )
-SELECT 'action' AS found_in, r.plan, r.period, a.ref, a.rag,
+SELECT 'action' AS found_in, r.authority, r.plan, r.period, a.ref, a.rag,
        snippet(actions_fts, -1, '[', ']', '…', 16) AS snippet, NULL AS meeting_date,
        a.id AS action_id, NULL AS amber_reason_id
 FROM terms
@@ -385,12 +401,13 @@ JOIN actions_fts ON actions_fts MATCH terms.query
 JOIN actions a ON a.id = actions_fts.rowid
 JOIN report_series r ON r.id = a.report_id
 UNION ALL
-SELECT 'minutes', ar.plan, r.period, a.ref, a.rag,
+SELECT 'minutes', d.authority, ar.plan, r.period, a.ref, a.rag,
        snippet(amber_reasons_fts, -1, '[', ']', '…', 16), m.meeting_date, a.id, ar.id
 FROM terms
 JOIN amber_reasons_fts ON amber_reasons_fts MATCH terms.query
 JOIN amber_reasons ar ON ar.id = amber_reasons_fts.rowid
-JOIN meetings m ON m.id = ar.meeting_id
+JOIN meetings m ON m.id = ar.meeting_id AND m.superseded_by IS NULL  -- a copy of minutes read twice shows once
+LEFT JOIN documents d ON d.id = m.document_id
 LEFT JOIN actions a ON a.id = ar.action_id
 LEFT JOIN report_series r ON r.id = a.report_id
 ORDER BY period DESC, found_in, action_id""",
@@ -401,23 +418,23 @@ from .review import CANNED as _REVIEW  # noqa: E402 - the review queue's one SQL
 QUERIES["review"] = _REVIEW
 
 FACETS = {
-    "documents": ["kind", "status"], "reports": ["plan", "period"], "priorities": ["number"],
+    "documents": ["authority", "kind", "status"], "reports": ["plan", "period"], "priorities": ["number"],
     "actions": ["rag", "priority_number"], "meetings": ["committee"], "amber_reasons": ["plan", "new_rag"],
-    "action_history": ["plan", "period", "change"], "findings": ["plan", "period", "kind"],
-    "latest_actions": ["plan", "rag"], "status_matrix": ["plan", "last_period"],
-    "report_series": ["plan"],
+    "action_history": ["authority", "plan", "period", "change"], "findings": ["authority", "plan", "period", "kind"],
+    "latest_actions": ["authority", "plan", "rag"], "status_matrix": ["authority", "plan", "last_period"],
+    "report_series": ["authority", "plan"],
     "corrections": ["field", "made_by", "applies"],
 }
 SORTABLE = {
-    "documents": ["id", "filename", "kind", "status", "pages", "ingested_at"],
+    "documents": ["id", "filename", "authority", "kind", "status", "pages", "ingested_at"],
     "reports": ["id", "plan", "period", "as_at", "overall_previous_score", "overall_current_score"],
     "actions": ["id", "report_id", "priority_number", "ref", "due_date", "rag", "page"],
     "meetings": ["id", "committee", "meeting_date"],
     "amber_reasons": ["id", "meeting_id", "position", "plan", "new_rag", "target_date", "match_score"],
-    "action_history": ["plan", "period", "ref", "previous_ref", "rag", "previous_rag", "change"],
-    "findings": ["id", "plan", "period", "kind", "ref", "priority_number"],
-    "latest_actions": ["plan", "period", "priority_number", "ref", "due_date", "rag"],
-    "status_matrix": ["plan", "first_period", "last_period", "first_ref", "ref"],
+    "action_history": ["authority", "plan", "period", "ref", "previous_ref", "rag", "previous_rag", "change"],
+    "findings": ["id", "authority", "plan", "period", "kind", "ref", "priority_number"],
+    "latest_actions": ["authority", "plan", "period", "priority_number", "ref", "due_date", "rag"],
+    "status_matrix": ["authority", "plan", "first_period", "last_period", "first_ref", "ref"],
 }
 LABELS = {"documents": "filename", "reports": "plan", "meetings": "committee", "actions": "ref"}
 SEARCH_VIEWS = {"latest_actions": {"fts_table": "actions_fts", "fts_pk": "id"}}

@@ -41,6 +41,7 @@ ReprocessOpt = Annotated[bool, typer.Option("--reprocess", help="Read stored doc
 WaitOpt = Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait for another run writing the same database before giving up with exit status 3.")]
 LogOpt = Annotated[Path | None, typer.Option("--log-file", help="Append one JSON line per file (and per run start/end) to this file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the outcome of every file as JSON on stdout.")]
+AuthorityOpt = Annotated[str | None, typer.Option("--authority", help="The council that published these files (stored as documents.authority; papers of different councils never share a series). Default: the `[authorities]` folders in plantrack.toml, else as stored.", show_default=False)]
 
 
 def _files(paths: list[Path] | None) -> list[Path]:
@@ -102,7 +103,10 @@ def _settings(config: Path | None = None):
         raise typer.Exit(2) from None
 
 
-def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command) -> list[stages.Outcome]:
+def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command,
+            authority: str | None = None) -> list[stages.Outcome]:
+    from .authority import for_command
+
     cfg = _settings()
     workers = workers or cfg["ingest.workers"] or os.cpu_count() or 1
     timeout = timeout or cfg["ingest.timeout"]
@@ -117,7 +121,8 @@ def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command
                 ledger.record(o)
                 bar.advance(task)
             outcomes = stages.ingest(files, db, db_path.parent / "extracted", workers=workers, timeout=timeout,
-                                     memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess, progress=advance)
+                                     memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess, progress=advance,
+                                     authority=for_command(authority, cfg["authorities"]))
             ledger.finish()
         db.conn.close()
     return outcomes
@@ -147,7 +152,8 @@ def _log(log_file: Path | None):
 @app.command()
 def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = None,
            timeout: TimeoutOpt = None, reprocess: ReprocessOpt = False,
-           wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False) -> None:
+           wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False,
+           authority: AuthorityOpt = None) -> None:
     """Extract and load: new or changed PDFs into the database (extract + load).
 
     Examples:
@@ -157,14 +163,18 @@ def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt =
         plantrack ingest papers/ --db council.db --workers 2
 
         plantrack ingest --reprocess          # re-read everything after an upgrade
+
+        plantrack ingest papers/kent --authority "Kent County Council"
     """
-    raise typer.Exit(_summarise(_ingest(paths, db, workers, timeout, reprocess, wait, log_file, "ingest"), json_out))
+    raise typer.Exit(_summarise(_ingest(paths, db, workers, timeout, reprocess, wait, log_file, "ingest", authority),
+                                json_out))
 
 
 @app.command()
 def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = None,
         timeout: TimeoutOpt = None, reprocess: ReprocessOpt = False,
-        wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False) -> None:
+        wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False,
+        authority: AuthorityOpt = None) -> None:
     """The nightly job: ingest every new paper, reconcile each period against the previous one,
     refresh the analysts' views and search, and write `report.html` beside the database.
 
@@ -173,8 +183,10 @@ def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = No
         plantrack run                         # data/raw → data/out/plantrack.db
 
         plantrack run ../shared/corpus/sample --db sample.db
+
+        plantrack run papers/kent --authority "Kent County Council"
     """
-    outcomes = _ingest(paths, db, workers, timeout, reprocess, wait, log_file, "run")
+    outcomes = _ingest(paths, db, workers, timeout, reprocess, wait, log_file, "run", authority)
     code = _summarise(outcomes, json_out)
     with _writing(db, wait):
         _after_ingest(db)
@@ -225,18 +237,24 @@ def _write_report(db_path: Path) -> None:
 @app.command()
 def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", help="Folder for the JSON records.")] = DEFAULT_DB.parent / "extracted",
             workers: WorkersOpt = None, timeout: TimeoutOpt = None,
-            reprocess: ReprocessOpt = False, json_out: JsonOpt = False) -> None:
+            reprocess: ReprocessOpt = False, json_out: JsonOpt = False, authority: AuthorityOpt = None) -> None:
     """Stage 1 alone: read PDFs into JSON records (`<sha256>.v<N>.json`), without touching a database.
+    The authority (`--authority`, or the `[authorities]` folders) is kept in `authorities.json` beside
+    the records for `plantrack load`.
 
     Example:
 
         plantrack extract data/raw --out data/out/extracted
     """
+    from . import authority as authorities
+
     cfg = _settings()
     workers = workers or cfg["ingest.workers"] or os.cpu_count() or 1
     timeout = timeout or cfg["ingest.timeout"]
     files = _files(paths)
     pairs = [(f, stages.sha256_of(f)) for f in files]
+    author = authorities.resolver(authorities.for_command(authority, cfg["authorities"]), given=files)
+    authorities.remember(out, {sha: name for f, sha in pairs if (name := author(f)) is not None})
     outcomes = []
     with _progress(len(files)) as bar:
         task = bar.add_task("reading", total=len(files))
@@ -258,9 +276,13 @@ def load(db: DbOpt = DEFAULT_DB, source: Annotated[Path | None, typer.Option("--
 
         plantrack load --db data/out/plantrack.db
     """
+    from .authority import for_command
+
+    cfg = _settings()
     with _writing(db, wait):
         database = store.connect(db)
-        outcomes = stages.load_cached(database, source or db.parent / "extracted")
+        outcomes = stages.load_cached(database, source or db.parent / "extracted",
+                                      authority=for_command(None, cfg["authorities"]))
         database.conn.close()
     raise typer.Exit(_summarise(outcomes, json_out))
 
@@ -350,7 +372,9 @@ def _preview_links(db_path: Path, ex) -> dict:
 
     database = store.connect(db_path)
     try:
-        return {id(m): list(zip(*preview_links(database, m))) for m in ex.meetings}
+        known = store.known(database, ex.sha256)  # a stored file links within its own council
+        within = {"authority": known["authority"]} if known else {}
+        return {id(m): list(zip(*preview_links(database, m, **within))) for m in ex.meetings}
     finally:
         database.conn.close()
 
@@ -462,6 +486,7 @@ def _open_existing(db: Path):
 def report(db: ReadDbOpt = DEFAULT_DB,
            plan: Annotated[str | None, typer.Option("--plan", help="Only the plans this names (case, punctuation and spacing ignored; part of the name will do).")] = None,
            period: Annotated[str | None, typer.Option("--period", help="YYYY-MM: the changes and findings of that month; charts stop there.")] = None,
+           authority: Annotated[str | None, typer.Option("--authority", help="Only the plans of the councils this names (documents.authority; part of the name will do).")] = None,
            fmt: ReportFormatOpt = "html",
            out: Annotated[Path | None, typer.Option("--output", "-o", help="File to write. Default: stdout.")] = None) -> None:
     """A report people read: per plan, status and score charts, what changed, and the findings.
@@ -471,6 +496,8 @@ def report(db: ReadDbOpt = DEFAULT_DB,
         plantrack report -o report.html                       # every plan, self-contained HTML
 
         plantrack report --plan "service development" --period 2019-11 --format md
+
+        plantrack report --authority kent -o kent.html         # one council's plans
     """
     from rich.markup import escape
 
@@ -481,7 +508,7 @@ def report(db: ReadDbOpt = DEFAULT_DB,
         raise typer.Exit(2)
     conn = _open_existing(db)
     try:
-        text = build_report(conn, plan=plan, period=period, fmt=fmt)
+        text = build_report(conn, plan=plan, period=period, fmt=fmt, authority=authority)
     except ValueError as e:
         err.print(f"[red]error:[/red] {escape(str(e))}", soft_wrap=True)
         raise typer.Exit(2) from None

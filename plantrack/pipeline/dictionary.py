@@ -75,7 +75,12 @@ FINDING_KINDS = {
 
 _RAG_TEXT = " · ".join(f"{k} = {v[0]}" for k, v in RAG.items())
 _SERIES = ("Reports of the same plan (names equal after folding case, punctuation, `/` vs `-` and white "
-           "space) form one series, ordered by period.")
+           "space) form one series, ordered by period; papers of different authorities never share a series "
+           "(documents with NULL authority form one group, as if one council).")
+_AUTHORITY = ("the council of the reports compared (documents.authority of the later report's document); NULL "
+              "when not known. Beyond the contract: series, and so this table, are per council")
+_USED = (" Built from the papers used only: a report or minutes superseded by another copy of the same paper "
+         "(superseded_by) counts once, in the copy used.")
 
 TABLES: tuple[Table, ...] = (
     Table("documents", "One row per distinct file content ingested.", (
@@ -188,7 +193,7 @@ TABLES: tuple[Table, ...] = (
                             "for every action of every report that has a previous report in its series, plus "
                             "one row (change = dropped, ref and action_id NULL) for every action of the "
                             "previous report that has no counterpart. Counterparts are found by meaning, not "
-                            "only by ref: plans renumber and reword actions. Rebuilt by plantrack reconcile.", (
+                            "only by ref: plans renumber and reword actions. Rebuilt by plantrack reconcile." + _USED, (
         _c("plan", "TEXT", "the plan's name as the later report prints it"),
         _c("period", "TEXT", "the later report's period"),
         _c("ref", "TEXT", "the action's ref in the later report"),
@@ -200,8 +205,10 @@ TABLES: tuple[Table, ...] = (
         _c("previous_rag", "TEXT", "the status in the previous report"),
         _c("change", "TEXT", " · ".join(f"{k} = {v}" for k, v in CHANGES.items())),
         _c("text_changed", "INTEGER", "1 when the wording differs beyond white space and case, else 0"),
+        _extra("authority", "TEXT", _AUTHORITY),
     )),
-    Table("findings", "What a clerk or analyst should look at, one row each. Rebuilt by plantrack reconcile.", (
+    Table("findings", "What a clerk or analyst should look at, one row each: at most one per (authority, plan, "
+                      "period, kind, ref, priority_number). Rebuilt by plantrack reconcile." + _USED, (
         _c("id", "INTEGER"),
         _c("plan", "TEXT", "the plan's name as printed"),
         _c("period", "TEXT", "the report period the finding is about"),
@@ -211,6 +218,8 @@ TABLES: tuple[Table, ...] = (
         _c("priority_number", "INTEGER", "when it is about a priority's score, else NULL"),
         _c("document_id", "INTEGER", "the document where the problem shows (documents.id)"),
         _c("detail", "TEXT", "one readable sentence with the figures involved"),
+        _extra("authority", "TEXT", "the council whose papers the finding is about (documents.authority); NULL when "
+                                    "not known. Beyond the contract: series, and so findings, are per council"),
     )),
     Table("meta", "Facts about the database itself, such as schema_version.", (
         _extra("key", "TEXT", "the fact's name"),
@@ -293,19 +302,22 @@ ANALYST: tuple[Table, ...] = (
         _extra("plan", "TEXT", "a plan's name as printed"),
         _extra("series", "TEXT", "the name with case, punctuation, / vs - and white space folded"),
     ), contract=False),
-    Table("report_series", "The reports that have a plan and a period, with their series key and whether each "
-                           "is the latest report of its series.", (
+    Table("report_series", "The reports used (not superseded by another copy of the same paper) that have a plan "
+                           "and a period, with their council, series key and whether each is the latest report "
+                           "of its series (one plan of one council).", (
         _extra("id", "INTEGER", "the report (reports.id)"),
         _extra("document_id", "INTEGER", "the file it was found in (documents.id)"),
+        _extra("authority", "TEXT", "the council that published it (documents.authority), NULL when not known"),
         _extra("plan", "TEXT", "the plan's name as the report prints it"),
         _extra("series", "TEXT", "the folded plan name (plan_series.series)"),
         _extra("period", "TEXT", "YYYY-MM: the month whose position the report describes"),
         _extra("as_at", "TEXT", "the position date the report prints"),
-        _extra("is_latest", "INTEGER", "1 for the latest report of its series (latest period, then as_at, "
-                                       "then the last loaded), else 0"),
+        _extra("is_latest", "INTEGER", "1 for the latest report of its series within its council (latest period, "
+                                       "then as_at, then the last loaded), else 0"),
     ), contract=False, view=True),
-    Table("latest_actions", "The actions of each plan's latest report: where every plan stands now.", (
+    Table("latest_actions", "The actions of each plan's latest report (per council): where every plan stands now.", (
         _extra("id", "INTEGER", "the action (actions.id)"),
+        _extra("authority", "TEXT", "the council whose plan it is (documents.authority), NULL when not known"),
         _extra("plan", "TEXT", "the plan's name as the report prints it"),
         _extra("period", "TEXT", "the latest report's period"),
         _extra("as_at", "TEXT", "the position date that report prints"),
@@ -317,6 +329,7 @@ ANALYST: tuple[Table, ...] = (
                            "status then (unrated when it had none; empty when it was not in that report).", (
         _extra("first_action_id", "INTEGER", "the action where the chain starts (actions.id)"),
         _extra("latest_action_id", "INTEGER", "the action in the last report that carries it (actions.id)"),
+        _extra("authority", "TEXT", "the council whose plan it is (documents.authority), NULL when not known"),
         _extra("plan", "TEXT", "the plan's name as the last report carrying the action prints it"),
         _extra("first_period", "TEXT", "the first period the action appears in"),
         _extra("last_period", "TEXT", "the last period the action appears in"),

@@ -19,6 +19,7 @@ from pathlib import Path
 from ..extract import EXTRACTOR_VERSION
 from ..extract.document import extract_document, sha256_of
 from ..models import Extraction
+from . import authority as authorities
 from . import store
 
 DEFAULT_TIMEOUT_S = 120.0
@@ -175,8 +176,13 @@ def with_stale_documents(db, paths: list[Path]) -> tuple[list[Path], list[Path]]
 
 def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout: float = DEFAULT_TIMEOUT_S,
            memory_mb: int = DEFAULT_MEMORY_MB, reprocess: bool = False,
-           progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Extract what is new or changed, load it, re-link amber reasons. One transaction per document."""
+           progress: Callable[[Outcome], None] | None = None,
+           authority: authorities.Spec = None) -> list[Outcome]:
+    """Extract what is new or changed, load it, re-link amber reasons. One transaction per document.
+
+    `authority`: the council that published the files — one name, a mapping of folders to names, or a
+    function of the path (see plantrack.pipeline.authority); None leaves stored authorities as they are."""
+    author = authorities.resolver(authority, given=paths)
     outcomes: list[Outcome] = []
     todo = []
     if reprocess:
@@ -188,6 +194,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
                 progress(o)
     for path in paths:
         if not reprocess and unchanged(db, path):
+            store.set_authority_by_path(db, path, author(path))
             o = Outcome(path, None, "unchanged")
             outcomes.append(o)
             if progress:
@@ -196,7 +203,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
         sha = sha256_of(path)
         row = store.known(db, sha)
         if row and row["extractor_version"] == EXTRACTOR_VERSION and not reprocess:
-            store.touch(db, row["id"], path)  # the same bytes under another name or path
+            store.touch(db, row["id"], path, authority=author(path))  # the same bytes under another name or path
             o = Outcome(path, None, "unchanged", 0.0, row["id"])
             outcomes.append(o)
             if progress:
@@ -206,7 +213,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
     for path, ex, seconds in extract_isolated(todo, cache_dir, workers=workers, timeout=timeout,
                                               memory_mb=memory_mb, reprocess=reprocess):
         before = store.known(db, ex.sha256)
-        doc_id = store.load_extraction(db, ex, path, replace=reprocess)
+        doc_id = store.load_extraction(db, ex, path, replace=reprocess, authority=author(path))
         kind = "failed" if ex.status == "failed" else ("new" if before is None else "updated")
         o = Outcome(path, ex, kind, seconds, doc_id)
         outcomes.append(o)
@@ -219,12 +226,15 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
     return outcomes
 
 
-def load_cached(db, cache_dir: Path) -> list[Outcome]:
-    """The load stage alone: every cached record of the current extractor into the database."""
+def load_cached(db, cache_dir: Path, *, authority: authorities.Spec = None) -> list[Outcome]:
+    """The load stage alone: every cached record of the current extractor into the database, each with
+    the authority `plantrack extract` recorded for it, else the one `authority` gives its path."""
     outcomes = []
+    told, author = authorities.recorded(cache_dir), authorities.resolver(authority)
     for file in sorted(cache_dir.glob(f"*.v{EXTRACTOR_VERSION}.json")):
         path, ex = read_cache(file)
-        doc_id = store.load_extraction(db, ex, path if path.exists() else None)
+        doc_id = store.load_extraction(db, ex, path if path.exists() else None,
+                                       authority=told[ex.sha256] if ex.sha256 in told else author(path))
         outcomes.append(Outcome(path, ex, "failed" if ex.status == "failed" else "new", 0.0, doc_id))
     from .linking_store import relink
     relink(db)

@@ -23,15 +23,25 @@ MATCH_THRESHOLD = 75.0
 SHORT_CHARS, SHORT_PENALTY = 40, 0.5  # a prefix match of fewer than 40 characters loses ½ point a character
 
 
+ANY_AUTHORITY = object()  # the meeting's council is not known: any council's report will do (inspect)
+
+
+def _same_authority(a: Any, b: Any) -> bool:
+    """Councils compare as stored; NULL (not known) is a council of its own."""
+    return (a or None) == (b or None)
+
+
 def discussed_report(meeting_date: str | None, plan: str | None,
-                     reports: Sequence[dict[str, Any]]) -> dict[str, Any] | None:
-    """The report of `plan` a meeting discussed: the latest whose as_at is not after the meeting date
-    (a report dated after the meeting cannot have been before it)."""
+                     reports: Sequence[dict[str, Any]], authority: Any = None) -> dict[str, Any] | None:
+    """The report of `plan` a meeting of `authority` discussed: the latest of that council whose as_at
+    is not after the meeting date (a report dated after the meeting cannot have been before it).
+    Reports without an "authority" key, like meetings with authority None, are of the NULL council."""
     if not meeting_date or not plan:
         return None
     key = plan_key(plan)
     cands = [r for r in reports
-             if r.get("as_at") and r["as_at"] <= meeting_date and plan_key(r.get("plan")) == key]
+             if r.get("as_at") and r["as_at"] <= meeting_date and plan_key(r.get("plan")) == key
+             and (authority is ANY_AUTHORITY or _same_authority(r.get("authority"), authority))]
     return max(cands, key=lambda r: (r["as_at"], r.get("id") or 0), default=None)
 
 

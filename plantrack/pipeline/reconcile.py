@@ -4,6 +4,11 @@ Rebuilds the contract's `action_history` and `findings` tables (../shared/CONTRA
 extracted `reports`, `priorities`, `actions`, `meetings` and `amber_reasons`.  The work is done by
 pure functions over pandas DataFrames shaped like those tables, so it can be tested without a
 database; `reconcile(conn)` only reads the tables, calls them and writes the results back.
+
+A series is one plan of one council: reports carry their document's `authority`, and reports of
+different authorities never share a series (NULL is one council); history and findings carry it too.
+Only the papers used count: a report or minutes with `superseded_by` set (another copy of the same
+paper, plantrack/pipeline/supersede.py) is left out, and its minutes' reasons with it.
 """
 from __future__ import annotations
 
@@ -29,9 +34,11 @@ RANK = {rag: i for i, rag in enumerate(ORDER)}
 DONE = frozenset({"blue", "grey"})
 DEFAULT_SCALE = {"red": 1, "amber": 2, "green": 3, "blue": 4, "grey": 5}
 
+# `authority` (the council of the reports compared; NULL when not known) is beyond the contract: series,
+# and so history and findings, are per council.
 HISTORY_COLUMNS = ["plan", "period", "ref", "action_id", "previous_period", "previous_ref",
-                   "previous_action_id", "rag", "previous_rag", "change", "text_changed"]
-FINDING_COLUMNS = ["plan", "period", "kind", "ref", "priority_number", "document_id", "detail"]
+                   "previous_action_id", "rag", "previous_rag", "change", "text_changed", "authority"]
+FINDING_COLUMNS = ["plan", "period", "kind", "ref", "priority_number", "document_id", "detail", "authority"]
 KINDS = ("amber_without_reason", "reason_without_action", "reason_for_non_amber", "score_mismatch",
          "restated_score_mismatch", "overall_score_mismatch", "worsened", "dropped_incomplete", "overdue")
 
@@ -39,17 +46,18 @@ KINDS = ("amber_without_reason", "reason_without_action", "reason_for_non_amber"
 # one missing a column gets it as all-NULL so a half-built store still reconciles.
 INPUT_COLUMNS = {
     "reports": ["id", "document_id", "plan", "period", "as_at", "overall_previous_score",
-                "overall_current_score"],
+                "overall_current_score", "authority", "superseded_by"],
     "priorities": ["id", "report_id", "number", "title", "previous_score", "current_score"],
     "actions": ["id", "report_id", "priority_number", "ref", "text", "rag", "due_date"],
-    "meetings": ["id", "document_id", "meeting_date"],
+    "meetings": ["id", "document_id", "meeting_date", "authority", "superseded_by"],
     "amber_reasons": ["id", "meeting_id", "position", "plan", "action_text", "action_id", "match_score"],
 }
 
 SQL_TYPES = {"plan": "TEXT", "period": "TEXT", "ref": "TEXT", "action_id": "INTEGER",
              "previous_period": "TEXT", "previous_ref": "TEXT", "previous_action_id": "INTEGER",
              "rag": "TEXT", "previous_rag": "TEXT", "change": "TEXT", "text_changed": "INTEGER",
-             "kind": "TEXT", "priority_number": "INTEGER", "document_id": "INTEGER", "detail": "TEXT"}
+             "kind": "TEXT", "priority_number": "INTEGER", "document_id": "INTEGER", "detail": "TEXT",
+             "authority": "TEXT"}
 
 
 # ----------------------------------------------------------------------------
@@ -135,6 +143,21 @@ def _num(v: Any) -> float | None:
         return None
 
 
+def _authority(v: Any) -> str | None:
+    """A council's name as stored (white space folded); None when not known."""
+    return None if _blank(v) else " ".join(str(v).split())
+
+
+def _series_key(r: dict[str, Any]) -> tuple[str, str]:
+    """A series: one plan of one council (reports of unknown authority are one council, '')."""
+    return (_authority(r.get("authority")) or "", r["series"])
+
+
+def _used(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """The papers reconciliation uses: not superseded by another copy of the same paper."""
+    return [r for r in rows if _blank(r.get("superseded_by"))]
+
+
 def _rag(v: Any) -> str | None:
     r = None if _blank(v) else str(v).strip().lower()
     return r if r in RANK else None
@@ -200,9 +223,11 @@ def _action_name(a: dict[str, Any]) -> str:
 
 def series(reports: pd.DataFrame) -> pd.DataFrame:
     """The reports with `series` (the folded plan name) and `previous_id` (the report before it in
-    its series, nullable), ordered by series and period.  Reports without a plan or period cannot be
-    placed in a series and are left out.  Two reports of the same period (the same paper in a pack
-    and on its own) both compare with the last report of an earlier period."""
+    its series, nullable), ordered by authority, series and period.  A series is one plan of one
+    council: reports of different authorities never share one (NULL authority is one council).
+    Reports without a plan or period cannot be placed in a series and are left out, and so are
+    superseded copies (`superseded_by` set).  Two reports of the same period that no superseded_by
+    tells apart both compare with the last report of an earlier period."""
     rows = _series_rows(reports)
     cols = INPUT_COLUMNS["reports"] + ["series", "previous_id"]
     extra = [c for c in (reports.columns if reports is not None else []) if c not in cols]
@@ -212,15 +237,20 @@ def series(reports: pd.DataFrame) -> pd.DataFrame:
 
 
 def _series_rows(reports: pd.DataFrame | None) -> list[dict[str, Any]]:
-    rows = [r for r in _records(reports, "reports") if not _blank(r["plan"]) and not _blank(r["period"])]
+    rows = [r for r in _used(_records(reports, "reports")) if not _blank(r["plan"]) and not _blank(r["period"])]
     for r in rows:
         r["series"] = fold_plan(r["plan"])
-    rows.sort(key=lambda r: (r["series"], str(r["period"]), str(r["as_at"] or ""), _int(r["id"]) or 0))
-    last_of_period: dict[tuple[str, str], Any] = {}  # (series, period) -> its last report's id
+        r["authority"] = _authority(r["authority"])
+    rows.sort(key=lambda r: (*_series_key(r), str(r["period"]), str(r["as_at"] or ""), _int(r["id"]) or 0))
+    last_of_period: dict[tuple, Any] = {}  # (series key, period) -> its last report's id
+    periods: dict[tuple, list[str]] = {}   # series key -> its periods so far, in order
     for r in rows:
-        earlier = [p for (key, p) in last_of_period if key == r["series"] and p < str(r["period"])]
-        r["previous_id"] = last_of_period[(r["series"], max(earlier))] if earlier else None
-        last_of_period[(r["series"], str(r["period"]))] = r["id"]
+        key, period = _series_key(r), str(r["period"])
+        earlier = [p for p in periods.get(key, []) if p < period]
+        r["previous_id"] = last_of_period[(key, earlier[-1])] if earlier else None
+        if (key, period) not in last_of_period:
+            periods.setdefault(key, []).append(period)
+        last_of_period[(key, period)] = r["id"]
     return rows
 
 
@@ -299,7 +329,7 @@ def _history_rows(rep: dict, prev_rep: dict, prev: list[dict], cur: list[dict], 
             text_changed = int(fold_text(pa["text"]) != fold_text(ca["text"]))
         else:
             change, text_changed = ("new" if ca is not None else "dropped"), None
-        rows.append({"plan": rep["plan"], "period": rep["period"],
+        rows.append({"authority": rep.get("authority"), "plan": rep["plan"], "period": rep["period"],
                      "ref": ca["ref"] if ca else None, "action_id": _int(cid),
                      "previous_period": prev_rep["period"], "previous_ref": pa["ref"] if pa else None,
                      "previous_action_id": _int(pid), "rag": _rag(ca["rag"]) if ca else None,
@@ -341,7 +371,7 @@ def action_history(frames: dict[str, pd.DataFrame], settings: Settings | None = 
 
 def _finding(rep: dict, kind: str, detail: str, ref: Any = None, priority: Any = None,
              document_id: Any = None) -> dict:
-    return {"plan": rep["plan"], "period": rep["period"], "kind": kind,
+    return {"authority": _authority(rep.get("authority")), "plan": rep["plan"], "period": rep["period"], "kind": kind,
             "ref": None if _blank(ref) else ref, "priority_number": _int(priority),
             "document_id": _int(rep["document_id"] if document_id is None else document_id),
             "detail": detail}
@@ -414,11 +444,11 @@ def overall_findings(reports: list[dict], priorities: list[dict], s: Settings) -
 
 def change_findings(history: pd.DataFrame, reps: list[dict], actions: dict) -> list[dict]:
     """`worsened` and `dropped_incomplete`, read off the action history."""
-    rep_of = {(r["series"], r["period"]): r for r in reps}
+    rep_of = {(*_series_key(r), r["period"]): r for r in reps}
     act = {a["id"]: a for lst in actions.values() for a in lst}
     out = []
     for h in history.astype(object).where(history.notna(), None).to_dict("records"):
-        rep = rep_of.get((fold_plan(h["plan"]), h["period"]))
+        rep = rep_of.get((_authority(h.get("authority")) or "", fold_plan(h["plan"]), h["period"]))
         if rep is None:
             continue
         if h["change"] == "worsened":
@@ -460,7 +490,7 @@ def _discussed(reasons: list[dict], act_report: dict, reps_by_id: dict) -> dict[
     for r in reasons:
         rep = reps_by_id.get(act_report.get(r["action_id"]))
         if rep is not None:
-            votes.setdefault((r["meeting_id"], rep["series"]), Counter())[rep["id"]] += 1
+            votes.setdefault((r["meeting_id"], _series_key(rep)), Counter())[rep["id"]] += 1
     return {k: reps_by_id[max(c, key=lambda rid: (c[rid], str(reps_by_id[rid]["period"])))]
             for k, c in votes.items()}
 
@@ -469,13 +499,13 @@ def _report_for_orphan(r: dict, meeting: dict, discussed: dict, reps: list[dict]
     """The report a justification that matches no action belongs to: the one its meeting discussed
     for that plan (or its only one), else the latest report of the plan as at the meeting date."""
     mine = {k[1]: rep for k, rep in discussed.items() if k[0] == r["meeting_id"]}
-    key = fold_plan(r["plan"])
+    key = (_authority(meeting.get("authority")) or "", fold_plan(r["plan"]))
     if key in mine:
         return mine[key]
     if len(mine) == 1:
         return next(iter(mine.values()))
     date = str(meeting.get("meeting_date") or "")
-    cands = [p for p in reps if p["series"] == key and date and str(p["as_at"] or "") <= date]
+    cands = [p for p in reps if _series_key(p) == key and date and str(p["as_at"] or "") <= date]
     return max(cands, key=lambda p: (str(p["period"]), str(p["as_at"] or ""))) if cands else None
 
 
@@ -489,7 +519,7 @@ def reason_findings(reps: list[dict], acts: dict, meetings: list[dict], reasons:
     meet = {m["id"]: m for m in meetings}
     discussed = _discussed(reasons, act_report, reps_by_id)
     out = []
-    for (mid, _), rep in sorted(discussed.items(), key=lambda kv: (str(kv[1]["series"]), str(kv[1]["period"]))):
+    for (mid, _), rep in sorted(discussed.items(), key=lambda kv: (*_series_key(kv[1]), str(kv[1]["period"]))):
         m = meet.get(mid, {})
         justified = {r["action_id"] for r in reasons if r["meeting_id"] == mid}
         for a in acts.get(rep["id"], []):
@@ -504,7 +534,7 @@ def reason_findings(reps: list[dict], acts: dict, meetings: list[dict], reasons:
             rep = _report_for_orphan(r, m, discussed, reps)
             text = str(r["action_text"] or "").strip()
             target = f"the {_month(rep['period'])} report" if rep else "the plan"
-            rep = rep or {"plan": r["plan"], "period": None, "document_id": None}
+            rep = rep or {"plan": r["plan"], "period": None, "document_id": None, "authority": m.get("authority")}
             out.append(_finding(rep, "reason_without_action", document_id=m.get("document_id"), detail=(
                 f"The minutes of {_day(m.get('meeting_date'))} give a reason for \u201c{text[:80]}"
                 f"{'…' if len(text) > 80 else ''}\u201d (item {_int(r['position'])}), which matches no action "
@@ -532,22 +562,38 @@ def findings(frames: dict[str, pd.DataFrame], settings: Settings | None = None,
     if history is None:
         history = action_history(frames, s)
     reps = _series_rows(frames.get("reports"))
-    every = _records(frames.get("reports"), "reports")  # score checks need no series
+    every = _used(_records(frames.get("reports"), "reports"))  # score checks need no series
     for r in every:
         r["series"] = fold_plan(r["plan"])
     pris = _records(frames.get("priorities"), "priorities")
     acts = _actions_by_report(frames.get("actions"))
-    rows = (reason_findings(reps, acts, _records(frames.get("meetings"), "meetings"),
-                            _records(frames.get("amber_reasons"), "amber_reasons"), s)
+    meetings = _records(frames.get("meetings"), "meetings")
+    copies = {m["id"] for m in meetings if not _blank(m["superseded_by"])}  # their reasons count once, in the copy used
+    reasons = [r for r in _records(frames.get("amber_reasons"), "amber_reasons") if r["meeting_id"] not in copies]
+    rows = (reason_findings(reps, acts, _used(meetings), reasons, s)
             + score_findings(every, pris, acts, s) + restated_findings(reps, pris, s)
             + overall_findings(every, pris, s) + change_findings(history, reps, acts)
             + overdue_findings(reps, acts, s))
-    rows.sort(key=lambda f: (fold_plan(f["plan"]), str(f["period"] or ""), KINDS.index(f["kind"]),
-                             _ref_key(f["ref"]), f["priority_number"] or 0))
-    df = pd.DataFrame(rows, columns=FINDING_COLUMNS)
+    rows.sort(key=lambda f: (f["authority"] or "", fold_plan(f["plan"]), str(f["period"] or ""),
+                             KINDS.index(f["kind"]), _ref_key(f["ref"]), f["priority_number"] or 0))
+    df = pd.DataFrame(_once(rows), columns=FINDING_COLUMNS)
     for c in ("priority_number", "document_id"):
         df[c] = df[c].astype("Int64")
     return df
+
+
+def _once(rows: list[dict]) -> list[dict]:
+    """At most one finding per (authority, plan, period, kind, ref, priority number), as the contract
+    asks: should two meetings (or two unmatched reasons of one meeting) give the same finding, it is
+    one row whose detail carries each sentence."""
+    kept: dict[tuple, dict] = {}
+    for f in rows:
+        key = (f["authority"] or "", fold_plan(f["plan"]), f["period"], f["kind"], f["ref"], f["priority_number"])
+        if key not in kept:
+            kept[key] = dict(f)
+        elif f["detail"] not in kept[key]["detail"]:
+            kept[key]["detail"] += " " + f["detail"]
+    return list(kept.values())
 
 
 # ----------------------------------------------------------------------------
@@ -555,7 +601,11 @@ def findings(frames: dict[str, pd.DataFrame], settings: Settings | None = None,
 # ----------------------------------------------------------------------------
 
 def read_frames(conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
-    """The contract's input tables; a table not yet created reads as empty."""
+    """The contract's input tables; a table not yet created reads as empty. Reports and meetings
+    carry their document's authority, and `superseded_by` as the contract's rule chooses it (also in
+    a database that does not store it)."""
+    from .supersede import choose, read_papers
+
     have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
     out = {}
     for name, cols in INPUT_COLUMNS.items():
@@ -563,6 +613,15 @@ def read_frames(conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
             out[name] = pd.read_sql_query(f'SELECT * FROM "{name}"', conn)
         else:
             out[name] = pd.DataFrame(columns=cols)
+    for name in ("reports", "meetings"):
+        if name not in have or out[name].empty:
+            continue
+        papers = read_papers(conn, name)
+        authority = {int(p["id"]): p["authority"] for p in papers}
+        chosen = choose(name, papers)
+        ids = out[name]["id"].map(int)
+        out[name]["authority"] = ids.map(lambda i: authority.get(i)).astype(object)
+        out[name]["superseded_by"] = ids.map(lambda i: chosen.get(i)).astype(object)
     return out
 
 
@@ -595,14 +654,20 @@ def _write(conn: sqlite3.Connection, name: str, df: pd.DataFrame, columns: list[
 def reconcile(conn: sqlite3.Connection, settings: Settings | None = None) -> dict[str, Any]:
     """Rebuild `action_history` and `findings` from the database's reports and minutes, in one
     transaction (readers see the old tables or the new ones, never half), and return counts.
-    Running it twice gives the same rows and ids."""
+    Which copy of a paper counts (`superseded_by`) is chosen again first, and the Amber reasons
+    re-linked if that moved. Running it twice gives the same rows and ids."""
+    from .linking_store import relink_in
+    from .supersede import supersede
+
     s = settings or Settings()
-    frames = read_frames(conn)
-    hist = action_history(frames, s)
-    found = findings(frames, s, history=hist)
     own = not conn.in_transaction  # a caller's open transaction is theirs to commit
     conn.execute("SAVEPOINT plantrack_reconcile")
     try:
+        if supersede(conn):  # which copy of a paper counts moved since the last load: links follow it
+            relink_in(conn)
+        frames = read_frames(conn)
+        hist = action_history(frames, s)
+        found = findings(frames, s, history=hist)
         _write(conn, "action_history", hist, HISTORY_COLUMNS, with_id=False)
         _write(conn, "findings", found, FINDING_COLUMNS, with_id=True)
         conn.execute("RELEASE plantrack_reconcile")

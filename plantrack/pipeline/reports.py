@@ -1,6 +1,7 @@
 """A report people read, built from the database alone (never the PDFs).
 
-Per plan (reports whose names fold alike form one series, as in reconcile): a chart of action statuses
+Per plan of each council (reports whose names fold alike and whose documents have the same authority
+form one series, as in reconcile; superseded copies of a paper are left out): a chart of action statuses
 per period, a chart of the printed priority scores, what changed in the latest period, and the
 findings grouped by kind.  As one self-contained HTML file (inline CSS, charts as inline SVG, nothing
 fetched from anywhere) or as Markdown for an email.
@@ -58,6 +59,7 @@ PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 @dataclass
 class PlanView:
     key: str                                  # the folded series name
+    authority: str | None                     # the council whose plan it is (None when not known)
     name: str                                 # as the latest report prints it
     other_names: list[str]                    # other spellings seen in the series
     periods: list[str]                        # the series' periods up to the chosen one
@@ -80,10 +82,22 @@ def _status(rag: Any) -> str:
 
 
 def _one_per_period(reports: pd.DataFrame) -> pd.DataFrame:
-    """The reports in series order, one per (series, period): the same paper in a pack and on its
-    own is one report; the last by as_at and id wins, as in reconcile."""
+    """The reports in series order, one per (authority, series, period): superseded copies are left
+    out by `series`; should two copies remain, the last by as_at and id wins, as in reconcile."""
     s = series(reports)
-    return s.drop_duplicates(["series", "period"], keep="last").reset_index(drop=True)
+    s["authority"] = s["authority"].map(_authority).astype(object)
+    return s.drop_duplicates(["authority", "series", "period"], keep="last").reset_index(drop=True)
+
+
+def _authority(v: Any) -> str | None:
+    return " ".join(v.split()) or None if isinstance(v, str) else None
+
+
+def authority_matches(name: str | None, query: str) -> bool:
+    """Loose, like plans: the folded query is the folded name, part of it, or all its words are the
+    name's ("kent" finds "Kent County Council")."""
+    key, q = fold_plan(name), fold_plan(query)
+    return bool(q) and bool(key) and (q in key or set(q.split()) <= set(key.split()))
 
 
 def plan_matches(key: str, query: str) -> bool:
@@ -119,14 +133,20 @@ def _texts(actions: pd.DataFrame) -> dict[int, dict]:
     return {int(a["id"]): a for a in actions.to_dict("records")}
 
 
-def _transitions(history: pd.DataFrame, key: str, period: str | None, report_id: Any,
+def _mine(frame: pd.DataFrame, key: str, authority: str | None) -> pd.Series:
+    """Rows of `frame` (history, findings) about the plan `key` of `authority`."""
+    return (frame["plan"].map(fold_plan) == key) & (frame["authority"].map(_authority) == authority) \
+        if authority is not None else (frame["plan"].map(fold_plan) == key) & frame["authority"].map(_authority).isna()
+
+
+def _transitions(history: pd.DataFrame, key: str, authority: str | None, period: str | None, report_id: Any,
                  actions: pd.DataFrame) -> tuple[pd.DataFrame, list[dict], str | None]:
     """The latest period's history rows of the plan: from x to counts, the worsened / new / dropped
     actions, and the period compared against."""
     empty = pd.DataFrame()
     if period is None or history.empty:
         return empty, [], None
-    h = history[(history["plan"].map(fold_plan) == key) & (history["period"] == period)]
+    h = history[_mine(history, key, authority) & (history["period"] == period)]
     mine = set(actions.loc[actions["report_id"] == report_id, "id"])
     # Two reports of one period each have history rows: keep those of the report shown.
     h = pd.concat([h[h["action_id"].isin(mine)],
@@ -161,8 +181,8 @@ def _text(v: Any) -> str | None:
     return v if isinstance(v, str) else None
 
 
-def _findings(findings: pd.DataFrame, key: str, period: str | None) -> list[dict]:
-    f = findings[findings["plan"].map(fold_plan) == key]
+def _findings(findings: pd.DataFrame, key: str, authority: str | None, period: str | None) -> list[dict]:
+    f = findings[_mine(findings, key, authority)] if not findings.empty else findings
     if period is not None:
         f = f[f["period"] == period]
     f = f.drop_duplicates(["period", "kind", "ref", "priority_number", "detail"])
@@ -175,22 +195,23 @@ def _findings(findings: pd.DataFrame, key: str, period: str | None) -> list[dict
     return rows
 
 
-def _view(key: str, reps: pd.DataFrame, frames: dict[str, pd.DataFrame], period: str | None) -> PlanView:
+def _view(key: str, authority: str | None, reps: pd.DataFrame, frames: dict[str, pd.DataFrame],
+          period: str | None) -> PlanView:
     names = list(dict.fromkeys(reversed(list(reps["plan"]))))
     latest = reps.iloc[-1] if len(reps) else None
     latest_period = latest["period"] if latest is not None else None
     scores, titles = _scores(reps, frames["priorities"])
     shown = latest_period if period is None or latest_period == period else None
-    transitions, changes, previous = _transitions(frames["action_history"], key, shown,
+    transitions, changes, previous = _transitions(frames["action_history"], key, authority, shown,
                                                   latest["id"] if latest is not None else None, frames["actions"])
     name = names[0] if names else _finding_name(frames["findings"], key)
-    return PlanView(key=key, name=name, other_names=names[1:], periods=list(reps["period"]),
+    return PlanView(key=key, authority=authority, name=name, other_names=names[1:], periods=list(reps["period"]),
                     status_counts=_status_counts(reps, frames["actions"]), scores=scores,
                     overall=pd.Series(list(reps["overall_current_score"]), index=list(reps["period"]), dtype=float),
                     titles=titles, latest_period=latest_period, previous_period=previous,
                     transitions=transitions, why_no_transitions=_why_none(len(reps), shown, period),
                     changes=changes,
-                    findings=_findings(frames["findings"], key, period),
+                    findings=_findings(frames["findings"], key, authority, period),
                     corrections=_corrections(frames, key, period))
 
 
@@ -216,30 +237,41 @@ def _finding_name(findings: pd.DataFrame, key: str) -> str:
     return names[-1] if names else key
 
 
-def plan_views(frames: dict[str, pd.DataFrame], plan: str | None = None, period: str | None = None) -> list[PlanView]:
-    """One summary per plan, in name order.  `period` cuts each series there (charts show the
-    series up to it; transitions and findings are of it); `plan` keeps the plans it loosely names
-    and raises ValueError when it names none."""
+def plan_views(frames: dict[str, pd.DataFrame], plan: str | None = None, period: str | None = None,
+               authority: str | None = None) -> list[PlanView]:
+    """One summary per plan of each council, in council and name order.  `period` cuts each series
+    there (charts show the series up to it; transitions and findings are of it); `plan` keeps the
+    plans it loosely names and `authority` the councils it loosely names, each raising ValueError
+    when it names none."""
     if period is not None and not PERIOD_RE.fullmatch(period):
         raise ValueError(f"period must be YYYY-MM, not {period!r}")
     reps = _one_per_period(frames["reports"])
-    keys = list(dict.fromkeys(reps["series"]))
+    keys = list(dict.fromkeys(zip(reps["authority"], reps["series"])))
     # Findings about a plan no report of which was read (a reason in minutes) still need a home.
-    keys += sorted({fold_plan(p) for p in frames["findings"]["plan"] if isinstance(p, str)} - set(keys) - {""})
+    found = frames["findings"]
+    keys += sorted({(_authority(a), fold_plan(p)) for a, p in zip(found["authority"], found["plan"])
+                    if isinstance(p, str) and fold_plan(p)} - set(keys), key=lambda k: (k[0] or "", k[1]))
+    if authority is not None:
+        keys = [k for k in keys if authority_matches(k[0], authority)]
+        if not keys:
+            known = sorted({a for a, _ in dict.fromkeys(zip(reps["authority"], reps["series"])) if a})
+            raise ValueError(f"no authority matches {authority!r}"
+                             + (f"; authorities: {'; '.join(known)}" if known else "; no document has an authority"))
     if plan is not None:
-        keys = [k for k in keys if plan_matches(k, plan)]
+        keys = [k for k in keys if plan_matches(k[1], plan)]
         if not keys:
             known = sorted({str(p) for p in frames["reports"]["plan"].dropna()})
             raise ValueError(f"no plan matches {plan!r}" + (f"; plans: {'; '.join(known)}" if known else ""))
     views = []
-    for key in keys:
-        mine = reps[reps["series"] == key]
+    for council, key in keys:
+        same = reps["authority"].isna() if council is None else reps["authority"] == council
+        mine = reps[same & (reps["series"] == key)]
         if period is not None:
             mine = mine[mine["period"] <= period]
-        view = _view(key, mine, frames, period)
+        view = _view(key, council, mine, frames, period)
         if period is None or view.periods or view.findings:
             views.append(view)
-    return sorted(views, key=lambda v: v.key)
+    return sorted(views, key=lambda v: (v.authority or "", v.key))
 
 
 def read_frames(conn: Any) -> dict[str, pd.DataFrame]:
@@ -254,16 +286,50 @@ def read_frames(conn: Any) -> dict[str, pd.DataFrame]:
     frames["actions"]["rag_fixed"] = frames["actions"]["id"].isin(list(fixes["rag_fixed"]))
     frames["corrections"] = fixes["listing"]  # type: ignore[assignment]  # plain rows, not a frame
     frames["stale_corrections"] = fixes["stale"]  # type: ignore[assignment]
+    # a report's council is its document's
+    docs = read_table(conn, "documents")
+    council = (dict(zip(docs["id"], docs["authority"].map(_authority))) if "authority" in docs.columns and len(docs)
+               else {})
+    frames["reports"]["authority"] = frames["reports"]["document_id"].map(lambda d: council.get(d)).astype(object)
     return frames
 
 
-def counts(conn: Any) -> dict[str, int]:
-    """Rows per table (and failed documents), for the report's header."""
+def _paper_counts(conn: Any, authority: str | None) -> dict[str, int]:
+    """Documents, papers used (superseded copies are not counted twice) and what hangs off them,
+    of the councils `authority` loosely names (all when None)."""
+    from .supersede import read_papers
+
+    docs = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, status, authority FROM documents")}
+    keep = {i for i, (_, a) in docs.items() if authority is None or authority_matches(a, authority)}
+    reports = [p for p in read_papers(conn, "reports") if p["document_id"] in keep]
+    meetings = [p for p in read_papers(conn, "meetings") if p["document_id"] in keep]
+    used_r = {p["id"] for p in reports if p["superseded_by"] is None}
+    used_m = {p["id"] for p in meetings if p["superseded_by"] is None}
+    actions = sum(1 for (rid,) in conn.execute("SELECT report_id FROM actions") if rid in used_r)
+    reasons = sum(1 for (mid,) in conn.execute("SELECT meeting_id FROM amber_reasons") if mid in used_m)
+    return {"documents": len(keep), "failed": sum(1 for i in keep if docs[i][0] == "failed"),
+            "reports": len(used_r), "meetings": len(used_m), "actions": actions, "amber_reasons": reasons,
+            "superseded": len(reports) - len(used_r) + len(meetings) - len(used_m)}
+
+
+def counts(conn: Any, authority: str | None = None) -> dict[str, int]:
+    """Rows per table (and failed documents, and superseded copies of papers, which are not counted
+    again), for the report's header; of the councils `authority` names when given."""
     conn = getattr(conn, "conn", conn)
     have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     out = {t: conn.execute(f'SELECT COUNT(*) FROM "{t}"').fetchone()[0] if t in have else 0 for t in COUNTED}
     out["failed"] = (conn.execute("SELECT COUNT(*) FROM documents WHERE status = 'failed'").fetchone()[0]
                      if "documents" in have else 0)
+    out["superseded"] = 0
+    docs = {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
+    if {"documents", "reports", "meetings", "actions", "amber_reasons"} <= have and "authority" in docs:
+        out.update(_paper_counts(conn, authority))
+    if authority is not None:
+        for table in ("action_history", "findings"):
+            cols = {r[1] for r in conn.execute(f'PRAGMA table_info("{table}")')}
+            if "authority" in cols:
+                out[table] = sum(1 for (a,) in conn.execute(f'SELECT authority FROM "{table}"')
+                                 if authority_matches(a, authority))
     return out
 
 
@@ -388,8 +454,9 @@ def _e(value: Any) -> str:
     return html.escape(str(value), quote=True)
 
 
-def _slug(key: str) -> str:
-    return "plan-" + "-".join(key.split())
+def _slug(key: str, authority: str | None = None) -> str:
+    council = "-".join(fold_plan(authority).split()) + "--" if authority else ""
+    return "plan-" + council + "-".join(key.split())
 
 
 def _chip(status: str) -> str:
@@ -412,26 +479,38 @@ def _html_header(c: dict[str, int], source: str, generated: str, scope: str) -> 
             f'<p class="counts">Database <code>{_e(source)}</code>: {_e(docs)}, '
             f'{_e(_plural(c["reports"], "plan report"))}, {_e(_plural(c["actions"], "action"))}, '
             f'{_e(_plural(c["meetings"], "set"))} of minutes, {_e(_plural(c["amber_reasons"], "Amber reason"))}, '
-            f'{_e(_plural(c["findings"], "finding"))}.</p>'
+            f'{_e(_plural(c["findings"], "finding"))}.{_e(_copies(c))}</p>'
             f'<p class="scope">{_e(scope)}</p>'
             f'<p class="generated">Generated <time datetime="{_e(generated)}">{_e(generated)}</time>.</p></header>')
+
+
+def _copies(c: dict[str, int]) -> str:
+    n = c.get("superseded", 0)
+    return (f" {_plural(n, 'paper')} also read from another document (a re-published copy or a pack) "
+            f"{'is' if n == 1 else 'are'} counted once." if n else "")
 
 
 def _html_nav(views: list[PlanView]) -> str:
     if len(views) < 2:
         return ""
-    items = "".join(f'<li><a href="#{_e(_slug(v.key))}">{_e(v.name)}</a> '
+    items = "".join(f'<li><a href="#{_e(_slug(v.key, v.authority))}">{_e(_title(v))}</a> '
                     f'<span class="muted">({_e(_plural(len(v.findings), "finding"))})</span></li>' for v in views)
     return f'<nav class="plans"><ul>{items}</ul></nav>'
 
 
 def _html_plan(v: PlanView, index: int) -> str:
-    parts = [f'<section class="plan" id="{_e(_slug(v.key))}" data-plan="{_e(v.name)}">',
-             f"<h2>{_e(v.name)}</h2>", f'<p class="plan-meta">{_e(_meta(v))}</p>']
+    council = f' data-authority="{_e(v.authority)}"' if v.authority else ""
+    parts = [f'<section class="plan" id="{_e(_slug(v.key, v.authority))}" data-plan="{_e(v.name)}"{council}>',
+             f"<h2>{_e(v.name)}" + (f' <span class="authority">— {_e(v.authority)}</span>' if v.authority else "")
+             + "</h2>", f'<p class="plan-meta">{_e(_meta(v))}</p>']
     if v.periods:
         parts.append(f'<div class="charts">{_html_status(v, index)}{_html_scores(v, index)}</div>')
     parts += [_html_transitions(v), _html_corrections(v), _html_findings(v), "</section>"]
     return "\n".join(parts)
+
+
+def _title(v: PlanView) -> str:
+    return f"{v.name} — {v.authority}" if v.authority else v.name
 
 
 def _meta(v: PlanView) -> str:
@@ -566,8 +645,9 @@ def _html_findings(v: PlanView) -> str:
     return "".join(parts) + "</section>"
 
 
-def _scope(plan: str | None, period: str | None) -> str:
-    bits = [f"plans matching “{plan}”" if plan else "all plans",
+def _scope(plan: str | None, period: str | None, authority: str | None = None) -> str:
+    bits = [(f"plans matching “{plan}”" if plan else "all plans")
+            + (f" of the councils matching “{authority}”" if authority else ""),
             f"changes and findings of {_month(period)}, charts up to it" if period
             else "charts of every period, changes of each plan's latest report, findings of every period"]
     return "Showing " + "; ".join(bits) + "."
@@ -608,7 +688,7 @@ def _md_table(header: list[str], rows: list[list[str]]) -> list[str]:
 
 
 def _md_plan(v: PlanView) -> list[str]:
-    out = [f"## {_m(v.name)}", "", _m(_meta(v)), ""]
+    out = [f"## {_m(_title(v))}", "", _m(_meta(v)), ""]
     if not v.status_counts.empty:
         cols = list(v.status_counts.columns)
         out += ["### Actions by status", ""] + _md_table(
@@ -651,7 +731,7 @@ def render_markdown(views: list[PlanView], c: dict[str, int], source: str, gener
     out = ["# Plan progress: what changed and what to look at", "",
            f"Database {_m(source)}: {docs}, {_plural(c['reports'], 'plan report')}, "
            f"{_plural(c['actions'], 'action')}, {_plural(c['meetings'], 'set')} of minutes, "
-           f"{_plural(c['amber_reasons'], 'Amber reason')}, {_plural(c['findings'], 'finding')}. "
+           f"{_plural(c['amber_reasons'], 'Amber reason')}, {_plural(c['findings'], 'finding')}.{_copies(c)} "
            f"{_m(scope)} Generated {generated}.", ""]
     if notice:  # a clerk's correction that no longer finds its action: said, never dropped
         out += [f"**{_m(notice)}**", ""]
@@ -667,16 +747,18 @@ def render_markdown(views: list[PlanView], c: dict[str, int], source: str, gener
 # entry points
 # ----------------------------------------------------------------------------
 
-def build_report(conn: Any, plan: str | None = None, period: str | None = None, fmt: str = "html") -> str:
+def build_report(conn: Any, plan: str | None = None, period: str | None = None, fmt: str = "html",
+                 authority: str | None = None) -> str:
     """The report as text: `fmt` "html" (one self-contained file) or "md".  `plan` keeps the plans
-    it loosely names, `period` (YYYY-MM) the changes and findings of that month.  Raises ValueError
-    for a bad period or format, or a plan that matches nothing."""
+    it loosely names, `authority` the councils it loosely names, `period` (YYYY-MM) the changes and
+    findings of that month.  Raises ValueError for a bad period or format, or a plan or authority that
+    matches nothing."""
     if fmt not in ("html", "md"):
         raise ValueError(f"unknown report format {fmt!r}: choose html or md")
     frames = read_frames(conn)
-    views = plan_views(frames, plan, period)
+    views = plan_views(frames, plan, period, authority)
     render = render_html if fmt == "html" else render_markdown
-    return render(views, counts(conn), _source(conn), now(), _scope(plan, period),
+    return render(views, counts(conn, authority), _source(conn), now(), _scope(plan, period, authority),
                   notice=frames.get("stale_corrections"))
 
 

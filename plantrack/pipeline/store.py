@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..extract import EXTRACTOR_VERSION
 from ..models import Extraction
+from . import supersede
 
 
 
@@ -138,6 +139,8 @@ CREATE INDEX IF NOT EXISTS actions_report ON actions(report_id);
 CREATE INDEX IF NOT EXISTS meetings_document ON meetings(document_id);
 CREATE INDEX IF NOT EXISTS agenda_items_meeting ON agenda_items(meeting_id);
 CREATE INDEX IF NOT EXISTS amber_reasons_meeting ON amber_reasons(meeting_id);
+CREATE INDEX IF NOT EXISTS reports_period ON reports(period);
+CREATE INDEX IF NOT EXISTS meetings_date ON meetings(meeting_date);
 """
 
 BUSY_TIMEOUT_S = 60.0
@@ -195,16 +198,63 @@ def known(db: sqlite_utils.Database, sha256: str) -> dict | None:
     return rows[0] if rows else None
 
 
-def touch(db: sqlite_utils.Database, document_id: int, path: Path) -> None:
-    """Known bytes seen again: remember the name and where they are now, nothing else."""
+def touch(db: sqlite_utils.Database, document_id: int, path: Path, *, authority: str | None = None) -> None:
+    """Known bytes seen again: remember the name and where they are now (and the authority, when
+    given), nothing else."""
     st = path.stat()
     with transaction(db) as conn:
         conn.execute("UPDATE documents SET filename = ?, path = ?, size = ?, mtime = ? WHERE id = ?",
                      (path.name, str(path), st.st_size, st.st_mtime, document_id))
+        _set_authority(conn, document_id, authority)
 
 
-def _delete_document_rows(conn: sqlite3.Connection, document_id: int) -> None:
-    """Remove what an earlier extraction of this document stored (for --reprocess)."""
+def clean_authority(name: str | None) -> str | None:
+    """An authority as stored: white space folded; '' (asked to clear it) is NULL."""
+    if name is None:
+        return None
+    return " ".join(name.split()) or None
+
+
+def _set_authority(conn: sqlite3.Connection, document_id: int, authority: str | None) -> bool:
+    """Set a document's authority (None: not given, keep it; '': clear it). A change re-derives what
+    depends on it: which copy of a paper counts now, and (through data_version) links and reconciliation."""
+    if authority is None:
+        return False
+    new = clean_authority(authority)
+    cur = conn.execute("UPDATE documents SET authority = ? WHERE id = ? AND authority IS NOT ?",
+                       (new, document_id, new))
+    if not cur.rowcount:
+        return False
+    periods, dates = supersede.of_document(conn, document_id)
+    supersede.supersede(conn, periods=periods, dates=dates)
+    _bump_data_version(conn)
+    return True
+
+
+def set_authority(db: sqlite_utils.Database, document_id: int, authority: str | None) -> bool:
+    """A document's authority, in its own transaction; True when it changed."""
+    if authority is None:
+        return False
+    with transaction(db) as conn:
+        return _set_authority(conn, document_id, authority)
+
+
+def set_authority_by_path(db: sqlite_utils.Database, path: Path, authority: str | None) -> bool:
+    """The authority of the document last seen at `path` (a file skipped as unchanged whose folder's
+    council was given or mapped since); True when it changed."""
+    if authority is None:
+        return False
+    row = db.conn.execute("SELECT id, authority FROM documents WHERE path = ? ORDER BY id DESC LIMIT 1",
+                          (str(path),)).fetchone()
+    if row is None or row[1] == clean_authority(authority):
+        return False
+    return set_authority(db, row[0], authority)
+
+
+def _delete_document_rows(conn: sqlite3.Connection, document_id: int) -> tuple[set[str], set[str]]:
+    """Remove what an earlier extraction of this document stored (for --reprocess); returns the
+    periods and meeting dates its papers had (their copies elsewhere are chosen again)."""
+    touched = supersede.release(conn, document_id)
     conn.execute("UPDATE amber_reasons SET action_id = NULL, match_score = NULL WHERE action_id IN "
                  "(SELECT a.id FROM actions a JOIN reports r ON a.report_id = r.id WHERE r.document_id = ?)",
                  (document_id,))
@@ -217,31 +267,39 @@ def _delete_document_rows(conn: sqlite3.Connection, document_id: int) -> None:
         "DELETE FROM meetings WHERE document_id = ?",
     ):
         conn.execute(sql, (document_id,))
+    return touched
 
 
 def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None = None, *,
-                    replace: bool = False) -> int:
+                    replace: bool = False, authority: str | None = None) -> int:
     """Write one document's records in one transaction; returns the document id.
 
     The same bytes seen again (under any name) only refresh `filename`/`path`, unless the stored rows
     came from another extractor version or `replace` is asked, in which case they are replaced.
+    `authority` is the council that published the file (a fact about where it came from, not in the
+    extraction): None keeps what is stored, '' clears it. Which copy of a paper counts
+    (`superseded_by`) is chosen again for the periods and dates the document touches.
     """
     stat = path.stat() if path is not None and path.exists() else None
-    file_facts = {"filename": ex.filename, "path": str(path) if path else None,
+    file_facts = {"filename": path.name if path is not None else ex.filename, "path": str(path) if path else None,
                   "size": stat.st_size if stat else None, "mtime": stat.st_mtime if stat else None}
     with transaction(db) as conn:
         row = conn.execute("SELECT id, extractor_version FROM documents WHERE sha256 = ?", (ex.sha256,)).fetchone()
         if row and row[1] == ex.extractor_version and not replace:
             conn.execute("UPDATE documents SET filename = ?, path = ?, size = ?, mtime = ? WHERE id = ?",
                          (*file_facts.values(), row[0]))
+            _set_authority(conn, row[0], authority)
             return row[0]
         doc = {**file_facts, "sha256": ex.sha256, "kind": ex.kind, "status": ex.status, "error": ex.error,
                "pages": ex.pages, "ingested_at": now(), "extractor_version": ex.extractor_version,
                "warnings": json.dumps(_warnings(ex)) if _warnings(ex) else None,
                "format": ex.format, "ocr": int(ex.ocr)}
+        if authority is not None:
+            doc["authority"] = clean_authority(authority)
+        periods, dates = set(), set()
         if row:
             doc_id = row[0]
-            _delete_document_rows(conn, doc_id)
+            periods, dates = _delete_document_rows(conn, doc_id)
             sets = ", ".join(f"{k} = ?" for k in doc)
             conn.execute(f"UPDATE documents SET {sets} WHERE id = ?", (*doc.values(), doc_id))
         else:
@@ -250,6 +308,8 @@ def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None
                                tuple(doc.values()))
             doc_id = cur.lastrowid
         _insert_papers(conn, doc_id, ex)
+        supersede.supersede(conn, periods=periods | {r.period for r in ex.reports} - {None},
+                            dates=dates | {m.meeting_date for m in ex.meetings} - {None})
         _bump_data_version(conn)
     return doc_id
 
