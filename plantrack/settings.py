@@ -122,7 +122,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("fetch", "list", [],
             "The council sites `plantrack fetch` (and `plantrack run --fetch`) brings papers from: one "
             "[[fetch]] entry per site with its committees (titles or ids) and, optionally, since/until dates.",
-            '[[fetch]]\nsite = "https://democracy.example.gov.uk"\ncommittees = ["Cabinet"]', _fetch_entries),
+            'fetch = [{ site = "https://democracy.example.gov.uk", committees = ["Cabinet"] }]', _fetch_entries),
     Setting("fetch.contact", "text", "",
             "An e-mail address or web page sent in the User-Agent of every fetch, so a council can reach you.",
             '"fetch.contact" = "democratic.services@example.gov.uk"'),
