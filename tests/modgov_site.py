@@ -146,6 +146,9 @@ def agenda_page() -> str:
 <ul class="mgBulletList"><li>Restricted enclosure <a href="documents/s60998/Appendix B staffing.pdf" title="View the reasons why document 2./2 is restricted">View the reasons why document 2./2 is restricted</a></li></ul>
 <p class="mgSubItemTitleTxt">Minutes:</p><div class="mgWordPara" onmouseover="steal()"><p>{AMBER}</p></div>
 </td></tr>
+<tr><td class="mgItemNumberCell"><p class="mgAiTitleTxt">3.</p></td><td>
+<p class="mgAiTitleTxt"><a class="mgAiTitleLnk" href="documents/s60950/Residents parking.pdf">Restricted parking zones: review <span class="mgFileSize"> PDF 80 KB</span> </a></p>
+</td></tr>
 </table>""")
 
 

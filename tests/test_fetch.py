@@ -141,8 +141,8 @@ def test_when_the_web_service_is_refused_the_pages_bring_the_same_papers(tmp_pat
 
     assert summary.route.startswith("pages") and why in summary.route
     folder = meeting_dir(site)
-    assert tree(tmp_path) == {f"{folder}/{name}" for name in (
-        "Agenda frontsheet.pdf", "Printed minutes.pdf", "Minutes.pdf",
+    assert tree(tmp_path) == {f"{folder}/{name}" for name in (   # a paper *about* restricted parking is public
+        "Agenda frontsheet.pdf", "Printed minutes.pdf", "Minutes.pdf", "Restricted parking zones review.pdf",
         "Improvement Plan progress update January 2026.pdf", "Minutes.html")}
     assert site.asked("s60998") == []                       # "Restricted enclosure": never asked
     assert site.asked("MId=4966") == []                     # listed as CANCELLED: its page never read
@@ -152,6 +152,29 @@ def test_when_the_web_service_is_refused_the_pages_bring_the_same_papers(tmp_pat
     assert AMBER in page and "<script" not in page and "onmouseover" not in page
     assert "mgItemTable" in page and "Audit Committee - Tuesday, 10th February, 2026 10.00 am" in page
     assert (second.count("new"), second.count("failed")) == (0, 0)
+
+
+def test_papers_held_from_the_web_service_are_not_saved_again_when_the_pages_link_them(tmp_path):
+    same = {key: f"%PDF-1.4\n% paper {n}\n%%EOF\n".encode() for n, keys in enumerate((
+        ("70001", "g4967/agenda frontsheet 10th-feb-2026 10.00 audit committee.pdf"),
+        ("70002", "g4967/printed minutes 10th-feb-2026 10.00 audit committee.pdf"),
+        ("60860", "s60860/minutes of previous meeting.pdf"),
+        ("60909", "s60909/improvement plan progress update.pdf"))) for key in keys}
+    site = FakeModernGov(documents=same)
+    try:
+        fetch(site, tmp_path)
+        held = tree(tmp_path)
+        site.service = "forbidden"                           # the council's firewall starts refusing it
+        summary, _ = fetch(site, tmp_path)
+    finally:
+        site.close()
+    assert summary.route.startswith("pages")
+    # only the minutes page is written again: now the site's own "Agenda and minutes" page, same name
+    assert [o.title for o in summary.papers if o.outcome == "new"] == ["Restricted parking zones: review",
+                                                                        "Minutes (text)"]
+    assert (summary.count("unchanged"), summary.count("failed")) == (4, 0)
+    # no "Agenda frontsheet (2).pdf": only the paper the pages list and the web service did not
+    assert tree(tmp_path) - held == {f"{meeting_dir(site)}/Restricted parking zones review.pdf"}
 
 
 def test_a_paper_that_keeps_failing_is_one_line_and_the_others_still_arrive(site, tmp_path):
@@ -273,7 +296,8 @@ def test_run_fetch_brings_the_papers_then_reads_them(tmp_path):
     finally:
         site.close()
     assert done.returncode == 0, done.stderr
-    assert "papers: 5 new" in done.stderr
+    # every paper of this site is the same report: held once, the other addresses point at it
+    assert "papers: 2 new, 3 unchanged, 0 failed" in done.stderr
     con = sqlite3.connect(tmp_path / "out" / "p.db")
     try:
         fetched = con.execute("SELECT s.title, d.kind, d.status FROM sources s JOIN documents d ON d.sha256 = s.sha256 "

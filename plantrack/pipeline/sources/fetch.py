@@ -40,6 +40,7 @@ CREATE TABLE IF NOT EXISTS sources (
     error TEXT
 );
 CREATE INDEX IF NOT EXISTS sources_path ON sources(path);
+CREATE INDEX IF NOT EXISTS sources_sha256 ON sources(sha256);
 """
 
 DAYS_BACK = 365      # a first fetch without --since brings the last year
@@ -223,6 +224,13 @@ class Fetcher:
         row = cur.fetchone()
         return dict(zip([c[0] for c in cur.description], row)) if row else None
 
+    def _holding(self, sha256: str) -> Path | None:
+        """A file already fetched with these bytes, if one is still there."""
+        for (path,) in self.conn.execute("SELECT path FROM sources WHERE sha256 = ? AND path IS NOT NULL", (sha256,)):
+            if Path(path).is_file():
+                return Path(path)
+        return None
+
     def _place(self, folder: Path, title: str, ext: str, url: str, claimed: set[Path]) -> Path:
         """A name for a new paper: its title, with (2), (3)… when another paper of the meeting has it."""
         base = safe_name(title)
@@ -262,6 +270,10 @@ class Fetcher:
             self._record(paper.url, mg, meeting, paper.title, authority, error=out.error)
             return out
         try:
+            if got.status == 304 and held is None:
+                out.error = "the site answered 304 Not Modified to a plain request"
+                self._record(paper.url, mg, meeting, paper.title, authority, error=out.error)
+                return out
             if got.status == 304:
                 out.outcome, out.path = "unchanged", held
                 self._record(paper.url, mg, meeting, paper.title, authority, fetched_at=_now(), error=None)
@@ -275,8 +287,11 @@ class Fetcher:
                 out.error = "the site sent an empty file"
                 self._record(paper.url, mg, meeting, paper.title, authority, error=out.error)
                 return out
+            same = self._holding(got.sha256) if held is None else None
             if held is not None and held.exists() and got.sha256 == row["sha256"]:
                 out.outcome, out.path = "unchanged", held
+            elif same is not None:  # the same bytes under another address (the pages' link to a paper
+                out.outcome, out.path = "unchanged", same  # the web service gave before): kept once
             else:
                 path = held if held is not None else self._place(folder, paper.title, ext, paper.url, claimed)
                 path.parent.mkdir(parents=True, exist_ok=True)

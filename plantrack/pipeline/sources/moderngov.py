@@ -289,7 +289,9 @@ class ModernGovSite:
                 continue
             title = _link_title(a)
             context = " ".join((a.getparent().text_content() if a.getparent() is not None else "").split())
-            if re.search(r"\brestricted\b", f"{title} {a.get('title', '')} {context}", re.I):
+            # "Restricted enclosure" / "View the reasons why document 6./2 is restricted": ModernGov's words
+            # for an exempt paper (a report *about* restricted parking is not one)
+            if re.search(r"restricted enclosure|\bis restricted\b", f"{title} {a.get('title', '')} {context}", re.I):
                 meeting.restricted += 1
                 continue
             url = link(self.base, href)
