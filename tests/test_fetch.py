@@ -103,7 +103,9 @@ def test_the_web_service_brings_exactly_the_public_papers_and_the_minutes_as_one
 
 def test_a_second_fetch_downloads_nothing_already_held(site, tmp_path):
     fetch(site, tmp_path)
-    before = {p: (tmp_path / "raw" / p).stat().st_mtime_ns for p in tree(tmp_path)}
+    killed = tmp_path / "raw" / meeting_dir(site) / ".plantrack-x1y2.part"   # what a killed download leaves
+    killed.write_bytes(b"%PDF-1.4 half a paper")
+    before = {p: (tmp_path / "raw" / p).stat().st_mtime_ns for p in tree(tmp_path) if not p.endswith(".part")}
     site.clear()
 
     summary, _ = fetch(site, tmp_path)
@@ -115,6 +117,7 @@ def test_a_second_fetch_downloads_nothing_already_held(site, tmp_path):
     assert papers and all(r.status == 304 and r.headers.get("If-None-Match") for r in papers)
     assert site.asked("ID=60909") == []
     assert site.asked("mgListCommittees") == []            # the council's name is remembered
+    assert not killed.exists()
     assert {p: (tmp_path / "raw" / p).stat().st_mtime_ns for p in tree(tmp_path)} == before
 
 

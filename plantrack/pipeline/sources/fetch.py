@@ -209,6 +209,10 @@ class Fetcher:
         summary.restricted += meeting.restricted
         folder = self.into / safe_name(mg.host, "site") / safe_name(meeting.committee.title, "committee") \
             / meeting.date.isoformat()
+        # a fetch killed by SIGKILL leaves its temporary file; only one fetch writes a database's tree at a
+        # time (the run lock), so any found now is stale
+        for stale in folder.glob(".plantrack-*.part") if folder.is_dir() else ():
+            stale.unlink(missing_ok=True)
         claimed: set[Path] = set()
         outcomes = [self._paper(mg, meeting, paper, folder, claimed, summary.authority) for paper in meeting.papers]
         if meeting.minutes_html is not None:
