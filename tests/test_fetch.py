@@ -209,6 +209,20 @@ def test_an_unreachable_site_is_one_line(tmp_path):
     assert len(summary.problems) == 1 and summary.problems[0].startswith(f"{dead.url}: could not reach 127.0.0.1")
 
 
+def test_the_client_waits_between_requests_and_as_long_as_the_site_asks():
+    import httpx
+
+    answers = iter([httpx.Response(503, headers={"Retry-After": "7"}), httpx.Response(200, text="<ok/>"),
+                    httpx.Response(200, text="<ok/>")])
+    waits: list[float] = []
+    client = PoliteClient(delay=2, backoff=0.5, sleep=waits.append, transport=httpx.MockTransport(lambda r: next(answers)))
+    assert client.get("https://democracy.example.gov.uk/a").text == "<ok/>"
+    assert client.get("https://democracy.example.gov.uk/b").text == "<ok/>"
+    # 7 s as the 503 asked; then the delay before each later request to the same host
+    assert waits[0] == 7 and len(waits) == 3 and all(1.5 < w <= 2 for w in waits[1:])
+    assert client.requests == 3
+
+
 def test_links_names_and_headings():
     assert link("https://democracy.example.gov.uk", "http://democracy.example.gov.uk/mgConvert2PDF.aspx?ID=1") == \
         "https://democracy.example.gov.uk/mgConvert2PDF.aspx?ID=1"

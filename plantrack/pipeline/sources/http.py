@@ -25,6 +25,7 @@ import httpx
 TIMEOUT_S = 60.0
 RETRIES = 3
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+MAX_RETRY_AFTER_S = 300  # a site asking for longer than this is treated as down for tonight
 
 
 def version() -> str:
@@ -60,6 +61,7 @@ class Download:
     etag: str | None = None
     last_modified: str | None = None
     content_type: str = ""
+    retry_after: str | None = None
 
     def discard(self) -> None:
         if self.temp is not None:
@@ -127,10 +129,19 @@ class PoliteClient:
                     if status not in RETRY_STATUSES:
                         return result
                     error = FetchError(f"the site answered {status} {_reason(status)}", status)
+                    asked = result[1].retry_after if isinstance(result, tuple) else result.headers.get("retry-after")
                     if isinstance(result, tuple):
                         result[1].discard()
+                else:
+                    asked = None
                 if attempt < self.retries:
-                    self.sleep(self.backoff * 2 ** attempt)
+                    # the site's own Retry-After (in seconds) when it gives one, else a growing wait
+                    wait = self.backoff * 2 ** attempt
+                    if asked and asked.strip().isdigit():
+                        if int(asked) > MAX_RETRY_AFTER_S:
+                            raise error
+                        wait = max(wait, float(asked))
+                    self.sleep(wait)
             raise error
 
     def get(self, url: str) -> httpx.Response:
@@ -151,7 +162,8 @@ class PoliteClient:
             with self.client.stream("GET", url, headers=headers) as r:
                 d = Download(url, r.status_code, etag=r.headers.get("etag"),
                              last_modified=r.headers.get("last-modified"),
-                             content_type=r.headers.get("content-type", "").split(";")[0].strip().lower())
+                             content_type=r.headers.get("content-type", "").split(";")[0].strip().lower(),
+                             retry_after=r.headers.get("retry-after"))
                 if r.status_code != 200:
                     return r.status_code, d
                 folder.mkdir(parents=True, exist_ok=True)
