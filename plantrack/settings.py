@@ -59,6 +59,38 @@ def _words(v: Mapping) -> str | None:
     return None if bad is None else f"maps {bad!r} to {v[bad]!r}; a status word maps to one of {', '.join(RAGS)}"
 
 
+FETCH_KEYS = {"site", "committees", "since", "until", "authority"}
+
+
+def _fetch_entries(v: list) -> str | None:
+    """Each [[fetch]] entry: a site, its committees (titles or ids), optionally since/until dates."""
+    import datetime as dt
+
+    for n, entry in enumerate(v, start=1):
+        where = f"entry {n}"
+        unknown = sorted(set(entry) - FETCH_KEYS)
+        if unknown:
+            return f"{where} has unknown key {unknown[0]!r} (keys: {', '.join(sorted(FETCH_KEYS))})"
+        site = entry.get("site")
+        if not isinstance(site, str) or not site.strip():
+            return f'{where} needs site = "https://democracy.example.gov.uk"'
+        committees = entry.get("committees")
+        if not isinstance(committees, list) or not committees or \
+                not all(isinstance(c, (str, int)) and not isinstance(c, bool) and str(c).strip() for c in committees):
+            return f'{where} ({site}) needs committees = ["Cabinet", 123] (titles or ids)'
+        for key in ("since", "until"):
+            value = entry.get(key)
+            if value is None or isinstance(value, dt.date):
+                continue
+            try:
+                dt.date.fromisoformat(str(value))
+            except ValueError:
+                return f"{where} ({site}) {key} must be a date written YYYY-MM-DD"
+        if "authority" in entry and (not isinstance(entry["authority"], str) or not entry["authority"].strip()):
+            return f"{where} ({site}) gives authority no council name"
+    return None
+
+
 def _names(v: Mapping) -> str | None:
     bad = next((k for k, name in v.items() if not isinstance(name, str) or not name.strip()), None)
     return None if bad is None else f"gives {bad!r} no council name"
@@ -87,6 +119,15 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("authorities", "table", {},
             "Which council published the papers under a folder (folder = council).",
             '"data/raw/kent" = "Kent County Council"', _names),
+    Setting("fetch", "list", [],
+            "The council sites `plantrack fetch` (and `plantrack run --fetch`) brings papers from: one "
+            "[[fetch]] entry per site with its committees (titles or ids) and, optionally, since/until dates.",
+            'fetch = [{ site = "https://democracy.example.gov.uk", committees = ["Cabinet"] }]', _fetch_entries),
+    Setting("fetch.contact", "text", "",
+            "An e-mail address or web page sent in the User-Agent of every fetch, so a council can reach you.",
+            '"fetch.contact" = "democratic.services@example.gov.uk"'),
+    Setting("fetch.delay", "number", 1.0,
+            "Seconds between two requests to the same council site.", '"fetch.delay" = 2', _at_least(0)),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}
@@ -129,9 +170,10 @@ def _from_env(s: Setting, text: str) -> Any:
 def _flatten(doc: Mapping[str, Any], where: str) -> dict[str, Any]:
     out: dict[str, Any] = {}
     for key, value in doc.items():
-        if key in TABLE_SECTIONS:
+        if key in TABLE_SECTIONS and not (BY_NAME[key].kind == "list" and isinstance(value, Mapping)):
             out[key] = value
-        elif isinstance(value, Mapping) and key not in BY_NAME:
+        elif isinstance(value, Mapping) and (key not in BY_NAME or BY_NAME[key].kind == "list"):
+            # [fetch] as a table (contact, delay) rather than [[fetch]] entries: its keys are settings
             for sub, v in value.items():
                 out[f"{key}.{sub}"] = v
         else:

@@ -86,6 +86,34 @@ def for_command(flag: str | None, mapping: Mapping[str, str] | None) -> Spec:
     return dict(mapping) if mapping else None
 
 
+def fetched(db_path: Path, fallback: Spec = None) -> Spec:
+    """The council of each paper that `plantrack fetch` saved (its site's, kept in the `sources` table),
+    else what `fallback` says: `run --fetch` gives the papers it brought their site's council."""
+    import sqlite3
+
+    try:
+        with sqlite3.connect(f"file:{db_path}?mode=ro", uri=True) as conn:
+            rows = conn.execute("SELECT path, authority FROM sources WHERE path IS NOT NULL "
+                                "AND authority IS NOT NULL").fetchall()
+    except sqlite3.Error:  # no database or no sources yet
+        rows = []
+    sites = {}
+    for path, name in rows:
+        try:
+            sites[Path(path).resolve()] = name
+        except (OSError, RuntimeError):
+            continue
+    rest = resolver(fallback)
+
+    def resolve(path: Path) -> str | None:
+        try:
+            name = sites.get(Path(path).resolve())
+        except (OSError, RuntimeError):
+            name = None
+        return name if name is not None else rest(path)
+    return resolve
+
+
 # ---- extract → load -------------------------------------------------------------------------------
 
 def recorded(cache_dir: Path) -> dict[str, str]:

@@ -42,6 +42,7 @@ WaitOpt = Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait f
 LogOpt = Annotated[Path | None, typer.Option("--log-file", help="Append one JSON line per file (and per run start/end) to this file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the outcome of every file as JSON on stdout.")]
 AuthorityOpt = Annotated[str | None, typer.Option("--authority", help="The council that published these files (stored as documents.authority; papers of different councils never share a series). Default: the `[authorities]` folders in plantrack.toml, else as stored.", show_default=False)]
+FetchOpt = Annotated[bool, typer.Option("--fetch", help="First bring new papers from the council sites of plantrack.toml's [[fetch]] entries into the first folder given (default data/raw), e.g. `plantrack run --fetch`.")]
 
 
 def _files(paths: list[Path] | None) -> list[Path]:
@@ -104,8 +105,8 @@ def _settings(config: Path | None = None):
 
 
 def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command,
-            authority: str | None = None) -> list[stages.Outcome]:
-    from .authority import for_command
+            authority: str | None = None, fetched: bool = False) -> list[stages.Outcome]:
+    from .authority import fetched as by_site, for_command
 
     cfg = _settings()
     workers = workers or cfg["ingest.workers"] or os.cpu_count() or 1
@@ -122,7 +123,9 @@ def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command
                 bar.advance(task)
             outcomes = stages.ingest(files, db, db_path.parent / "extracted", workers=workers, timeout=timeout,
                                      memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess, progress=advance,
-                                     authority=for_command(authority, cfg["authorities"]))
+                                     authority=(by_site(db_path, for_command(None, cfg["authorities"]))
+                                                if fetched and authority is None
+                                                else for_command(authority, cfg["authorities"])))
             ledger.finish()
         db.conn.close()
     return outcomes
@@ -174,7 +177,7 @@ def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt =
 def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = None,
         timeout: TimeoutOpt = None, reprocess: ReprocessOpt = False,
         wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False,
-        authority: AuthorityOpt = None) -> None:
+        authority: AuthorityOpt = None, fetch_first: FetchOpt = False) -> None:
     """The nightly job: ingest every new paper, reconcile each period against the previous one,
     refresh the analysts' views and search, and write `report.html` beside the database.
 
@@ -185,12 +188,84 @@ def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = No
         plantrack run ../shared/corpus/sample --db sample.db
 
         plantrack run papers/kent --authority "Kent County Council"
+
+        plantrack run --fetch                 # new papers from the [[fetch]] sites first
     """
-    outcomes = _ingest(paths, db, workers, timeout, reprocess, wait, log_file, "run", authority)
-    code = _summarise(outcomes, json_out)
+    fetched = 0
+    if fetch_first:  # the papers land under the folder the run reads, so they are ingested below
+        into = paths[0] if paths and paths[0].is_dir() else DEFAULT_RAW
+        fetched = _fetch(_fetch_jobs(None, None, None, None), into, db, wait, False)
+    outcomes = _ingest(paths, db, workers, timeout, reprocess, wait, log_file, "run", authority,
+                       fetched=fetch_first)
+    code = max(fetched, _summarise(outcomes, json_out))
     with _writing(db, wait):
         _after_ingest(db)
     raise typer.Exit(code)
+
+
+@app.command()
+def fetch(site: Annotated[str | None, typer.Argument(help="The council's ModernGov site, e.g. https://democracy.example.gov.uk. Default: every [[fetch]] entry of plantrack.toml.", show_default=False)] = None,
+          committee: Annotated[list[str] | None, typer.Option("--committee", "-c", help="A committee's title (any case) or id; repeat for several, e.g. `--committee Cabinet --committee 144`.", show_default=False)] = None,
+          since: Annotated[str | None, typer.Option("--since", help="The first meeting date, e.g. `--since 2024-04-01`. Default: a year ago.", show_default=False)] = None,
+          until: Annotated[str | None, typer.Option("--until", help="The last meeting date, e.g. `--until 2025-03-31`. Default: a month from today.", show_default=False)] = None,
+          into: Annotated[Path, typer.Option("--into", help="The folder papers are saved under, as `<site>/<committee>/<YYYY-MM-DD>/<title>.pdf`, e.g. `--into data/raw`.")] = DEFAULT_RAW,
+          db: DbOpt = DEFAULT_DB, wait: WaitOpt = 600, json_out: JsonOpt = False) -> None:
+    """Bring new public papers (and minutes published as text) from a council's ModernGov site.
+
+    Politely: one request at a time, `fetch.delay` seconds apart, conditional requests, nothing held
+    asked for twice; restricted papers and cancelled meetings are left alone. Run `plantrack ingest`
+    (or use `plantrack run --fetch`) to read what was fetched.
+
+    Examples:
+
+        plantrack fetch https://democracy.example.gov.uk --committee "Children's Services Committee" --since 2024-01-01
+
+        plantrack fetch                       # every [[fetch]] entry of plantrack.toml
+    """
+    raise typer.Exit(_fetch(_fetch_jobs(site, committee, since, until), into, db, wait, json_out))
+
+
+def _fetch_jobs(site, committees, since, until) -> list:
+    """The sites to fetch: the one named on the command line, or plantrack.toml's [[fetch]] entries."""
+    from .sources.fetch import Job, parse_day
+
+    try:
+        if site is None:
+            entries = _settings()["fetch"]
+            if not entries:
+                raise ValueError("no site given and plantrack.toml has no [[fetch]] entries "
+                                 "(see `plantrack fetch --help`)")
+            return [Job.from_entry(e) for e in entries]
+        if not committees:
+            raise ValueError("--committee is needed: a committee's title or id, e.g. --committee Cabinet")
+        return [Job(site, tuple(committees), parse_day(since, "--since"), parse_day(until, "--until"))]
+    except ValueError as e:
+        err.print(f"error: {e}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+
+
+def _fetch(jobs: list, into: Path, db_path: Path, wait: float, json_out: bool) -> int:
+    """Fetch every job, print a line per meeting and a summary per site; 1 when anything failed."""
+    from .sources.fetch import as_json, describe, fetch_all
+
+    cfg = _settings()
+    if not cfg["fetch.contact"]:
+        err.print("note: set fetch.contact (an e-mail address) so councils can reach whoever is fetching",
+                  markup=False, soft_wrap=True)
+    status = err.status("fetching…") if err.is_terminal else contextlib.nullcontext()
+    with _writing(db_path, wait), status:
+        database = store.connect(db_path)
+        try:
+            summaries = fetch_all(jobs, into, database.conn, contact=cfg["fetch.contact"], delay=cfg["fetch.delay"],
+                                  say=lambda line: err.print(line, markup=False, soft_wrap=True))
+        finally:
+            database.conn.close()
+    for summary in summaries:
+        for line in describe(summary):
+            err.print(line, markup=False, soft_wrap=True)
+    if json_out:
+        print(json.dumps(as_json(summaries), ensure_ascii=False, indent=1))
+    return 1 if any(s.failed for s in summaries) else 0
 
 
 def _after_ingest(db_path: Path) -> None:
@@ -465,7 +540,7 @@ def show_settings(config: Annotated[Path | None, typer.Option("--config", help="
         return
     err.print(f"settings from {cfg.source or 'the defaults'}", markup=False, soft_wrap=True)
     for s in SETTINGS:
-        print(f"{s.name}\t{json.dumps(cfg[s.name], ensure_ascii=False)}\t{s.env}\t{s.help}")
+        print(f"{s.name}\t{json.dumps(cfg[s.name], ensure_ascii=False, default=str)}\t{s.env}\t{s.help}")
 
 
 ReadDbOpt = Annotated[Path, typer.Option("--db", help="The SQLite database to read.")]

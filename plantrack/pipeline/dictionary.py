@@ -285,6 +285,26 @@ TABLES: tuple[Table, ...] = (
         _extra("correction_id", "INTEGER", "the correction in force (corrections.id)"),
         _extra("extracted", "TEXT", "JSON: the row's columns as extraction or linking left them"),
     ), contract=False),
+    # plantrack fetch (plantrack/pipeline/sources/fetch.py)
+    Table("sources", "One row per paper plantrack fetch has asked a council's site for, so the next fetch "
+                     "downloads only what is new or changed.", (
+        _extra("id", "INTEGER", ""),
+        _extra("url", "TEXT", "where the paper was fetched from (for minutes published as text, the meeting's "
+                              "\"Agenda and minutes\" page)"),
+        _extra("sha256", "TEXT", "hex SHA-256 of the bytes held (documents.sha256 once ingested); NULL when "
+                                 "never fetched"),
+        _extra("etag", "TEXT", "the ETag the site sent, for asking only whether it changed"),
+        _extra("last_modified", "TEXT", "the Last-Modified date the site sent, for the same"),
+        _extra("fetched_at", "TEXT", "ISO 8601 UTC timestamp of the last successful request"),
+        _extra("site", "TEXT", "the site's address, e.g. https://democracy.example.gov.uk"),
+        _extra("authority", "TEXT", "the council's name as the site gives it (the end of its page titles), "
+                                    "or as configured"),
+        _extra("committee", "TEXT", "the committee's title as the site gives it"),
+        _extra("meeting_date", "TEXT", "the meeting's date (YYYY-MM-DD)"),
+        _extra("title", "TEXT", "the paper's title as the site gives it"),
+        _extra("path", "TEXT", "where the paper was saved"),
+        _extra("error", "TEXT", "why the last attempt failed, one line; NULL when it succeeded"),
+    ), contract=False),
 )
 
 TABLES_BY_NAME = {t.name: t for t in TABLES}

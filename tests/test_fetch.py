@@ -1,0 +1,330 @@
+"""`plantrack fetch` against a ModernGov site served from loopback (tests/modgov_site.py): the web
+service and, when it is refused, the pages; a 500 that recovers; a cancelled meeting and restricted
+papers never asked for; a second fetch that downloads nothing. No test here reaches the network."""
+from __future__ import annotations
+
+import sqlite3
+from datetime import date
+from pathlib import Path
+
+import pytest
+from lxml import html as lhtml
+from modgov_site import AMBER, FakeModernGov
+from typer.testing import CliRunner
+
+from plantrack.pipeline import dictionary
+from plantrack.pipeline.cli import app
+from plantrack.pipeline.sources.fetch import Job, fetch_all, safe_name
+from plantrack.pipeline.sources.http import PoliteClient
+from plantrack.pipeline.sources.moderngov import heading, link, site_root
+from plantrack.settings import SettingsError, load
+
+FEB = "2026-02-10"
+DATES = ("--since", "2026-01-01", "--until", "2026-03-31")
+
+
+@pytest.fixture
+def site():
+    s = FakeModernGov()
+    yield s
+    s.close()
+
+
+def fetch(site: FakeModernGov, tmp_path: Path, committees=("audit committee",), **client):
+    """One fetch of the Audit Committee's first quarter of 2026 into tmp_path/raw, recorded in tmp_path/p.db."""
+    conn = sqlite3.connect(tmp_path / "p.db", isolation_level=None)
+    lines: list[str] = []
+    try:
+        with PoliteClient(contact="clerk@ashby-vale.gov.uk", delay=0, backoff=0, **client) as c:
+            [summary] = fetch_all([Job(site.url, tuple(committees), date(2026, 1, 1), date(2026, 3, 31))],
+                                  tmp_path / "raw", conn, client=c, say=lines.append)
+    finally:
+        conn.close()
+    return summary, lines
+
+
+def sources(tmp_path: Path) -> dict[str, dict]:
+    con = sqlite3.connect(tmp_path / "p.db")
+    con.row_factory = sqlite3.Row
+    try:
+        return {r["url"]: dict(r) for r in con.execute("SELECT * FROM sources")}
+    finally:
+        con.close()
+
+
+def tree(tmp_path: Path) -> set[str]:
+    root = tmp_path / "raw"
+    return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
+
+
+def meeting_dir(site: FakeModernGov) -> str:
+    return f"{safe_name(site_root(site.url).split('//')[1])}/Audit Committee/{FEB}"
+
+
+def test_the_web_service_brings_exactly_the_public_papers_and_the_minutes_as_one_page(site, tmp_path):
+    site.fail_once.add("/mgwebservice.asmx/getmeetings")   # a 500 the first time: retried, then fine
+    summary, lines = fetch(site, tmp_path)
+
+    folder = meeting_dir(site)
+    assert tree(tmp_path) == {f"{folder}/{name}" for name in (
+        "Agenda frontsheet.pdf", "Printed minutes.pdf", "Minutes 25 Nov 2025.pdf",
+        "Improvement Plan progress update January 2026.pdf", "Minutes.html")}
+    assert (summary.meetings, summary.cancelled, summary.count("new"), summary.count("failed")) == (1, 1, 5, 0)
+    assert summary.route == "web service" and summary.authority == "Ashby Vale Council"
+
+    # the cancelled meeting, the 2020 meeting the host sent anyway and every restricted paper: never asked
+    assert site.asked("lMeetingId=4966") == [] and site.asked("lMeetingId=3001") == []
+    for restricted in ("ID=60998", "ID=60999"):
+        assert site.asked(restricted) == []
+    assert summary.restricted == 2
+    assert [r.status for r in site.asked("GetMeetings")] == [500, 200]
+    assert all(r.headers["User-Agent"].startswith("plantrack/") and "clerk@ashby-vale.gov.uk" in r.headers["User-Agent"]
+               for r in site.log)
+
+    rows = sources(tmp_path)
+    paper = rows[f"{site.url}/mgConvert2PDF.aspx?ID=60909"]
+    assert paper["title"] == "Improvement Plan progress update: January 2026"
+    assert (paper["authority"], paper["committee"], paper["meeting_date"]) == ("Ashby Vale Council", "Audit Committee", FEB)
+    assert Path(paper["path"]).read_bytes().startswith(b"%PDF") and len(paper["sha256"]) == 64
+    assert rows[f"{site.url}/mgConvert2PDF.aspx?ID=70001"]["etag"]
+
+    page = (tmp_path / "raw" / folder / "Minutes.html").read_text(encoding="utf-8")
+    doc = lhtml.document_fromstring(page)
+    assert doc.xpath("string(//h1[@class='mgMainTitleTxt'])") == "Audit Committee - Tuesday, 10th February, 2026 10.00 am"
+    items = doc.xpath("//table[@class='mgItemTable']/tr")
+    assert [" ".join(r.xpath("string(.//p[@class='mgAiTitleTxt'])").split()) for r in items] == [
+        "1. Minutes", "2. Improvement Plan: progress & risks"]          # the exempt item 3 is left out
+    assert all(r.xpath("string(.//p[@class='mgSubItemTitleTxt'])") == "Minutes:" for r in items)
+    assert AMBER in items[1].xpath("string(.//div[@class='mgWordPara'])")
+    assert "<script" not in page and "onclick" not in page and "Secret" not in page
+    assert "Audit Committee 2026-01-13: cancelled, skipped" in lines
+    assert any(line.startswith(f"Audit Committee {FEB}: 5 paper(s): 5 new") for line in lines)
+
+
+def test_a_second_fetch_downloads_nothing_already_held(site, tmp_path):
+    fetch(site, tmp_path)
+    killed = tmp_path / "raw" / meeting_dir(site) / ".plantrack-x1y2.part"   # what a killed download leaves
+    killed.write_bytes(b"%PDF-1.4 half a paper")
+    before = {p: (tmp_path / "raw" / p).stat().st_mtime_ns for p in tree(tmp_path) if not p.endswith(".part")}
+    site.clear()
+
+    summary, _ = fetch(site, tmp_path)
+
+    assert (summary.count("new"), summary.count("unchanged"), summary.count("failed")) == (0, 5, 0)
+    papers = [r for r in site.log if "mgConvert2PDF" in r.path]
+    # the papers with validators are asked only whether they changed (304, no body); the one without
+    # validators is not asked at all, since its bytes are held
+    assert papers and all(r.status == 304 and r.headers.get("If-None-Match") for r in papers)
+    assert site.asked("ID=60909") == []
+    assert site.asked("mgListCommittees") == []            # the council's name is remembered
+    assert not killed.exists()
+    assert {p: (tmp_path / "raw" / p).stat().st_mtime_ns for p in tree(tmp_path)} == before
+
+
+def test_a_changed_paper_replaces_the_held_one_under_the_same_name(site, tmp_path):
+    fetch(site, tmp_path)
+    site.documents["70001"] = b"%PDF-1.4\n% the agenda, corrected\n%%EOF\n"
+
+    summary, _ = fetch(site, tmp_path)
+
+    assert [o.title for o in summary.papers if o.outcome == "new"] == ["Agenda frontsheet"]
+    agenda = tmp_path / "raw" / meeting_dir(site) / "Agenda frontsheet.pdf"
+    assert agenda.read_bytes() == site.documents["70001"]
+    assert len(tree(tmp_path)) == 5
+
+
+@pytest.mark.parametrize("service, why", [("forbidden", "403"), ("missing", "404"), ("html", "did not answer XML")])
+def test_when_the_web_service_is_refused_the_pages_bring_the_same_papers(tmp_path, service, why):
+    site = FakeModernGov(service=service)
+    try:
+        summary, _ = fetch(site, tmp_path, committees=("144",))
+        second, _ = fetch(site, tmp_path, committees=("144",))
+    finally:
+        site.close()
+
+    assert summary.route.startswith("pages") and why in summary.route
+    folder = meeting_dir(site)
+    assert tree(tmp_path) == {f"{folder}/{name}" for name in (   # a paper *about* restricted parking is public
+        "Agenda frontsheet.pdf", "Printed minutes.pdf", "Minutes.pdf", "Restricted parking zones review.pdf",
+        "Improvement Plan progress update January 2026.pdf", "Minutes.html")}
+    assert site.asked("s60998") == []                       # "Restricted enclosure": never asked
+    assert site.asked("MId=4966") == []                     # listed as CANCELLED: its page never read
+    assert site.asked("Year=2026") and summary.authority == "Ashby Vale Council"
+    assert (summary.meetings, summary.cancelled, summary.restricted) == (1, 1, 1)
+    page = (tmp_path / "raw" / folder / "Minutes.html").read_text(encoding="utf-8")
+    assert AMBER in page and "<script" not in page and "onmouseover" not in page
+    assert "mgItemTable" in page and "Audit Committee - Tuesday, 10th February, 2026 10.00 am" in page
+    assert (second.count("new"), second.count("failed")) == (0, 0)
+
+
+def test_papers_held_from_the_web_service_are_not_saved_again_when_the_pages_link_them(tmp_path):
+    same = {key: f"%PDF-1.4\n% paper {n}\n%%EOF\n".encode() for n, keys in enumerate((
+        ("70001", "g4967/agenda frontsheet 10th-feb-2026 10.00 audit committee.pdf"),
+        ("70002", "g4967/printed minutes 10th-feb-2026 10.00 audit committee.pdf"),
+        ("60860", "s60860/minutes of previous meeting.pdf"),
+        ("60909", "s60909/improvement plan progress update.pdf"))) for key in keys}
+    site = FakeModernGov(documents=same)
+    try:
+        fetch(site, tmp_path)
+        held = tree(tmp_path)
+        site.service = "forbidden"                           # the council's firewall starts refusing it
+        summary, _ = fetch(site, tmp_path)
+    finally:
+        site.close()
+    assert summary.route.startswith("pages")
+    # only the minutes page is written again: now the site's own "Agenda and minutes" page, same name
+    assert [o.title for o in summary.papers if o.outcome == "new"] == ["Restricted parking zones: review",
+                                                                        "Minutes (text)"]
+    assert (summary.count("unchanged"), summary.count("failed")) == (4, 0)
+    # no "Agenda frontsheet (2).pdf": only the paper the pages list and the web service did not
+    assert tree(tmp_path) - held == {f"{meeting_dir(site)}/Restricted parking zones review.pdf"}
+
+
+def test_a_paper_that_keeps_failing_is_one_line_and_the_others_still_arrive(site, tmp_path):
+    site.fail_always.add("/mgconvert2pdf.aspx?id=70002")
+    site.gone.add("/mgconvert2pdf.aspx?id=60860")
+
+    summary, _ = fetch(site, tmp_path)
+
+    failed = {o.title: o.error for o in summary.papers if o.outcome == "failed"}
+    assert failed == {"Printed minutes": "the site answered 500 Internal Server Error",
+                      "Minutes 25 Nov 2025": "the site answered 404 Not Found"}
+    assert len(site.asked("ID=70002")) == 4                  # the first try and three retries
+    assert summary.count("new") == 3 and summary.failed
+    assert sources(tmp_path)[f"{site.url}/mgConvert2PDF.aspx?ID=60860"]["error"] == "the site answered 404 Not Found"
+    assert not any(p.name.endswith(".part") for p in (tmp_path / "raw").rglob("*"))   # no half files left
+
+
+def test_an_unknown_committee_says_which_ones_are_close(site, tmp_path):
+    summary, _ = fetch(site, tmp_path, committees=("Audit Comittee", "Cabinet"))
+    assert summary.problems == [f"committee 'Audit Comittee' not found on {site.url} (3 committees; "
+                                "did you mean 'Audit Committee'?)"]
+    assert site.asked("lCommitteeId=130") and not site.asked("lCommitteeId=144")
+
+
+def test_an_unreachable_site_is_one_line(tmp_path):
+    dead = FakeModernGov()
+    dead.close()                                             # nothing listens there any more
+    summary, _ = fetch(dead, tmp_path)
+    assert len(summary.problems) == 1 and summary.problems[0].startswith(f"{dead.url}: could not reach 127.0.0.1")
+
+
+def test_the_client_waits_between_requests_and_as_long_as_the_site_asks():
+    import httpx
+
+    answers = iter([httpx.Response(503, headers={"Retry-After": "7"}), httpx.Response(200, text="<ok/>"),
+                    httpx.Response(200, text="<ok/>")])
+    waits: list[float] = []
+    client = PoliteClient(delay=2, backoff=0.5, sleep=waits.append, transport=httpx.MockTransport(lambda r: next(answers)))
+    assert client.get("https://democracy.example.gov.uk/a").text == "<ok/>"
+    assert client.get("https://democracy.example.gov.uk/b").text == "<ok/>"
+    # 7 s as the 503 asked; then the delay before each later request to the same host
+    assert waits[0] == 7 and len(waits) == 3 and all(1.5 < w <= 2 for w in waits[1:])
+    assert client.requests == 3
+
+
+def test_links_names_and_headings():
+    assert link("https://democracy.example.gov.uk", "http://democracy.example.gov.uk/mgConvert2PDF.aspx?ID=1") == \
+        "https://democracy.example.gov.uk/mgConvert2PDF.aspx?ID=1"
+    assert link("https://democracy.example.gov.uk", "documents/s1/A report.pdf") == \
+        "https://democracy.example.gov.uk/documents/s1/A%20report.pdf"
+    assert link("https://democracy.example.gov.uk", "http://other.example.org/x.pdf") == "http://other.example.org/x.pdf"
+    assert site_root("democracy.example.gov.uk/mgListCommittees.aspx?bcr=1") == "https://democracy.example.gov.uk"
+    assert safe_name('Appendix A: "costs" / risks?') == "Appendix A costs risks"
+    assert safe_name("CON") == "paper CON" and safe_name("...") == "paper"
+    assert len(safe_name("word " * 100)) <= 120
+    assert heading("Cabinet", date(2023, 9, 14), "6.30 pm") == "Cabinet - Thursday, 14th September, 2023 6.30 pm"
+    assert heading("Cabinet", date(2023, 9, 22)) == "Cabinet - Friday, 22nd September, 2023"
+    assert heading("Cabinet", date(2023, 9, 11)) == "Cabinet - Monday, 11th September, 2023"
+
+
+@pytest.mark.parametrize("toml, says", [
+    ('[[fetch]]\ncommittees = ["Cabinet"]\n', "fetch entry 1 needs site"),
+    ('[[fetch]]\nsite = "https://x.gov.uk"\n', "needs committees"),
+    ('[[fetch]]\nsite = "https://x.gov.uk"\ncommittees = ["Cabinet"]\nsince = "last year"\n', "since must be a date"),
+    ('[[fetch]]\nsite = "https://x.gov.uk"\ncommittee = ["Cabinet"]\n', "unknown key 'committee'"),
+    ('"fetch.delay" = -1\n', "fetch.delay must be 0 or more"),
+])
+def test_fetch_settings_are_checked_in_one_line(tmp_path, toml, says):
+    p = tmp_path / "plantrack.toml"
+    p.write_text(toml)
+    with pytest.raises(SettingsError) as e:
+        load(p, env={})
+    assert says in str(e.value) and "\n" not in str(e.value)
+
+
+def test_fetch_settings_from_the_file(tmp_path):
+    p = tmp_path / "plantrack.toml"
+    p.write_text('"fetch.contact" = "clerk@x.gov.uk"\n[[fetch]]\nsite = "https://x.gov.uk"\n'
+                 'committees = ["Cabinet", 144]\nsince = 2024-04-01\n')
+    cfg = load(p, env={"PLANTRACK_FETCH_DELAY": "2.5"})
+    assert cfg["fetch.contact"] == "clerk@x.gov.uk" and cfg["fetch.delay"] == 2.5
+    job = Job.from_entry(cfg["fetch"][0])
+    assert (job.site, job.committees, job.since) == ("https://x.gov.uk", ("Cabinet", "144"), date(2024, 4, 1))
+    (tmp_path / "table.toml").write_text('[fetch]\ncontact = "clerk@y.gov.uk"\ndelay = 3\n')
+    assert load(tmp_path / "table.toml", env={})["fetch.delay"] == 3.0
+
+
+def test_the_command_line(site, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    env = {"PLANTRACK_FETCH_DELAY": "0", "PLANTRACK_FETCH_CONTACT": "clerk@ashby-vale.gov.uk"}
+    base = ["fetch", site.url, "--into", str(tmp_path / "raw"), "--db", str(tmp_path / "p.db"), *DATES]
+    ok = CliRunner().invoke(app, [*base, "--committee", "AUDIT COMMITTEE", "--json"], env=env)
+    assert ok.exit_code == 0, ok.output
+    assert "1 meeting(s) seen, 1 cancelled; papers: 5 new, 0 unchanged, 0 failed" in ok.stderr
+    import json
+    assert {p["outcome"] for p in json.loads(ok.stdout)[0]["papers"]} == {"new"}
+    con = sqlite3.connect(tmp_path / "p.db")
+    assert dictionary.undocumented(con) == []                # the sources table is in the data dictionary
+    con.close()
+
+    site.gone.add("/mgconvert2pdf.aspx?id=70002")
+    (tmp_path / "raw" / meeting_dir(site) / "Printed minutes.pdf").unlink()   # asked for again, and now gone
+    failed = CliRunner().invoke(app, [*base, "--committee", "144"], env=env)
+    assert failed.exit_code == 1
+    assert "'Printed minutes'" in failed.stderr and "404 Not Found" in failed.stderr
+
+    usage = CliRunner().invoke(app, base, env=env)
+    assert usage.exit_code == 2 and "--committee is needed" in usage.stderr
+    bad = CliRunner().invoke(app, [*base, "--committee", "144", "--since", "1st May"], env=env)
+    assert bad.exit_code == 2 and "--since must be a date written YYYY-MM-DD" in bad.stderr
+    none = CliRunner().invoke(app, ["fetch"], env=env)
+    assert none.exit_code == 2 and "no [[fetch]] entries" in none.stderr
+
+
+def test_run_fetch_brings_the_papers_then_reads_them(tmp_path):
+    """The nightly command: `plantrack run --fetch` with a [[fetch]] entry, as a real process."""
+    import os
+    import subprocess
+    import sys
+
+    from paperfactory import make_report, sdp_spec
+
+    report = tmp_path / "report.pdf"
+    make_report(report, sdp_spec("2019-10"))
+    site = FakeModernGov(body=report.read_bytes())
+    try:
+        (tmp_path / "plantrack.toml").write_text(
+            f'"fetch.delay" = 0\n[[fetch]]\nsite = "{site.url}"\ncommittees = ["Audit Committee"]\n'
+            'since = 2026-01-01\nuntil = "2026-03-31"\n')
+        done = subprocess.run([sys.executable, "-m", "plantrack.pipeline.cli", "run", "--fetch", "--db", "out/p.db"],
+                              cwd=tmp_path, capture_output=True, text=True, timeout=600,
+                              env={**os.environ, "PLANTRACK_INGEST_WORKERS": "1"})
+    finally:
+        site.close()
+    assert done.returncode == 0, done.stderr
+    # every paper of this site is the same report: held once, the other addresses point at it
+    assert "papers: 2 new, 3 unchanged, 0 failed" in done.stderr
+    con = sqlite3.connect(tmp_path / "out" / "p.db")
+    try:
+        fetched = con.execute("SELECT s.title, d.kind, d.status FROM sources s JOIN documents d ON d.sha256 = s.sha256 "
+                              "WHERE s.title LIKE 'Improvement Plan%'").fetchall()
+        plans = con.execute("SELECT DISTINCT plan FROM reports").fetchall()
+        councils = con.execute("SELECT DISTINCT d.authority, s.authority FROM documents d JOIN sources s "
+                               "ON d.sha256 = s.sha256").fetchall()
+    finally:
+        con.close()
+    assert fetched == [("Improvement Plan progress update: January 2026", "plan_report", "ok")]
+    # each fetched paper is its site's council's (documents.authority from the sources table)
+    assert len(councils) == 1 and councils[0][0] == councils[0][1] and councils[0][0]
+    assert plans and plans[0][0].startswith("Service Development Plan")
