@@ -16,10 +16,12 @@ import sqlite3
 import unicodedata
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, timedelta
+from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
+from ...extract.document import sha256_of
+from ..store import now
 from .http import FetchError, PoliteClient, write_atomically
 from .moderngov import Meeting, ModernGovSite, Paper, suggest
 
@@ -132,18 +134,6 @@ def _extension(url: str, content_type: str = "") -> str:
     if "mgconvert2pdf" in path:
         return ".pdf"
     return CONTENT_TYPES.get(content_type, ".pdf")
-
-
-def _sha256(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
-
-
-def _now() -> str:
-    return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
 class Fetcher:
@@ -280,7 +270,7 @@ class Fetcher:
                 return out
             if got.status == 304:
                 out.outcome, out.path = "unchanged", held
-                self._record(paper.url, mg, meeting, paper.title, authority, fetched_at=_now(), error=None)
+                self._record(paper.url, mg, meeting, paper.title, authority, fetched_at=now(), error=None)
                 return out
             ext = _extension(paper.url, got.content_type)
             if got.content_type == "text/html" and ext != ".html":
@@ -303,7 +293,7 @@ class Fetcher:
                 got.temp = None
                 out.outcome, out.path = "new", path
             self._record(paper.url, mg, meeting, paper.title, authority, sha256=got.sha256, etag=got.etag,
-                         last_modified=got.last_modified, fetched_at=_now(), path=str(out.path), error=None)
+                         last_modified=got.last_modified, fetched_at=now(), path=str(out.path), error=None)
             return out
         finally:
             got.discard()
@@ -318,13 +308,13 @@ class Fetcher:
         held = Path(row["path"]) if row and row["path"] else None
         out = Outcome(url, title, "unchanged", held, committee=meeting.committee.title,
                       meeting_date=meeting.date.isoformat())
-        if held is not None and held.exists() and row["sha256"] == sha and _sha256(held) == sha:
+        if held is not None and held.exists() and row["sha256"] == sha and sha256_of(held) == sha:
             claimed.add(held)
             return out
         path = held or self._place(folder, MINUTES_NAME, ".html", url, claimed)
         write_atomically(path, data)
         out.outcome, out.path = "new", path
-        self._record(url, mg, meeting, title, authority, sha256=sha, fetched_at=_now(), path=str(path), error=None)
+        self._record(url, mg, meeting, title, authority, sha256=sha, fetched_at=now(), path=str(path), error=None)
         return out
 
 
