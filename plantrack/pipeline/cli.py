@@ -41,6 +41,7 @@ ReprocessOpt = Annotated[bool, typer.Option("--reprocess", help="Read stored doc
 WaitOpt = Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait for another run writing the same database before giving up with exit status 3.")]
 LogOpt = Annotated[Path | None, typer.Option("--log-file", help="Append one JSON line per file (and per run start/end) to this file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the outcome of every file as JSON on stdout.")]
+SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Read the documents on a Dask cluster: its scheduler's address, e.g. tcp://HOST:8786 (needs plantrack[dask] here and on the workers). Default: `dask.scheduler`, else this machine.", show_default=False)]
 
 
 def _files(paths: list[Path] | None) -> list[Path]:
@@ -91,19 +92,35 @@ def _summarise(outcomes: list[stages.Outcome], as_json: bool) -> int:
     return 1 if counts["failed"] else 0
 
 
-def _settings(config: Path | None = None):
+def _settings(config: Path | None = None, **flags):
     """The resolved settings (plantrack.settings), or exit 2 with the one line saying what is wrong."""
     from ..settings import SettingsError, load
 
     try:
-        return load(config)
+        return load(config, **flags)
     except SettingsError as e:
         err.print(f"error: {e}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
-def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command) -> list[stages.Outcome]:
-    cfg = _settings()
+def _cluster(scheduler: str | None) -> None:
+    """With a scheduler: exit 2 with one line now, before any run is recorded, if it cannot be used."""
+    if not scheduler:
+        return
+    from .cluster import ClusterUnavailable, connect
+
+    try:
+        client = connect(scheduler)
+    except ClusterUnavailable as e:
+        err.print(f"error: {e}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    err.print(f"reading on the Dask cluster at {scheduler} ({len(client.nthreads())} worker(s) now)", markup=False)
+    client.close()
+
+
+def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command, scheduler=None) -> list[stages.Outcome]:
+    cfg = _settings(dask_scheduler=scheduler)
+    _cluster(cfg["dask.scheduler"])
     workers = workers or cfg["ingest.workers"] or os.cpu_count() or 1
     timeout = timeout or cfg["ingest.timeout"]
     files = _files(paths)
@@ -117,7 +134,8 @@ def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command
                 ledger.record(o)
                 bar.advance(task)
             outcomes = stages.ingest(files, db, db_path.parent / "extracted", workers=workers, timeout=timeout,
-                                     memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess, progress=advance)
+                                     memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess, progress=advance,
+                                     scheduler=cfg["dask.scheduler"])
             ledger.finish()
         db.conn.close()
     return outcomes
@@ -147,7 +165,8 @@ def _log(log_file: Path | None):
 @app.command()
 def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = None,
            timeout: TimeoutOpt = None, reprocess: ReprocessOpt = False,
-           wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False) -> None:
+           wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False,
+           scheduler: SchedulerOpt = None) -> None:
     """Extract and load: new or changed PDFs into the database (extract + load).
 
     Examples:
@@ -157,14 +176,17 @@ def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt =
         plantrack ingest papers/ --db council.db --workers 2
 
         plantrack ingest --reprocess          # re-read everything after an upgrade
+
+        plantrack ingest archive/ --scheduler tcp://10.0.0.5:8786   # read on a Dask cluster
     """
-    raise typer.Exit(_summarise(_ingest(paths, db, workers, timeout, reprocess, wait, log_file, "ingest"), json_out))
+    raise typer.Exit(_summarise(_ingest(paths, db, workers, timeout, reprocess, wait, log_file, "ingest", scheduler), json_out))
 
 
 @app.command()
 def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = None,
         timeout: TimeoutOpt = None, reprocess: ReprocessOpt = False,
-        wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False) -> None:
+        wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False,
+        scheduler: SchedulerOpt = None) -> None:
     """The nightly job: ingest every new paper, reconcile each period against the previous one,
     refresh the analysts' views and search, and write `report.html` beside the database.
 
@@ -173,8 +195,10 @@ def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = No
         plantrack run                         # data/raw → data/out/plantrack.db
 
         plantrack run ../shared/corpus/sample --db sample.db
+
+        plantrack run archive/ --scheduler tcp://10.0.0.5:8786   # read on a Dask cluster
     """
-    outcomes = _ingest(paths, db, workers, timeout, reprocess, wait, log_file, "run")
+    outcomes = _ingest(paths, db, workers, timeout, reprocess, wait, log_file, "run", scheduler)
     code = _summarise(outcomes, json_out)
     with _writing(db, wait):
         _after_ingest(db)
@@ -225,14 +249,17 @@ def _write_report(db_path: Path) -> None:
 @app.command()
 def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", help="Folder for the JSON records.")] = DEFAULT_DB.parent / "extracted",
             workers: WorkersOpt = None, timeout: TimeoutOpt = None,
-            reprocess: ReprocessOpt = False, json_out: JsonOpt = False) -> None:
+            reprocess: ReprocessOpt = False, json_out: JsonOpt = False, scheduler: SchedulerOpt = None) -> None:
     """Stage 1 alone: read PDFs into JSON records (`<sha256>.v<N>.json`), without touching a database.
 
     Example:
 
         plantrack extract data/raw --out data/out/extracted
+
+        plantrack extract archive/ --scheduler tcp://10.0.0.5:8786   # read on a Dask cluster
     """
-    cfg = _settings()
+    cfg = _settings(dask_scheduler=scheduler)
+    _cluster(cfg["dask.scheduler"])
     workers = workers or cfg["ingest.workers"] or os.cpu_count() or 1
     timeout = timeout or cfg["ingest.timeout"]
     files = _files(paths)
@@ -240,8 +267,8 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
     outcomes = []
     with _progress(len(files)) as bar:
         task = bar.add_task("reading", total=len(files))
-        for path, ex, seconds in stages.extract_isolated(pairs, out, workers=workers, timeout=timeout,
-                                                         memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess):
+        for path, ex, seconds in stages.executor(cfg["dask.scheduler"])(pairs, out, workers=workers, timeout=timeout,
+                                                                        memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess):
             if ex.status == "failed":  # failures are records too, so `load` can report them
                 stages.write_cache(out, path, ex)
             outcomes.append(stages.Outcome(path, ex, "failed" if ex.status == "failed" else "new", seconds))

@@ -137,6 +137,17 @@ def extract_isolated(paths: list[tuple[Path, str]], cache_dir: Path, *, workers:
             time.sleep(0.02)
 
 
+def executor(scheduler: str | None = None) -> Callable[..., Iterator[tuple[Path, Extraction, float]]]:
+    """Where documents are extracted: extract_isolated on this machine, or with a Dask scheduler's
+    address (`--scheduler`) the same contract on its cluster (cluster.py; Dask is an optional extra)."""
+    if not scheduler:
+        return extract_isolated
+    from functools import partial
+
+    from .cluster import extract_on_cluster
+    return partial(extract_on_cluster, scheduler=scheduler)
+
+
 def _result(path: Path, sha: str, cache_dir: Path, code: int | None, elapsed: float, timeout: float) -> Extraction:
     cached = cache_path(cache_dir, sha)
     if code == 0 and cached.exists():
@@ -175,8 +186,9 @@ def with_stale_documents(db, paths: list[Path]) -> tuple[list[Path], list[Path]]
 
 def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout: float = DEFAULT_TIMEOUT_S,
            memory_mb: int = DEFAULT_MEMORY_MB, reprocess: bool = False,
-           progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Extract what is new or changed, load it, re-link amber reasons. One transaction per document."""
+           progress: Callable[[Outcome], None] | None = None, scheduler: str | None = None) -> list[Outcome]:
+    """Extract what is new or changed, load it, re-link amber reasons. One transaction per document.
+    With `scheduler` (a Dask scheduler's address) the documents are extracted on that cluster."""
     outcomes: list[Outcome] = []
     todo = []
     if reprocess:
@@ -203,8 +215,8 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
                 progress(o)
         else:
             todo.append((path, sha))
-    for path, ex, seconds in extract_isolated(todo, cache_dir, workers=workers, timeout=timeout,
-                                              memory_mb=memory_mb, reprocess=reprocess):
+    for path, ex, seconds in executor(scheduler)(todo, cache_dir, workers=workers, timeout=timeout,
+                                                 memory_mb=memory_mb, reprocess=reprocess):
         before = store.known(db, ex.sha256)
         doc_id = store.load_extraction(db, ex, path, replace=reprocess)
         kind = "failed" if ex.status == "failed" else ("new" if before is None else "updated")
