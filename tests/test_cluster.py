@@ -1,8 +1,11 @@
 """Reading on a Dask cluster (`--scheduler`): a real LocalCluster (two single-threaded worker
-processes, loopback only, no dashboard) against the local pool on the same generated papers."""
+processes, loopback only, its HTTP server on a free port) against the local pool on the same generated papers."""
 from __future__ import annotations
 
+import os
 import sqlite3
+import subprocess
+import sys
 import threading
 import time
 from functools import partial
@@ -37,9 +40,9 @@ def papers(tmp_path_factory):
 @pytest.fixture(scope="module")
 def dask_cluster():
     # allowed_failures=1: a document is failed after it killed two workers (Dask's default is 3).
-    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None,
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
                                   host="127.0.0.1", scheduler_kwargs={"allowed_failures": 1}) as lc, \
-            distributed.Client(lc.scheduler_address, timeout=60) as client:
+            distributed.Client(lc.scheduler_address, timeout=60, set_as_default=False) as client:
         client.wait_for_workers(2, timeout=120)
         yield lc, client
 
@@ -100,8 +103,13 @@ def content(db_path: Path) -> dict[str, list]:
 
 
 def cli(*args):
-    result = CliRunner().invoke(app, [str(a) for a in args])
-    return result
+    return CliRunner().invoke(app, [str(a) for a in args])
+
+
+def plantrack(*args) -> subprocess.CompletedProcess:
+    """The command as the nightly job runs it: its own process, nothing shared with the test's."""
+    return subprocess.run([sys.executable, "-m", "plantrack.pipeline.cli", *map(str, args)], capture_output=True,
+                          text=True, timeout=TIMEOUT_S, env={**os.environ, "COLUMNS": "200"})
 
 
 def test_a_run_on_the_cluster_stores_what_a_local_run_stores(papers, dask_cluster, tmp_path):
@@ -109,9 +117,11 @@ def test_a_run_on_the_cluster_stores_what_a_local_run_stores(papers, dask_cluste
     local = cli("run", papers, "--db", tmp_path / "local" / "p.db", "--workers", 1)
     assert local.exit_code == 1, local.output  # notes.pdf is not a PDF, in both runs
     with distributed.get_task_stream(client=client) as stream:
-        remote = bounded(cli, "run", papers, "--db", tmp_path / "dask" / "p.db", "--scheduler", lc.scheduler_address)
-    assert remote.exit_code == 1, remote.output
-    assert "could not read" in remote.output and "not a PDF" in remote.output
+        remote = plantrack("run", papers, "--db", tmp_path / "dask" / "p.db", "--scheduler", lc.scheduler_address)
+    assert remote.returncode == 1, remote.stderr
+    assert f"reading on the Dask cluster at {lc.scheduler_address} (2 worker(s) now)" in remote.stderr
+    assert "could not read" in remote.stderr and "not a PDF" in remote.stderr
+    assert "reconciled:" in remote.stderr
 
     want, got = content(tmp_path / "local" / "p.db"), content(tmp_path / "dask" / "p.db")
     assert len(want["actions"]) > 30 and want["amber_reasons"] and want["action_history"] and want["findings"]
@@ -127,8 +137,8 @@ def test_a_run_on_the_cluster_stores_what_a_local_run_stores(papers, dask_cluste
     for f in (tmp_path / "dask").glob("p.db*"):
         f.unlink()
     with distributed.get_task_stream(client=client) as again:
-        rerun = bounded(cli, "run", papers, "--db", tmp_path / "dask" / "p.db", "--scheduler", lc.scheduler_address)
-    assert rerun.exit_code == 1, rerun.output
+        rerun = plantrack("run", papers, "--db", tmp_path / "dask" / "p.db", "--scheduler", lc.scheduler_address)
+    assert rerun.returncode == 1, rerun.stderr
     assert not [t for t in again.data if t["key"].startswith(cluster.KEY_PREFIX)]
     assert content(tmp_path / "dask" / "p.db") == want
 
@@ -172,6 +182,16 @@ def test_time_limit_and_memory_ceiling_hold_on_the_workers(papers, dask_cluster,
     assert got["hog.pdf"].status == "failed" and got["hog.pdf"].error.startswith("ran out of memory")
     assert got["csip_2022-08.pdf"].status == "ok" and got["csip_2022-08.pdf"].reports
     assert len(client.nthreads()) == 2  # the workers lived through both
+
+
+def test_with_no_worker_the_run_ends_with_each_document_failed(papers, tmp_path):
+    with distributed.LocalCluster(n_workers=0, processes=True, dashboard_address=":0", host="127.0.0.1") as lc:
+        pairs = [(papers / "minutes.pdf", stages.sha256_of(papers / "minutes.pdf"))]
+        got = bounded(lambda: list(cluster.extract_on_cluster(pairs, tmp_path / "cache", scheduler=lc.scheduler_address,
+                                                               timeout=3)))
+    assert [(p.name, ex.status, ex.error) for p, ex, _ in got] == [
+        ("minutes.pdf", "failed", f"no Dask worker was connected to {lc.scheduler_address} for 3 s: "
+                                  "start workers and run again")]
 
 
 def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path, monkeypatch):

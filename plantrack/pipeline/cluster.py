@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import signal
+from concurrent.futures import CancelledError  # what a Dask future raises once the scheduler lost it
 import tempfile
 import time
 import warnings
@@ -130,10 +131,10 @@ def _stream(client, todo, cache_dir: Path, timeout: float, memory_mb: int, task:
     pending = list(enumerate(todo))
     running: dict = {}                          # task key → (future, path, sha)
     unreadable: list[tuple[Path, str, str]] = []  # files this machine could not open to send
-    results = as_completed()
+    results = as_completed(loop=client.loop)  # this client's: plantrack never makes it the default one
 
     def submit_more() -> None:
-        window = max(4, WINDOW_PER_THREAD * sum(client.nthreads().values()))
+        window = max(4, WINDOW_PER_THREAD * _threads(client))
         while pending and len(running) < window:
             i, (path, sha) = pending.pop(0)
             try:
@@ -166,7 +167,7 @@ def _stream(client, todo, cache_dir: Path, timeout: float, memory_mb: int, task:
             now = time.monotonic()
             if now - last_check >= NO_WORKER_POLL_S:
                 last_check = now
-                if client.nthreads():
+                if _threads(client):
                     no_workers_since = None
                 elif no_workers_since is None:
                     no_workers_since = now
@@ -183,6 +184,15 @@ def _stream(client, todo, cache_dir: Path, timeout: float, memory_mb: int, task:
         submit_more()
 
 
+def _threads(client) -> int:
+    """Worker threads connected now; 0 while the scheduler cannot be asked (the watchdog then ends
+    the run after ingest.timeout rather than the error ending it at once: Dask reconnects meanwhile)."""
+    try:
+        return sum(client.nthreads().values())
+    except Exception:  # noqa: BLE001 - any failure to ask means no usable worker
+        return 0
+
+
 def _outcome(future, path: Path, sha: str, cache_dir: Path) -> tuple[Extraction, float]:
     """The finished task as an Extraction, cached when it was read (as the local child caches it)."""
     from distributed import KilledWorker
@@ -193,6 +203,8 @@ def _outcome(future, path: Path, sha: str, cache_dir: Path) -> tuple[Extraction,
         deaths = f"{e.allowed_failures + 1} times" if isinstance(getattr(e, "allowed_failures", None), int) else "repeatedly"
         return stages._failed(path, sha, f"the Dask workers reading it died {deaths}: the file may be damaged "
                                          f"or far too large"), 0.0
+    except CancelledError:
+        return stages._failed(path, sha, "the Dask scheduler dropped the task (was it restarted?): run again"), 0.0
     except Exception as e:  # noqa: BLE001 - one document's failure must not stop the run
         first = str(e).splitlines()[0] if str(e) else ""
         hint = ": is plantrack installed on every worker?" if isinstance(e, (ImportError, AttributeError)) else ""
