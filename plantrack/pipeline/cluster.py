@@ -132,9 +132,10 @@ def _stream(client, todo, cache_dir: Path, timeout: float, memory_mb: int, task:
     running: dict = {}                          # task key → (future, path, sha)
     unreadable: list[tuple[Path, str, str]] = []  # files this machine could not open to send
     results = as_completed(loop=client.loop)  # this client's: plantrack never makes it the default one
+    threads = _threads(client)  # asked again every NO_WORKER_POLL_S, not on every loop
 
     def submit_more() -> None:
-        window = max(4, WINDOW_PER_THREAD * _threads(client))
+        window = max(4, WINDOW_PER_THREAD * threads)
         while pending and len(running) < window:
             i, (path, sha) = pending.pop(0)
             try:
@@ -167,7 +168,8 @@ def _stream(client, todo, cache_dir: Path, timeout: float, memory_mb: int, task:
             now = time.monotonic()
             if now - last_check >= NO_WORKER_POLL_S:
                 last_check = now
-                if _threads(client):
+                threads = _threads(client)
+                if threads:
                     no_workers_since = None
                 elif no_workers_since is None:
                     no_workers_since = now
