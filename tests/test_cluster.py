@@ -127,6 +127,12 @@ def test_a_run_on_the_cluster_stores_what_a_local_run_stores(papers, dask_cluste
     assert len(want["actions"]) > 30 and want["amber_reasons"] and want["action_history"] and want["findings"]
     for table in want:
         assert got[table] == want[table], table
+    # the run is recorded as locally: each file's outcome and error in run_files, the counts in runs
+    recorded = [sorted(sqlite3.connect(tmp_path / where / "p.db").execute(
+        "SELECT path, outcome, error FROM run_files").fetchall()) for where in ("local", "dask")]
+    assert recorded[1] == recorded[0] and len(recorded[0]) == 5
+    assert sqlite3.connect(tmp_path / "dask" / "p.db").execute(
+        "SELECT status, files_seen, files_new, files_failed FROM runs").fetchall() == [("failed", 5, 4, 1)]
 
     # the scheduler ran one extraction task per document, on the cluster's workers
     ran = [t for t in stream.data if t["key"].startswith(cluster.KEY_PREFIX)]
@@ -141,6 +147,16 @@ def test_a_run_on_the_cluster_stores_what_a_local_run_stores(papers, dask_cluste
     assert rerun.returncode == 1, rerun.stderr
     assert not [t for t in again.data if t["key"].startswith(cluster.KEY_PREFIX)]
     assert content(tmp_path / "dask" / "p.db") == want
+
+
+def test_extract_alone_on_the_cluster_writes_the_records_a_local_extract_writes(papers, dask_cluster, tmp_path):
+    lc, _ = dask_cluster
+    files = [papers / "minutes.pdf", papers / "notes.pdf"]
+    local = cli("extract", *files, "--out", tmp_path / "local", "--workers", 1)
+    remote = bounded(cli, "extract", *files, "--out", tmp_path / "dask", "--scheduler", lc.scheduler_address)
+    assert local.exit_code == remote.exit_code == 1  # notes.pdf is not a PDF
+    records = {where: {f.name: f.read_text() for f in (tmp_path / where).glob("*.json")} for where in ("local", "dask")}
+    assert len(records["local"]) == 2 and records["dask"] == records["local"]
 
 
 def test_a_document_that_kills_its_workers_is_failed_and_the_run_finishes(papers, dask_cluster, tmp_path, monkeypatch):
