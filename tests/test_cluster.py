@@ -218,7 +218,9 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path, monkeypatch):
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
     make_report(tmp_path / "r.pdf", csip_spec("2022-06"))
-    result = bounded(cli, "ingest", tmp_path / "r.pdf", "--db", tmp_path / "p.db", "--scheduler", f"tcp://127.0.0.1:{port}")
+    monkeypatch.chdir(tmp_path)  # the address comes from plantrack.toml here
+    (tmp_path / "plantrack.toml").write_text(f'[dask]\nscheduler = "tcp://127.0.0.1:{port}"\n')
+    result = bounded(cli, "ingest", tmp_path / "r.pdf", "--db", tmp_path / "p.db")
     assert result.exit_code == 2
     assert f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}" in result.output
     assert "Traceback" not in result.output
