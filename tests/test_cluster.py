@@ -6,6 +6,7 @@ import os
 import sqlite3
 import subprocess
 import sys
+import tempfile
 import threading
 import time
 from functools import partial
@@ -181,6 +182,19 @@ def test_a_document_that_kills_its_workers_is_failed_and_the_run_finishes(papers
     rows = dict(sqlite3.connect(tmp_path / "p.db").execute("SELECT filename, status FROM documents"))
     assert rows == {"kills-worker.pdf": "failed", "csip_2022-07.pdf": "ok"}
     assert not list((tmp_path / "cache").glob(f"{got['kills-worker.pdf'].extraction.sha256}*"))  # tried again next run
+
+
+def test_a_document_whose_worker_is_lost_is_read_again_elsewhere(papers, dask_cluster, tmp_path):
+    lc, _ = dask_cluster
+    path = tmp_path / "dies-once.pdf"  # unique bytes: the hook's marker is this test's alone
+    path.write_bytes((papers / "csip_2022-06.pdf").read_bytes() + f"%{tmp_path}\n".encode())
+    got = bounded(lambda: list(cluster.extract_on_cluster([(path, stages.sha256_of(path))], tmp_path / "cache",
+                                                          scheduler=lc.scheduler_address, task=dask_hooks.task)))
+    (_, ex, _), = got
+    assert ex.status == "ok" and ex.reports and ex.filename == "dies-once.pdf"
+    marker = Path(tempfile.gettempdir()) / f"plantrack-test-died-{stages.sha256_of(path)[:16]}"
+    assert marker.exists()  # the first worker did die with it
+    marker.unlink()
 
 
 def test_time_limit_and_memory_ceiling_hold_on_the_workers(papers, dask_cluster, tmp_path):
