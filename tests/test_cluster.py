@@ -240,6 +240,11 @@ def test_an_unreachable_scheduler_is_one_line_and_exit_2(tmp_path, monkeypatch):
     assert "Traceback" not in result.output
     assert not (tmp_path / "p.db").exists() or not sqlite3.connect(tmp_path / "p.db").execute(
         "SELECT count(*) FROM documents").fetchone()[0]
+    # a scheduler gone after the command checked it: each document is failed with the line, none lost
+    got = bounded(lambda: list(cluster.extract_on_cluster([(tmp_path / "r.pdf", stages.sha256_of(tmp_path / "r.pdf"))],
+                                                          tmp_path / "cache", scheduler=f"tcp://127.0.0.1:{port}")))
+    assert [(p.name, ex.status) for p, ex, _ in got] == [("r.pdf", "failed")]
+    assert got[0][1].error.startswith(f"cannot reach the Dask scheduler at tcp://127.0.0.1:{port}")
 
 
 def test_a_bad_address_and_a_missing_dask_are_one_line(tmp_path, monkeypatch):

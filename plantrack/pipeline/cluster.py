@@ -22,11 +22,11 @@ from __future__ import annotations
 
 import os
 import signal
-from concurrent.futures import CancelledError  # what a Dask future raises once the scheduler lost it
 import tempfile
 import time
 import warnings
 from collections.abc import Callable, Iterator
+from concurrent.futures import CancelledError  # what a Dask future raises once the scheduler lost it
 from pathlib import Path
 
 from ..extract import EXTRACTOR_VERSION
@@ -119,7 +119,12 @@ def extract_on_cluster(paths: list[tuple[Path, str]], cache_dir: Path, *, schedu
         return
     from distributed import as_completed
 
-    client = connect(scheduler)
+    try:
+        client = connect(scheduler)
+    except ClusterUnavailable as e:  # gone since the command checked it: each document says so, none is lost
+        for path, sha in todo:
+            yield path, stages._failed(path, sha, str(e)), 0.0
+        return
     try:
         yield from _stream(client, todo, cache_dir, timeout, memory_mb, task, scheduler, as_completed)
     finally:
