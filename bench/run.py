@@ -10,7 +10,10 @@ per figure on stdout:
 
 and writes BENCHMARKS.md at the repository root. Progress goes to stderr.
 
-    .venv/bin/python bench/run.py [--keep] [--strict] [--rounds N] [--no-markdown]
+    .venv/bin/python bench/run.py [--keep] [--strict] [--rounds N] [--no-markdown] [--only dask]
+
+With plantrack[dask] installed it also compares the local pool with a LocalCluster on the same mix
+(`--only dask`: that part alone, on its own small corpus) and estimates the national backfill.
 
 Exit status 1 when a correctness check fails or a plantrack command fails; a missed target only
 prints MISS, unless --strict. --keep leaves bench/.corpus/ (corpus and databases) for inspection.
@@ -21,6 +24,7 @@ import argparse
 import datetime as dt
 import hashlib
 import json
+import math
 import os
 import platform
 import re
@@ -463,6 +467,125 @@ def idle_cli_rss() -> int:
     return int(subprocess.run([PYTHON, "-c", code], capture_output=True, text=True, cwd=ROOT).stdout.strip() or 0)
 
 
+# ---- Dask: the local pool against a LocalCluster, and the national backfill ----------------------
+BACKFILL_PAGES = 150 * 5 * 12 * 150     # authorities × years × meetings × pages per pack ≈ 1.35 M
+BACKFILL_DOCUMENTS = 150 * 5 * 12       # one pack per meeting
+OCR_SECONDS_PER_PAGE = (2.0, 5.0)       # an assumption (Tesseract-class OCR on one core), not measured here
+NIGHT_HOURS = 8.0
+
+
+def dask_corpus() -> dict:
+    """A small mix for `--only dask`: three single reports and the 100-page pack."""
+    log(f"generating the Dask mix in {CORPUS.relative_to(ROOT)}/")
+    fresh_dir(CORPUS)
+    mix, work = CORPUS / "dask_mix", CORPUS / "parts"
+    mix.mkdir()
+    pages = {}
+    for case in corpus.REPORT_CASES[:3]:
+        pages[f"{case.name}.pdf"] = corpus.pf.make_report(mix / f"{case.name}.pdf", corpus.report_spec(case)).pages
+    name, total, case = corpus.PACK_CASES[0]
+    pages[f"{name}.pdf"] = corpus.make_pack(mix / f"{name}.pdf", work, total=total, report_case=case, seed=101).pages
+    shutil.rmtree(work)
+    return {"mix": mix, "pages": pages}
+
+
+def dask_mix_from(c: dict) -> dict:
+    """The same mix taken from the full corpus (a full `make bench`)."""
+    mix = fresh_dir(CORPUS / "dask_mix")
+    pages = {}
+    for name, exp in list(c["reports"].items())[:3]:
+        shutil.copy(c["reports_dir"] / name, mix / name)
+        pages[name] = exp.pages
+    small = min(c["packs"].values(), key=lambda t: t.pages)
+    shutil.copy(c["packs_dir"] / small.name, mix / small.name)
+    pages[small.name] = small.pages
+    return {"mix": mix, "pages": pages}
+
+
+def dask_vs_local(m: dict) -> None:
+    """The same mix through `plantrack ingest --workers 2` and through a LocalCluster of two
+    single-threaded worker processes (`--scheduler`), each with a fresh database: the difference per
+    document is what Dask costs (bytes over TCP, the scheduler's round trips, a worker's fork); then the
+    national backfill estimated from the per-page rates measured here."""
+    try:
+        import distributed
+    except ImportError:
+        log("dask: skipped (pip install 'plantrack[dask]' to measure it)")
+        return
+    files, pages = sorted(m["mix"].glob("*.pdf")), m["pages"]
+    log(f"dask: {len(files)} files, {sum(pages.values())} pages; local pool (2 workers) vs LocalCluster (2×1 thread)")
+    local_db = fresh_dir(CORPUS / "db_dask_local") / "plantrack.db"
+    local = plantrack("ingest", m["mix"], "--db", local_db, "--workers", 2, "--json")
+    with distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True, dashboard_address=":0",
+                                  host="127.0.0.1") as lc, distributed.Client(lc, set_as_default=False) as client:
+        before = _workers_cpu(client)
+        remote_db = fresh_dir(CORPUS / "db_dask_cluster") / "plantrack.db"
+        remote = plantrack("ingest", m["mix"], "--db", remote_db, "--scheduler", lc.scheduler_address, "--json")
+        workers_cpu = _workers_cpu(client) - before
+    remote_cpu = remote.cpu_seconds + workers_cpu
+    log(f"  local {local.seconds:.1f} s, {local.cpu_seconds:.1f} s CPU ({local.noise}); cluster {remote.seconds:.1f} s, "
+        f"{remote_cpu:.1f} s CPU ({remote.noise})")
+    same = _stored(local_db) == _stored(remote_db)
+    check("dask same database", same, "documents, reports and action counts equal to the local pool's" if same else
+          f"local {_stored(local_db)} vs cluster {_stored(remote_db)}")
+    one = {Path(o["path"]).name: o["seconds"] for o in json.loads(local.stdout)}
+    two = {Path(o["path"]).name: o["seconds"] for o in json.loads(remote.stdout)}
+    # CPU, not wall time: the machine is shared, and other work stretches wall time (see "other load").
+    per_doc = (remote_cpu - local.cpu_seconds) / len(files)
+    figure("dask_overhead_per_document", per_doc, "CPU s", detail=(
+        f"(cluster − local CPU) / {len(files)} documents: `ingest --workers 2` {local.cpu_seconds:.1f} s CPU "
+        f"({local.seconds:.1f} s wall), `ingest --scheduler` on a LocalCluster of 2 single-threaded workers "
+        f"{remote_cpu:.1f} s CPU (the command {remote.cpu_seconds:.1f} s + the workers {workers_cpu:.1f} s; "
+        f"{remote.seconds:.1f} s wall; cluster start-up not counted); per document in wall time "
+        f"{(remote.seconds - local.seconds) / len(files):+.2f} s; each document's own reading time summed "
+        f"{sum(one.values()):.1f} s locally, {sum(two.values()):.1f} s on the workers"))
+    # Per-page rates per core: each document's own reading time, scaled by the run's CPU over those
+    # times, so that contention on a shared machine does not count as reading.
+    busy = local.cpu_seconds / sum(one.values())
+    reports = [n for n in files if not n.name.startswith("pack")]
+    packs_ = [n for n in files if n.name.startswith("pack")]
+    report_rate = sum(pages[f.name] for f in reports) / (busy * sum(one[f.name] for f in reports))
+    pack_rate = sum(pages[f.name] for f in packs_) / (busy * sum(one[f.name] for f in packs_))
+    backfill_estimate(report_rate, pack_rate, max(per_doc, 0.0))
+
+
+def _workers_cpu(client) -> float:
+    """CPU seconds the cluster's worker processes (and the children they have reaped) have used."""
+    def used():
+        t = os.times()
+        return t.user + t.system + t.children_user + t.children_system
+    return sum(client.run(used).values())
+
+
+def _stored(db: Path) -> list:
+    con = sqlite3.connect(db)
+    rows = con.execute("SELECT d.filename, d.kind, d.status, count(DISTINCT r.id), count(a.id) FROM documents d "
+                       "LEFT JOIN reports r ON r.document_id = d.id LEFT JOIN actions a ON a.report_id = r.id "
+                       "GROUP BY d.id ORDER BY d.filename").fetchall()
+    con.close()
+    return rows
+
+
+def backfill_estimate(report_rate: float, pack_rate: float, overhead_s: float) -> None:
+    """Core-hours of the national backfill from the measured per-page rates (per core: the rates are each
+    document's own reading time in one worker), and the single-threaded workers that finish it in a night."""
+    overhead_h = BACKFILL_DOCUMENTS * overhead_s / 3600
+    text = {"packs": BACKFILL_PAGES / pack_rate / 3600 + overhead_h,
+            "all plan tables": BACKFILL_PAGES / report_rate / 3600 + overhead_h}
+    for label, hours in text.items():
+        figure(f"backfill_core_hours_text_{label.replace(' ', '_')}", hours, "core-h", detail=(
+            f"{BACKFILL_PAGES:,} pages at {pack_rate if label == 'packs' else report_rate:.1f} pages/s per core "
+            f"(measured: {'the 100-page pack, whose other papers are passed over cheaply' if label == 'packs' else 'single plan reports, every page a table: the worst case'})"
+            f" + {BACKFILL_DOCUMENTS:,} documents × {overhead_s:.2f} s Dask overhead; "
+            f"{math.ceil(hours / NIGHT_HOURS)} worker(s) for a {NIGHT_HOURS:g}-hour night"))
+    for s_page in OCR_SECONDS_PER_PAGE:
+        hours = BACKFILL_PAGES * s_page / 3600 + text["packs"]
+        figure(f"backfill_core_hours_ocr_{s_page:g}s_page", hours, "core-h", detail=(
+            f"every page scanned: OCR at an assumed {s_page:g} s/page ({BACKFILL_PAGES * s_page / 3600:,.0f} core-h) "
+            f"+ reading the text as packs; {math.ceil(hours / NIGHT_HOURS)} single-threaded workers for a "
+            f"{NIGHT_HOURS:g}-hour night"))
+
+
 # ---- the report ---------------------------------------------------------------------------------
 def machine() -> dict:
     cpu = next((ln.split(":", 1)[1].strip() for ln in Path("/proc/cpuinfo").read_text().splitlines()
@@ -574,9 +697,16 @@ def main() -> int:
     parser.add_argument("--strict", action="store_true", help="Exit 1 when a target is missed.")
     parser.add_argument("--rounds", type=int, default=2, help="Rounds of the single-report measurements (best of each).")
     parser.add_argument("--no-markdown", action="store_true", help="Do not rewrite BENCHMARKS.md.")
+    parser.add_argument("--only", choices=["dask"], help="Only this part, on its own small corpus; prints the "
+                        "figures and leaves BENCHMARKS.md alone.")
     args = parser.parse_args()
     if not PLANTRACK.exists():
         raise SystemExit(f"bench: {PLANTRACK} not found: run `make install` first")
+    if args.only == "dask":
+        dask_vs_local(dask_corpus())
+        if not args.keep:
+            shutil.rmtree(CORPUS, ignore_errors=True)
+        return 1 if any(not ok for _, ok, _ in CHECKS) else 0
     started, t0, load0, code0 = dt.datetime.now(), time.perf_counter(), loadavg(), code_state()
     log(f"plantrack: {PLANTRACK}; load average {load0}")
     c = build_corpus()
@@ -585,6 +715,7 @@ def main() -> int:
     packs(c)
     noop_rerun(c)
     memory_pack(c)
+    dask_vs_local(dask_mix_from(c))
     seconds = time.perf_counter() - t0
     figure("bench_total_seconds", seconds, "s", "< 600", seconds < 600)
     m = machine()

@@ -13,6 +13,7 @@ only plain (non-table) settings can be set that way.
 from __future__ import annotations
 
 import os
+import re
 import tomllib
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
@@ -91,6 +92,13 @@ def _fetch_entries(v: list) -> str | None:
     return None
 
 
+def _scheduler(v: str) -> str | None:
+    """Empty (read on this machine) or a Dask scheduler's address: [tcp|tls|ws|wss://]HOST:PORT."""
+    if not v or re.fullmatch(r"(?:(?:tcp|tls|ws|wss)://)?[\w.\-\[\]:]+:\d{1,5}", v):
+        return None
+    return "wants a Dask scheduler's address such as tcp://HOST:8786 (or empty to read on this machine)"
+
+
 def _names(v: Mapping) -> str | None:
     bad = next((k for k, name in v.items() if not isinstance(name, str) or not name.strip()), None)
     return None if bad is None else f"gives {bad!r} no council name"
@@ -113,6 +121,9 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ingest.memory_mb", "integer", 2048,
             "Memory (MB) one document's worker may take before it is recorded as failed; 0 for no ceiling.",
             "memory_mb = 4096", _at_least(0)),
+    Setting("dask.scheduler", "text", "",
+            "A Dask scheduler's address (tcp://HOST:8786): documents are read on its workers (needs "
+            "plantrack[dask]); empty reads them on this machine.", 'scheduler = "tcp://10.0.0.5:8786"', _scheduler),
     Setting("statuses", "table", {},
             "The council's own status words (word = status), read after the report's key and before the "
             "built-in vocabulary.", '"Behind plan" = "red"', _words),

@@ -43,6 +43,7 @@ LogOpt = Annotated[Path | None, typer.Option("--log-file", help="Append one JSON
 JsonOpt = Annotated[bool, typer.Option("--json", help="Print the outcome of every file as JSON on stdout.")]
 AuthorityOpt = Annotated[str | None, typer.Option("--authority", help="The council that published these files (stored as documents.authority; papers of different councils never share a series). Default: the `[authorities]` folders in plantrack.toml, else as stored.", show_default=False)]
 FetchOpt = Annotated[bool, typer.Option("--fetch", help="First bring new papers from the council sites of plantrack.toml's [[fetch]] entries into the first folder given (default data/raw), e.g. `plantrack run --fetch`.")]
+SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Read the documents on a Dask cluster: its scheduler's address, e.g. tcp://HOST:8786 (needs plantrack[dask] here and on the workers). Default: `dask.scheduler`, else this machine.", show_default=False)]
 
 
 def _files(paths: list[Path] | None) -> list[Path]:
@@ -93,22 +94,38 @@ def _summarise(outcomes: list[stages.Outcome], as_json: bool) -> int:
     return 1 if counts["failed"] else 0
 
 
-def _settings(config: Path | None = None):
+def _settings(config: Path | None = None, **flags):
     """The resolved settings (plantrack.settings), or exit 2 with the one line saying what is wrong."""
     from ..settings import SettingsError, load
 
     try:
-        return load(config)
+        return load(config, **flags)
     except SettingsError as e:
         err.print(f"error: {e}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
 
 
+def _cluster(scheduler: str | None) -> None:
+    """With a scheduler: exit 2 with one line now, before any run is recorded, if it cannot be used."""
+    if not scheduler:
+        return
+    from .cluster import ClusterUnavailable, connect
+
+    try:
+        client = connect(scheduler)
+    except ClusterUnavailable as e:
+        err.print(f"error: {e}", markup=False, soft_wrap=True)
+        raise typer.Exit(2) from None
+    err.print(f"reading on the Dask cluster at {scheduler} ({len(client.nthreads())} worker(s) now)", markup=False)
+    client.close()
+
+
 def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command,
-            authority: str | None = None, fetched: bool = False) -> list[stages.Outcome]:
+            authority: str | None = None, fetched: bool = False, scheduler: str | None = None) -> list[stages.Outcome]:
     from .authority import fetched as by_site, for_command
 
-    cfg = _settings()
+    cfg = _settings(dask_scheduler=scheduler)
+    _cluster(cfg["dask.scheduler"])
     workers = workers or cfg["ingest.workers"] or os.cpu_count() or 1
     timeout = timeout or cfg["ingest.timeout"]
     files = _files(paths)
@@ -125,7 +142,8 @@ def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command
                                      memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess, progress=advance,
                                      authority=(by_site(db_path, for_command(None, cfg["authorities"]))
                                                 if fetched and authority is None
-                                                else for_command(authority, cfg["authorities"])))
+                                                else for_command(authority, cfg["authorities"])),
+                                     scheduler=cfg["dask.scheduler"])
             ledger.finish()
         db.conn.close()
     return outcomes
@@ -156,7 +174,7 @@ def _log(log_file: Path | None):
 def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = None,
            timeout: TimeoutOpt = None, reprocess: ReprocessOpt = False,
            wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False,
-           authority: AuthorityOpt = None) -> None:
+           authority: AuthorityOpt = None, scheduler: SchedulerOpt = None) -> None:
     """Extract and load: new or changed PDFs into the database (extract + load).
 
     Examples:
@@ -168,16 +186,18 @@ def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt =
         plantrack ingest --reprocess          # re-read everything after an upgrade
 
         plantrack ingest papers/kent --authority "Kent County Council"
+
+        plantrack ingest archive/ --scheduler tcp://10.0.0.5:8786   # read on a Dask cluster
     """
-    raise typer.Exit(_summarise(_ingest(paths, db, workers, timeout, reprocess, wait, log_file, "ingest", authority),
-                                json_out))
+    raise typer.Exit(_summarise(_ingest(paths, db, workers, timeout, reprocess, wait, log_file, "ingest", authority,
+                                        scheduler=scheduler), json_out))
 
 
 @app.command()
 def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = None,
         timeout: TimeoutOpt = None, reprocess: ReprocessOpt = False,
         wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False,
-        authority: AuthorityOpt = None, fetch_first: FetchOpt = False) -> None:
+        authority: AuthorityOpt = None, fetch_first: FetchOpt = False, scheduler: SchedulerOpt = None) -> None:
     """The nightly job: ingest every new paper, reconcile each period against the previous one,
     refresh the analysts' views and search, and write `report.html` beside the database.
 
@@ -190,13 +210,15 @@ def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = No
         plantrack run papers/kent --authority "Kent County Council"
 
         plantrack run --fetch                 # new papers from the [[fetch]] sites first
+
+        plantrack run archive/ --scheduler tcp://10.0.0.5:8786   # read on a Dask cluster
     """
     fetched = 0
     if fetch_first:  # the papers land under the folder the run reads, so they are ingested below
         into = paths[0] if paths and paths[0].is_dir() else DEFAULT_RAW
         fetched = _fetch(_fetch_jobs(None, None, None, None), into, db, wait, False)
     outcomes = _ingest(paths, db, workers, timeout, reprocess, wait, log_file, "run", authority,
-                       fetched=fetch_first)
+                       fetched=fetch_first, scheduler=scheduler)
     code = max(fetched, _summarise(outcomes, json_out))
     with _writing(db, wait):
         _after_ingest(db)
@@ -312,7 +334,8 @@ def _write_report(db_path: Path) -> None:
 @app.command()
 def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", help="Folder for the JSON records.")] = DEFAULT_DB.parent / "extracted",
             workers: WorkersOpt = None, timeout: TimeoutOpt = None,
-            reprocess: ReprocessOpt = False, json_out: JsonOpt = False, authority: AuthorityOpt = None) -> None:
+            reprocess: ReprocessOpt = False, json_out: JsonOpt = False, authority: AuthorityOpt = None,
+            scheduler: SchedulerOpt = None) -> None:
     """Stage 1 alone: read PDFs into JSON records (`<sha256>.v<N>.json`), without touching a database.
     The authority (`--authority`, or the `[authorities]` folders) is kept in `authorities.json` beside
     the records for `plantrack load`.
@@ -320,10 +343,13 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
     Example:
 
         plantrack extract data/raw --out data/out/extracted
+
+        plantrack extract archive/ --scheduler tcp://10.0.0.5:8786   # read on a Dask cluster
     """
     from . import authority as authorities
 
-    cfg = _settings()
+    cfg = _settings(dask_scheduler=scheduler)
+    _cluster(cfg["dask.scheduler"])
     workers = workers or cfg["ingest.workers"] or os.cpu_count() or 1
     timeout = timeout or cfg["ingest.timeout"]
     files = _files(paths)
@@ -333,8 +359,8 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
     outcomes = []
     with _progress(len(files)) as bar:
         task = bar.add_task("reading", total=len(files))
-        for path, ex, seconds in stages.extract_isolated(pairs, out, workers=workers, timeout=timeout,
-                                                         memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess):
+        for path, ex, seconds in stages.executor(cfg["dask.scheduler"])(pairs, out, workers=workers, timeout=timeout,
+                                                                        memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess):
             if ex.status == "failed":  # failures are records too, so `load` can report them
                 stages.write_cache(out, path, ex)
             outcomes.append(stages.Outcome(path, ex, "failed" if ex.status == "failed" else "new", seconds))

@@ -138,6 +138,17 @@ def extract_isolated(paths: list[tuple[Path, str]], cache_dir: Path, *, workers:
             time.sleep(0.02)
 
 
+def executor(scheduler: str | None = None) -> Callable[..., Iterator[tuple[Path, Extraction, float]]]:
+    """Where documents are extracted: extract_isolated on this machine, or with a Dask scheduler's
+    address (`--scheduler`) the same contract on its cluster (cluster.py; Dask is an optional extra)."""
+    if not scheduler:
+        return extract_isolated
+    from functools import partial
+
+    from .cluster import extract_on_cluster
+    return partial(extract_on_cluster, scheduler=scheduler)
+
+
 def _result(path: Path, sha: str, cache_dir: Path, code: int | None, elapsed: float, timeout: float) -> Extraction:
     cached = cache_path(cache_dir, sha)
     if code == 0 and cached.exists():
@@ -177,11 +188,12 @@ def with_stale_documents(db, paths: list[Path]) -> tuple[list[Path], list[Path]]
 def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout: float = DEFAULT_TIMEOUT_S,
            memory_mb: int = DEFAULT_MEMORY_MB, reprocess: bool = False,
            progress: Callable[[Outcome], None] | None = None,
-           authority: authorities.Spec = None) -> list[Outcome]:
+           authority: authorities.Spec = None, scheduler: str | None = None) -> list[Outcome]:
     """Extract what is new or changed, load it, re-link amber reasons. One transaction per document.
 
     `authority`: the council that published the files — one name, a mapping of folders to names, or a
-    function of the path (see plantrack.pipeline.authority); None leaves stored authorities as they are."""
+    function of the path (see plantrack.pipeline.authority); None leaves stored authorities as they are.
+    With `scheduler` (a Dask scheduler's address) the documents are extracted on that cluster."""
     author = authorities.resolver(authority, given=paths)
     outcomes: list[Outcome] = []
     todo = []
@@ -210,8 +222,8 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
                 progress(o)
         else:
             todo.append((path, sha))
-    for path, ex, seconds in extract_isolated(todo, cache_dir, workers=workers, timeout=timeout,
-                                              memory_mb=memory_mb, reprocess=reprocess):
+    for path, ex, seconds in executor(scheduler)(todo, cache_dir, workers=workers, timeout=timeout,
+                                                 memory_mb=memory_mb, reprocess=reprocess):
         before = store.known(db, ex.sha256)
         doc_id = store.load_extraction(db, ex, path, replace=reprocess, authority=author(path))
         kind = "failed" if ex.status == "failed" else ("new" if before is None else "updated")
