@@ -17,9 +17,11 @@ from ..models import Extraction, Kind
 from . import EXTRACTOR_VERSION
 from .columns import header_like_roles, header_words_only, is_header
 from .dates import find_date
+from .flow import extract_flow
 from .minutes import extract_minutes, looks_like_minutes
 from .pdf import CORRUPT, NO_TEXT, Unreadable, open_pdf
 from .report import ReportReader
+from .sniff import UNSUPPORTED, Sniffed, sniff
 
 
 def sha256_of(path: Path) -> str:
@@ -218,8 +220,16 @@ def extract_document(path: Path) -> Extraction:
     ex = Extraction(sha256=sha256_of(path), filename=path.name, kind=None, status="ok",
                     extractor_version=EXTRACTOR_VERSION)
     try:
-        with path.open("rb") as f:
-            ex.format = "pdf" if b"%PDF-" in f.read(1024) else None
+        # the format comes from the content, never the name; Word and HTML go their own way
+        sniffed = sniff(path) if path.stat().st_size else Sniffed(None)
+        ex.format = sniffed.format
+        if sniffed.error:
+            raise Unreadable(sniffed.error)
+        if ex.format in ("docx", "html"):
+            extract_flow(path, ex)
+            return ex
+        if ex.format is None and path.stat().st_size:
+            raise Unreadable(UNSUPPORTED)
         with open_pdf(path) as pdf:
             ex.pages = len(pdf.pages)
             texts = page_texts(path, pdf)

@@ -1,0 +1,121 @@
+"""A Word document (.docx) → a `FlowDocument`, with python-docx.
+
+The body's paragraphs and tables are read in order. A table cell's paragraphs (and line breaks) are
+joined by single spaces, as a PDF cell's lines are; a cell merged across columns keeps its place in
+the grid (so columns line up with the header), and a cell merged down is read once, in its first row.
+A cell's shading (`w:shd` fill) is its colour: a colour-only status, calibrated later by the key.
+"""
+from __future__ import annotations
+
+import re
+from pathlib import Path
+
+from ..models.document import Cell, FlowDocument, Para, Row, Table, fold
+
+W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
+MAX_BLOCKS = 20000  # a document larger than any committee paper is read no further
+_HEADING_STYLE = re.compile(r"^(?:heading\s*(\d)|title)$", re.I)
+
+
+def read_docx(path: Path) -> FlowDocument:
+    import docx  # python-docx
+
+    document = docx.Document(str(path))
+    styles = _style_info(document)
+    doc = FlowDocument("docx")
+    body = document.element.body
+    for child in body.iterchildren():
+        if len(doc.blocks) >= MAX_BLOCKS:
+            break
+        if child.tag == W + "p":
+            para = _para(child, styles)
+            if para.text:
+                doc.blocks.append(para)
+        elif child.tag == W + "tbl":
+            doc.blocks.append(_table(child))
+    return doc
+
+
+def _style_info(document) -> dict[str, tuple[bool, float | None, int]]:
+    """Each paragraph style's id → (bold, size in points, heading level), as its definition says."""
+    out = {}
+    for style in document.styles:
+        try:
+            font = style.font
+        except AttributeError:
+            continue
+        m = _HEADING_STYLE.match(style.name or "")
+        level = (int(m.group(1)) if m.group(1) else 1) if m else 0
+        size = font.size.pt if font.size is not None else None
+        out[style.style_id] = (bool(font.bold), size, level)
+    return out
+
+
+def _text(el) -> str:
+    """An element's text, with tabs and breaks as spaces."""
+    parts = []
+    for node in el.iter(W + "t", W + "tab", W + "br", W + "cr"):
+        parts.append(node.text or "" if node.tag == W + "t" else " ")
+    return "".join(parts)
+
+
+def _on(el) -> bool:
+    """A toggle property (<w:b/>, <w:b w:val="0"/>)."""
+    return el is not None and el.get(W + "val") not in ("0", "false", "off")
+
+
+def _para(p, styles) -> Para:
+    style_id = p.find(f"{W}pPr/{W}pStyle")
+    style_bold, style_size, level = styles.get(style_id.get(W + "val") if style_id is not None else "Normal",
+                                               (False, None, 0))
+    runs = [(r, _text(r)) for r in p.iter(W + "r")]
+    chars = bold_chars = 0
+    sizes = []
+    for r, text in runs:
+        n = len(text.strip())
+        chars += n
+        rpr = r.find(W + "rPr")
+        b = rpr.find(W + "b") if rpr is not None else None
+        if (_on(b) if b is not None else style_bold):
+            bold_chars += n
+        sz = rpr.find(W + "sz") if rpr is not None else None
+        if sz is not None and n:
+            try:
+                sizes.append(int(sz.get(W + "val")) / 2)
+            except (TypeError, ValueError):
+                pass
+    text = fold(_text(p))
+    size = max(sizes) if sizes else style_size
+    return Para(text, bold=bool(chars) and bold_chars * 2 > chars, size=size, level=level)
+
+
+def _table(tbl) -> Table:
+    table = Table()
+    for tr in tbl.iterchildren(W + "tr"):
+        trpr = tr.find(W + "trPr")
+        header = trpr is not None and _on(trpr.find(W + "tblHeader"))
+        cells = []
+        for tc in tr.iterchildren(W + "tc"):
+            tcpr = tc.find(W + "tcPr")
+            span, fill, merged_on = 1, None, False
+            if tcpr is not None:
+                gs = tcpr.find(W + "gridSpan")
+                if gs is not None and (gs.get(W + "val") or "").isdigit():
+                    span = max(1, min(int(gs.get(W + "val")), 64))
+                vm = tcpr.find(W + "vMerge")
+                merged_on = vm is not None and vm.get(W + "val") in (None, "continue")
+                shd = tcpr.find(W + "shd")
+                if shd is not None:
+                    fill = _fill(shd.get(W + "fill"))
+            # paragraphs of the cell (and of a table nested in it) joined by single spaces
+            text = "" if merged_on else fold(" ".join(_text(p) for p in tc.iter(W + "p")))
+            cells.append(Cell(text, fill=fill, span=span))
+            cells += [Cell("", fill=fill) for _ in range(span - 1)]
+        table.rows.append(Row(cells, header=header))
+    return table
+
+
+def _fill(value: str | None) -> str | None:
+    if not value or not re.fullmatch(r"[0-9A-Fa-f]{6}", value):
+        return None  # "auto", or a theme colour without its RGB
+    return "#" + value.lower()
