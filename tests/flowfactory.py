@@ -351,3 +351,26 @@ def page_free(truth):
     return replace(truth, pages=None, first_page=None, last_page=None,
                    items=[replace(i, page=None) for i in truth.items],
                    amber_rows=[replace(r, page=None) for r in truth.amber_rows])
+
+
+def make_html_item_page(path, spec: MinutesSpec, number: int) -> ExpectedMinutes:
+    """ModernGov's page of one agenda item (mgAi.aspx), as the seed minutes were copied from: "Agenda
+    item", the item's title, "Meeting: 12/12/2019 - <committee> (Item 4.)", its minutes, then its
+    supporting documents. The truth holds that one item."""
+    item = next(i for i in spec.items if i.number == number)
+    d = date.fromisoformat(spec.meeting_date)
+    page = HEAD.format(title=_e(f"Agenda item - {' '.join(item.title.split())}")) + f"""<body>
+<div id="modgov"><div class="mgHeader"><h1 class="mgMainTitleTxt">Agenda item</h1></div>
+<h2 class="mgSubTitleTxt">{_e(' '.join(item.title.split()))}</h2>
+<div class="mgLinks"><p>Meeting: {d:%d/%m/%Y} - {_e(spec.committee)} (Item {number}.)</p></div>
+<p class="mgSubItemTitleTxt">Minutes:</p>
+<div class="mgWordPara">
+{_html_item_minutes(spec, item)}
+</div>
+<p class="mgSubItemTitleTxt">Supporting documents:</p>
+<ul class="mgBulletList"><li><a href="documents/s{5000 + number}/Report.pdf">Report PDF 215 KB</a></li></ul>
+</div></body></html>
+"""
+    Path(path).write_text(page, encoding="utf-8")
+    truth = _minutes_truth(replace(spec, items=[item]))
+    return replace(truth, items=[replace(truth.items[0], number=number)])

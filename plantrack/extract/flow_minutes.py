@@ -22,7 +22,8 @@ from .minutes import (_ACTION_HEADER, _AMBER, _AUTHORITY, _HEADING, _LIST_ITEM, 
 # "Corporate Parenting Board - Thursday, 14th September, 2023 6.30 pm": the committee, then the date
 _DASH_TITLE = re.compile(r"^(?P<name>.+?)\s+[-–—]\s+(?P<when>.*\d.*)$")
 # ModernGov's item page: "Meeting: 12/12/2019 - Children's Safeguarding Sub Committee (Item 4.)"
-_MEETING_LINE = re.compile(r"^meeting\s*:\s*(?P<when>.+?)\s+[-–—]\s+(?P<name>.+?)(?:\s*\(item\s+[^)]*\))?\s*$", re.I)
+_MEETING_LINE = re.compile(r"^meeting\s*:\s*(?P<when>.+?)\s+[-–—]\s+(?P<name>.+?)"
+                           r"(?:\s*\(item\s+(?P<item>[^)]*?)\.?\))?\s*$", re.I)
 # A link's size that ModernGov prints after a document's name: "Report PDF 500 KB"
 _LINK_SIZE = re.compile(r"\s*\b(?:PDF|DOC|DOCX|HTML)\s+[\d.,]+\s*[KM]B\b\s*$", re.I)
 _NUMBER_ONLY = re.compile(r"^(?:item\s+)?(\d{1,3}(?:\.\d{1,2})?[a-z]?)[.):]?$", re.I)
@@ -91,7 +92,7 @@ def title_of(paras: list[Para]) -> tuple[str | None, str | None]:
 def _walk(doc: FlowDocument, meeting: Meeting) -> None:
     marked = any(p.role == "item_title" for p in doc.paras())  # ModernGov marks its items
     has_bold = any(p.bold for p in doc.paras())
-    item: AgendaItem | None = None
+    item = None if marked else _page_item(doc, meeting)
     body: list[str] = []
     number: str | None = None
     blocks = doc.blocks
@@ -140,6 +141,21 @@ def _walk(doc: FlowDocument, meeting: Meeting) -> None:
                 i = j
                 continue
         body.append(text)
+
+
+def _page_item(doc: FlowDocument, meeting: Meeting) -> AgendaItem | None:
+    """ModernGov's page of one agenda item: "Meeting: 12/12/2019 - … (Item 4.)" under the item's title."""
+    paras = doc.paras()[:20]
+    for k, p in enumerate(paras):
+        m = _MEETING_LINE.match(p.text)
+        if m and m.group("item"):
+            title = next((q.text for q in reversed(paras[:k]) if q.level >= 2 or q.role is None and q.bold), None)
+            if title is None:
+                return None
+            item = AgendaItem(number=m.group("item").strip(), title=title, plan=plan_from_title(title))
+            meeting.agenda_items.append(item)
+            return item
+    return None
 
 
 def _item_heading(p: Para, marked: bool, has_bold: bool) -> tuple[str | None, str | None] | None:

@@ -1,0 +1,313 @@
+"""Word documents and web pages, read into the database like PDFs; the format decided by content.
+
+Papers come from the generator's specs (flowfactory writes them as .docx and ModernGov pages), the
+database is built in tmp_path, and whole rows are compared with the specs' truth."""
+import json
+import sqlite3
+import zipfile
+from dataclasses import replace
+
+import pytest
+from flowfactory import (make_docx_minutes, make_docx_report, make_html_item_page, make_html_minutes,
+                         moderngov_heading, page_free)
+from paperfactory import (AgendaItem, csip_minutes_spec, csip_spec, make_minutes, make_report, sdp_minutes_spec,
+                          sdp_spec, _row)
+
+from plantrack.extract.document import extract_document
+from plantrack.pipeline import ingest as stages
+from plantrack.pipeline import store
+from plantrack.pipeline.reconcile import reconcile
+
+
+def build(tmp_path, files, name="p.db"):
+    db = store.connect(tmp_path / name)
+    stages.ingest(list(files), db, tmp_path / f"{name}.cache")
+    reconcile(db.conn)
+    db.conn.close()
+    return sqlite3.connect(tmp_path / name)
+
+
+ACTION_COLUMNS = "priority_number, ref, ofsted_ref, text, lead, timescale, due_date, success_measure, progress, rag, page"
+
+
+def action_rows(con, document):
+    return con.execute(f"SELECT {ACTION_COLUMNS} FROM actions JOIN reports r ON r.id = actions.report_id "
+                       "JOIN documents d ON d.id = r.document_id WHERE d.filename = ? ORDER BY actions.id",
+                       (document,)).fetchall()
+
+
+def truth_rows(truth):
+    return [(a.priority_number, a.ref, a.ofsted_ref, a.text, a.lead, a.timescale, a.due_date, a.success_measure,
+             a.progress, a.rag, a.page) for a in truth.actions]
+
+
+def reason_rows(con, document):
+    return con.execute(
+        "SELECT position, a.plan, action_text, reason, effective_reason, new_rag, target_date, a.page FROM amber_reasons a "
+        "JOIN meetings m ON m.id = a.meeting_id JOIN documents d ON d.id = m.document_id WHERE d.filename = ? "
+        "ORDER BY position", (document,)).fetchall()
+
+
+def truth_reasons(truth):
+    return [(r.position, r.plan, r.action_text, r.reason, r.effective_reason, r.new_rag, r.target_date, r.page)
+            for r in truth.amber_rows]
+
+
+# ---- Word reports ------------------------------------------------------------------------------------
+@pytest.mark.parametrize("period,status_style,merged", [
+    ("2022-06", "word", True), ("2022-07", "letter", False), ("2022-08", "fill", True)])
+def test_word_report_gives_the_rows_of_its_spec(tmp_path, period, status_style, merged):
+    spec = csip_spec(period, status_style=status_style)
+    truth = make_docx_report(tmp_path / "report.docx", spec, merged_priority_rows=merged)
+    con = build(tmp_path, [tmp_path / "report.docx"])
+    doc = con.execute("SELECT status, error, kind, format, pages, ocr FROM documents").fetchone()
+    assert doc == ("ok", None, "plan_report", "docx", None, 0)
+    assert con.execute("SELECT first_page, last_page, plan, period, as_at, overall_previous_score, "
+                       "overall_current_score FROM reports").fetchone() == (
+        None, None, truth.plan, truth.period, truth.as_at, truth.overall_previous_score, truth.overall_current_score)
+    assert con.execute("SELECT number, title, previous_score, current_score FROM priorities ORDER BY number").fetchall() \
+        == [(p.number, p.title, p.previous_score, p.current_score) for p in truth.priorities]
+    assert action_rows(con, "report.docx") == truth_rows(truth)
+    assert len({a.rag for a in truth.actions}) >= 3
+
+
+def test_word_shading_is_calibrated_by_the_documents_own_key(tmp_path):
+    """Only shading, no words: each status is the key's nearest swatch (the SDP palette, grey rows)."""
+    spec = sdp_spec("2019-11", status_style="fill")
+    truth = make_docx_report(tmp_path / "sdp.docx", spec)
+    con = build(tmp_path, [tmp_path / "sdp.docx"])
+    assert action_rows(con, "sdp.docx") == truth_rows(truth)
+    legend = json.loads(con.execute("SELECT legend FROM reports").fetchone()[0])
+    assert legend["#ffc000"] == "amber" and legend["#a6a6a6"] == "grey"
+
+
+def test_word_report_is_the_same_as_its_pdf_but_for_pages(tmp_path):
+    spec = csip_spec("2022-07")
+    pdf = page_free(make_report(tmp_path / "r.pdf", spec))
+    word = make_docx_report(tmp_path / "r.docx", spec)
+    con = build(tmp_path, [tmp_path / "r.pdf", tmp_path / "r.docx"])
+    assert truth_rows(pdf) == truth_rows(word)
+    pdf_rows = [r[:-1] + (None,) for r in action_rows(con, "r.pdf")]
+    assert pdf_rows == action_rows(con, "r.docx") == truth_rows(word)
+
+
+# ---- HTML and Word minutes ---------------------------------------------------------------------------
+@pytest.mark.parametrize("maker,name", [
+    (lambda p, s: make_html_minutes(p, s, number_cell=True), "minutes.html"),
+    (lambda p, s: make_html_minutes(p, s, number_cell=False), "fetched.htm"),
+    (make_docx_minutes, "minutes.docx")])
+@pytest.mark.parametrize("spec_of", [sdp_minutes_spec, csip_minutes_spec])
+def test_minutes_pages_and_word_minutes_give_their_rows(tmp_path, maker, name, spec_of):
+    truth = maker(tmp_path / name, spec_of())
+    con = build(tmp_path, [tmp_path / name])
+    fmt = "docx" if name.endswith("docx") else "html"
+    assert con.execute("SELECT status, kind, format, pages FROM documents").fetchone() == ("ok", "minutes", fmt, None)
+    assert con.execute("SELECT committee, meeting_date, first_page, last_page FROM meetings").fetchone() == (
+        truth.committee, truth.meeting_date, None, None)
+    assert con.execute("SELECT number, title, resolution FROM agenda_items ORDER BY id").fetchall() == [
+        (str(i.number), i.title, i.resolution) for i in truth.items]
+    assert reason_rows(con, name) == truth_reasons(truth)
+    assert any(r.new_rag == "green" for r in truth.amber_rows) and any(r.target_date for r in truth.amber_rows)
+
+
+def test_the_seed_minutes_as_a_moderngov_item_page(tmp_path):
+    """The seed minutes were copied from ModernGov's page of one agenda item: "Agenda item", the item's
+    title, "Meeting: 12/12/2019 - <committee> (Item 4.)", the minutes' table, "Supporting documents:"."""
+    spec = sdp_minutes_spec()
+    truth = make_html_item_page(tmp_path / "mgAi.aspx", spec, 4)
+    page = (tmp_path / "mgAi.aspx").read_text()
+    assert "mgSubItemTitleTxt" in page and "<br>" in page and "&nbsp;" in page and "<script" in page
+    con = build(tmp_path, [tmp_path / "mgAi.aspx"])
+    assert con.execute("SELECT committee, meeting_date FROM meetings").fetchone() == (spec.committee, "2019-12-12")
+    assert con.execute("SELECT number, title, resolution FROM agenda_items").fetchall() == [
+        ("4", "Service Development Plan 2019-20", "RESOLVED, that – the report be received and its contents noted.")]
+    assert reason_rows(con, "mgAi.aspx") == truth_reasons(truth)
+    back = [r for r in truth.amber_rows if r.reason == "Same as above"]
+    assert back and back[0].effective_reason != "Same as above"
+
+
+def test_heading_gives_committee_and_date(tmp_path):
+    spec = replace(csip_minutes_spec(), committee="Corporate Parenting Board", meeting_date="2023-09-14",
+                   time="6.30 pm", reason_header="Justification for Amber status")
+    assert moderngov_heading(spec) == "Corporate Parenting Board - Thursday, 14th September, 2023 6.30 pm"
+    truth = make_html_minutes(tmp_path / "m.html", spec)
+    ex = extract_document(tmp_path / "m.html")
+    m = ex.meetings[0]
+    assert (m.committee, m.meeting_date) == ("Corporate Parenting Board", "2023-09-14")
+    assert [(a.action_text, a.reason) for a in m.amber_reasons] == [(r.action_text, r.reason) for r in truth.amber_rows]
+
+
+def test_an_agenda_page_is_other(tmp_path):
+    """A ModernGov agenda page (items and their documents, no minutes) is a readable page, not minutes."""
+    spec = csip_minutes_spec()
+    make_html_minutes(tmp_path / "agenda.html", spec)
+    page = (tmp_path / "agenda.html").read_text()
+    start, end = page.index('<p class="mgSubItemTitleTxt">Minutes:</p>'), page.index("</table>\n</div></body>")
+    agenda = page[:start] + "</td></tr>" + page[end:]
+    (tmp_path / "agenda.html").write_text(agenda.replace("Agenda and minutes", "Agenda"))
+    ex = extract_document(tmp_path / "agenda.html")
+    assert (ex.status, ex.kind, ex.format, ex.meetings, ex.reports) == ("ok", "other", "html", [], [])
+
+
+# ---- the format from the content ---------------------------------------------------------------------
+def _zip(path, members: dict[str, str]):
+    with zipfile.ZipFile(path, "w") as z:
+        for name, text in members.items():
+            z.writestr(name, text)
+
+
+def _ole(path, stream: str):
+    body = bytearray(b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" + b"\x00" * 1016)
+    body += stream.encode("utf-16-le") + b"\x00" * 2048
+    path.write_bytes(bytes(body))
+
+
+def test_format_comes_from_the_content_and_other_files_fail_with_one_line(tmp_path):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    spec = csip_spec("2022-06")
+    make_docx_report(raw / "report.pdf", spec)                 # a Word document with the wrong name
+    make_html_minutes(raw / "minutes.txt", csip_minutes_spec())  # a page saved under any name
+    make_report(raw / "report.bin", sdp_spec("2019-11"))         # a PDF with no .pdf
+    _zip(raw / "tracker.xlsx", {"[Content_Types].xml": "<Types/>", "xl/workbook.xml": "<workbook/>"})
+    _zip(raw / "slides.pptx", {"ppt/presentation.xml": "<p/>"})
+    _zip(raw / "minutes.odt", {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"})
+    _zip(raw / "papers.zip", {"a.txt": "hello"})
+    _ole(raw / "old.doc", "WordDocument")
+    _ole(raw / "old.xls", "Workbook")
+    (raw / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100)
+    (raw / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
+    (raw / "notes.dat").write_bytes(b"plain words, no markup at all\n")
+    good = (raw / "report.pdf").read_bytes()
+    (raw / "cut.docx").write_bytes(good[: len(good) // 2])
+    files = sorted(raw.iterdir())
+    con = build(tmp_path, files)
+    got = {f: (s, e, k, fmt) for f, s, e, k, fmt in con.execute(
+        "SELECT filename, status, error, kind, format FROM documents")}
+    supported = "not a supported format: PDF, Word (.docx) or HTML"
+    assert got == {
+        "report.pdf": ("ok", None, "plan_report", "docx"),
+        "minutes.txt": ("ok", None, "minutes", "html"),
+        "report.bin": ("ok", None, "plan_report", "pdf"),
+        "tracker.xlsx": ("failed", f"{supported}; this is a spreadsheet (.xlsx)", None, None),
+        "slides.pptx": ("failed", f"{supported}; this is a presentation (.pptx)", None, None),
+        "minutes.odt": ("failed", f"{supported}; this is an OpenDocument text (.odt)", None, None),
+        "papers.zip": ("failed", f"{supported}; this is a zip archive", None, None),
+        "old.doc": ("failed", "Word 97-2003 .doc: save it as .docx or PDF", None, None),
+        "old.xls": ("failed", f"{supported}; this is an Excel 97-2003 spreadsheet (.xls)", None, None),
+        "photo.jpg": ("failed", f"{supported}; this is an image (JPEG)", None, None),
+        "scan.png": ("failed", f"{supported}; this is an image (PNG)", None, None),
+        "notes.dat": ("failed", supported, None, None),
+        "cut.docx": ("failed", "truncated or corrupt zip file (a damaged Word document?)", None, None),
+    }
+    assert con.execute("SELECT COUNT(*) FROM actions").fetchone()[0] > 0
+
+
+def test_a_failed_download_page_says_so(tmp_path):
+    (tmp_path / "paper.pdf").write_text("<!DOCTYPE html><html><head><title>404 Not Found</title></head><body>"
+                                        "<h1>Page not found</h1><p>The document has been moved.</p></body></html>")
+    ex = extract_document(tmp_path / "paper.pdf")
+    assert (ex.status, ex.format, ex.kind) == ("failed", "html", None)
+    assert ex.error == "not a paper: a web page saying 'Page not found' (a failed download: fetch it again)"
+
+
+# ---- hostile pages -----------------------------------------------------------------------------------
+HOSTILE = {
+    "deep.html": "<html><body>" + "<div>" * 100000 + "Minutes of the meeting" + "</div>" * 100000 + "</body></html>",
+    "deep_table.html": "<html><body>" + "<table><tr><td>" * 20000 + "x" + "</td></tr></table>" * 20000,
+    "deep_cell.html": "<html><body><table><tr><td>Action</td><td>Reason for Amber</td></tr><tr><td>"
+                      + "<span>" * 50000 + "a" + "</span>" * 50000 + "</td><td>b</td></tr></table><p>RESOLVED that</p>",
+    "entities.html": '<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;">'
+                     '<!ENTITY c "&b;&b;&b;&b;&b;&b;">]><html><body><p>&c;&c;&c;</p><p>text</p></body></html>',
+    "unclosed.html": "<html><body><table><tr><td>Action<td>Reason for Amber<tr><td>Do it<td>Late" + "<p>x" * 10000,
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE))
+def test_hostile_pages_neither_crash_nor_run_anything(tmp_path, name):
+    page = HOSTILE[name].replace("<body>", "<body><script>throw 1</script><img src=x onerror=alert(1)>", 1)
+    (tmp_path / name).write_text(page)
+    ex = extract_document(tmp_path / name)
+    assert ex.format == "html"
+    assert ex.status == "ok" or ex.error.startswith("no text"), ex.error
+    assert "plantrack could not read" not in (ex.error or "")
+
+
+def test_script_text_never_becomes_an_item(tmp_path):
+    make_html_minutes(tmp_path / "m.html", csip_minutes_spec())
+    assert "Injected by script" in (tmp_path / "m.html").read_text()
+    m = extract_document(tmp_path / "m.html").meetings[0]
+    assert all("Injected" not in i.title for i in m.agenda_items)
+
+
+# ---- a series in mixed formats reconciles as if every paper were a PDF ------------------------------
+PERIODS = ("2022-06", "2022-07", "2022-08")
+
+
+def later_minutes(period: str, meeting_date: str):
+    """Minutes of a later meeting on the report of `period`: a reason for its Amber actions but one,
+    a back-reference, a status updated at the meeting and a target date."""
+    report = csip_spec(period)
+    amber = [a for p in report.priorities for a in p.actions if a.rag == "amber"]
+    rows = [_row(report, a.text[:40], f"Staffing gaps held up the work of the {a.lead}. A recovery plan is agreed.")
+            for a in amber[1:]]
+    rows[1] = _row(report, amber[2].text[:40], "As above")
+    rows[-1] = _row(report, amber[-1].text[:40], "Work resumed, target date December 2022. Updated to GREEN.",
+                    new_rag="green", target_date="2022-12-31")
+    base = csip_minutes_spec()
+    item = AgendaItem(7, "Children’s Services Improvement Plan 2022-23", paragraphs=[
+        "Officers explained why each action was rated Amber:"], amber_rows=rows,
+        resolution="RESOLVED: That the report be noted.")
+    return replace(base, meeting_date=meeting_date, items=[AgendaItem(6, "Apologies", ["None."]), item])
+
+
+@pytest.fixture(scope="module")
+def two_series(tmp_path_factory):
+    d = tmp_path_factory.mktemp("mixed")
+    specs = {p: csip_spec(p) for p in PERIODS}
+    specs["2022-07"].priorities[1].current_score += 0.5  # a planted score error
+    minutes = [csip_minutes_spec(), later_minutes("2022-07", "2022-08-16"), later_minutes("2022-08", "2022-09-20")]
+    pdf_dir, mixed_dir = d / "pdf", d / "mixed"
+    pdf_dir.mkdir()
+    mixed_dir.mkdir()
+    pdfs, mixed = [], []
+    for p, spec in specs.items():
+        make_report(pdf_dir / f"r_{p}.pdf", spec)
+        pdfs.append(pdf_dir / f"r_{p}.pdf")
+        if p == "2022-07":
+            make_docx_report(mixed_dir / f"r_{p}.docx", spec)
+            mixed.append(mixed_dir / f"r_{p}.docx")
+        else:
+            make_report(mixed_dir / f"r_{p}.pdf", spec)
+            mixed.append(mixed_dir / f"r_{p}.pdf")
+    for k, spec in enumerate(minutes):
+        make_minutes(pdf_dir / f"m{k}.pdf", spec)
+        pdfs.append(pdf_dir / f"m{k}.pdf")
+        if k < 2:
+            make_html_minutes(mixed_dir / f"m{k}.html", spec, number_cell=k == 0)
+            mixed.append(mixed_dir / f"m{k}.html")
+        else:
+            make_minutes(mixed_dir / f"m{k}.pdf", spec)
+            mixed.append(mixed_dir / f"m{k}.pdf")
+    a, b = build(d, pdfs, "pdf.db"), build(d, mixed, "mixed.db")
+    yield a, b
+    a.close()
+    b.close()
+
+
+def test_mixed_formats_reconcile_exactly_as_all_pdf(two_series):
+    pdf, mixed = two_series
+    formats = [f for (f,) in mixed.execute("SELECT format FROM documents ORDER BY filename")]
+    assert sorted(formats) == ["docx", "html", "html", "pdf", "pdf", "pdf"]
+    history = ("SELECT period, ref, previous_ref, change, rag, previous_rag FROM action_history "
+               "ORDER BY period, ref, previous_ref")
+    assert mixed.execute(history).fetchall() == pdf.execute(history).fetchall()
+    assert len(pdf.execute(history).fetchall()) > 30
+    found = "SELECT kind, period, ref, priority_number, detail FROM findings ORDER BY kind, period, ref, priority_number, detail"
+    assert mixed.execute(found).fetchall() == pdf.execute(found).fetchall()
+    kinds = {k for (k,) in pdf.execute("SELECT DISTINCT kind FROM findings")}
+    assert {"worsened", "score_mismatch", "amber_without_reason", "reason_without_action"} <= kinds
+    linked = ("SELECT m.meeting_date, r.position, r.effective_reason, r.new_rag, r.target_date, a.ref, r.match_score "
+              "FROM amber_reasons r JOIN meetings m ON m.id = r.meeting_id LEFT JOIN actions a ON a.id = r.action_id "
+              "ORDER BY m.meeting_date, r.position")
+    assert mixed.execute(linked).fetchall() == pdf.execute(linked).fetchall()
