@@ -311,3 +311,37 @@ def test_mixed_formats_reconcile_exactly_as_all_pdf(two_series):
               "FROM amber_reasons r JOIN meetings m ON m.id = r.meeting_id LEFT JOIN actions a ON a.id = r.action_id "
               "ORDER BY m.meeting_date, r.position")
     assert mixed.execute(linked).fetchall() == pdf.execute(linked).fetchall()
+
+
+def test_a_plain_minutes_page(tmp_path):
+    """Minutes published as a plain page (no ModernGov classes): headings, a <th> header, Word's
+    "save as web page" paragraphs with &nbsp; and <br> in the cells."""
+    (tmp_path / "minutes.htm").write_text("""<html><body>
+<p class=MsoNormal align=center><b>ASHBY VALE COUNCIL</b></p>
+<h1>Minutes of the meeting of the Corporate Parenting Board held on Thursday 14 September 2023 at 6.30 pm</h1>
+<p><b>Present:</b> Councillors A Khan (Chair), B Lewis</p>
+<h2>5.&nbsp;&nbsp;Children&#8217;s Services Improvement Plan 2023-24</h2>
+<p class=MsoNormal>The Board asked why these actions are rated Amber:</p>
+<table class=MsoTableGrid border=1>
+<thead><tr><th>Ref</th><th>Action</th><th>Justification for Amber status</th></tr></thead>
+<tr><td>1.2</td><td><p class=MsoNormal>Recruit permanent<br>team managers</p></td>
+<td><p class=MsoNormal>Two posts remain vacant.</p><p class=MsoNormal>Target&nbsp;date March 2024.</p></td></tr>
+<tr><td>2.1</td><td>Open the family hub</td><td>As above</td></tr>
+</table>
+<p class=MsoNormal>RESOLVED: That the update be noted.</p>
+<h2>6.&nbsp;Any other business</h2><p>None.</p>
+</body></html>""", encoding="utf-8")
+    ex = extract_document(tmp_path / "minutes.htm")
+    assert (ex.status, ex.kind, ex.format) == ("ok", "minutes", "html")
+    m = ex.meetings[0]
+    assert (m.committee, m.meeting_date, m.first_page) == ("Corporate Parenting Board", "2023-09-14", None)
+    assert [(i.number, i.title, i.resolution) for i in m.agenda_items] == [
+        ("5", "Children’s Services Improvement Plan 2023-24", "RESOLVED: That the update be noted."),
+        ("6", "Any other business", None)]
+    plan = "Children’s Services Improvement Plan 2023-24"
+    assert [(a.position, a.plan, a.action_text, a.reason, a.effective_reason, a.target_date, a.page)
+            for a in m.amber_reasons] == [
+        (1, plan, "Recruit permanent team managers", "Two posts remain vacant. Target date March 2024.",
+         "Two posts remain vacant. Target date March 2024.", "2024-03-31", None),
+        (2, plan, "Open the family hub", "As above", "Two posts remain vacant. Target date March 2024.",
+         "2024-03-31", None)]
