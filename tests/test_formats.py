@@ -314,13 +314,13 @@ def test_mixed_formats_reconcile_exactly_as_all_pdf(two_series):
 
 
 def test_a_plain_minutes_page(tmp_path):
-    """Minutes published as a plain page (no ModernGov classes): headings, a <th> header, Word's
-    "save as web page" paragraphs with &nbsp; and <br> in the cells."""
+    """Minutes published as a plain page (no ModernGov classes, no declared encoding: UTF-8 quotes):
+    headings, a <th> header, Word's "save as web page" paragraphs with &nbsp; and <br> in the cells."""
     (tmp_path / "minutes.htm").write_text("""<html><body>
 <p class=MsoNormal align=center><b>ASHBY VALE COUNCIL</b></p>
 <h1>Minutes of the meeting of the Corporate Parenting Board held on Thursday 14 September 2023 at 6.30 pm</h1>
 <p><b>Present:</b> Councillors A Khan (Chair), B Lewis</p>
-<h2>5.&nbsp;&nbsp;Children&#8217;s Services Improvement Plan 2023-24</h2>
+<h2>5.&nbsp;&nbsp;Children’s Services Improvement Plan 2023-24</h2>
 <p class=MsoNormal>The Board asked why these actions are rated Amber:</p>
 <table class=MsoTableGrid border=1>
 <thead><tr><th>Ref</th><th>Action</th><th>Justification for Amber status</th></tr></thead>

@@ -24,7 +24,7 @@ def read_docx(path: Path) -> FlowDocument:
     styles = _style_info(document)
     doc = FlowDocument("docx")
     body = document.element.body
-    for child in body.iterchildren():
+    for child in _body_blocks(body):
         if len(doc.blocks) >= MAX_BLOCKS:
             break
         if child.tag == W + "p":
@@ -34,6 +34,18 @@ def read_docx(path: Path) -> FlowDocument:
         elif child.tag == W + "tbl":
             doc.blocks.append(_table(child))
     return doc
+
+
+def _body_blocks(body):
+    """The body's paragraphs and tables in order, including those wrapped in content controls
+    (`w:sdt`) or custom XML, which templates put around whole sections."""
+    stack = list(reversed(list(body.iterchildren())))
+    while stack:
+        el = stack.pop()
+        if el.tag in (W + "p", W + "tbl"):
+            yield el
+        elif el.tag in (W + "sdt", W + "sdtContent", W + "customXml"):
+            stack += list(reversed(list(el.iterchildren())))
 
 
 def _style_info(document) -> dict[str, tuple[bool, float | None, int]]:

@@ -30,7 +30,10 @@ def read_flow(path: Path, fmt: str) -> FlowDocument:
             raise Unreadable(f"truncated or corrupt Word document ({type(e).__name__})") from e
     from .html_reader import read_html
 
-    return read_html(path)
+    try:
+        return read_html(path)
+    except (ValueError, LookupError, MemoryError) as e:  # lxml's parser errors are ValueErrors
+        raise Unreadable(f"damaged web page: it cannot be parsed ({type(e).__name__})") from e
 
 
 def extract_flow(path: Path, ex: Extraction) -> None:

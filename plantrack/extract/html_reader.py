@@ -39,13 +39,26 @@ def read_html(path: Path) -> FlowDocument:
 
     data = Path(path).read_bytes()[:MAX_BYTES]
     parser = lhtml.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True,
-                              default_doctype=False)
+                              default_doctype=False, encoding=_encoding(data))
     root = lhtml.document_fromstring(data, parser=parser) if data.strip() else None
     doc = FlowDocument("html")
     if root is None:
         return doc
     _Walker(doc).walk(root)
     return doc
+
+
+def _encoding(data: bytes) -> str | None:
+    """The page's encoding when it does not declare one: libxml2 would take Latin-1, turning a fetched
+    page's UTF-8 quotes and dashes into mojibake. A BOM or a <meta charset> is left to lxml."""
+    if data.startswith((b"\xef\xbb\xbf", b"\xff\xfe", b"\xfe\xff")) or re.search(
+            rb"<meta[^>]+charset", data[:8192], re.I):
+        return None
+    try:
+        data.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError:
+        return "windows-1252"  # what Word and older sites write undeclared
 
 
 def _tag(el) -> str:
