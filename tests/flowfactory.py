@@ -302,7 +302,9 @@ def make_html_minutes(path, spec: MinutesSpec, number_cell: bool = True) -> Expe
 
 
 # ---- minutes: Word ------------------------------------------------------------------------------------
-def make_docx_minutes(path, spec: MinutesSpec) -> ExpectedMinutes:
+def make_docx_minutes(path, spec: MinutesSpec, auto_numbers: bool = False) -> ExpectedMinutes:
+    """Word minutes; with `auto_numbers` the items' numbers are Word's own list numbering ("List
+    Number" style), not text (the spec's items must then be numbered 1, 2, 3 …)."""
     import docx
 
     doc = docx.Document()
@@ -316,7 +318,10 @@ def make_docx_minutes(path, spec: MinutesSpec) -> ExpectedMinutes:
         for name in spec.present:
             _para(doc, name)
     for item in spec.items:
-        _para(doc, f"{item.number}. {' '.join(item.title.split())}", bold=True, size=10.5)
+        if auto_numbers:
+            doc.add_paragraph(style="List Number").add_run(" ".join(item.title.split())).bold = True
+        else:
+            _para(doc, f"{item.number}. {' '.join(item.title.split())}", bold=True, size=10.5)
         for t in item.paragraphs:
             _para(doc, t)
         if item.amber_rows:

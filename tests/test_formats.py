@@ -110,6 +110,17 @@ def test_minutes_pages_and_word_minutes_give_their_rows(tmp_path, maker, name, s
     assert any(r.new_rag == "green" for r in truth.amber_rows) and any(r.target_date for r in truth.amber_rows)
 
 
+def test_word_minutes_numbered_by_word_itself(tmp_path):
+    """Agenda items numbered by Word's list numbering: the numbers are not in the text, Word counts them."""
+    spec = sdp_minutes_spec()
+    assert [i.number for i in spec.items] == list(range(1, len(spec.items) + 1))
+    truth = make_docx_minutes(tmp_path / "m.docx", spec, auto_numbers=True)
+    con = build(tmp_path, [tmp_path / "m.docx"])
+    assert con.execute("SELECT number, title, resolution FROM agenda_items ORDER BY id").fetchall() == [
+        (str(i.number), i.title, i.resolution) for i in truth.items]
+    assert reason_rows(con, "m.docx") == truth_reasons(truth)
+
+
 def test_the_seed_minutes_as_a_moderngov_item_page(tmp_path):
     """The seed minutes were copied from ModernGov's page of one agenda item: "Agenda item", the item's
     title, "Meeting: 12/12/2019 - <committee> (Item 4.)", the minutes' table, "Supporting documents:"."""

@@ -22,6 +22,7 @@ def read_docx(path: Path) -> FlowDocument:
 
     document = docx.Document(str(path))
     styles = _style_info(document)
+    numbers = _Numbering(document)
     doc = FlowDocument("docx")
     body = document.element.body
     for child in _body_blocks(body):
@@ -29,6 +30,9 @@ def read_docx(path: Path) -> FlowDocument:
             break
         if child.tag == W + "p":
             para = _para(child, styles)
+            label = numbers.label(child)
+            if label and para.text:
+                para.text = f"{label} {para.text}"
             if para.text:
                 doc.blocks.append(para)
         elif child.tag == W + "tbl":
@@ -131,3 +135,65 @@ def _fill(value: str | None) -> str | None:
     if not value or not re.fullmatch(r"[0-9A-Fa-f]{6}", value):
         return None  # "auto", or a theme colour without its RGB
     return "#" + value.lower()
+
+
+class _Numbering:
+    """Word's automatic numbering ("4." before an agenda item's title is not in the text, Word counts
+    it): the number each numbered paragraph shows, for decimal levels; bullets and letters are left out."""
+
+    def __init__(self, document):
+        self.formats: dict[str, dict[str, tuple[str, int, str]]] = {}  # numId → ilvl → (fmt, start, text)
+        self.style_num: dict[str, tuple[str, str]] = {}
+        self.counters: dict[str, dict[int, int]] = {}
+        try:
+            root = document.part.numbering_part.element
+        except (KeyError, AttributeError, NotImplementedError):
+            root = None
+        if root is not None:
+            abstract = {}
+            for a in root.iterchildren(W + "abstractNum"):
+                levels = {}
+                for lvl in a.iterchildren(W + "lvl"):
+                    fmt, start, text = lvl.find(W + "numFmt"), lvl.find(W + "start"), lvl.find(W + "lvlText")
+                    try:
+                        first = int(start.get(W + "val")) if start is not None else 1
+                    except (TypeError, ValueError):
+                        first = 1
+                    levels[lvl.get(W + "ilvl")] = (fmt.get(W + "val") if fmt is not None else "decimal", first,
+                                                   text.get(W + "val") if text is not None else "")
+                abstract[a.get(W + "abstractNumId")] = levels
+            for num in root.iterchildren(W + "num"):
+                ref = num.find(W + "abstractNumId")
+                if ref is not None:
+                    self.formats[num.get(W + "numId")] = abstract.get(ref.get(W + "val"), {})
+        for style in document.styles.element.iterchildren(W + "style"):
+            numpr = style.find(f"{W}pPr/{W}numPr")
+            if numpr is not None:
+                self.style_num[style.get(W + "styleId")] = _num_ids(numpr)
+
+    def label(self, p) -> str | None:
+        numpr = p.find(f"{W}pPr/{W}numPr")
+        style = p.find(f"{W}pPr/{W}pStyle")
+        num_id, ilvl = _num_ids(numpr) if numpr is not None else (None, None)
+        if num_id is None and style is not None:
+            num_id, ilvl = self.style_num.get(style.get(W + "val"), (None, None))
+        if num_id in (None, "0") or num_id not in self.formats:
+            return None
+        level = int(ilvl) if ilvl and ilvl.isdigit() else 0
+        counts = self.counters.setdefault(num_id, {})
+        fmt, start, text = self.formats[num_id].get(str(level), ("decimal", 1, f"%{level + 1}."))
+        counts[level] = counts.get(level, start - 1) + 1
+        for deeper in [k for k in counts if k > level]:
+            del counts[deeper]  # a new item restarts its sub-numbering
+        if fmt != "decimal" or not text:
+            return None
+        label = text
+        for k in range(level + 1):
+            label = label.replace(f"%{k + 1}", str(counts.get(k, 1)))
+        return label if re.fullmatch(r"[\d.()]+", label) else None
+
+
+def _num_ids(numpr) -> tuple[str | None, str | None]:
+    num_id, ilvl = numpr.find(W + "numId"), numpr.find(W + "ilvl")
+    return (num_id.get(W + "val") if num_id is not None else None,
+            ilvl.get(W + "val") if ilvl is not None else None)
