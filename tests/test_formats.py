@@ -356,3 +356,26 @@ def test_a_plain_minutes_page(tmp_path):
          "Two posts remain vacant. Target date March 2024.", "2024-03-31", None),
         (2, plan, "Open the family hub", "As above", "Two posts remain vacant. Target date March 2024.",
          "2024-03-31", None)]
+
+
+def test_run_reads_word_and_html_files_named_on_the_command_line(tmp_path):
+    """`plantrack run FILE…`: files named explicitly reach extraction whatever their format."""
+    import subprocess
+    import sys
+
+    make_docx_report(tmp_path / "report.docx", csip_spec("2022-06"))
+    make_html_minutes(tmp_path / "minutes.html", csip_minutes_spec())
+    (tmp_path / "tracker.xlsx").write_bytes(b"")
+    _zip(tmp_path / "tracker.xlsx", {"xl/workbook.xml": "<workbook/>"})
+    db = tmp_path / "out" / "p.db"
+    done = subprocess.run([sys.executable, "-m", "plantrack.pipeline.cli", "run", str(tmp_path / "report.docx"),
+                           str(tmp_path / "minutes.html"), str(tmp_path / "tracker.xlsx"), "--db", str(db)],
+                          capture_output=True, text=True, timeout=600)
+    assert done.returncode == 1, done.stderr  # the spreadsheet failed, the rest was read
+    con = sqlite3.connect(db)
+    assert sorted(con.execute("SELECT filename, status, kind, format FROM documents")) == [
+        ("minutes.html", "ok", "minutes", "html"), ("report.docx", "ok", "plan_report", "docx"),
+        ("tracker.xlsx", "failed", None, None)]
+    # the minutes' reasons are linked to the Word report's actions, as they would be to a PDF's
+    linked = con.execute("SELECT COUNT(*) FROM amber_reasons WHERE action_id IS NOT NULL").fetchone()[0]
+    assert linked == len([r for r in csip_minutes_spec().items[3].amber_rows if r.ref])
