@@ -379,3 +379,61 @@ def make_html_item_page(path, spec: MinutesSpec, number: int) -> ExpectedMinutes
     Path(path).write_text(page, encoding="utf-8")
     truth = _minutes_truth(replace(spec, items=[item]))
     return replace(truth, items=[replace(truth.items[0], number=number)])
+
+
+def make_html_report(path, spec: ReportSpec) -> ExpectedReport:
+    """A plan progress report as Word's "save as web page" writes it: `MsoNormal` paragraphs, the
+    scores and key as `MsoTableGrid` tables, a colour-only status as the cell's background, and each
+    priority's heading a row merged across its action table (colspan). The truth is the Word copy's."""
+    look = _Look(spec)
+    as_at = spec.as_at or _as_at(spec.as_at_line)
+    truth = make_docx_report(Path(path).with_suffix(".truth.docx"), spec)
+    Path(path).with_suffix(".truth.docx").unlink()
+    out = [HEAD.format(title=_e(spec.plan)), "<body><div class=WordSection1>",
+           f'<p class=MsoNormal><b><span style="font-size:11.0pt">{_e(spec.authority)}</span></b></p>',
+           f'<p class=MsoNormal><b><span style="font-size:18.0pt">{_e(spec.plan)}</span></b></p>',
+           f'<p class=MsoNormal><b><span style="font-size:12.0pt">{_e(spec.as_at_line)}</span></b></p>']
+    out += [f"<p class=MsoNormal>{_e(t)}</p>" for t in spec.intro]
+    previous, current = spec.score_labels or (_month_label(as_at[:7], 1), _month_label(as_at[:7]))
+    out.append('<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0>')
+    out.append(f"<tr><td><b>No.</b></td><td><b>Priority</b></td><td><b>{_e(previous)}</b></td><td><b>{_e(current)}</b></td></tr>")
+    out += [f"<tr><td>{p.number}</td><td>{_spaced(p.title)}</td><td>{_fmt(p.previous_score)}</td><td>{_fmt(p.current_score)}</td></tr>"
+            for p in spec.priorities]
+    out.append(f"<tr><td>&nbsp;</td><td><b>Overall plan score</b></td><td>{_fmt(spec.overall_previous)}</td>"
+               f"<td>{_fmt(spec.overall_current)}</td></tr></table>")
+    if spec.legend:
+        out.append("<p class=MsoNormal><b>Status key</b></p><table class=MsoTableGrid border=1>")
+        for rag in RAGS:
+            text = LEGENDS[spec.legend][rag]
+            if spec.legend == "csip" and spec.status_style not in ("word", "word_plain"):
+                text = f"{look.words[rag]} – {text}"
+            printed, fill = _status_text(look, rag)
+            out.append(f'<tr><td style="background:#{fill}">{_e(printed) or "&nbsp;"}</td><td>{_spaced(text)}</td></tr>')
+        out.append("</table>")
+    columns = look.columns
+    header = [spec.extra_column if c == "extra" else (spec.status_header or look.vocab[c]) if c == "status"
+              else OFSTED_HEADER if c == "ofsted" else look.vocab[c] for c in columns]
+    for priority in spec.priorities:
+        out.append("<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0><thead><tr>"
+                   + "".join(f"<th>{_e(' '.join(h) if isinstance(h, tuple) else h)}</th>" for h in header)
+                   + "</tr></thead>")
+        out.append(f'<tr><td colspan={len(columns)}><b>Priority {priority.number}: {_e(priority.title)}</b></td></tr>')
+        for a in priority.actions:
+            cells = []
+            for c in columns:
+                if c == "status":
+                    printed, fill = _status_text(look, a.rag)
+                    style = f' style="background:#{fill}"' if fill else ""
+                    cells.append(f"<td{style}>{_e(printed) or '&nbsp;'}</td>")
+                elif c == "ref":
+                    tag = None if "ofsted" in columns else a.ofsted_ref
+                    cells.append("<td>" + "".join(f"<p class=MsoNormal>{_e(s)}</p>" for s in (a.ref, tag) if s) + "</td>")
+                else:
+                    value = {"text": a.text, "lead": a.lead, "timescale": a.timescale, "success": a.success_measure,
+                             "progress": a.progress, "extra": a.extra, "ofsted": a.ofsted_ref}[c]
+                    cells.append(f"<td>{_spaced(value or '')}</td>")
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        out.append("</table><p class=MsoNormal>&nbsp;</p>")
+    out.append("</div></body></html>")
+    Path(path).write_text("\n".join(out), encoding="utf-8")
+    return truth

@@ -8,7 +8,7 @@ import zipfile
 from dataclasses import replace
 
 import pytest
-from flowfactory import (make_docx_minutes, make_docx_report, make_html_item_page, make_html_minutes,
+from flowfactory import (make_docx_minutes, make_docx_report, make_html_item_page, make_html_minutes, make_html_report,
                          moderngov_heading, page_free)
 from paperfactory import (AgendaItem, csip_minutes_spec, csip_spec, make_minutes, make_report, sdp_minutes_spec,
                           sdp_spec, _row)
@@ -379,3 +379,16 @@ def test_run_reads_word_and_html_files_named_on_the_command_line(tmp_path):
     # the minutes' reasons are linked to the Word report's actions, as they would be to a PDF's
     linked = con.execute("SELECT COUNT(*) FROM amber_reasons WHERE action_id IS NOT NULL").fetchone()[0]
     assert linked == len([r for r in csip_minutes_spec().items[3].amber_rows if r.ref])
+
+
+@pytest.mark.parametrize("status_style", ["fill", "word"])
+def test_a_report_saved_as_a_web_page(tmp_path, status_style):
+    spec = csip_spec("2022-07", status_style=status_style)
+    truth = make_html_report(tmp_path / "report.htm", spec)
+    con = build(tmp_path, [tmp_path / "report.htm"])
+    assert con.execute("SELECT status, kind, format FROM documents").fetchone() == ("ok", "plan_report", "html")
+    assert con.execute("SELECT plan, as_at, overall_current_score FROM reports").fetchone() == (
+        truth.plan, truth.as_at, truth.overall_current_score)
+    assert con.execute("SELECT number, title, previous_score, current_score FROM priorities ORDER BY number").fetchall() \
+        == [(p.number, p.title, p.previous_score, p.current_score) for p in truth.priorities]
+    assert action_rows(con, "report.htm") == truth_rows(truth)
