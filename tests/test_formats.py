@@ -392,3 +392,22 @@ def test_a_report_saved_as_a_web_page(tmp_path, status_style):
     assert con.execute("SELECT number, title, previous_score, current_score FROM priorities ORDER BY number").fetchall() \
         == [(p.number, p.title, p.previous_score, p.current_score) for p in truth.priorities]
     assert action_rows(con, "report.htm") == truth_rows(truth)
+
+
+def test_a_single_file_web_archive(tmp_path):
+    """Minutes saved by a browser or Word as one file (.mht): a MIME message, the page quoted-printable."""
+    import quopri
+
+    make_html_minutes(tmp_path / "m.html", csip_minutes_spec())
+    page = quopri.encodestring((tmp_path / "m.html").read_bytes()).decode("ascii")
+    (tmp_path / "minutes.mht").write_text(
+        "From: <Saved by Blink>\r\nSnapshot-Content-Location: https://democracy.example.gov.uk/ieListDocuments.aspx\r\n"
+        "Subject: Agenda and minutes\r\nMIME-Version: 1.0\r\nContent-Type: multipart/related;\r\n"
+        '\ttype="text/html";\r\n\tboundary="----MultipartBoundary--x"\r\n\r\n------MultipartBoundary--x\r\n'
+        "Content-Type: text/html\r\nContent-ID: <frame-1@mhtml.blink>\r\nContent-Transfer-Encoding: quoted-printable\r\n"
+        f"Content-Location: https://democracy.example.gov.uk/ieListDocuments.aspx\r\n\r\n{page}\r\n"
+        "------MultipartBoundary--x--\r\n", encoding="ascii")
+    ex = extract_document(tmp_path / "minutes.mht")
+    direct = extract_document(tmp_path / "m.html")
+    assert (ex.status, ex.kind, ex.format) == ("ok", "minutes", "html")
+    assert ex.meetings == direct.meetings and len(ex.meetings[0].amber_reasons) == 9

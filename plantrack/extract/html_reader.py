@@ -38,6 +38,10 @@ def read_html(path: Path) -> FlowDocument:
     from lxml import html as lhtml
 
     data = Path(path).read_bytes()[:MAX_BYTES]
+    from .sniff import is_mhtml
+
+    if is_mhtml(data[:8192]):
+        data = _mhtml_page(data)
     parser = lhtml.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True,
                               default_doctype=False, encoding=_encoding(data))
     root = lhtml.document_fromstring(data, parser=parser) if data.strip() else None
@@ -46,6 +50,25 @@ def read_html(path: Path) -> FlowDocument:
         return doc
     _Walker(doc).walk(root)
     return doc
+
+
+def _mhtml_page(data: bytes) -> bytes:
+    """The HTML part of a single-file web archive, decoded from its transfer encoding."""
+    import email
+    from email import policy
+
+    message = email.message_from_bytes(data, policy=policy.compat32)
+    for part in message.walk():
+        if part.get_content_type() == "text/html":
+            body = part.get_payload(decode=True) or b""
+            charset = part.get_content_charset()
+            if charset and not re.search(rb"<meta[^>]+charset", body[:8192], re.I):
+                try:  # the MIME header names the charset that the page itself may not
+                    body = body.decode(charset, "replace").encode("utf-8")
+                except LookupError:
+                    pass
+            return body
+    return b""
 
 
 def _encoding(data: bytes) -> str | None:

@@ -65,7 +65,7 @@ def sniff(path: Path) -> Sniffed:
         return Sniffed(None, unsupported("a macOS alias, not the file itself"))
     if head.startswith(b"{\\rtf"):
         return Sniffed(None, "Rich Text Format (.rtf): save it as .docx or PDF")
-    if looks_like_html(head):
+    if looks_like_html(head) or is_mhtml(head):
         return Sniffed("html")
     return Sniffed(None)
 
@@ -77,6 +77,15 @@ def looks_like_html(head: bytes) -> bool:
         return head.startswith((b"\xff\xfe", b"\xfe\xff")) and looks_like_html(
             head.decode("utf-16", "ignore").encode("utf-8"))
     return bool(_HTML_START.match(head)) or len(_HTML_ANYWHERE.findall(head[:4096])) >= 2
+
+
+_MHTML = re.compile(rb"^(?:[\w-]+:[^\r\n]*\r?\n(?:[ \t][^\r\n]*\r?\n)*)*?mime-version\s*:", re.I)
+
+
+def is_mhtml(head: bytes) -> bool:
+    """A web page saved as one file (.mht, .mhtml: "Web Archive, single file"): a MIME message whose
+    parts hold the page, its HTML usually quoted-printable."""
+    return bool(_MHTML.match(head[:2048])) and b"text/html" in head.lower()
 
 
 def _zip(path: Path) -> Sniffed:
