@@ -245,9 +245,22 @@ def _html_reasons(spec: MinutesSpec, item) -> str:
     return "\n".join(out)
 
 
+def _reason_paragraphs(spec: MinutesSpec, item) -> list[tuple[str, bool]]:
+    """Reasons minuted as paragraphs rather than a table: (text, bold) for "(a) action – reason" lists
+    and for pairs (the action in bold, then its reason, perhaps headed "Reason for Amber:")."""
+    rows = [r if isinstance(r, AmberRow) else AmberRow(*r) for r in item.amber_rows]
+    if spec.table_style == "list":
+        return [(f"({chr(ord('a') + k)}) {r.action_text} – {r.reason}", False) for k, r in enumerate(rows)]
+    label = "Reason for Amber: " if spec.table_style == "labelled pairs" else ""
+    return [x for r in rows for x in ((r.action_text, True), (label + r.reason, False))]
+
+
 def _html_item_minutes(spec: MinutesSpec, item) -> str:
     parts = [f'<p class="MsoNormal">{_e(t)}</p>' for t in item.paragraphs]
-    if item.amber_rows:
+    if item.amber_rows and spec.table_style in ("list", "pairs", "labelled pairs"):
+        parts += [f'<p class="MsoNormal">{"<b>" if bold else ""}{_e(t)}{"</b>" if bold else ""}</p>'
+                  for t, bold in _reason_paragraphs(spec, item)]
+    elif item.amber_rows:
         parts.append(_html_reasons(spec, item))
     parts += [f'<p class="MsoNormal">{_e(t)}</p>' for t in item.after_table]
     if item.resolution:
@@ -324,7 +337,10 @@ def make_docx_minutes(path, spec: MinutesSpec, auto_numbers: bool = False) -> Ex
             _para(doc, f"{item.number}. {' '.join(item.title.split())}", bold=True, size=10.5)
         for t in item.paragraphs:
             _para(doc, t)
-        if item.amber_rows:
+        if item.amber_rows and spec.table_style in ("list", "pairs", "labelled pairs"):
+            for text, bold in _reason_paragraphs(spec, item):
+                _para(doc, text, bold=bold)
+        elif item.amber_rows:
             rows = [r if isinstance(r, AmberRow) else AmberRow(*r) for r in item.amber_rows]
             table = doc.add_table(rows=1, cols=2)
             table.style = "Table Grid"

@@ -96,7 +96,9 @@ def test_word_report_is_the_same_as_its_pdf_but_for_pages(tmp_path):
     (lambda p, s: make_html_minutes(p, s, number_cell=True), "minutes.html"),
     (lambda p, s: make_html_minutes(p, s, number_cell=False), "fetched.htm"),
     (make_docx_minutes, "minutes.docx")])
-@pytest.mark.parametrize("spec_of", [sdp_minutes_spec, csip_minutes_spec])
+@pytest.mark.parametrize("spec_of", [sdp_minutes_spec, csip_minutes_spec,
+                                     lambda: csip_minutes_spec(table_style="list"),
+                                     lambda: sdp_minutes_spec(table_style="labelled pairs")])
 def test_minutes_pages_and_word_minutes_give_their_rows(tmp_path, maker, name, spec_of):
     truth = maker(tmp_path / name, spec_of())
     con = build(tmp_path, [tmp_path / name])
