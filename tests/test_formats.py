@@ -186,6 +186,10 @@ def test_format_comes_from_the_content_and_other_files_fail_with_one_line(tmp_pa
     _zip(raw / "slides.pptx", {"ppt/presentation.xml": "<p/>"})
     _zip(raw / "minutes.odt", {"mimetype": "application/vnd.oasis.opendocument.text", "content.xml": "<x/>"})
     _zip(raw / "papers.zip", {"a.txt": "hello"})
+    _zip(raw / "parts_missing.docx", {"word/document.xml": "<w:document/>"})
+    _zip(raw / "macros.docm", {"[Content_Types].xml": '<Types><Override PartName="/word/document.xml" ContentType='
+                               '"application/vnd.ms-word.document.macroEnabled.main+xml"/></Types>',
+                               "word/document.xml": "<w:document/>"})
     _ole(raw / "old.doc", "WordDocument")
     _ole(raw / "old.xls", "Workbook")
     (raw / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100)
@@ -206,6 +210,8 @@ def test_format_comes_from_the_content_and_other_files_fail_with_one_line(tmp_pa
         "slides.pptx": ("failed", f"{supported}; this is a presentation (.pptx)", None, None),
         "minutes.odt": ("failed", f"{supported}; this is an OpenDocument text (.odt)", None, None),
         "papers.zip": ("failed", f"{supported}; this is a zip archive", None, None),
+        "parts_missing.docx": ("failed", "truncated or corrupt Word document (KeyError)", None, "docx"),
+        "macros.docm": ("failed", "a macro-enabled Word document (.docm): save it as .docx or PDF", None, None),
         "old.doc": ("failed", "Word 97-2003 .doc: save it as .docx or PDF", None, None),
         "old.xls": ("failed", f"{supported}; this is an Excel 97-2003 spreadsheet (.xls)", None, None),
         "photo.jpg": ("failed", f"{supported}; this is an image (JPEG)", None, None),

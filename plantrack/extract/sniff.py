@@ -14,6 +14,7 @@ from pathlib import Path
 
 UNSUPPORTED = "not a supported format: PDF, Word (.docx) or HTML"
 OLD_WORD = "Word 97-2003 .doc: save it as .docx or PDF"
+MAX_DOCX_XML = 200 << 20
 
 
 @dataclass
@@ -93,11 +94,23 @@ def _zip(path: Path) -> Sniffed:
         with zipfile.ZipFile(path) as z:
             names = set(z.namelist())
             mimetype = z.read("mimetype").decode("ascii", "ignore").strip() if "mimetype" in names else ""
+            types = z.read("[Content_Types].xml")[:65536].decode("utf-8", "ignore") \
+                if "[Content_Types].xml" in names else ""
+            body = z.getinfo("word/document.xml").file_size if "word/document.xml" in names else 0
     except (zipfile.BadZipFile, OSError, KeyError, ValueError):
         return Sniffed(None, "truncated or corrupt zip file (a damaged Word document?)")
     for member, what in _ZIP_KINDS:
         if member in names:
-            return Sniffed("docx") if what is None else Sniffed(None, unsupported(what))
+            if what is not None:
+                return Sniffed(None, unsupported(what))
+            # python-docx opens documents only: a macro-enabled file or a template must be saved as one
+            if "macroEnabled.main" in types:
+                return Sniffed(None, "a macro-enabled Word document (.docm): save it as .docx or PDF")
+            if "template.main" in types:
+                return Sniffed(None, "a Word template (.dotx): save it as a document (.docx) or PDF")
+            if body > MAX_DOCX_XML:  # far beyond any committee paper: a zip bomb, not a paper
+                return Sniffed(None, f"Word document too large to read ({body >> 20} MB of text and markup)")
+            return Sniffed("docx")
     if mimetype in _ODF:
         return Sniffed(None, unsupported(_ODF[mimetype]))
     return Sniffed(None, unsupported("a zip archive"))
