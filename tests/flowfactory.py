@@ -288,8 +288,8 @@ def make_html_minutes(path, spec: MinutesSpec, number_cell: bool = True) -> Expe
         title = _e(" ".join(item.title.split()))
         if number_cell:
             head = (f'<td class="mgItemNumberCell"><p class="mgAiTitleTxt">{item.number}.</p></td>\n<td>'
-                    f'<p class="mgAiTitleTxt"><a href="mgAi.aspx?ID={1000 + item.number}">{title}</a> '
-                    f'<span>PDF 215 KB</span></p>')
+                    f'<p class="mgAiTitleTxt"><a href="mgAi.aspx?ID={1000 + item.number}">{title}</a>'
+                    f'<span class="mgFileSize">PDF 215 KB</span></p>')
         else:
             head = f'<td><p class="mgAiTitleTxt">{item.number}. {title}</p>'
         docs = (f'<p class="mgSubItemTitleTxt">Supporting documents:</p>\n<ul class="mgBulletList">'

@@ -419,3 +419,39 @@ def test_a_single_file_web_archive(tmp_path):
     direct = extract_document(tmp_path / "m.html")
     assert (ex.status, ex.kind, ex.format) == ("ok", "minutes", "html")
     assert ex.meetings == direct.meetings and len(ex.meetings[0].amber_reasons) == 9
+
+
+def test_moderngov_items_with_decisions_and_file_sizes(tmp_path):
+    """ModernGov's item rows as its pages print them: the table without a class, the title's link run
+    on into its file size ("…Plan 2024-25PDF 500 KB"), "Decision:" before "Minutes:", action links."""
+    (tmp_path / "ieListDocuments.aspx").write_text("""<html><head><title>Agenda and minutes</title></head><body>
+<h1 class="mgMainTitleTxt">Cabinet - Monday, 31st March, 2025 6.30 pm</h1>
+<a href="documents/g6439/Printed minutes.pdf">Printed minutes (PDF, 97 KB)</a>
+<table>
+<tr><td class="mgItemNumberCell"><p class="mgAiTitleTxt">4.</p></td><td>
+<p class="mgAiTitleTxt">Pimlico District HeatingPDF 500 KB</p>
+<ul class="mgActionList"><li><a href="ieDecisionDetails.aspx?AIId=3001">View the decision for item 4.</a></li></ul>
+<div class="mgWordPara">To consider additional expenditure.</div>
+<p class="mgSubItemTitleTxt">Decision:</p><div class="mgWordPara">Cabinet approved the expenditure.</div>
+<p class="mgSubItemTitleTxt">Minutes:</p><div class="mgWordPara"><p class=MsoNormal>RESOLVED: That the expenditure be approved.</p></div>
+</td></tr>
+<tr><td class="mgItemNumberCell"><p class="mgAiTitleTxt">5.</p></td><td>
+<p class="mgAiTitleTxt">Housing Improvement Plan 2024-25PDF 1 MB</p>
+<p class="mgSubItemTitleTxt">Minutes:</p><div class="mgWordPara">
+<p class=MsoNormal>Cabinet asked for the reasons for the Amber ratings:</p>
+<table class=MsoTableGrid border=1><tr><td><p class=MsoNormal><b>Action</b></p></td><td><p class=MsoNormal><b>Reason for
+Amber</b></p></td></tr>
+<tr><td><p class=MsoNormal>Repair&nbsp;damp homes within 28 days</p></td><td><p class=MsoNormal>Contractor capacity; target date June 2025.</p></td></tr>
+</table>
+<p class=MsoNormal>RESOLVED: That the progress be noted.</p></div>
+</td></tr></table></body></html>""", encoding="utf-8")
+    ex = extract_document(tmp_path / "ieListDocuments.aspx")
+    assert (ex.status, ex.kind, ex.format) == ("ok", "minutes", "html")
+    m = ex.meetings[0]
+    assert (m.committee, m.meeting_date) == ("Cabinet", "2025-03-31")
+    assert [(i.number, i.title, i.resolution, i.plan) for i in m.agenda_items] == [
+        ("4", "Pimlico District Heating", "RESOLVED: That the expenditure be approved.", None),
+        ("5", "Housing Improvement Plan 2024-25", "RESOLVED: That the progress be noted.", "Housing Improvement Plan 2024-25")]
+    assert [(a.plan, a.action_text, a.reason, a.target_date) for a in m.amber_reasons] == [
+        ("Housing Improvement Plan 2024-25", "Repair damp homes within 28 days",
+         "Contractor capacity; target date June 2025.", "2025-06-30")]

@@ -25,7 +25,8 @@ _DASH_TITLE = re.compile(r"^(?P<name>.+?)\s+[-–—]\s+(?P<when>.*\d.*)$")
 _MEETING_LINE = re.compile(r"^meeting\s*:\s*(?P<when>.+?)\s+[-–—]\s+(?P<name>.+?)"
                            r"(?:\s*\(item\s+(?P<item>[^)]*?)\.?\))?\s*$", re.I)
 # A link's size that ModernGov prints after a document's name: "Report PDF 500 KB"
-_LINK_SIZE = re.compile(r"\s*\b(?:PDF|DOC|DOCX|HTML)\s+[\d.,]+\s*[KM]B\b\s*$", re.I)
+# (run on, "Pimlico District HeatingPDF 500 KB", where the page puts no space before it)
+_LINK_SIZE = re.compile(r"\s*\(?(?:PDF|DOCX?|HTML|XLSX?)\s*,?\s+[\d.,]+\s*[KM]B\)?\s*$")
 _NUMBER_ONLY = re.compile(r"^(?:item\s+)?(\d{1,3}(?:\.\d{1,2})?[a-z]?)[.):]?$", re.I)
 _NUMBERED = re.compile(r"^(?:item\s+)?(\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:[.):]\s*|\s+)(\S.*)$", re.I)
 
