@@ -192,6 +192,7 @@ def test_format_comes_from_the_content_and_other_files_fail_with_one_line(tmp_pa
                                "word/document.xml": "<w:document/>"})
     _ole(raw / "old.doc", "WordDocument")
     _ole(raw / "old.xls", "Workbook")
+    _ole(raw / "Thumbs.db", "Catalog")
     (raw / "photo.jpg").write_bytes(b"\xff\xd8\xff\xe0\x00\x10JFIF\x00" + b"\x00" * 100)
     (raw / "scan.png").write_bytes(b"\x89PNG\r\n\x1a\n" + b"\x00" * 100)
     (raw / "notes.dat").write_bytes(b"plain words, no markup at all\n")
@@ -214,6 +215,7 @@ def test_format_comes_from_the_content_and_other_files_fail_with_one_line(tmp_pa
         "macros.docm": ("failed", "a macro-enabled Word document (.docm): save it as .docx or PDF", None, None),
         "old.doc": ("failed", "Word 97-2003 .doc: save it as .docx or PDF", None, None),
         "old.xls": ("failed", f"{supported}; this is an Excel 97-2003 spreadsheet (.xls)", None, None),
+        "Thumbs.db": ("failed", f"{supported}; this is a Windows thumbnail cache (Thumbs.db)", None, None),
         "photo.jpg": ("failed", f"{supported}; this is an image (JPEG)", None, None),
         "scan.png": ("failed", f"{supported}; this is an image (PNG)", None, None),
         "notes.dat": ("failed", supported, None, None),

@@ -34,7 +34,9 @@ _ODF = {"application/vnd.oasis.opendocument.text": "an OpenDocument text (.odt)"
         "application/vnd.oasis.opendocument.presentation": "an OpenDocument presentation (.odp)"}
 _OLE_STREAMS = [("WordDocument", None), ("Workbook", "an Excel 97-2003 spreadsheet (.xls)"),
                 ("Book", "an Excel 95 spreadsheet (.xls)"),
-                ("PowerPoint Document", "a PowerPoint 97-2003 presentation (.ppt)")]
+                ("PowerPoint Document", "a PowerPoint 97-2003 presentation (.ppt)"),
+                ("__substg1.0_", "an Outlook message (.msg): save the paper attached to it"),
+                ("Catalog", "a Windows thumbnail cache (Thumbs.db)")]
 # Markup that only an HTML page opens with (after a BOM, white space, comments or an XML prolog).
 _HTML_START = re.compile(rb"^(?:\xef\xbb\xbf)?\s*(?:<\?xml[^>]*>\s*)?(?:<!--.*?-->\s*)*"
                          rb"<(?:!doctype\s+html|html|head|body|meta|title|table|div|p|h[1-6])\b", re.I | re.S)
