@@ -457,3 +457,30 @@ Amber</b></p></td></tr>
     assert [(a.plan, a.action_text, a.reason, a.target_date) for a in m.amber_reasons] == [
         ("Housing Improvement Plan 2024-25", "Repair damp homes within 28 days",
          "Contractor capacity; target date June 2025.", "2025-06-30")]
+
+
+def test_word_content_controls_are_read_through(tmp_path):
+    """Templates wrap sections, rows and cells in content controls (w:sdt): their text still counts."""
+    import docx
+    from docx.oxml import OxmlElement
+
+    def wrap(el):
+        sdt, content = OxmlElement("w:sdt"), OxmlElement("w:sdtContent")
+        el.addprevious(sdt)
+        sdt.append(content)
+        content.append(el)
+
+    spec = csip_spec("2022-06", status_style="word")
+    truth = make_docx_report(tmp_path / "r.docx", spec)
+    d = docx.Document(str(tmp_path / "r.docx"))
+    assert d.paragraphs[3].text == spec.as_at_line
+    wrap(d.paragraphs[3]._p)                      # the "Position as at" line
+    tables = d.tables
+    wrap(tables[-1]._tbl)                         # a whole action table
+    wrap(tables[-2].rows[2]._tr)                  # one row
+    wrap(tables[-3].rows[2]._tr.tc_lst[0])        # one (status) cell
+    d.save(str(tmp_path / "r.docx"))
+    ex = extract_document(tmp_path / "r.docx")
+    r = ex.reports[0]
+    assert (r.as_at, len(r.actions)) == (truth.as_at, len(truth.actions))
+    assert [(a.ref, a.text, a.rag) for a in r.actions] == [(a.ref, a.text, a.rag) for a in truth.actions]

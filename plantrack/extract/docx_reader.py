@@ -52,6 +52,18 @@ def _body_blocks(body):
             stack += list(reversed(list(el.iterchildren())))
 
 
+def _wrapped(parent, tag: str):
+    """`parent`'s children with this tag, including those inside content controls (a row or a cell a
+    template wraps in a `w:sdt`)."""
+    for el in parent.iterchildren():
+        if el.tag == tag:
+            yield el
+        elif el.tag in (W + "sdt", W + "customXml"):
+            content = el.find(W + "sdtContent") if el.tag == W + "sdt" else el
+            if content is not None:
+                yield from (c for c in content.iterchildren() if c.tag == tag)
+
+
 def _style_info(document) -> dict[str, tuple[bool, float | None, int]]:
     """Each paragraph style's id → (bold, size in points, heading level), as its definition says."""
     out = {}
@@ -107,11 +119,11 @@ def _para(p, styles) -> Para:
 
 def _table(tbl) -> Table:
     table = Table()
-    for tr in tbl.iterchildren(W + "tr"):
+    for tr in _wrapped(tbl, W + "tr"):
         trpr = tr.find(W + "trPr")
         header = trpr is not None and _on(trpr.find(W + "tblHeader"))
         cells = []
-        for tc in tr.iterchildren(W + "tc"):
+        for tc in _wrapped(tr, W + "tc"):
             tcpr = tc.find(W + "tcPr")
             span, fill, merged_on = 1, None, False
             if tcpr is not None:
