@@ -484,3 +484,17 @@ def test_word_content_controls_are_read_through(tmp_path):
     r = ex.reports[0]
     assert (r.as_at, len(r.actions)) == (truth.as_at, len(truth.actions))
     assert [(a.ref, a.text, a.rag) for a in r.actions] == [(a.ref, a.text, a.rag) for a in truth.actions]
+
+
+def test_word_report_naming_its_plan_only_in_the_page_header(tmp_path):
+    import docx
+
+    spec = csip_spec("2022-06")
+    truth = make_docx_report(tmp_path / "r.docx", spec)
+    d = docx.Document(str(tmp_path / "r.docx"))
+    title = next(p for p in d.paragraphs if p.text == spec.plan)
+    title._p.getparent().remove(title._p)
+    d.sections[0].header.paragraphs[0].text = f"{spec.plan} – progress update"
+    d.save(str(tmp_path / "r.docx"))
+    r = extract_document(tmp_path / "r.docx").reports[0]
+    assert (r.plan, r.as_at, len(r.actions)) == (truth.plan, truth.as_at, len(truth.actions))

@@ -37,7 +37,27 @@ def read_docx(path: Path) -> FlowDocument:
                 doc.blocks.append(para)
         elif child.tag == W + "tbl":
             doc.blocks.append(_table(child))
+    doc.running_heads = _running_heads(document, styles)
     return doc
+
+
+def _running_heads(document, styles) -> list[Para]:
+    """The first section's header and footer paragraphs: a report may name its plan only there, as a
+    PDF's running head does."""
+    out = []
+    try:
+        section = document.sections[0]
+        parts = [section.header, section.first_page_header, section.footer]
+    except (IndexError, AttributeError, KeyError):
+        return out
+    for part in parts:
+        try:
+            if part.is_linked_to_previous:
+                continue
+            out += [p for p in (_para(el, styles) for el in part._element.iter(W + "p")) if p.text]
+        except (AttributeError, KeyError, ValueError):
+            continue
+    return out
 
 
 def _body_blocks(body):

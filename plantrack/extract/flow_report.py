@@ -98,6 +98,9 @@ class FlowReportReader:
     def _title(self) -> None:
         opening = [p for p in self.doc.blocks[:60] if isinstance(p, Para)][:30]
         plans = [p for p in opening if re.search(r"\bplan\b", p.text, re.I) and len(p.text) < 160]
+        if not plans:  # the plan named only in the page header
+            opening += self.doc.running_heads
+            plans = [p for p in self.doc.running_heads if re.search(r"\bplan\b", p.text, re.I) and len(p.text) < 160]
         if plans:
             best = max(plans, key=lambda p: (p.level in (1, 2) and p.level > 0, p.size or 0, p.bold))
             self.report.plan = plan_name(best.text)

@@ -51,6 +51,7 @@ class FlowDocument:
 
     format: str                  # "docx" | "html"
     blocks: list[Block] = field(default_factory=list)
+    running_heads: list[Para] = field(default_factory=list)  # a Word document's page header/footer text
 
     def paras(self) -> list[Para]:
         return [b for b in self.blocks if isinstance(b, Para)]
