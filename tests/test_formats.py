@@ -498,3 +498,19 @@ def test_word_report_naming_its_plan_only_in_the_page_header(tmp_path):
     d.save(str(tmp_path / "r.docx"))
     r = extract_document(tmp_path / "r.docx").reports[0]
     assert (r.plan, r.as_at, len(r.actions)) == (truth.plan, truth.as_at, len(truth.actions))
+
+
+def test_the_fetchers_page_without_html_head_or_charset(tmp_path):
+    """The page `fetch` assembles: the heading and the item table only, UTF-8 with no declaration."""
+    spec = csip_minutes_spec()
+    truth = make_html_minutes(tmp_path / "full.html", spec, number_cell=False)
+    page = (tmp_path / "full.html").read_text(encoding="utf-8")
+    h1 = page[page.index('<h1 class="mgMainTitleTxt">'):page.index("</h1>") + 5]
+    table = page[page.index('<table class="mgItemTable"'):page.rindex("</table>") + 8]
+    (tmp_path / "fetched").write_bytes(f"{h1}\n{table}\n".encode("utf-8"))
+    assert "’" in table and "<html" not in h1 + table and "charset" not in h1 + table
+    ex = extract_document(tmp_path / "fetched")
+    m = ex.meetings[0]
+    assert (ex.format, ex.kind, m.committee, m.meeting_date) == ("html", "minutes", spec.committee, spec.meeting_date)
+    assert [(a.plan, a.action_text, a.reason, a.effective_reason, a.new_rag, a.target_date) for a in m.amber_reasons] == [
+        (r.plan, r.action_text, r.reason, r.effective_reason, r.new_rag, r.target_date) for r in truth.amber_rows]
