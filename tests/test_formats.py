@@ -345,7 +345,7 @@ def test_a_plain_minutes_page(tmp_path):
 <p class=MsoNormal>The Board asked why these actions are rated Amber:</p>
 <table class=MsoTableGrid border=1>
 <thead><tr><th>Ref</th><th>Action</th><th>Justification for Amber status</th></tr></thead>
-<tr><td>1.2</td><td><p class=MsoNormal>Recruit permanent<br>team managers</p></td>
+<tr><td>1.2</td><td><p class=MsoNormal><span>Recruit <i>perm</i>anent</span> team<br>managers</p></td>
 <td><p class=MsoNormal>Two posts remain vacant.</p><p class=MsoNormal>Target&nbsp;date March 2024.</p></td></tr>
 <tr><td>2.1</td><td>Open the family hub</td><td>As above</td></tr>
 </table>

@@ -202,20 +202,29 @@ def _table(table) -> Table:
 
 
 def _cell_text(td) -> str:
-    """A cell's text: block elements and <br> are spaces between words, as a PDF cell's line breaks."""
-    parts = []
-    for el in td.iter():
+    """A cell's text: block elements and <br> are spaces between words, as a PDF cell's line breaks.
+    Walked with a stack, in document order (an element's tail after its children's text)."""
+    parts: list[str] = []
+    stack: list = [(td, False)]
+    while stack:
+        el, closing = stack.pop()
         tag = _tag(el)
-        if tag in _DROP:
+        if closing:
+            if tag in _BLOCK:
+                parts.append(" ")
+            if el is not td and el.tail:
+                parts.append(el.tail)
+            continue
+        if tag in _DROP or not tag:
+            if el is not td and el.tail:
+                parts.append(el.tail)
             continue
         if tag in _BLOCK or tag in ("br", "td", "th", "tr"):
             parts.append(" ")
-        if el.text and not any(_tag(a) in _DROP for a in el.iterancestors()):
+        if el.text:
             parts.append(el.text)
-        if el is not td and el.tail:
-            parts.append(el.tail)
-        if tag in _BLOCK:
-            parts.append(" ")
+        stack.append((el, True))
+        stack += [(child, False) for child in reversed(el)]
     return fold("".join(parts))
 
 
