@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import re
 
-from ..models import AgendaItem, AmberReason, Meeting
+from ..models import AgendaItem, Meeting
 from ..models.document import FlowDocument, Para, Table
-from . import language
 from .dates import find_date
 from .minutes import (_ACTION_HEADER, _AMBER, _AUTHORITY, _HEADING, _LIST_ITEM, _MEETING_OF, _MINUTES_OF_BODY,
                       _MINUTES_SUFFIX, _MINUTES_TITLE, _PREAMBLE, _REASON_HEADER, _REASON_LABEL, _REASON_SPLIT,
-                      _RESOLUTION, _TIME, _DATE_START, _looks_committee, looks_like_minutes, plan_from_title)
+                      _RESOLUTION, _TIME, _DATE_START, _add_reasons, _looks_committee, looks_like_minutes,
+                      plan_from_title)
 
 # "Corporate Parenting Board - Thursday, 14th September, 2023 6.30 pm": the committee, then the date
 _DASH_TITLE = re.compile(r"^(?P<name>.+?)\s+[-–—]\s+(?P<when>.*\d.*)$")
@@ -235,10 +235,20 @@ def _table_rows(t: Table) -> list[tuple[str, str]]:
     return rows
 
 
+class _NoPages:
+    """The page argument of the PDF reader's `_add_reasons` for a paper without pages: whether it is
+    taken as the first page's number (`n + row page`) or as a list of page numbers (`numbers[row page]`),
+    every reason's page comes out None."""
+
+    def __add__(self, other):
+        return None
+
+    __radd__ = __add__
+
+    def __getitem__(self, index):
+        return None
+
+
 def _add(meeting: Meeting, rows: list[tuple[str, str]], plan: str | None) -> None:
-    effective = language.resolve_back_references([r for _, r in rows])
-    for (action, reason), eff in zip(rows, effective):
-        meeting.amber_reasons.append(AmberReason(
-            position=len(meeting.amber_reasons) + 1, plan=plan, action_text=action, reason=reason,
-            effective_reason=eff, new_rag=language.status_change(eff), target_date=language.target_date(eff),
-            page=None))
+    # the PDF reader's own: back-references, status changes and target dates are read the same way
+    _add_reasons(meeting, [{"action": a, "reason": r, "page": 0} for a, r in rows], plan, _NoPages())
