@@ -17,10 +17,10 @@ from ..models import Extraction, Kind
 from . import EXTRACTOR_VERSION
 from .columns import header_like_roles, header_words_only, is_header
 from .dates import find_date
-from .flow import extract_flow
 from .minutes import extract_minutes, looks_like_minutes
 from .pdf import CORRUPT, NO_TEXT, Unreadable, open_pdf
 from .report import ReportReader
+from .flow import extract_flow  # Word documents and web pages
 from .sniff import UNSUPPORTED, Sniffed, sniff
 
 
