@@ -514,3 +514,28 @@ def test_the_fetchers_page_without_html_head_or_charset(tmp_path):
     assert (ex.format, ex.kind, m.committee, m.meeting_date) == ("html", "minutes", spec.committee, spec.meeting_date)
     assert [(a.plan, a.action_text, a.reason, a.effective_reason, a.new_rag, a.target_date) for a in m.amber_reasons] == [
         (r.plan, r.action_text, r.reason, r.effective_reason, r.new_rag, r.target_date) for r in truth.amber_rows]
+
+
+def test_word_status_shading_as_a_solid_pattern_or_on_the_paragraph(tmp_path):
+    """Other writers shade a cell with a solid pattern colour (w:val="solid" w:color) or shade the
+    cell's paragraph rather than the cell: the status is read all the same."""
+    import re as regex
+
+    spec = csip_spec("2022-08", status_style="fill")
+    truth = make_docx_report(tmp_path / "r.docx", spec)
+    with zipfile.ZipFile(tmp_path / "r.docx") as z:
+        parts = {n: z.read(n) for n in z.namelist()}
+    xml = parts["word/document.xml"].decode("utf-8")
+    solid = regex.sub(r'<w:shd w:val="clear" w:color="auto" w:fill="([0-9A-F]{6})"/>',
+                      r'<w:shd w:val="solid" w:color="\1" w:fill="auto"/>', xml)
+    assert solid != xml
+    # the paragraph's shading instead of the cell's: move each solid shd from tcPr into the cell's first pPr
+    moved = regex.sub(r'<w:tcPr>(.*?)(<w:shd [^>]*/>)(.*?)</w:tcPr>(\s*)<w:p>',
+                      r'<w:tcPr>\1\3</w:tcPr>\4<w:p><w:pPr>\2</w:pPr>', solid, flags=regex.S)
+    for name, text in (("solid.docx", solid), ("paragraph.docx", moved)):
+        with zipfile.ZipFile(tmp_path / name, "w") as z:
+            for n, data in parts.items():
+                z.writestr(n, text.encode("utf-8") if n == "word/document.xml" else data)
+        r = extract_document(tmp_path / name).reports[0]
+        assert [(a.ref, a.rag) for a in r.actions] == [(a.ref, a.rag) for a in truth.actions], name
+    assert "<w:pPr><w:shd" in moved and not regex.search(r"<w:tcPr>(?:(?!</w:tcPr>).)*<w:shd", moved, flags=regex.S)

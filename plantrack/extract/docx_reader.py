@@ -152,15 +152,32 @@ def _table(tbl) -> Table:
                     span = max(1, min(int(gs.get(W + "val")), 64))
                 vm = tcpr.find(W + "vMerge")
                 merged_on = vm is not None and vm.get(W + "val") in (None, "continue")
-                shd = tcpr.find(W + "shd")
-                if shd is not None:
-                    fill = _fill(shd.get(W + "fill"))
+                fill = _shading(tcpr.find(W + "shd"))
+            if fill is None:  # shading on the cell's paragraph or its words instead of the cell
+                fill = next((f for el in tc.iter(W + "shd", W + "highlight")
+                             if (f := _shading(el) if el.tag == W + "shd" else _HIGHLIGHT.get(el.get(W + "val"))) is not None),
+                            None)
             # paragraphs of the cell (and of a table nested in it) joined by single spaces
             text = "" if merged_on else fold(" ".join(_text(p) for p in tc.iter(W + "p")))
             cells.append(Cell(text, fill=fill, span=span))
             cells += [Cell("", fill=fill) for _ in range(span - 1)]
         table.rows.append(Row(cells, header=header))
     return table
+
+
+# Word's highlighter colours (w:highlight), as RGB
+_HIGHLIGHT = {"yellow": "#ffff00", "green": "#00ff00", "red": "#ff0000", "darkYellow": "#808000",
+              "darkGreen": "#008000", "darkRed": "#800000", "blue": "#0000ff", "darkBlue": "#000080",
+              "lightGray": "#c0c0c0", "darkGray": "#808080", "magenta": "#ff00ff", "cyan": "#00ffff"}
+
+
+def _shading(shd) -> str | None:
+    """A w:shd element's colour: its fill, or, for a solid pattern, the pattern's colour that covers it."""
+    if shd is None:
+        return None
+    if shd.get(W + "val") == "solid":
+        return _fill(shd.get(W + "color")) or _fill(shd.get(W + "fill"))
+    return _fill(shd.get(W + "fill"))
 
 
 def _fill(value: str | None) -> str | None:
