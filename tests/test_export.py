@@ -104,7 +104,7 @@ def test_csv_round_trip(conn, tmp_path):
     actions = pd.read_csv(tmp_path / "actions.csv", keep_default_na=False, dtype=str)
     assert FORMULA in set(actions["text"]) and "Head of Service – “Early Help”" in set(actions["lead"])
     documents = pd.read_csv(tmp_path / "documents.csv", dtype=str, keep_default_na=False)
-    assert "not a PDF" in set(documents["error"])
+    assert "not a supported format: PDF, Word (.docx) or HTML" in set(documents["error"])
 
 
 def test_xlsx_round_trip(conn, tmp_path):

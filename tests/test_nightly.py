@@ -65,7 +65,7 @@ def test_bad_files_get_a_failed_row_with_a_clear_error_and_the_run_goes_on(tmp_p
     assert "Traceback" not in done.stderr
     got = dict(((f, (s, e)) for f, s, e in rows(db, "SELECT filename, status, error FROM documents")))
     assert got["good.pdf"] == ("ok", None)
-    assert got["error_page.pdf"][0] == "failed" and got["error_page.pdf"][1].startswith("not a PDF")
+    assert got["error_page.pdf"][0] == "failed" and got["error_page.pdf"][1].startswith("not a paper: a web page saying")
     assert got["empty.pdf"] == ("failed", "empty file (0 bytes)")
     assert got["truncated.pdf"] == ("failed", "truncated or corrupt PDF")
     assert got["locked.pdf"] == ("failed", "encrypted: needs a password")

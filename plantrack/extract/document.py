@@ -20,6 +20,8 @@ from .dates import find_date
 from .minutes import extract_minutes, looks_like_minutes, opens_mid_paragraph
 from .pdf import CORRUPT, NO_TEXT, Unreadable, open_pdf
 from .report import ReportReader
+from .flow import extract_flow  # Word documents and web pages
+from .sniff import UNSUPPORTED, Sniffed, sniff
 
 
 def sha256_of(path: Path) -> str:
@@ -223,8 +225,16 @@ def extract_document(path: Path) -> Extraction:
     ex = Extraction(sha256=sha256_of(path), filename=path.name, kind=None, status="ok",
                     extractor_version=EXTRACTOR_VERSION)
     try:
-        with path.open("rb") as f:
-            ex.format = "pdf" if b"%PDF-" in f.read(1024) else None
+        # the format comes from the content, never the name; Word and HTML go their own way
+        sniffed = sniff(path) if path.stat().st_size else Sniffed(None)
+        ex.format = sniffed.format
+        if sniffed.error:
+            raise Unreadable(sniffed.error)
+        if ex.format in ("docx", "html"):
+            extract_flow(path, ex)
+            return ex
+        if ex.format is None and path.stat().st_size:
+            raise Unreadable(UNSUPPORTED)
         with open_pdf(path) as pdf:
             ex.pages = len(pdf.pages)
             texts = page_texts(path, pdf)

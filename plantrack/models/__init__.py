@@ -57,8 +57,8 @@ class Report:
     plan: str | None
     period: str | None
     as_at: str | None
-    first_page: int
-    last_page: int
+    first_page: int | None  # None for a Word or HTML paper, which has no pages
+    last_page: int | None
     overall_previous_score: float | None = None
     overall_current_score: float | None = None
     priorities: list[Priority] = field(default_factory=list)
@@ -91,8 +91,8 @@ class AgendaItem:
 class Meeting:
     committee: str | None
     meeting_date: str | None
-    first_page: int
-    last_page: int
+    first_page: int | None  # None for a Word or HTML paper, which has no pages
+    last_page: int | None
     agenda_items: list[AgendaItem] = field(default_factory=list)
     amber_reasons: list[AmberReason] = field(default_factory=list)
     warnings: list[str] = field(default_factory=list)

@@ -480,11 +480,17 @@ def _preview_links(db_path: Path, ex) -> dict:
         database.conn.close()
 
 
+def _span(paper) -> str:
+    """'p3-7' for a PDF's paper; a Word or HTML paper has no pages."""
+    return f"p{paper.first_page}-{paper.last_page}" if paper.first_page is not None else "(no pages)"
+
+
 def _show(ex, links: dict | None = None) -> None:
-    err.print(f"[bold]{ex.filename}[/bold]: {ex.kind or '-'}, {ex.status}, {ex.pages or '?'} page(s)"
+    size = f"{ex.pages or '?'} page(s)" if ex.format in (None, "pdf") else f"{ex.format} (no pages)"
+    err.print(f"[bold]{ex.filename}[/bold]: {ex.kind or '-'}, {ex.status}, {size}"
               + (f" — [red]{ex.error}[/red]" if ex.error else ""))
     for r in ex.reports:
-        err.print(f"\n[bold]report[/bold] p{r.first_page}-{r.last_page}: {r.plan!r}, period {r.period}, as at {r.as_at}, "
+        err.print(f"\n[bold]report[/bold] {_span(r)}: {r.plan!r}, period {r.period}, as at {r.as_at}, "
                   f"overall {r.overall_previous_score} → {r.overall_current_score}")
         err.print(f"key: {r.legend or 'none found (built-in colours used)'}")
         for w in r.warnings:
@@ -495,11 +501,11 @@ def _show(ex, links: dict | None = None) -> None:
         err.print(t)
         t = Table("page", "P", "ref", "action", "lead", "timescale", "due", "rag")
         for a in r.actions:
-            t.add_row(str(a.page), str(a.priority_number or ""), " ".join(filter(None, [a.ref, a.ofsted_ref])),
+            t.add_row(str(a.page or ""), str(a.priority_number or ""), " ".join(filter(None, [a.ref, a.ofsted_ref])),
                       a.text[:70], (a.lead or "")[:30], a.timescale or "", a.due_date or "", a.rag or "?")
         err.print(t)
     for m in ex.meetings:
-        err.print(f"\n[bold]minutes[/bold] p{m.first_page}-{m.last_page}: {m.committee!r}, {m.meeting_date}")
+        err.print(f"\n[bold]minutes[/bold] {_span(m)}: {m.committee!r}, {m.meeting_date}")
         for item in m.agenda_items:
             err.print(f"  item {item.number}: {item.title}" + (f"  [dim]RESOLVED: {item.resolution[:80]}[/dim]" if item.resolution else ""))
         t = Table("#", "page", "action (as minuted)", "reason", "new rag", "target", "links to")

@@ -1,0 +1,254 @@
+"""Committee minutes in a web page or Word document (a `FlowDocument`) → a `Meeting`.
+
+ModernGov "Agenda and minutes" pages say what each part is: `mgAiTitleTxt` an agenda item's title
+(its number perhaps in a cell of its own), `mgSubItemTitleTxt` "Minutes:" the item's minutes, and
+"Supporting documents:" its links. Plain pages and Word minutes are read like a PDF's: numbered bold
+headings, "RESOLVED" paragraphs, and the table of Amber justifications found by its header. The
+patterns and the reading of each justification (back-references, "Updated to GREEN", target dates)
+are the PDF reader's own (`minutes.py`, `language.py`), so both give the same records.
+"""
+from __future__ import annotations
+
+import re
+
+from ..models import AgendaItem, Meeting
+from ..models.document import FlowDocument, Para, Table
+from .dates import find_date
+from .minutes import (_ACTION_HEADER, _AMBER, _AUTHORITY, _HEADING, _LIST_ITEM, _MEETING_OF, _MINUTES_OF_BODY,
+                      _MINUTES_SUFFIX, _MINUTES_TITLE, _PREAMBLE, _REASON_HEADER, _REASON_LABEL, _REASON_SPLIT,
+                      _RESOLUTION, _TIME, _DATE_START, _add_reasons, _looks_committee, looks_like_minutes,
+                      plan_from_title)
+
+# "Corporate Parenting Board - Thursday, 14th September, 2023 6.30 pm": the committee, then the date
+_DASH_TITLE = re.compile(r"^(?P<name>.+?)\s+[-–—]\s+(?P<when>.*\d.*)$")
+# ModernGov's item page: "Meeting: 12/12/2019 - Children's Safeguarding Sub Committee (Item 4.)"
+_MEETING_LINE = re.compile(r"^meeting\s*:\s*(?P<when>.+?)\s+[-–—]\s+(?P<name>.+?)"
+                           r"(?:\s*\(item\s+(?P<item>[^)]*?)\.?\))?\s*$", re.I)
+# A link's size that ModernGov prints after a document's name: "Report PDF 500 KB"
+# (run on, "Pimlico District HeatingPDF 500 KB", where the page puts no space before it)
+_LINK_SIZE = re.compile(r"\s*\(?(?:PDF|DOCX?|HTML|XLSX?)\s*,?\s+[\d.,]+\s*[KM]B\)?\s*$")
+_NUMBER_ONLY = re.compile(r"^(?:item\s+)?(\d{1,3}(?:\.\d{1,2})?[a-z]?)[.):]?$", re.I)
+_NUMBERED = re.compile(r"^(?:item\s+)?(\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:[.):]\s*|\s+)(\S.*)$", re.I)
+
+
+def is_minutes(doc: FlowDocument) -> bool:
+    """A page or document that holds minutes: ModernGov's "Minutes:" under an item, a minutes title,
+    or a table of Amber justifications beside a resolution. An agenda or a committee's page is not."""
+    paras = doc.paras()
+    if any(p.role == "sub_title" and p.text.lower().startswith("minutes") for p in paras):
+        return True
+    if looks_like_minutes("\n".join(p.text for p in paras[:15])):
+        return True
+    return any(_RESOLUTION.match(p.text) for p in paras) and any(_reasons_header(t) for t in doc.tables())
+
+
+def read_flow_minutes(doc: FlowDocument) -> Meeting | None:
+    if not is_minutes(doc):
+        return None
+    meeting = Meeting(committee=None, meeting_date=None, first_page=None, last_page=None)
+    meeting.committee, meeting.meeting_date = title_of(doc.paras()[:20])
+    if meeting.committee is None:
+        meeting.warnings.append("committee name not found in the page's heading")
+    if meeting.meeting_date is None:
+        meeting.warnings.append("meeting date not found in the page's heading")
+    _walk(doc, meeting)
+    return meeting
+
+
+# ---- the heading ---------------------------------------------------------------------------------
+def title_of(paras: list[Para]) -> tuple[str | None, str | None]:
+    for p in paras:
+        m = _MEETING_LINE.match(p.text)
+        if m and find_date(m.group("when")):
+            return m.group("name").strip(), find_date(m.group("when"))[0]
+    for p in paras:
+        m = _DASH_TITLE.match(p.text)
+        if m and (p.role == "title" or p.level == 1 or _looks_committee(m.group("name"))) \
+                and not _MINUTES_TITLE.match(p.text):
+            when = find_date(m.group("when"))
+            if when:
+                return _MINUTES_SUFFIX.sub("", m.group("name")).strip() or None, when[0]
+    texts = [p.text for p in paras]
+    mi = next((i for i, t in enumerate(texts) if _MINUTES_TITLE.match(t) or _MEETING_OF.search(t)), None)
+    if mi is None:
+        return None, None
+    title = " ".join(texts[mi:mi + 2])
+    m = _MEETING_OF.search(title)
+    if m is None:
+        loose = _MINUTES_OF_BODY.search(title)
+        m = loose if loose and _looks_committee(loose.group("name")) else None
+    committee = m.group("name").strip(" ,") if m else None
+    if committee is None:  # the committee's line before the minutes' title, after the authority's
+        before = [t for t in texts[:mi] if not _PREAMBLE.match(t) and not find_date(t)]
+        while len(before) > 1 and _AUTHORITY.search(before[0]) and not _looks_committee(before[0]):
+            before = before[1:]
+        committee = _MINUTES_SUFFIX.sub("", before[-1]).rstrip(" –—-:") if before else None
+        if committee is None and mi + 1 < len(texts) and not find_date(texts[mi + 1]):
+            committee = texts[mi + 1]
+    date = find_date(" ".join(texts[mi:mi + 2]))
+    return committee or None, date[0] if date else None
+
+
+# ---- items, resolutions, reasons ----------------------------------------------------------------
+def _walk(doc: FlowDocument, meeting: Meeting) -> None:
+    marked = any(p.role == "item_title" for p in doc.paras())  # ModernGov marks its items
+    has_bold = any(p.bold for p in doc.paras())
+    item = None if marked else _page_item(doc, meeting)
+    body: list[str] = []
+    number: str | None = None
+    blocks = doc.blocks
+    i = 0
+    while i < len(blocks):
+        b = blocks[i]
+        i += 1
+        if isinstance(b, Table):
+            rows = _table_rows(b)
+            if rows:
+                _add(meeting, rows, _item_plan(item, body))
+            continue
+        text = b.text
+        head = _item_heading(b, marked, has_bold)
+        if head is not None:
+            n, title = head
+            if title is None:  # ModernGov's number in a cell of its own: the title follows
+                number = n
+                continue
+            item = AgendaItem(number=n or number, title=title, plan=plan_from_title(title))
+            meeting.agenda_items.append(item)
+            body, number = [], None
+            continue
+        if b.role == "sub_title":
+            continue
+        if _RESOLUTION.match(text):
+            if item is not None:
+                item.resolution = f"{item.resolution} {text}" if item.resolution else text
+            continue
+        asked = bool(_AMBER.search(" ".join(body[-6:])))
+        if asked and _LIST_ITEM.match(text):  # "(a) <action> – <reason>", one paragraph each
+            rows, j = [], i - 1
+            while j < len(blocks) and isinstance(blocks[j], Para) and _LIST_ITEM.match(blocks[j].text):
+                parts = _REASON_SPLIT.split(_LIST_ITEM.sub("", blocks[j].text, count=1), maxsplit=1)
+                if len(parts) == 2 and parts[1].strip():
+                    rows.append((parts[0].strip(), parts[1].strip()))
+                j += 1
+            if rows:
+                _add(meeting, rows, _item_plan(item, body))
+                i = j
+                continue
+        if asked and b.bold and not _RESOLUTION.match(text):
+            rows, j = _pairs(blocks, i - 1)
+            if rows:
+                _add(meeting, rows, _item_plan(item, body))
+                i = j
+                continue
+        body.append(text)
+
+
+def _page_item(doc: FlowDocument, meeting: Meeting) -> AgendaItem | None:
+    """ModernGov's page of one agenda item: "Meeting: 12/12/2019 - … (Item 4.)" under the item's title."""
+    paras = doc.paras()[:20]
+    for k, p in enumerate(paras):
+        m = _MEETING_LINE.match(p.text)
+        if m and m.group("item"):
+            title = next((q.text for q in reversed(paras[:k]) if q.level >= 2 or q.role is None and q.bold), None)
+            if title is None:
+                return None
+            item = AgendaItem(number=m.group("item").strip(), title=title, plan=plan_from_title(title))
+            meeting.agenda_items.append(item)
+            return item
+    return None
+
+
+def _item_heading(p: Para, marked: bool, has_bold: bool) -> tuple[str | None, str | None] | None:
+    """(number, title) of an agenda item's heading; title None for a number printed on its own."""
+    text = _LINK_SIZE.sub("", p.text).strip()
+    if marked:
+        if p.role != "item_title":
+            return None
+        m = _NUMBER_ONLY.match(text)
+        if m:
+            return m.group(1), None
+        m = _NUMBERED.match(text)
+        return (m.group(1), m.group(2).strip()) if m else (None, text)
+    m = _HEADING.match(text)
+    if not m or not m.group(2)[:1].isupper() or _TIME.match(text) or _DATE_START.match(text):
+        return None
+    return (m.group(1), m.group(2).strip()) if (p.bold or p.level) or not has_bold else None
+
+
+def _pairs(blocks, i: int) -> tuple[list[tuple[str, str]], int]:
+    """Reasons minuted as pairs: the action in bold, then its reason ("Reason for Amber: …")."""
+    rows = []
+    while i + 1 < len(blocks) and isinstance(blocks[i], Para) and isinstance(blocks[i + 1], Para) \
+            and blocks[i].bold and not blocks[i + 1].bold and not _RESOLUTION.match(blocks[i + 1].text) \
+            and _item_heading(blocks[i], False, True) is None:
+        reason = _REASON_LABEL.sub("", blocks[i + 1].text).strip()
+        if not reason:
+            break
+        rows.append((blocks[i].text, reason))
+        i += 2
+    return rows, i
+
+
+def _item_plan(item: AgendaItem | None, body: list[str]) -> str | None:
+    if item is not None and item.plan is not None:
+        return item.plan
+    plan = plan_from_title(" ".join(body[-12:]))
+    if item is not None:
+        item.plan = plan
+    return plan
+
+
+def _reasons_header(t: Table) -> tuple[int, int, int] | None:
+    """(header row, action column, reason column) of a table of Amber justifications."""
+    for k, row in enumerate(t.rows[:2]):
+        texts = row.texts
+        ri = next((j for j, c in enumerate(texts) if _REASON_HEADER.match(c) and len(c.split()) <= 7), None)
+        if ri is None or ri == 0:
+            continue
+        ai = next((j for j in range(ri) if _ACTION_HEADER.match(texts[j])), ri - 1)
+        return k, ai, ri
+    return None
+
+
+def _table_rows(t: Table) -> list[tuple[str, str]]:
+    found = _reasons_header(t)
+    if found is None:
+        return []
+    k, ai, ri = found
+    rows: list[tuple[str, str]] = []
+    for row in t.rows[k + 1:]:
+        texts = row.texts
+        if _reasons_header(Table([row])) is not None:
+            continue  # the header repeated
+        action = texts[ai] if ai < len(texts) else ""
+        reason = texts[ri] if ri < len(texts) else ""
+        if not action and not reason:
+            continue
+        if not action and rows:  # the reason's next paragraph in a row of its own
+            rows[-1] = (rows[-1][0], " ".join(x for x in (rows[-1][1], reason) if x))
+            continue
+        if action:
+            rows.append((action, reason))
+    while rows and not rows[-1][1]:
+        rows.pop()
+    return rows
+
+
+class _NoPages:
+    """The page argument of the PDF reader's `_add_reasons` for a paper without pages: whether it is
+    taken as the first page's number (`n + row page`) or as a list of page numbers (`numbers[row page]`),
+    every reason's page comes out None."""
+
+    def __add__(self, other):
+        return None
+
+    __radd__ = __add__
+
+    def __getitem__(self, index):
+        return None
+
+
+def _add(meeting: Meeting, rows: list[tuple[str, str]], plan: str | None) -> None:
+    # the PDF reader's own: back-references, status changes and target dates are read the same way
+    _add_reasons(meeting, [{"action": a, "reason": r, "page": 0} for a, r in rows], plan, _NoPages())

@@ -1,0 +1,194 @@
+"""A plan progress report in a Word document or web page (a `FlowDocument`) → a `Report`.
+
+The same vocabulary as the PDF reader (`report.py`): the header words of `columns.py`, the key's
+sentences of `legend.py`, the scores of `scores.py`, the dates of `dates.py`. Only where the values
+come from differs: a cell's text and its shading are given by the document, not found on a page.
+A Word or HTML report has no pages: `first_page`, `last_page` and every action's `page` are None.
+"""
+from __future__ import annotations
+
+import re
+
+from ..models import Action, Priority, Report
+from ..models.document import FlowDocument, Para, Table, fold
+from .colours import RGB
+from .columns import clean, header_roles
+from .dates import find_date, month_of, parse_date
+from .legend import RAG_WORDS, Legend, status_of_description
+from .report import AS_AT, PRIORITY_HEADING, REF_PRIORITY, TEXT_FIELDS, Layout, ofsted_tag, plan_name, split_ref
+from .scores import heading_score, overall_in_text, priority_number, read_scores
+
+
+def rgb_of(fill: str | None) -> RGB | None:
+    """'#ffc000' → (1.0, 0.75, 0.0)."""
+    if not fill or not re.fullmatch(r"#[0-9a-f]{6}", fill):
+        return None
+    return tuple(int(fill[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
+
+
+def is_report(doc: FlowDocument) -> bool:
+    """Does the document hold an action table (a header row naming the action and its status)?"""
+    return any(header_roles(row.texts) for t in doc.tables() for row in t.rows)
+
+
+def legend_from_table(table: Table) -> Legend:
+    """A key printed as a table: a row per status, a shaded swatch cell (or a colour's name) and its
+    meaning. As for a PDF's key, three distinct statuses make it a key."""
+    legend, seen = Legend(), set()
+    for row in table.rows:
+        texts = [c.text for c in row.cells if c.text]
+        full = " ".join(texts)
+        short = [t for t in texts if len(t.split()) <= 2 and len(t) <= 14 and t.lower().strip("●• ")]
+        label = short[0].strip("●• ") if short else None
+        description = " ".join(t for t in texts if t not in short[:1])
+        named = label is not None and label.lower() in RAG_WORDS
+        status = status_of_description(full if named or not description else description) or \
+            status_of_description(full)
+        if status is None:
+            continue
+        seen.add(status)
+        word = re.match(r"\s*[●•]?\s*([A-Za-z]+)\b", full)
+        if word and word.group(1).lower() in (*RAG_WORDS, "purple", "yellow"):
+            legend.add(status, None, word.group(1))
+        swatch = next((rgb_of(c.fill) for c in row.cells if rgb_of(c.fill) is not None), None)
+        legend.add(status, swatch, label)
+    return legend if len(seen) >= 3 else Legend()
+
+
+class FlowReportReader:
+    def __init__(self, doc: FlowDocument):
+        self.doc = doc
+        self.report = Report(plan=None, period=None, as_at=None, first_page=None, last_page=None)
+        self.legend = Legend()
+        self.priority: int | None = None
+        self.layout: Layout | None = None
+        self.seen: list[tuple[str, RGB | None, bool]] = []  # per action: printed status, colour, whole row
+        self.heading_priorities: list[Priority] = []
+
+    def read(self) -> Report | None:
+        doc, r = self.doc, self.report
+        for t in doc.tables():
+            legend = legend_from_table(t)
+            if legend.found:
+                self.legend = legend
+                break
+        self._title()
+        for block in doc.blocks:
+            if isinstance(block, Para):
+                self._para(block)
+            else:
+                self._table(block)
+        if not r.actions and not r.priorities:
+            return None
+        if not r.priorities:
+            r.priorities = self.heading_priorities
+        for a, (text, colour, whole_row) in zip(r.actions, self.seen):
+            a.due_date = parse_date(a.timescale)
+            a.rag = self._status(text, colour, whole_row)
+        r.legend = self.legend.describe()
+        if r.actions and not any(a.rag for a in r.actions):
+            r.warnings.append("no action status could be read (no key, colour, word or letter matched)")
+        if r.plan is None:
+            r.warnings.append("no plan name found in the document's opening paragraphs")
+        if r.as_at is None:
+            r.warnings.append("no 'as at' / progress update date found in the document's opening paragraphs")
+        return r
+
+    # ---- title, date -------------------------------------------------------------------------
+    def _title(self) -> None:
+        opening = [p for p in self.doc.blocks[:60] if isinstance(p, Para)][:30]
+        plans = [p for p in opening if re.search(r"\bplan\b", p.text, re.I) and len(p.text) < 160]
+        if not plans:  # the plan named only in the page header
+            opening += self.doc.running_heads
+            plans = [p for p in self.doc.running_heads if re.search(r"\bplan\b", p.text, re.I) and len(p.text) < 160]
+        if plans:
+            best = max(plans, key=lambda p: (p.level in (1, 2) and p.level > 0, p.size or 0, p.bold))
+            self.report.plan = plan_name(best.text)
+        for pattern in AS_AT:
+            for p in opening:
+                m = pattern.search(p.text)
+                found = find_date(next(g for g in m.groups() if g is not None)) if m else None
+                if found:
+                    self.report.as_at = found[0]
+                    self.report.period = month_of(found[0])
+                    return
+
+    def _para(self, p: Para) -> None:
+        m = PRIORITY_HEADING.match(p.text)
+        if m:
+            self.priority = priority_number(m.group(1)) or self.priority
+            number = priority_number(m.group(1))
+            found = heading_score(m.group(2))
+            if number is not None and found and not any(x.number == number for x in self.heading_priorities):
+                self.heading_priorities.append(Priority(number, *found))
+        if self.report.overall_current_score is None and not self.report.actions:
+            told = overall_in_text(p.text)
+            if told:
+                self.report.overall_previous_score, self.report.overall_current_score = told
+
+    # ---- tables ------------------------------------------------------------------------------
+    def _table(self, t: Table) -> None:
+        data = [row.texts for row in t.rows]
+        if not self.report.priorities:
+            found = read_scores(data)
+            if found is not None:
+                self.report.priorities, overall = found
+                if overall:
+                    self.report.overall_previous_score, self.report.overall_current_score = overall
+                return
+        start = None
+        for i, cells in enumerate(data):
+            roles = header_roles(cells)
+            if roles:
+                extra = {j: clean(c) for j, c in enumerate(cells) if j not in roles and clean(c)}
+                self.layout = Layout(roles, extra, len(cells))
+                start = i + 1
+                break
+        if start is None:
+            # a table without a header carries on the last action table when it has its columns
+            if self.layout is None or not data or len(data[0]) != self.layout.ncols:
+                return
+            start = 0
+        for row in t.rows[start:]:
+            texts = [clean(c.text) for c in row.cells]
+            filled = [x for x in texts if x]
+            if len(filled) == 1 and (m := PRIORITY_HEADING.match(filled[0])):
+                self.priority = priority_number(m.group(1)) or self.priority
+                continue
+            if header_roles(texts):
+                continue  # a header row repeated
+            self._row(row, texts)
+
+    def _row(self, row, texts: list[str]) -> None:
+        layout = self.layout
+        values = {role: texts[j] for j, role in layout.roles.items() if j < len(texts)}
+        extra = {name: texts[j] for j, name in layout.extra.items() if j < len(texts) and texts[j]}
+        if not any(values.get(f) for f in TEXT_FIELDS) and not extra:
+            return
+        rag_col = next((j for j, r in layout.roles.items() if r == "rag"), None)
+        if rag_col is not None and rag_col < len(row.cells):
+            seen = (values.get("rag", ""), rgb_of(row.cells[rag_col].fill), False)
+        else:  # no status column: the row's own shading may be its status, by the key
+            fills = {c.fill for c in row.cells if c.text}
+            seen = ("", rgb_of(fills.pop()) if len(fills) == 1 else None, True)
+        ref, ofsted = split_ref(values.get("ref"))
+        ofsted = ofsted or ofsted_tag(values.get("ofsted"))
+        priority = self.priority
+        if priority is None and ref and (m := REF_PRIORITY.match(ref)):
+            priority = int(m.group(1))
+        self.report.actions.append(Action(
+            priority_number=priority, ref=ref, text=values.get("text", ""), lead=values.get("lead") or None,
+            timescale=values.get("timescale") or None, success_measure=values.get("success_measure") or None,
+            progress=values.get("progress") or None, rag=None, page=None, ofsted_ref=ofsted, extra=extra,
+            status_text=fold(values.get("rag")) or None))
+        self.seen.append(seen)
+
+    def _status(self, text: str, colour: RGB | None, whole_row: bool) -> str | None:
+        by_text = self.legend.status_of_text(text)
+        if by_text or (whole_row and not self.legend.colours):
+            return by_text  # a row's shading is a status only where a key gives its colours
+        return self.legend.status_of_colour(colour)
+
+
+def read_flow_report(doc: FlowDocument) -> Report | None:
+    return FlowReportReader(doc).read()
