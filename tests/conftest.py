@@ -1,5 +1,6 @@
-"""Shared test set-up: tests import helper modules (paperfactory) from this folder."""
-import sys
+"""Shared test set-up. Helper modules (paperfactory, flowfactory, modgov_site) are importable because
+pytest puts this folder on the path (`pythonpath` in pyproject.toml). `SHARED` is the shared folder
+beside the checkout (../shared): tests that need it skip when it is absent."""
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
+SHARED = Path(__file__).resolve().parents[2] / "shared"

@@ -13,8 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from plantrack.pipeline import cluster
-from plantrack.pipeline import ingest as stages
+from plantrack.pipeline.stages import cluster
+from plantrack.pipeline.stages import ingest as stages
 
 
 def _misbehaving(real):

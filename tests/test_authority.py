@@ -15,13 +15,13 @@ import pytest
 from typer.testing import CliRunner
 
 import paperfactory as pf
-from plantrack.pipeline import authority as authorities
-from plantrack.pipeline import ingest as stages
-from plantrack.pipeline import store
+from plantrack.pipeline.sources import authority as authorities
+from plantrack.pipeline.stages import ingest as stages
+from plantrack.pipeline.stages import store
 from plantrack.pipeline.cli import app
-from plantrack.pipeline.reconcile import read_frames, reconcile, series
-from plantrack.pipeline.reports import build_report
-from plantrack.pipeline.supersede import choose
+from plantrack.pipeline.reconcile.rebuild import read_frames, reconcile, series
+from plantrack.pipeline.outputs.digest import build_report
+from plantrack.pipeline.reconcile.supersede import choose
 from test_packs import concatenate, filler
 
 KENT, MEDWAY = "Kent County Council", "Medway Council"
@@ -161,8 +161,8 @@ def test_the_digest_and_views_are_per_council(two_councils):
 def test_exports_and_analyst_views_carry_the_council(two_councils, tmp_path):
     import pandas as pd
 
-    from plantrack.pipeline import analyst
-    from plantrack.pipeline.export import export_tables
+    from plantrack.pipeline.outputs import analyst
+    from plantrack.pipeline.outputs.export import export_tables
 
     con, _ = two_councils
     export_tables(con, "csv", tmp_path)
@@ -183,7 +183,7 @@ def test_canned_queries_take_the_council(two_councils, tmp_path):
     from urllib.parse import urlencode
 
     pytest.importorskip("datasette")
-    from plantrack.pipeline import analyst
+    from plantrack.pipeline.outputs import analyst
 
     con, _ = two_councils
     path = tmp_path / "plantrack.db"

@@ -20,8 +20,8 @@ import dask_hooks  # noqa: E402
 from paperfactory import csip_minutes_spec, csip_spec, make_minutes, make_report  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from plantrack.pipeline import cluster, store  # noqa: E402
-from plantrack.pipeline import ingest as stages  # noqa: E402
+from plantrack.pipeline.stages import cluster, store  # noqa: E402
+from plantrack.pipeline.stages import ingest as stages  # noqa: E402
 from plantrack.pipeline.cli import app  # noqa: E402
 
 PERIODS = ("2022-06", "2022-07", "2022-08")
@@ -116,12 +116,12 @@ def plantrack(*args) -> subprocess.CompletedProcess:
 def test_a_run_on_the_cluster_stores_what_a_local_run_stores(papers, dask_cluster, tmp_path):
     lc, client = dask_cluster
     local = cli("run", papers, "--db", tmp_path / "local" / "p.db", "--workers", 1)
-    assert local.exit_code == 1, local.output  # notes.pdf is not a PDF, in both runs
+    assert local.exit_code == 1, local.output  # notes.pdf is plain text, not a paper, in both runs
     with distributed.get_task_stream(client=client) as stream:
         remote = plantrack("run", papers, "--db", tmp_path / "dask" / "p.db", "--scheduler", lc.scheduler_address)
     assert remote.returncode == 1, remote.stderr
     assert f"reading on the Dask cluster at {lc.scheduler_address} (2 worker(s) now)" in remote.stderr
-    assert "could not read" in remote.stderr and "not a PDF" in remote.stderr
+    assert "could not read" in remote.stderr and "not a supported format" in remote.stderr
     assert "reconciled:" in remote.stderr
 
     want, got = content(tmp_path / "local" / "p.db"), content(tmp_path / "dask" / "p.db")
@@ -155,7 +155,7 @@ def test_extract_alone_on_the_cluster_writes_the_records_a_local_extract_writes(
     files = [papers / "minutes.pdf", papers / "notes.pdf"]
     local = cli("extract", *files, "--out", tmp_path / "local", "--workers", 1)
     remote = bounded(cli, "extract", *files, "--out", tmp_path / "dask", "--scheduler", lc.scheduler_address)
-    assert local.exit_code == remote.exit_code == 1  # notes.pdf is not a PDF
+    assert local.exit_code == remote.exit_code == 1  # notes.pdf is plain text, not a paper
     records = {where: {f.name: f.read_text() for f in (tmp_path / where).glob("*.json")} for where in ("local", "dask")}
     assert len(records["local"]) == 2 and records["dask"] == records["local"]
 

@@ -14,15 +14,17 @@ import sqlite3
 from pathlib import Path
 
 import pytest
+from conftest import SHARED
 from typer.testing import CliRunner
 
 import paperfactory as pf
-from plantrack.pipeline import corrections, store
+from plantrack.pipeline.review import corrections
+from plantrack.pipeline.stages import store
 from plantrack.pipeline.cli import app
-from plantrack.pipeline.ingest import ingest
-from plantrack.pipeline.reconcile import reconcile
+from plantrack.pipeline.stages.ingest import ingest
+from plantrack.pipeline.reconcile.rebuild import reconcile
 
-SAMPLE = Path(__file__).resolve().parents[2] / "shared" / "corpus" / "sample"
+SAMPLE = SHARED / "corpus" / "sample"
 runner = CliRunner()
 
 
@@ -337,7 +339,7 @@ def test_review_is_also_a_datasette_query(faded, tmp_path):
     pytest.importorskip("datasette")
     import asyncio
 
-    from plantrack.pipeline import analyst
+    from plantrack.pipeline.outputs import analyst
 
     path = tmp_path / "plantrack.db"
     with sqlite3.connect(faded) as src, sqlite3.connect(path) as dst:

@@ -1,4 +1,4 @@
-"""Export of every table (plantrack.pipeline.export) to CSV, Excel and Parquet: each table read back
+"""Export of every table (plantrack.pipeline.outputs.export) to CSV, Excel and Parquet: each table read back
 equals the one in a real database built from the project's generated papers."""
 from __future__ import annotations
 
@@ -11,11 +11,11 @@ import pytest
 from typer.testing import CliRunner
 
 import paperfactory as pf
-from plantrack.pipeline import store
+from plantrack.pipeline.stages import store
 from plantrack.pipeline.cli import app
-from plantrack.pipeline.export import TABLES, ExportError, export_tables, read_table
-from plantrack.pipeline.ingest import ingest
-from plantrack.pipeline.reconcile import reconcile
+from plantrack.pipeline.outputs.export import TABLES, ExportError, export_tables, read_table
+from plantrack.pipeline.stages.ingest import ingest
+from plantrack.pipeline.reconcile.rebuild import reconcile
 
 FORMULA = "=SUM(A1:A9) is not a formula"
 

@@ -12,7 +12,7 @@ from lxml import html as lhtml
 from modgov_site import AMBER, FakeModernGov
 from typer.testing import CliRunner
 
-from plantrack.pipeline import dictionary
+from plantrack.pipeline.outputs import dictionary
 from plantrack.pipeline.cli import app
 from plantrack.pipeline.sources.fetch import Job, fetch_all, safe_name
 from plantrack.pipeline.sources.http import PoliteClient

@@ -14,9 +14,9 @@ from paperfactory import (AgendaItem, csip_minutes_spec, csip_spec, make_minutes
                           sdp_spec, _row)
 
 from plantrack.extract.document import extract_document
-from plantrack.pipeline import ingest as stages
-from plantrack.pipeline import store
-from plantrack.pipeline.reconcile import reconcile
+from plantrack.pipeline.stages import ingest as stages
+from plantrack.pipeline.stages import store
+from plantrack.pipeline.reconcile.rebuild import reconcile
 
 
 def build(tmp_path, files, name="p.db"):

@@ -3,14 +3,14 @@ corpus is not present), and minutes drawn by tests/paperfactory.py in several la
 import difflib
 import json
 import unicodedata
-from pathlib import Path
 
 import pytest
+from conftest import SHARED
 
 from plantrack.extract.minutes import extract_minutes, looks_like_minutes
-from plantrack.pipeline.linking import discussed_report, match_reasons, plan_key
+from plantrack.pipeline.reconcile.linking import discussed_report, match_reasons, plan_key
 
-SAMPLE = Path("/work/shared/corpus/sample")
+SAMPLE = SHARED / "corpus" / "sample"
 MINUTES = ["Minutes_Childrens_Safeguarding_Sub-Committee_12_December_2019.pdf",
            "Children_and_Families_OSC_minutes_19_July_2022.pdf",
            "Improvement_Board_minutes_16.08.2022.pdf"]

@@ -9,17 +9,18 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import SHARED
 
 from plantrack.settings import SettingsError
 
-from plantrack.pipeline.assignment import hungarian
-from plantrack.pipeline.reconcile import (
+from plantrack.pipeline.reconcile.assignment import hungarian
+from plantrack.pipeline.reconcile.rebuild import (
     fold_text,
     Settings, action_history, findings, fold_plan, load_settings, match_counterparts, reconcile, series,
 )
 
-GOLD = Path("/work/shared/corpus/sample/gold.json")
-SCORER = Path("/work/shared/eval/score.py")
+GOLD = SHARED / "corpus" / "sample" / "gold.json"
+SCORER = SHARED / "eval" / "score.py"
 
 SCHEMA = """
 CREATE TABLE documents (id INTEGER PRIMARY KEY, sha256 TEXT UNIQUE NOT NULL, filename TEXT, kind TEXT,
@@ -486,7 +487,7 @@ def test_reconcile_keeps_a_store_made_table_and_rolls_back_on_error(tmp_path, mo
     assert "reviewed" in [r[1] for r in conn.execute("PRAGMA table_info(findings)")]
     before = conn.execute("SELECT * FROM findings").fetchall()
 
-    import plantrack.pipeline.reconcile as rc
+    import plantrack.pipeline.reconcile.rebuild as rc
     real = rc._write
 
     def failing(c, name, *a, **k):

@@ -7,9 +7,9 @@ from datetime import date
 import pytest
 from paperfactory import csip_minutes_spec, csip_spec, make_minutes, make_report
 
-from plantrack.pipeline import ingest as stages
-from plantrack.pipeline import store
-from plantrack.pipeline.reconcile import reconcile
+from plantrack.pipeline.stages import ingest as stages
+from plantrack.pipeline.stages import store
+from plantrack.pipeline.reconcile.rebuild import reconcile
 
 ORDER = ["red", "amber", "green", "blue", "grey"]
 PERIODS = ("2022-06", "2022-07", "2022-08")

@@ -1,4 +1,4 @@
-"""The report people read (plantrack.pipeline.reports): built from a real database of the project's
+"""The report people read (plantrack.pipeline.outputs.digest): built from a real database of the project's
 generated papers (three reports of one plan with status changes and its minutes, and a plan with a
 single report), then parsed as HTML to check what a reader sees and that nothing can load or run."""
 from __future__ import annotations
@@ -12,11 +12,11 @@ import pytest
 from typer.testing import CliRunner
 
 import paperfactory as pf
-from plantrack.pipeline import store
+from plantrack.pipeline.stages import store
 from plantrack.pipeline.cli import app
-from plantrack.pipeline.ingest import ingest
-from plantrack.pipeline.reconcile import ORDER, reconcile
-from plantrack.pipeline.reports import build_report, plan_matches, write_default_report
+from plantrack.pipeline.stages.ingest import ingest
+from plantrack.pipeline.reconcile.rebuild import ORDER, reconcile
+from plantrack.pipeline.outputs.digest import build_report, plan_matches, write_default_report
 
 SDP = "Service Development Plan 2019-20"
 CSIP = "Children’s Services Improvement Plan 2022-23"

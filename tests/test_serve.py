@@ -14,16 +14,19 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
+from conftest import SHARED
 from markupsafe import escape
 
 import paperfactory as pf
-from plantrack.pipeline import analyst, dictionary, ingest, reconcile, store
-from plantrack.pipeline.reconcile import RANK, fold_plan
+from plantrack.pipeline.outputs import analyst, dictionary
+from plantrack.pipeline.stages import ingest, store
+from plantrack.pipeline.reconcile import rebuild as reconcile
+from plantrack.pipeline.reconcile.rebuild import RANK, fold_plan
 
 pytest.importorskip("datasette")
 
 CSIP = "children's services improvement plan"  # as an analyst types it
-CONTRACT = Path(__file__).resolve().parents[2] / "shared" / "CONTRACT.md"
+CONTRACT = SHARED / "CONTRACT.md"
 
 
 @pytest.fixture(scope="module")
@@ -273,7 +276,7 @@ def test_prepare_on_a_fresh_database_before_any_reconcile(tmp_path):
 def test_dictionary_describes_every_column_of_the_database(built):
     path, _ = built
     with sqlite3.connect(path) as conn:
-        assert dictionary.undocumented(conn) == [], "describe new columns in plantrack/pipeline/dictionary.py"
+        assert dictionary.undocumented(conn) == [], "describe new columns in plantrack/pipeline/outputs/dictionary.py"
 
 
 @pytest.mark.skipif(not CONTRACT.is_file(), reason="shared/CONTRACT.md not present")

@@ -4,8 +4,8 @@ import sqlite3
 
 from paperfactory import make_minutes, make_report, sdp_minutes_spec, sdp_spec
 
-from plantrack.pipeline import ingest as stages
-from plantrack.pipeline import store
+from plantrack.pipeline.stages import ingest as stages
+from plantrack.pipeline.stages import store
 
 
 def ingest(paths, db_path, **kw):

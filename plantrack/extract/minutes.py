@@ -453,7 +453,7 @@ def _paired_reasons(flow: list[_Line], i: int, has_bold: bool, margin: float) ->
         indent = flow[i].x0 if i < len(flow) and flow[i].x0 > flow[first].x0 + 5 else None
         # an indented reason ends where the text comes back to the action's margin
         reason, i = _paragraph(flow, i, has_bold, margin,
-                               stop=lambda l: l.bold or (indent is not None and l.x0 < indent - 2))
+                               stop=lambda l, indent=indent: l.bold or (indent is not None and l.x0 < indent - 2))
         reason = _REASON_LABEL.sub("", reason).strip()
         if not reason:
             break

@@ -19,9 +19,9 @@ from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
-from ..extract.document import extract_document
-from . import ingest as stages
-from . import runs, store
+from plantrack.extract.document import extract_document
+from plantrack.pipeline.stages import ingest as stages
+from plantrack.pipeline.stages import runs, store
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="markdown",
                   help="Turn council plan progress reports and committee minutes (PDF) into a SQLite "
@@ -96,7 +96,7 @@ def _summarise(outcomes: list[stages.Outcome], as_json: bool) -> int:
 
 def _settings(config: Path | None = None, **flags):
     """The resolved settings (plantrack.settings), or exit 2 with the one line saying what is wrong."""
-    from ..settings import SettingsError, load
+    from plantrack.settings import SettingsError, load
 
     try:
         return load(config, **flags)
@@ -109,7 +109,7 @@ def _cluster(scheduler: str | None) -> None:
     """With a scheduler: exit 2 with one line now, before any run is recorded, if it cannot be used."""
     if not scheduler:
         return
-    from .cluster import ClusterUnavailable, connect
+    from plantrack.pipeline.stages.cluster import ClusterUnavailable, connect
 
     try:
         client = connect(scheduler)
@@ -122,7 +122,7 @@ def _cluster(scheduler: str | None) -> None:
 
 def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command,
             authority: str | None = None, fetched: bool = False, scheduler: str | None = None) -> list[stages.Outcome]:
-    from .authority import fetched as by_site, for_command
+    from plantrack.pipeline.sources.authority import fetched as by_site, for_command
 
     cfg = _settings(dask_scheduler=scheduler)
     _cluster(cfg["dask.scheduler"])
@@ -249,7 +249,7 @@ def fetch(site: Annotated[str | None, typer.Argument(help="The council's ModernG
 
 def _fetch_jobs(site, committees, since, until) -> list:
     """The sites to fetch: the one named on the command line, or plantrack.toml's [[fetch]] entries."""
-    from .sources.fetch import Job, parse_day
+    from plantrack.pipeline.sources.fetch import Job, parse_day
 
     try:
         if site is None:
@@ -268,7 +268,7 @@ def _fetch_jobs(site, committees, since, until) -> list:
 
 def _fetch(jobs: list, into: Path, db_path: Path, wait: float, json_out: bool) -> int:
     """Fetch every job, print a line per meeting and a summary per site; 1 when anything failed."""
-    from .sources.fetch import as_json, describe, fetch_all
+    from plantrack.pipeline.sources.fetch import as_json, describe, fetch_all
 
     cfg = _settings()
     if not cfg["fetch.contact"]:
@@ -310,7 +310,7 @@ def _after_ingest(db_path: Path) -> None:
 
 def _prepare_for_analysts(db_path: Path) -> None:
     """Views (latest_actions, status_matrix) and full-text search kept current for sqlite3 and Datasette."""
-    from .analyst import prepare
+    from plantrack.pipeline.outputs.analyst import prepare
 
     database = store.connect(db_path)
     try:
@@ -323,7 +323,7 @@ def _prepare_for_analysts(db_path: Path) -> None:
 
 def _write_report(db_path: Path) -> None:
     """The people's report beside the database; a failure here must not fail the night's data."""
-    from .reports import write_default_report
+    from plantrack.pipeline.outputs.digest import write_default_report
 
     try:
         err.print(f"report: {write_default_report(db_path)}")
@@ -346,7 +346,7 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
 
         plantrack extract archive/ --scheduler tcp://10.0.0.5:8786   # read on a Dask cluster
     """
-    from . import authority as authorities
+    from plantrack.pipeline.sources import authority as authorities
 
     cfg = _settings(dask_scheduler=scheduler)
     _cluster(cfg["dask.scheduler"])
@@ -377,7 +377,7 @@ def load(db: DbOpt = DEFAULT_DB, source: Annotated[Path | None, typer.Option("--
 
         plantrack load --db data/out/plantrack.db
     """
-    from .authority import for_command
+    from plantrack.pipeline.sources.authority import for_command
 
     cfg = _settings()
     with _writing(db, wait):
@@ -404,7 +404,7 @@ def _scale(text: str | None) -> dict[str, int] | None:
 
 def _reconcile(db_path: Path, config: Path | None = None, tolerance: float | None = None,
                scale: str | None = None) -> dict:
-    from .reconcile import load_settings, reconcile as rebuild
+    from plantrack.pipeline.reconcile.rebuild import load_settings, reconcile as rebuild
 
     try:
         settings = load_settings(config, tolerance=tolerance, scale=_scale(scale))
@@ -469,7 +469,7 @@ def inspect(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, he
 
 
 def _preview_links(db_path: Path, ex) -> dict:
-    from .linking_store import preview_links
+    from plantrack.pipeline.reconcile.linking_store import preview_links
 
     database = store.connect(db_path)
     try:
@@ -533,7 +533,7 @@ def status(db: DbOpt = DEFAULT_DB, limit: Annotated[int, typer.Option("--limit",
         raise typer.Exit(2)
     database = store.connect(db)
     last, failed = runs.last_runs(database, limit)
-    from .corrections import stale, stale_sentence
+    from plantrack.pipeline.review.corrections import stale, stale_sentence
     lapsed = stale(database.conn)  # a clerk's correction whose action or reason is gone: said, never dropped
     database.conn.close()
     if json_out:
@@ -560,7 +560,7 @@ def show_settings(config: Annotated[Path | None, typer.Option("--config", help="
 
         plantrack settings --config /srv/plantrack/plantrack.toml
     """
-    from ..settings import SETTINGS, SettingsError, load
+    from plantrack.settings import SETTINGS, SettingsError, load
 
     try:
         cfg = load(config)
@@ -608,7 +608,7 @@ def report(db: ReadDbOpt = DEFAULT_DB,
     """
     from rich.markup import escape
 
-    from .reports import build_report
+    from plantrack.pipeline.outputs.digest import build_report
 
     if fmt not in ("html", "md"):
         err.print(f"[red]error:[/red] --format must be html or md, not {fmt!r}", soft_wrap=True)
@@ -643,7 +643,7 @@ def export(db: ReadDbOpt = DEFAULT_DB,
     """
     from rich.markup import escape
 
-    from .export import FORMATS, ExportError, export_tables
+    from plantrack.pipeline.outputs.export import FORMATS, ExportError, export_tables
 
     if fmt not in FORMATS:
         err.print(f"[red]error:[/red] --format must be one of {', '.join(FORMATS)}, not {fmt!r}", soft_wrap=True)
@@ -669,7 +669,7 @@ def serve(db: ReadDbOpt = DEFAULT_DB,
 
         plantrack serve                       # then open http://127.0.0.1:8001
     """
-    from .analyst import DatasetteMissing, serve as serve_datasette
+    from plantrack.pipeline.outputs.analyst import DatasetteMissing, serve as serve_datasette
 
     _open_existing(db).close()  # the message and exit status 2 when there is no database yet
     try:
@@ -732,7 +732,7 @@ def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, n
     """
     import getpass
 
-    from . import corrections
+    from plantrack.pipeline.review import corrections
 
     try:
         who = by or getpass.getuser()
@@ -781,7 +781,7 @@ def corrections_list(db: ReadDbOpt = DEFAULT_DB, json_out: Annotated[bool, typer
 
         plantrack corrections --json
     """
-    from . import corrections
+    from plantrack.pipeline.review import corrections
 
     conn = _read_only(db)
     try:
@@ -809,7 +809,7 @@ def review(db: ReadDbOpt = DEFAULT_DB, limit: Annotated[int, typer.Option("--lim
 
         plantrack review --limit 20
     """
-    from .review import queue
+    from plantrack.pipeline.review.queue import queue
 
     conn = _read_only(db)
     try:

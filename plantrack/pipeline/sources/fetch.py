@@ -20,10 +20,10 @@ from datetime import date, datetime, timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
 
-from ...extract.document import sha256_of
-from ..store import now
-from .http import FetchError, PoliteClient, write_atomically
-from .moderngov import Meeting, ModernGovSite, Paper, suggest
+from plantrack.extract.document import sha256_of
+from plantrack.pipeline.stages.store import now
+from plantrack.pipeline.sources.http import FetchError, PoliteClient, write_atomically
+from plantrack.pipeline.sources.moderngov import Meeting, ModernGovSite, Paper, suggest
 
 SOURCES = """
 CREATE TABLE IF NOT EXISTS sources (

@@ -22,7 +22,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 from lxml import etree
 from lxml import html as lhtml
 
-from .http import FetchError, PoliteClient
+from plantrack.pipeline.sources.http import FetchError, PoliteClient
 
 # no entities, no network: the XML comes from a server we do not control
 XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=False)

@@ -9,9 +9,9 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-from .linking import ANY_AUTHORITY, discussed_report, match_reasons
-from .store import transaction
-from .supersede import supersede
+from plantrack.pipeline.reconcile.linking import ANY_AUTHORITY, discussed_report, match_reasons
+from plantrack.pipeline.stages.store import transaction
+from plantrack.pipeline.reconcile.supersede import supersede
 
 
 def _reports(conn) -> list[dict]:

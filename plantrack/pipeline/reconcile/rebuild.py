@@ -8,7 +8,7 @@ database; `reconcile(conn)` only reads the tables, calls them and writes the res
 A series is one plan of one council: reports carry their document's `authority`, and reports of
 different authorities never share a series (NULL is one council); history and findings carry it too.
 Only the papers used count: a report or minutes with `superseded_by` set (another copy of the same
-paper, plantrack/pipeline/supersede.py) is left out, and its minutes' reasons with it.
+paper, plantrack/pipeline/reconcile/supersede.py) is left out, and its minutes' reasons with it.
 """
 from __future__ import annotations
 
@@ -24,8 +24,8 @@ from typing import Any, Iterable
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from .assignment import assign
-from .plans import plan_key as fold_plan  # one plan-name key for series, links and reports
+from plantrack.pipeline.reconcile.assignment import assign
+from plantrack.pipeline.reconcile.plans import plan_key as fold_plan  # one plan-name key for series, links and reports
 
 # The contract fixes this order for `change`; the numeric scale (Settings.scale) is only for scores,
 # so a council that scores grey as 4 does not turn blue -> grey into "unchanged".
@@ -84,7 +84,7 @@ class Settings:
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     """Reconciliation's settings, resolved by `plantrack.settings.load` (defaults ← plantrack.toml ←
     environment ← `overrides`, where None means not given); a bad value raises SettingsError."""
-    from ..settings import load
+    from plantrack.settings import load
 
     return from_settings(load(path, **{f"reconcile.{k}": v for k, v in overrides.items()}))
 
@@ -604,7 +604,7 @@ def read_frames(conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
     """The contract's input tables; a table not yet created reads as empty. Reports and meetings
     carry their document's authority, and `superseded_by` as the contract's rule chooses it (also in
     a database that does not store it)."""
-    from .supersede import choose, read_papers
+    from plantrack.pipeline.reconcile.supersede import choose, read_papers
 
     have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
     out = {}
@@ -620,8 +620,8 @@ def read_frames(conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
         authority = {int(p["id"]): p["authority"] for p in papers}
         chosen = choose(name, papers)
         ids = out[name]["id"].map(int)
-        out[name]["authority"] = ids.map(lambda i: authority.get(i)).astype(object)
-        out[name]["superseded_by"] = ids.map(lambda i: chosen.get(i)).astype(object)
+        out[name]["authority"] = ids.map(authority.get).astype(object)
+        out[name]["superseded_by"] = ids.map(chosen.get).astype(object)
     return out
 
 
@@ -656,8 +656,8 @@ def reconcile(conn: sqlite3.Connection, settings: Settings | None = None) -> dic
     transaction (readers see the old tables or the new ones, never half), and return counts.
     Which copy of a paper counts (`superseded_by`) is chosen again first, and the Amber reasons
     re-linked if that moved. Running it twice gives the same rows and ids."""
-    from .linking_store import relink_in
-    from .supersede import supersede
+    from plantrack.pipeline.reconcile.linking_store import relink_in
+    from plantrack.pipeline.reconcile.supersede import supersede
 
     s = settings or Settings()
     own = not conn.in_transaction  # a caller's open transaction is theirs to commit

@@ -26,8 +26,8 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from .plans import plan_key
-from .store import _bump_data_version, now, transaction
+from plantrack.pipeline.reconcile.plans import plan_key
+from plantrack.pipeline.stages.store import _bump_data_version, now, transaction
 
 RAGS = ("red", "amber", "green", "blue", "grey")
 ACTION_FIELDS = ("rag", "text", "lead", "timescale", "due_date", "progress", "ref")
@@ -344,7 +344,7 @@ def _reason_target(conn: sqlite3.Connection, req: Request) -> Target:
     committee = next(m["committee"] for m in meetings if m["id"] == mine[0]["meeting_id"])
     # the plan the reason is about and the period of the report the meeting discussed: where the
     # report lists the correction (matching still goes by meeting date and position)
-    from .linking import discussed_report
+    from plantrack.pipeline.reconcile.linking import discussed_report
 
     about = _one(conn, "SELECT plan FROM amber_reasons WHERE id = ?", (mine[0]["id"],))["plan"]
     report = discussed_report(day, about, _rows(conn, "SELECT id, plan, as_at, period FROM reports"))
@@ -356,7 +356,7 @@ def _reason_target(conn: sqlite3.Connection, req: Request) -> Target:
 def _link_target(conn: sqlite3.Connection, reason_id: int, ref: str | None) -> tuple[int | None, float | None, str]:
     """The action `ref` names in the report the reason's meeting discussed: (action id, match score,
     what it is); (None, None, …) for ref None. CorrectionError when there is no such action."""
-    from .linking import discussed_report, pair_score
+    from plantrack.pipeline.reconcile.linking import discussed_report, pair_score
 
     if ref is None:
         return None, None, "no action"

@@ -29,9 +29,9 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import CancelledError  # what a Dask future raises once the scheduler lost it
 from pathlib import Path
 
-from ..extract import EXTRACTOR_VERSION
-from ..models import Extraction
-from . import ingest as stages
+from plantrack.extract import EXTRACTOR_VERSION
+from plantrack.models import Extraction
+from plantrack.pipeline.stages import ingest as stages
 
 RETRIES = 2                 # a task that raises (a full /tmp on the worker, say) is run again this often
 WINDOW_PER_THREAD = 2       # tasks in flight per worker thread: enough to keep workers busy, bytes bounded

@@ -21,7 +21,7 @@ from __future__ import annotations
 
 import sqlite3
 
-from .linking import MATCH_THRESHOLD
+from plantrack.pipeline.reconcile.linking import MATCH_THRESHOLD
 
 # Right pairs on the sample score 100; lightly edited ones ≥ 85 in 99% of simulations (linking.py).
 REVIEW_SCORE = 90.0

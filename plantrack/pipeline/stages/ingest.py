@@ -16,11 +16,11 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..extract import EXTRACTOR_VERSION
-from ..extract.document import extract_document, sha256_of
-from ..models import Extraction
-from . import authority as authorities
-from . import store
+from plantrack.extract import EXTRACTOR_VERSION
+from plantrack.extract.document import extract_document, sha256_of
+from plantrack.models import Extraction
+from plantrack.pipeline.sources import authority as authorities
+from plantrack.pipeline.stages import store
 
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MEMORY_MB = 2048
@@ -145,7 +145,7 @@ def executor(scheduler: str | None = None) -> Callable[..., Iterator[tuple[Path,
         return extract_isolated
     from functools import partial
 
-    from .cluster import extract_on_cluster
+    from plantrack.pipeline.stages.cluster import extract_on_cluster
     return partial(extract_on_cluster, scheduler=scheduler)
 
 
@@ -192,7 +192,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
     """Extract what is new or changed, load it, re-link amber reasons. One transaction per document.
 
     `authority`: the council that published the files — one name, a mapping of folders to names, or a
-    function of the path (see plantrack.pipeline.authority); None leaves stored authorities as they are.
+    function of the path (see plantrack.pipeline.sources.authority); None leaves stored authorities as they are.
     With `scheduler` (a Dask scheduler's address) the documents are extracted on that cluster."""
     author = authorities.resolver(authority, given=paths)
     outcomes: list[Outcome] = []
@@ -231,9 +231,9 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
         outcomes.append(o)
         if progress:
             progress(o)
-    from .linking_store import relink  # late: linking needs the whole database, not one document
+    from plantrack.pipeline.reconcile.linking_store import relink  # late: linking needs the whole database, not one document
     relink(db)
-    from .corrections import apply_all  # a clerk's corrections outlive every re-read and re-link
+    from plantrack.pipeline.review.corrections import apply_all  # a clerk's corrections outlive every re-read and re-link
     apply_all(db)
     return outcomes
 
@@ -248,8 +248,8 @@ def load_cached(db, cache_dir: Path, *, authority: authorities.Spec = None) -> l
         doc_id = store.load_extraction(db, ex, path if path.exists() else None,
                                        authority=told[ex.sha256] if ex.sha256 in told else author(path))
         outcomes.append(Outcome(path, ex, "failed" if ex.status == "failed" else "new", 0.0, doc_id))
-    from .linking_store import relink
+    from plantrack.pipeline.reconcile.linking_store import relink
     relink(db)
-    from .corrections import apply_all
+    from plantrack.pipeline.review.corrections import apply_all
     apply_all(db)
     return outcomes

@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from .reconcile import FINDING_COLUMNS, HISTORY_COLUMNS
+from plantrack.pipeline.reconcile.rebuild import FINDING_COLUMNS, HISTORY_COLUMNS
 
 # The contract's tables, then the store's extra one, in the order an analyst reads them.
 TABLES = ("documents", "reports", "priorities", "actions", "meetings", "agenda_items", "amber_reasons",

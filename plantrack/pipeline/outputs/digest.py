@@ -23,10 +23,10 @@ from typing import Any
 
 import pandas as pd
 
-from .export import read_table
-from .reconcile import (FINDING_COLUMNS, HISTORY_COLUMNS, INPUT_COLUMNS, KINDS, ORDER, _month, _ref_key,
+from plantrack.pipeline.outputs.export import read_table
+from plantrack.pipeline.reconcile.rebuild import (FINDING_COLUMNS, HISTORY_COLUMNS, INPUT_COLUMNS, KINDS, ORDER, _month, _ref_key,
                         fold_plan, series)
-from .store import now
+from plantrack.pipeline.stages.store import now
 
 STATUSES = (*ORDER, "unrated")
 COLOURS = {"red": "#d7191c", "amber": "#f5a300", "green": "#1a9641", "blue": "#2b6cb0",
@@ -280,7 +280,7 @@ def read_frames(conn: Any) -> dict[str, pd.DataFrame]:
     for name, cols in {**INPUT_COLUMNS, "action_history": HISTORY_COLUMNS, "findings": FINDING_COLUMNS}.items():
         if name in frames:  # a table missing from a foreign database reads as empty, with its columns
             frames[name] = frames[name].reindex(columns=list(dict.fromkeys([*frames[name].columns, *cols])))
-    from .corrections import for_digest
+    from plantrack.pipeline.review.corrections import for_digest
 
     fixes = for_digest(getattr(conn, "conn", conn))
     frames["actions"]["rag_fixed"] = frames["actions"]["id"].isin(list(fixes["rag_fixed"]))
@@ -297,7 +297,7 @@ def read_frames(conn: Any) -> dict[str, pd.DataFrame]:
 def _paper_counts(conn: Any, authority: str | None) -> dict[str, int]:
     """Documents, papers used (superseded copies are not counted twice) and what hangs off them,
     of the councils `authority` loosely names (all when None)."""
-    from .supersede import read_papers
+    from plantrack.pipeline.reconcile.supersede import read_papers
 
     docs = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, status, authority FROM documents")}
     keep = {i for i, (_, a) in docs.items() if authority is None or authority_matches(a, authority)}

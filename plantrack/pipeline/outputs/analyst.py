@@ -26,8 +26,8 @@ from typing import Any
 
 import sqlite_utils
 
-from . import dictionary
-from .reconcile import FINDING_COLUMNS, HISTORY_COLUMNS, _ensure_table, fold_plan
+from plantrack.pipeline.outputs import dictionary
+from plantrack.pipeline.reconcile.rebuild import FINDING_COLUMNS, HISTORY_COLUMNS, _ensure_table, fold_plan
 
 FTS = {"actions": ["text", "progress"], "amber_reasons": ["reason", "effective_reason", "action_text"]}
 
@@ -414,7 +414,7 @@ ORDER BY period DESC, found_in, action_id""",
     },
 }
 
-from .review import CANNED as _REVIEW  # noqa: E402 - the review queue's one SQL, shared with `plantrack review`
+from plantrack.pipeline.review.queue import CANNED as _REVIEW  # noqa: E402 - the review queue's one SQL, shared with `plantrack review`
 QUERIES["review"] = _REVIEW
 
 FACETS = {
@@ -483,7 +483,7 @@ def datasette(path: Path):
 
 def serve(path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
     """prepare() (the one write), then serve read-only until interrupted."""
-    from . import store
+    from plantrack.pipeline.stages import store
 
     ds = datasette(path)  # fails before touching the file when Datasette is missing
     import uvicorn  # a dependency of Datasette

@@ -17,8 +17,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from . import store
-from .ingest import Outcome
+from plantrack.pipeline.stages import store
+from plantrack.pipeline.stages.ingest import Outcome
 
 LEDGER = """
 CREATE TABLE IF NOT EXISTS runs (

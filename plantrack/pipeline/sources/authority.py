@@ -15,7 +15,7 @@ content, so the authority is not in it: it is handed to the load (`ingest(..., a
 In Python, `authority` may be one name for every file, a mapping of folders (or single files) to
 names as in `[authorities]`, or a function from a file's path to its name (None: not given):
 
-    from plantrack.pipeline.ingest import ingest
+    from plantrack.pipeline.stages.ingest import ingest
     ingest(files, db, cache_dir, authority="Kent County Council")
     ingest(files, db, cache_dir, authority={"papers/kent": "Kent County Council", "papers/medway": "Medway Council"})
     ingest(files, db, cache_dir, authority=lambda path: site_of[path].council)

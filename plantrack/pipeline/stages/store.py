@@ -15,9 +15,9 @@ from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 
-from ..extract import EXTRACTOR_VERSION
-from ..models import Extraction
-from . import supersede
+from plantrack.extract import EXTRACTOR_VERSION
+from plantrack.models import Extraction
+from plantrack.pipeline.reconcile import supersede
 
 
 
@@ -162,7 +162,7 @@ def connect(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Databas
         for statement in filter(str.strip, SCHEMA.split(";")):
             conn.execute(statement)
         _add_missing_columns(conn)
-        from .corrections import ensure_schema  # late: corrections builds on this module
+        from plantrack.pipeline.review.corrections import ensure_schema  # late: corrections builds on this module
         ensure_schema(conn)
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('extractor_version', ?)", (EXTRACTOR_VERSION,))

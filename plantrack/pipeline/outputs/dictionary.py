@@ -225,7 +225,7 @@ TABLES: tuple[Table, ...] = (
         _extra("key", "TEXT", "the fact's name"),
         _extra("value", "TEXT", "its value"),
     ), contract=False),
-    # the run ledger (plantrack/pipeline/runs.py)
+    # the run ledger (plantrack/pipeline/stages/runs.py)
     Table("runs", "One row per plantrack run that wrote this database (ingest, load or run).", (
         _extra("id", "INTEGER", ""),
         _extra("started_at", "TEXT", "ISO 8601 UTC timestamp"),
@@ -246,7 +246,7 @@ TABLES: tuple[Table, ...] = (
         _extra("error", "TEXT", "one line a clerk can act on when it failed, else NULL"),
         _extra("seconds", "REAL", "how long reading it took"),
     ), contract=False),
-    # clerk corrections (plantrack/pipeline/corrections.py)
+    # clerk corrections (plantrack/pipeline/review/corrections.py)
     Table("corrections", "Values a clerk has put right (plantrack correct), applied again after every load so a "
                          "re-extraction keeps them. Keyed by what a clerk sees on the paper, never by row ids: an "
                          "action by plan, period and ref; an Amber reason by meeting date and position.", (
