@@ -616,11 +616,18 @@ def build_report(conn: Any, plan: str | None = None, period: str | None = None, 
     return render(views, counts(conn), _source(conn), now(), _scope(plan, period))
 
 
-def write_default_report(db_path: Path) -> Path:
-    """Write report.html beside the database (data/out/report.html by default); returns its path.
-    Written to a temporary file first, so a reader never opens half a report."""
+def default_report_path(db_path: Path) -> Path:
+    """report.html beside plantrack.db (the default database); `<name>-report.html` beside any other,
+    so two databases in one folder never overwrite each other's report."""
     db_path = Path(db_path)
-    out = db_path.parent / "report.html"
+    return db_path.parent / ("report.html" if db_path.stem == "plantrack" else f"{db_path.stem}-report.html")
+
+
+def write_default_report(db_path: Path) -> Path:
+    """Write the report beside the database (data/out/report.html by default; see default_report_path);
+    returns its path. Written to a temporary file first, so a reader never opens half a report."""
+    db_path = Path(db_path)
+    out = default_report_path(db_path)
     conn = sqlite3.connect(db_path)
     try:
         text = build_report(conn)
