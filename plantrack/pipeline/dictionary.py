@@ -102,6 +102,12 @@ TABLES: tuple[Table, ...] = (
                                 "Never guessed from the paper's text"),
         _c("format", "TEXT", "pdf, docx or html; NULL when the content is none of these"),
         _c("ocr", "INTEGER", "1 when the text of at least one page was read by OCR, else 0"),
+        _extra("failure_kind", "TEXT", "why it failed, as a kind: timeout, memory, disk full, replaced, unreadable "
+                                       "(passing causes: read again by every run until read), or not supported, "
+                                       "encrypted, empty, no text, corrupt, layout, other (read again only when "
+                                       "the file changes); NULL when ok"),
+        _extra("attempts", "INTEGER", "how many times the file's bytes have been read (a failure from a passing "
+                                      "cause is tried again on every run)"),
     )),
     Table("reports", "One row per plan progress report found in a document. " + _SERIES, (
         _c("id", "INTEGER"),

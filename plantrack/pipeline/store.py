@@ -17,6 +17,8 @@ from pathlib import Path
 
 from ..extract import EXTRACTOR_VERSION
 from ..models import Extraction
+from . import failures
+from .discovery import safe_text
 
 
 
@@ -61,7 +63,9 @@ CREATE TABLE IF NOT EXISTS documents (
     warnings TEXT,
     authority TEXT,
     format TEXT,
-    ocr INTEGER
+    ocr INTEGER,
+    failure_kind TEXT,
+    attempts INTEGER
 );
 CREATE TABLE IF NOT EXISTS reports (
     id INTEGER PRIMARY KEY,
@@ -198,7 +202,7 @@ def touch(db: sqlite_utils.Database, document_id: int, path: Path) -> None:
     st = path.stat()
     with transaction(db) as conn:
         conn.execute("UPDATE documents SET filename = ?, path = ?, size = ?, mtime = ? WHERE id = ?",
-                     (path.name, str(path), st.st_size, st.st_mtime, document_id))
+                     (safe_text(path.name), safe_text(path), st.st_size, st.st_mtime, document_id))
 
 
 def _delete_document_rows(conn: sqlite3.Connection, document_id: int) -> None:
@@ -225,18 +229,22 @@ def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None
     came from another extractor version or `replace` is asked, in which case they are replaced.
     """
     stat = path.stat() if path is not None and path.exists() else None
-    file_facts = {"filename": ex.filename, "path": str(path) if path else None,
+    file_facts = {"filename": safe_text(ex.filename), "path": safe_text(path) if path else None,
                   "size": stat.st_size if stat else None, "mtime": stat.st_mtime if stat else None}
     with transaction(db) as conn:
-        row = conn.execute("SELECT id, extractor_version FROM documents WHERE sha256 = ?", (ex.sha256,)).fetchone()
-        if row and row[1] == ex.extractor_version and not replace:
+        row = conn.execute("SELECT id, extractor_version, status, attempts FROM documents WHERE sha256 = ?",
+                           (ex.sha256,)).fetchone()
+        # a stored failure read again (a passing cause) is replaced by what this reading gave
+        if row and row[1] == ex.extractor_version and not replace and row[2] != "failed":
             conn.execute("UPDATE documents SET filename = ?, path = ?, size = ?, mtime = ? WHERE id = ?",
                          (*file_facts.values(), row[0]))
             return row[0]
         doc = {**file_facts, "sha256": ex.sha256, "kind": ex.kind, "status": ex.status, "error": ex.error,
                "pages": ex.pages, "ingested_at": now(), "extractor_version": ex.extractor_version,
                "warnings": json.dumps(_warnings(ex)) if _warnings(ex) else None,
-               "format": ex.format, "ocr": int(ex.ocr)}
+               "format": ex.format, "ocr": int(ex.ocr),
+               "failure_kind": failures.kind_of(ex.error) if ex.status == "failed" else None,
+               "attempts": (row[3] or 0) + 1 if row else 1}
         if row:
             doc_id = row[0]
             _delete_document_rows(conn, doc_id)
