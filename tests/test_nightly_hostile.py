@@ -387,3 +387,38 @@ def test_discovery_takes_every_document_and_counts_notes(tmp_path):
     assert (found.notes, found.hidden, found.problems) == (5, 1, [])
     assert printable("a\x1b[31mb\x00c\td") == "abc\td"
     assert safe_text(os.fsdecode(b"caf\xe9")) == "caf\\xe9"
+
+
+def test_serve_works_on_a_database_on_a_read_only_mount(built, tmp_path):
+    import urllib.request
+
+    pytest.importorskip("datasette")
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    for f in built.parent.iterdir():
+        if f.is_file():
+            shutil.copy(f, folder / f.name)
+    ro = _read_only_mount(folder)
+    with socket.socket() as s:  # a free port for the server
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    proc = subprocess.Popen([*ro, *CLI, "serve", "--db", str(folder / "plantrack.db"), "--port", str(port)],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    try:
+        deadline, body = time.monotonic() + 90, None
+        while time.monotonic() < deadline and proc.poll() is None:
+            try:
+                with urllib.request.urlopen(f"http://127.0.0.1:{port}/plantrack/actions.json?_shape=array&_size=1",
+                                            timeout=5) as r:
+                    body = r.read().decode()
+                break
+            except OSError:
+                time.sleep(0.5)
+        assert body and '"ref"' in body, proc.stderr.read() if proc.poll() is not None else "no answer"
+    finally:
+        proc.terminate()
+        try:
+            proc.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            proc.kill()
+            proc.wait(timeout=20)

@@ -8,6 +8,7 @@ made — `immutable=1`, which reads the file as it is without any locking or sid
 """
 from __future__ import annotations
 
+import os
 import sqlite3
 from pathlib import Path
 
@@ -33,15 +34,14 @@ def open_read(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection
 
 
 def writable(path: Path) -> bool:
-    """Whether the database can be written here (tried, not guessed: root ignores permission bits
-    but not a read-only mount)."""
+    """Whether the database and its folder (WAL's side files live there) can be written. Asked of the
+    file system, not of the permission bits alone: root ignores those but not a read-only mount."""
+    path = Path(path)
     try:
-        conn = sqlite3.connect(Path(path).resolve().as_uri() + "?mode=rw", uri=True, timeout=1)
-        try:
-            conn.execute("BEGIN IMMEDIATE")
-            conn.execute("ROLLBACK")
-            return True
-        finally:
-            conn.close()
-    except sqlite3.OperationalError as e:
-        return "locked" in str(e)  # busy with a writer is still a writable database
+        fd = os.open(path, os.O_RDWR)
+        os.close(fd)
+        if os.statvfs(path.parent).f_flag & os.ST_RDONLY:
+            return False
+    except OSError:
+        return False
+    return os.access(path.parent, os.W_OK)
