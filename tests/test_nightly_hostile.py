@@ -422,3 +422,25 @@ def test_serve_works_on_a_database_on_a_read_only_mount(built, tmp_path):
         except subprocess.TimeoutExpired:
             proc.kill()
             proc.wait(timeout=20)
+
+
+def test_a_rerun_that_loads_nothing_does_not_relink(tmp_path, report_bytes, monkeypatch):
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    (raw / "r.pdf").write_bytes(report_bytes)
+    make_minutes(raw / "m.pdf", sdp_minutes_spec())
+    db = store.connect(tmp_path / "p.db")
+    stages.ingest(sorted(raw.iterdir()), db, tmp_path / "cache")
+    linked = db.conn.execute("SELECT COUNT(*) FROM amber_reasons WHERE action_id IS NOT NULL").fetchone()[0]
+    assert linked > 0
+    calls = []
+    import plantrack.pipeline.linking_store as linking_store
+    real = linking_store.relink
+    monkeypatch.setattr(linking_store, "relink", lambda d: calls.append(1) or real(d))
+    assert {o.outcome for o in stages.ingest(sorted(raw.iterdir()), db, tmp_path / "cache")} == {"unchanged"}
+    assert calls == []
+    (raw / "r2.pdf").write_bytes(report_bytes + b"\n% another copy")
+    stages.ingest(sorted(raw.iterdir()), db, tmp_path / "cache")
+    assert calls == [1]
+    assert db.conn.execute("SELECT COUNT(*) FROM amber_reasons WHERE action_id IS NOT NULL").fetchone()[0] == linked
+    db.conn.close()

@@ -244,7 +244,8 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
         if progress:
             progress(o)
     from .linking_store import relink  # late: linking needs the whole database, not one document
-    relink(db)
+    if reprocess or any(o.outcome in ("new", "updated") for o in outcomes):
+        relink(db)  # nothing loaded, nothing to re-link: a no-op night stays fast
     return outcomes
 
 
