@@ -444,3 +444,19 @@ def test_a_rerun_that_loads_nothing_does_not_relink(tmp_path, report_bytes, monk
     assert calls == [1]
     assert db.conn.execute("SELECT COUNT(*) FROM amber_reasons WHERE action_id IS NOT NULL").fetchone()[0] == linked
     db.conn.close()
+
+
+def test_a_failed_file_replaced_by_a_good_one_no_longer_shows_as_failed(tmp_path, report_bytes):
+    from plantrack.pipeline.runs import last_runs
+
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    make_not_pdf(raw / "paper.pdf")
+    db = store.connect(tmp_path / "p.db")
+    stages.ingest([raw / "paper.pdf"], db, tmp_path / "cache")
+    assert [f["filename"] for f in last_runs(db)[1]] == ["paper.pdf"]
+    (raw / "paper.pdf").write_bytes(report_bytes)  # the clerk saved the real PDF under the same name
+    [o] = stages.ingest([raw / "paper.pdf"], db, tmp_path / "cache")
+    assert o.outcome == "new"
+    assert last_runs(db)[1] == []
+    db.conn.close()

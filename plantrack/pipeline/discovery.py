@@ -66,7 +66,7 @@ def printable(value: object) -> str:
 
 def _special(mode: int) -> str | None:
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return "a FIFO, a named pipe"
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
         return "a device"
     if stat.S_ISSOCK(mode):
@@ -75,7 +75,7 @@ def _special(mode: int) -> str | None:
 
 
 def _skip_special(path: Path, what: str) -> Problem:
-    return Problem(path, f"not a regular file ({what}): skipped, never opened")
+    return Problem(path, f"not a regular file ({what}): never opened")
 
 
 def discover(paths: Iterable[Path]) -> Found:
