@@ -460,3 +460,15 @@ def test_a_failed_file_replaced_by_a_good_one_no_longer_shows_as_failed(tmp_path
     assert o.outcome == "new"
     assert last_runs(db)[1] == []
     db.conn.close()
+
+
+def test_a_usage_error_after_ingest_keeps_its_own_status(tmp_path, report_bytes, monkeypatch):
+    import typer
+
+    (tmp_path / "r.pdf").write_bytes(report_bytes)
+
+    def usage(db):
+        raise typer.Exit(2)
+    monkeypatch.setattr("plantrack.pipeline.cli._after_ingest", usage)
+    result = CliRunner().invoke(app, ["run", str(tmp_path / "r.pdf"), "--db", str(tmp_path / "p.db")])
+    assert result.exit_code == 2 and "the run itself failed" not in result.output

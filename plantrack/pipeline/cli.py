@@ -152,6 +152,8 @@ def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command
                                          memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess, progress=advance)
                 ledger.finish()
             db.conn.close()
+        except typer.Exit:  # already said in one line, with its own status
+            raise
         except (Exception, KeyboardInterrupt) as e:  # noqa: BLE001 - the run itself failed: say so in one line
             _run_failed(ledger, e)
     return [*problems, *outcomes], found
@@ -223,6 +225,8 @@ def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = No
     with _writing(db, wait):
         try:
             _after_ingest(db)
+        except typer.Exit:
+            raise
         except (Exception, KeyboardInterrupt) as e:  # noqa: BLE001 - the files are loaded; reconciling failed
             _run_failed(None, e)
     raise typer.Exit(_summarise(outcomes, json_out, found))  # last, so its last line is the run's last line

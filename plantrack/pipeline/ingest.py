@@ -175,9 +175,10 @@ def unchanged(db, path: Path) -> bool:
     """Already ingested from this path with this size and mtime: skip without hashing."""
     st = path.stat()
     row = db.conn.execute(
-        "SELECT failure_kind FROM documents WHERE path = ? AND size = ? AND mtime = ? AND extractor_version = ?",
+        "SELECT failure_kind, error FROM documents WHERE path = ? AND size = ? AND mtime = ? AND extractor_version = ?",
         (safe_text(path), st.st_size, st.st_mtime, EXTRACTOR_VERSION)).fetchone()
-    return row is not None and not failures.transient(row[0])  # a passing failure is read again
+    # a passing failure is read again (a database from before failure_kind: judged by its error line)
+    return row is not None and not failures.transient(row[0] or failures.kind_of(row[1]))
 
 
 def with_stale_documents(db, paths: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -225,7 +226,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
             continue
         row = store.known(db, sha)
         if (row and row["extractor_version"] == EXTRACTOR_VERSION and not reprocess
-                and not failures.transient(row.get("failure_kind"))):
+                and not failures.transient(row.get("failure_kind") or failures.kind_of(row.get("error")))):
             store.touch(db, row["id"], path)  # the same bytes under another name or path
             o = (Outcome(path, _failed(path, sha, row["error"]), "failed", 0.0, row["id"])
                  if row["status"] == "failed" else Outcome(path, None, "unchanged", 0.0, row["id"]))
