@@ -265,6 +265,11 @@ def test_a_database_on_a_read_only_mount_can_be_read(built, tmp_path):
     assert exp.returncode == 0, exp.stderr
     assert len((out / "csv" / "actions.csv").read_text().splitlines()) > 1
 
+    minutes = built.parent.parent / "raw" / "minutes.pdf"
+    insp = plantrack("inspect", minutes, "--db", db, wrap=ro)
+    assert insp.returncode == 0, insp.stderr
+    assert "\t2019-11 " in insp.stdout  # reasons linked against the read-only database's reports
+
     into_ro = plantrack("report", "--db", db, "-o", folder / "r.html", wrap=ro)
     assert into_ro.returncode == 2 and "Traceback" not in into_ro.stderr
     assert len(into_ro.stderr.strip().splitlines()) == 1 and "cannot write" in into_ro.stderr
