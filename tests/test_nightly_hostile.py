@@ -191,6 +191,7 @@ def test_a_timed_out_file_is_read_by_the_next_run_and_attempts_are_counted(tmp_p
     monkeypatch.setattr(stages, "extract_document", slow)
     first = {o.path.name: o for o in stages.ingest(sorted(raw.iterdir()), db, tmp_path / "cache", timeout=1)}
     assert first["slow.pdf"].outcome == "failed" and "took longer" in first["slow.pdf"].error
+    assert (first["slow.pdf"].attempts, first["junk.pdf"].attempts) == (1, None)  # shown for passing causes
     got = dict((f, (k, n)) for f, k, n in db.conn.execute("SELECT filename, failure_kind, attempts FROM documents"))
     assert got == {"slow.pdf": ("timeout", 1), "junk.pdf": ("not supported", 1)}
 

@@ -87,7 +87,8 @@ def _summarise(outcomes: list[stages.Outcome], as_json: bool, found: discovery.F
                      styles={1: "bold"})
     for o in outcomes:
         if o.outcome == "failed":
-            output.say(err, f"could not read {o.path}: {o.error}", "red")
+            again = f" (attempt {o.attempts}; the next run tries again)" if o.attempts else ""
+            output.say(err, f"could not read {o.path}: {o.error}{again}", "red")
         elif o.outcome == "skipped":
             output.say(err, f"skipped {o.path}: {o.error}", "yellow")
         elif o.outcome == "missing":

@@ -36,6 +36,7 @@ class Outcome:
     outcome: str  # new, updated (read again), unchanged, failed, or missing (a stored document's file is gone)
     seconds: float = 0.0
     document_id: int | None = None
+    attempts: int | None = None  # times its bytes have been read, for a failure from a passing cause
 
     @property
     def error(self) -> str | None:
@@ -241,6 +242,8 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
         doc_id = store.load_extraction(db, ex, path, replace=reprocess)
         kind = "failed" if ex.status == "failed" else ("new" if before is None else "updated")
         o = Outcome(path, ex, kind, seconds, doc_id)
+        if kind == "failed" and failures.transient(failures.kind_of(ex.error)):
+            o.attempts = db.conn.execute("SELECT attempts FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
         outcomes.append(o)
         if progress:
             progress(o)
