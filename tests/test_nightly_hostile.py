@@ -478,3 +478,14 @@ def test_a_usage_error_after_ingest_keeps_its_own_status(tmp_path, report_bytes,
     monkeypatch.setattr("plantrack.pipeline.cli._after_ingest", usage)
     result = CliRunner().invoke(app, ["run", str(tmp_path / "r.pdf"), "--db", str(tmp_path / "p.db")])
     assert result.exit_code == 2 and "the run itself failed" not in result.output
+
+
+def test_a_folder_holding_the_database_never_reads_plantracks_own_files(tmp_path, report_bytes):
+    (tmp_path / "papers").mkdir()
+    (tmp_path / "papers" / "r.pdf").write_bytes(report_bytes)
+    db = tmp_path / "out" / "council.db"
+    for night in range(2):  # the second night sees council.db, its -wal, the report and extracted/
+        done = plantrack("run", tmp_path, "--db", db)
+        assert done.returncode == 0, (night, done.stderr)
+    assert rows(db, "SELECT filename FROM documents") == [("r.pdf",)]
+    assert (tmp_path / "out" / "council-report.html").exists()

@@ -46,9 +46,9 @@ LogOpt = Annotated[Path | None, typer.Option("--log-file", help="Append one JSON
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print the outcome of every file as JSON on stdout.")]
 
 
-def _files(paths: list[Path] | None) -> discovery.Found:
+def _files(paths: list[Path] | None, exclude: list[Path] | None = None) -> discovery.Found:
     try:
-        return discovery.discover(paths or [DEFAULT_RAW])
+        return discovery.discover(paths or [DEFAULT_RAW], exclude or [])
     except FileNotFoundError as e:
         output.say(err, f"error: {e}", "red")
         raise typer.Exit(2) from None
@@ -133,7 +133,9 @@ def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command
     # the default (one per core) is also capped by memory: workers × ingest.memory_mb ≤ what is free
     workers = workers or cfg["ingest.workers"] or workers_for_memory(os.cpu_count() or 1, cfg["ingest.memory_mb"])
     timeout = timeout or cfg["ingest.timeout"]
-    found = _files(paths)
+    from .paths import own_files
+
+    found = _files(paths, own_files(db_path))  # a folder given may hold the database itself
     files = found.files
     with _writing(db_path, wait):
         ledger = None
@@ -238,9 +240,9 @@ def _after_ingest(db_path: Path) -> None:
     they last ran (a no-op nightly rerun stays well under two seconds)."""
     database = store.connect(db_path)
     version = store.data_version(database)
-    from .reports import default_report_path
+    from .paths import report_path
 
-    fresh = store.reconciled_version(database) == version and default_report_path(db_path).exists()
+    fresh = store.reconciled_version(database) == version and report_path(db_path).exists()
     database.conn.close()
     if fresh:
         err.print("nothing new since the last run: reconciliation and report.html are up to date")
@@ -289,7 +291,7 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
     cfg = _settings()
     workers = workers or cfg["ingest.workers"] or os.cpu_count() or 1
     timeout = timeout or cfg["ingest.timeout"]
-    found = _files(paths)
+    found = _files(paths, [out])
     files = found.files
     outcomes, pairs = _problem_outcomes(found), []
     for f in files:

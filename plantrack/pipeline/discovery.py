@@ -78,12 +78,20 @@ def _skip_special(path: Path, what: str) -> Problem:
     return Problem(path, f"not a regular file ({what}): never opened")
 
 
-def discover(paths: Iterable[Path]) -> Found:
-    """Files named, and every document below folders named, in a stable order, each once.
+def discover(paths: Iterable[Path], exclude: Iterable[Path] = ()) -> Found:
+    """Files named, and every document below folders named, in a stable order, each once; nothing
+    in `exclude` (plantrack's own database, report and records: see paths.own_files).
 
     Raises FileNotFoundError for a path given that does not exist (a usage error)."""
     found = Found()
     seen_dirs: set[tuple[int, int]] = set()
+    for x in exclude:
+        try:
+            st = Path(x).stat()
+            seen_dirs.add((st.st_dev, st.st_ino))  # a folder already "searched" is never entered
+        except OSError:
+            pass
+    skip = set(seen_dirs)
     for p in map(Path, paths):
         try:
             st = p.stat()
@@ -96,12 +104,12 @@ def discover(paths: Iterable[Path]) -> Found:
             found.problems.append(Problem(p, os_error_line(e, "file"), failed=True))
             continue
         if stat.S_ISDIR(st.st_mode):
-            _walk(p, st, found, seen_dirs)
+            _walk(p, st, found, seen_dirs, frozenset(skip))
         elif stat.S_ISREG(st.st_mode):
             found.files.append(p)  # a file named is read whatever its name
         else:
             found.problems.append(_skip_special(p, _special(st.st_mode) or "not a file"))
-    seen, unique = set(), []
+    seen, unique = set(skip), []
     for f in found.files:
         try:
             st = f.stat()
@@ -115,8 +123,10 @@ def discover(paths: Iterable[Path]) -> Found:
     return found
 
 
-def _walk(folder: Path, st: os.stat_result, found: Found, seen_dirs: set) -> None:
+def _walk(folder: Path, st: os.stat_result, found: Found, seen_dirs: set, skip: frozenset = frozenset()) -> None:
     key = (st.st_dev, st.st_ino)
+    if key in skip:
+        return
     if key in seen_dirs:
         found.problems.append(Problem(folder, "symlink loop: this folder was already searched"))
         return
@@ -141,7 +151,7 @@ def _walk(folder: Path, st: os.stat_result, found: Found, seen_dirs: set) -> Non
             found.problems.append(Problem(path, os_error_line(e, "file"), failed=e.errno != errno.ELOOP))
             continue
         if stat.S_ISDIR(est.st_mode):
-            _walk(path, est, found, seen_dirs)
+            _walk(path, est, found, seen_dirs, skip)
         elif stat.S_ISREG(est.st_mode):
             if path.suffix.lower() in NOTES:
                 found.notes += 1

@@ -617,10 +617,10 @@ def build_report(conn: Any, plan: str | None = None, period: str | None = None, 
 
 
 def default_report_path(db_path: Path) -> Path:
-    """report.html beside plantrack.db (the default database); `<name>-report.html` beside any other,
-    so two databases in one folder never overwrite each other's report."""
-    db_path = Path(db_path)
-    return db_path.parent / ("report.html" if db_path.stem == "plantrack" else f"{db_path.stem}-report.html")
+    """report.html beside plantrack.db; `<name>-report.html` beside any other (paths.report_path)."""
+    from .paths import report_path
+
+    return report_path(db_path)
 
 
 def write_default_report(db_path: Path) -> Path:
