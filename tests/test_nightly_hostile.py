@@ -489,3 +489,15 @@ def test_a_folder_holding_the_database_never_reads_plantracks_own_files(tmp_path
         assert done.returncode == 0, (night, done.stderr)
     assert rows(db, "SELECT filename FROM documents") == [("r.pdf",)]
     assert (tmp_path / "out" / "council-report.html").exists()
+
+
+def test_writing_a_database_on_a_read_only_mount_is_one_line_not_a_traceback(built, tmp_path, report_bytes):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    shutil.copy(built, folder / "plantrack.db")
+    (tmp_path / "r.pdf").write_bytes(report_bytes + b"\n% new bytes")
+    ro = _read_only_mount(folder)
+    for args in (("run", tmp_path / "r.pdf"), ("reconcile",), ("load",)):
+        done = plantrack(*args, "--db", folder / "plantrack.db", wrap=ro)
+        assert done.returncode == 4, (args, done.stderr)
+        assert "Traceback" not in done.stderr and len(done.stderr.strip().splitlines()) == 1, (args, done.stderr)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 from collections import Counter
 import os
 import sys
@@ -180,6 +181,10 @@ def _writing(db_path: Path, wait: float):
     except runs.Busy as e:
         output.say(err, f"busy: {e}", "red")
         raise typer.Exit(3) from None
+    except (OSError, sqlite3.Error) as e:  # a read-only or full folder, a damaged database: one line
+        output.say(err, f"error: cannot write {db_path}: {getattr(e, 'strerror', None) or e} "
+                        f"— exit status {RUN_FAILED}", "red")
+        raise typer.Exit(RUN_FAILED) from None
 
 
 @contextlib.contextmanager
