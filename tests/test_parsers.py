@@ -222,3 +222,22 @@ def test_a_fill_across_the_whole_table_is_a_row_colour_not_a_page_band():
     assert band_colour(row, 100, 120, 700, 760) == (1.0, 0.75, 0.0)
     band = _Page(842, [_rect(0, 842, 0, 26, (0.0, 0.4, 0.42))])  # a running head's band
     assert band_colour(band, 0, 26, 700, 760) is None
+
+
+def test_a_running_protective_marking_is_not_a_ref_and_a_long_cell_stays_one_action():
+    """Issue 15: a cell running over many pages, each with an OFFICIAL header or footer inside the
+    ref cell's extent, is one action with ref 1.1, not one action per page with refs '1.1 OFFICIAL'."""
+    from plantrack.extract.report import Layout, ReportReader
+
+    assert split_ref("1.1 OFFICIAL") == ("1.1", None)
+    assert split_ref("OFFICIAL - SENSITIVE\n2.3 Ofsted 4") == ("2.3", "Ofsted 4")
+    assert split_ref("OFFICIAL") == (None, None)
+    reader = ReportReader(first_page=1)
+    reader.layout = Layout({0: "ref", 1: "text", 2: "lead"}, {}, 3)
+    reader._add_row(None, 1, ["1.1 OFFICIAL", "Part one of a long action", "Head of Service"], [None] * 3, False)
+    for page in range(2, 10):
+        reader._add_row(None, page, ["OFFICIAL", f"part {page}", ""], [None] * 3, True)
+    reader._add_row(None, 9, ["1.2", "The next action", "Director"], [None] * 3, False)
+    actions = reader.report.actions
+    assert [a.ref for a in actions] == ["1.1", "1.2"]
+    assert actions[0].text.endswith("part 9") and "OFFICIAL" not in actions[0].text

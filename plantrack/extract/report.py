@@ -22,6 +22,10 @@ from .words import group_lines, line_text, page_words, split_at_edges, text_line
 PRIORITY_HEADING = re.compile(rf"^\s*priority\s+(\d{{1,2}}|{ROMAN})\b\s*[:.\-–—)]?\s*(.*)$", re.I)
 OFSTED = re.compile(r"\bOfsted\s*(\d+)\b", re.I)
 REF_PRIORITY = re.compile(r"^(\d{1,2})\.\d")
+# A page's protective marking, printed as a running header or footer, falls inside a ref cell that a
+# long row stretches to the page's edge ("1.1 OFFICIAL", or "OFFICIAL" alone on each page the row
+# continues over): it is never part of a ref.
+MARKING = re.compile(r"\b(?:NOT\s+PROTECTIVELY\s+MARKED|OFFICIAL(?:\s*[-–—:]?\s*SENSITIVE)?|UNCLASSIFIED)\b")
 AS_AT = [re.compile(r"\bas\s+(?:at|of)\b(.*)", re.I),
          re.compile(r"\b(?:progress\s+update|position|update|period\s+ending|report(?:ing)?\s+period|"
                     r"progress\s+report|month)\b(.*)|\bperiod\s*:(.*)", re.I)]
@@ -117,7 +121,7 @@ def title_blocks(sized: list[tuple[float, str]]) -> list[tuple[float, str]]:
 
 def split_ref(cell: str | None) -> tuple[str | None, str | None]:
     """A ref cell ("1.1 Ofsted 1") as (ref, Ofsted tag): ('1.1', 'Ofsted 1')."""
-    t = clean(cell)
+    t = clean(MARKING.sub(" ", clean(cell)))
     tag = OFSTED.search(t)
     ref = clean(OFSTED.sub("", t)) or None
     return ref, f"Ofsted {int(tag.group(1))}" if tag else None

@@ -2,12 +2,14 @@
 
 Progress, errors and summaries go to stderr; data goes to stdout only with --json.
 Exit status: 0 every file read; 1 one or more files failed (the rest were still loaded); 2 usage;
-3 another run holds the database (after waiting --wait seconds).
+3 another run holds the database (after waiting --wait seconds); 4 the run itself failed (nothing or
+only part was done: see the last line); 5 `serve` cannot listen on its port.
 """
 from __future__ import annotations
 
 import contextlib
 import json
+import sqlite3
 from collections import Counter
 import os
 import sys
@@ -15,11 +17,12 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-from rich.console import Console
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
 from plantrack.extract.document import extract_document
+from plantrack.pipeline import output
+from plantrack.pipeline.sources import discovery
 from plantrack.pipeline.stages import ingest as stages
 from plantrack.pipeline.stages import runs, store
 
@@ -27,31 +30,40 @@ app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="
                   help="Turn council plan progress reports and committee minutes (PDF) into a SQLite "
                        "database, and reconcile each period against the previous one.\n\n"
                        "Typical use: `plantrack run` (reads `data/raw/`, writes `data/out/plantrack.db`).")
-err = Console(stderr=True)
+err = output.console(stderr=True)
+RUN_FAILED = 4  # the run itself failed, as against 1: it ran, and some files could not be read
+PORT_BUSY = 5
 
 MAX_TABLE_ROWS = 40  # beyond this a nightly log lists only the failures
 DEFAULT_RAW = Path("data/raw")
 DEFAULT_DB = Path("data/out/plantrack.db")
 
-PathsArg = Annotated[list[Path] | None, typer.Argument(help="PDF files or folders (searched recursively for *.pdf). Default: data/raw.", show_default=False)]
+PathsArg = Annotated[list[Path] | None, typer.Argument(help="Files or folders: every file below a folder is read, except hidden ones and notes (.md .txt .json .tsv .log). Default: data/raw.", show_default=False)]
 DbOpt = Annotated[Path, typer.Option("--db", help="The SQLite database to write.")]
 WorkersOpt = Annotated[int | None, typer.Option("--workers", "-w", min=1, help="Documents read in parallel. Default: `ingest.workers`, else the number of cores.", show_default=False)]
 TimeoutOpt = Annotated[float | None, typer.Option("--timeout", min=1, help="Seconds one document may take before it is recorded as failed. Default: `ingest.timeout` (120).", show_default=False)]
-ReprocessOpt = Annotated[bool, typer.Option("--reprocess", help="Read stored documents again (after an extractor upgrade), even if unchanged.")]
+ReprocessOpt = Annotated[bool, typer.Option("--reprocess", metavar="", help="Read stored documents again (after an extractor upgrade), even if unchanged.")]
 WaitOpt = Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait for another run writing the same database before giving up with exit status 3.")]
 LogOpt = Annotated[Path | None, typer.Option("--log-file", help="Append one JSON line per file (and per run start/end) to this file.")]
-JsonOpt = Annotated[bool, typer.Option("--json", help="Print the outcome of every file as JSON on stdout.")]
+JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print the outcome of every file as JSON on stdout.")]
 AuthorityOpt = Annotated[str | None, typer.Option("--authority", help="The council that published these files (stored as documents.authority; papers of different councils never share a series). Default: the `[authorities]` folders in plantrack.toml, else as stored.", show_default=False)]
-FetchOpt = Annotated[bool, typer.Option("--fetch", help="First bring new papers from the council sites of plantrack.toml's [[fetch]] entries into the first folder given (default data/raw), e.g. `plantrack run --fetch`.")]
+FetchOpt = Annotated[bool, typer.Option("--fetch", metavar="", help="First bring new papers from the council sites of plantrack.toml's [[fetch]] entries into the first folder given (default data/raw), e.g. `plantrack run --fetch`.")]
 SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Read the documents on a Dask cluster: its scheduler's address, e.g. tcp://HOST:8786 (needs plantrack[dask] here and on the workers). Default: `dask.scheduler`, else this machine.", show_default=False)]
 
 
-def _files(paths: list[Path] | None) -> list[Path]:
+def _files(paths: list[Path] | None, exclude: list[Path] | None = None) -> discovery.Found:
     try:
-        return stages.find_pdfs(paths or [DEFAULT_RAW])
+        return discovery.discover(paths or [DEFAULT_RAW], exclude or [])
     except FileNotFoundError as e:
-        err.print(f"[red]error:[/red] {e}")
+        output.say(err, f"error: {e}", "red")
         raise typer.Exit(2) from None
+
+
+def _problem_outcomes(found: discovery.Found) -> list[stages.Outcome]:
+    """What discovery could not read, as outcomes the ledger records: an unreadable folder or file
+    fails (it may hold papers), a FIFO, device or loop is skipped with its line."""
+    return [stages.Outcome(p.path, stages._failed(p.path, "", p.error), "failed" if p.failed else "skipped")
+            for p in found.problems]
 
 
 def _progress(total: int):
@@ -61,37 +73,49 @@ def _progress(total: int):
     return bar
 
 
-def _summarise(outcomes: list[stages.Outcome], as_json: bool) -> int:
-    """The files that changed or failed as a table, then one line of counts; exit status 1 on failures."""
+def _summarise(outcomes: list[stages.Outcome], as_json: bool, found: discovery.Found | None = None) -> int:
+    """The files that changed or failed as a table, then the failures one line each, then one last
+    line of counts; exit status 1 when any file failed (this run or, unchanged since, an earlier one)."""
     counts = Counter(o.outcome for o in outcomes)
-    shown = [o for o in outcomes if o.outcome in ("new", "updated", "failed")]
+    shown = [o for o in outcomes if o.outcome in ("new", "updated", "failed") and o.extraction]
     if len(shown) > MAX_TABLE_ROWS:
         shown = [o for o in shown if o.outcome == "failed"][:MAX_TABLE_ROWS]
     if shown:
-        table = Table(title="plantrack: files read", title_justify="left")
-        for col in ("file", "outcome", "kind", "papers", "actions", "note"):
-            table.add_column(col, overflow="fold")
+        rows = []
         for o in shown:
             ex = o.extraction
-            style = {"failed": "red", "new": "green"}.get(o.outcome, "yellow")
             note = ex.error or "; ".join(w for p in (*ex.reports, *ex.meetings) for w in p.warnings)
-            table.add_row(o.path.name, f"[{style}]{o.outcome}[/{style}]", ex.kind or "",
-                          f"{len(ex.reports)} report(s), {len(ex.meetings)} minutes" if ex.status == "ok" else "",
-                          str(sum(len(r.actions) for r in ex.reports)) if ex.reports else "", note)
-        err.print(table)
-    seen = len(outcomes) - counts["missing"]
-    err.print(f"{seen} file(s): {counts['new']} new, {counts['updated']} read again, {counts['unchanged']} unchanged, "
-              f"[{'red' if counts['failed'] else 'green'}]{counts['failed']} failed[/]")
+            rows.append([o.path.name, o.outcome, ex.kind or "",
+                         f"{len(ex.reports)} report(s), {len(ex.meetings)} minutes" if ex.status == "ok" else "",
+                         str(sum(len(r.actions) for r in ex.reports)) if ex.reports else "", note])
+        output.table(err, "plantrack: files read", ("file", "outcome", "kind", "papers", "actions", "note"), rows,
+                     styles={1: "bold"})
     for o in outcomes:
         if o.outcome == "failed":
-            err.print(f"[red]could not read[/red] {o.path}: {o.error}")
+            again = f" (attempt {o.attempts}; the next run tries again)" if o.attempts else ""
+            output.say(err, f"could not read {o.path}: {o.error}{again}", "red")
+        elif o.outcome == "skipped":
+            output.say(err, f"skipped {o.path}: {o.error}", "yellow")
         elif o.outcome == "missing":
-            err.print(f"[yellow]not found:[/yellow] {o.path} (stored earlier; kept as it was)")
+            output.say(err, f"not found: {o.path} (stored earlier; kept as it was)", "yellow")
     if as_json:
-        print(json.dumps([{"path": str(o.path), "outcome": o.outcome, "document_id": o.document_id,
+        print(json.dumps([{"path": discovery.safe_text(o.path), "outcome": o.outcome, "document_id": o.document_id,
                            "kind": o.extraction.kind if o.extraction else None,
-                           "error": o.error, "seconds": round(o.seconds, 3)} for o in outcomes], indent=1))
-    return 1 if counts["failed"] else 0
+                           "error": o.error, "seconds": round(o.seconds, 3)} for o in outcomes],
+                         indent=1, ensure_ascii=False))
+    seen = len(outcomes) - counts["missing"] - counts["skipped"]
+    aside = ""
+    if found is not None and (found.notes or found.hidden or counts["skipped"]):
+        aside = (f"; not read: {found.notes} note/data file(s) (.md .txt .json .tsv .log), "
+                 f"{found.hidden} hidden, {counts['skipped']} special file(s) or link(s)")
+    last = (f"{seen} file(s): {counts['new']} new, {counts['updated']} read again, "
+            f"{counts['unchanged']} unchanged, {counts['failed']} failed{aside}")
+    if counts["failed"]:
+        output.say(err, f"{last} — exit status 1: {counts['failed']} file(s) could not be read "
+                        "(listed above; `plantrack status` lists them too)", "red")
+        return 1
+    output.say(err, last, "green")
+    return 0
 
 
 def _settings(config: Path | None = None, **flags):
@@ -121,32 +145,57 @@ def _cluster(scheduler: str | None) -> None:
 
 
 def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command,
-            authority: str | None = None, fetched: bool = False, scheduler: str | None = None) -> list[stages.Outcome]:
+            authority: str | None = None, fetched: bool = False, scheduler: str | None = None):
+    """Read and load; returns (outcomes, what discovery found). The ledger is closed whatever happens:
+    a run that fails midway is recorded as `error` with its one line and exits 4, never left `running`."""
     from plantrack.pipeline.sources.authority import fetched as by_site, for_command
+    from plantrack.pipeline.stages.paths import own_files
+    from plantrack.pipeline.stages.resources import workers_for_memory
 
     cfg = _settings(dask_scheduler=scheduler)
     _cluster(cfg["dask.scheduler"])
-    workers = workers or cfg["ingest.workers"] or os.cpu_count() or 1
+    # the default (one per core) is also capped by memory: workers × ingest.memory_mb ≤ what is free
+    workers = workers or cfg["ingest.workers"] or workers_for_memory(os.cpu_count() or 1, cfg["ingest.memory_mb"])
     timeout = timeout or cfg["ingest.timeout"]
-    files = _files(paths)
-    with _writing(db_path, wait):
-        db = store.connect(db_path)
-        with _log(log_file) as log, _progress(len(files)) as bar:
-            ledger = runs.Ledger(db, command, log).start()
-            task = bar.add_task("reading", total=len(files))
 
-            def advance(o: stages.Outcome) -> None:
-                ledger.record(o)
-                bar.advance(task)
-            outcomes = stages.ingest(files, db, db_path.parent / "extracted", workers=workers, timeout=timeout,
-                                     memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess, progress=advance,
-                                     authority=(by_site(db_path, for_command(None, cfg["authorities"]))
-                                                if fetched and authority is None
-                                                else for_command(authority, cfg["authorities"])),
-                                     scheduler=cfg["dask.scheduler"])
-            ledger.finish()
-        db.conn.close()
-    return outcomes
+    found = _files(paths, own_files(db_path))  # a folder given may hold the database itself
+    files = found.files
+    with _writing(db_path, wait):
+        ledger = None
+        try:
+            db = store.connect(db_path)
+            with _log(log_file) as log, _progress(len(files)) as bar:
+                ledger = runs.Ledger(db, command, log).start()
+                task = bar.add_task("reading", total=len(files))
+
+                def advance(o: stages.Outcome) -> None:
+                    ledger.record(o)
+                    bar.advance(task)
+                problems = _problem_outcomes(found)
+                for o in problems:
+                    ledger.record(o)
+                outcomes = stages.ingest(files, db, db_path.parent / "extracted", workers=workers, timeout=timeout,
+                                         memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess, progress=advance,
+                                         authority=(by_site(db_path, for_command(None, cfg["authorities"]))
+                                                    if fetched and authority is None
+                                                    else for_command(authority, cfg["authorities"])),
+                                         scheduler=cfg["dask.scheduler"])
+                ledger.finish()
+            db.conn.close()
+        except typer.Exit:  # already said in one line, with its own status
+            raise
+        except (Exception, KeyboardInterrupt) as e:  # noqa: BLE001 - the run itself failed: say so in one line
+            _run_failed(ledger, e)
+    return [*problems, *outcomes], found
+
+
+def _run_failed(ledger, e: BaseException):
+    line = f"{type(e).__name__}: {e}".splitlines()[0] if str(e) else type(e).__name__
+    if ledger is not None:
+        with contextlib.suppress(Exception):
+            ledger.abort(line)
+    output.say(err, f"error: the run itself failed, nothing more was read: {line} — exit status {RUN_FAILED}", "red")
+    raise typer.Exit(RUN_FAILED) from None
 
 
 @contextlib.contextmanager
@@ -156,8 +205,12 @@ def _writing(db_path: Path, wait: float):
         with runs.exclusive(db_path, wait):
             yield
     except runs.Busy as e:
-        err.print(f"[red]busy:[/red] {e}")
+        output.say(err, f"busy: {e}", "red")
         raise typer.Exit(3) from None
+    except (OSError, sqlite3.Error) as e:  # a read-only or full folder, a damaged database: one line
+        output.say(err, f"error: cannot write {db_path}: {getattr(e, 'strerror', None) or e} "
+                        f"— exit status {RUN_FAILED}", "red")
+        raise typer.Exit(RUN_FAILED) from None
 
 
 @contextlib.contextmanager
@@ -189,8 +242,9 @@ def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt =
 
         plantrack ingest archive/ --scheduler tcp://10.0.0.5:8786   # read on a Dask cluster
     """
-    raise typer.Exit(_summarise(_ingest(paths, db, workers, timeout, reprocess, wait, log_file, "ingest", authority,
-                                        scheduler=scheduler), json_out))
+    outcomes, found = _ingest(paths, db, workers, timeout, reprocess, wait, log_file, "ingest", authority,
+                              scheduler=scheduler)
+    raise typer.Exit(_summarise(outcomes, json_out, found))
 
 
 @app.command()
@@ -199,7 +253,8 @@ def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = No
         wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False,
         authority: AuthorityOpt = None, fetch_first: FetchOpt = False, scheduler: SchedulerOpt = None) -> None:
     """The nightly job: ingest every new paper, reconcile each period against the previous one,
-    refresh the analysts' views and search, and write `report.html` beside the database.
+    refresh the analysts' views and search, and write `report.html` beside the database
+    (`<name>-report.html` for a database not named plantrack.db).
 
     Examples:
 
@@ -217,12 +272,17 @@ def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = No
     if fetch_first:  # the papers land under the folder the run reads, so they are ingested below
         into = paths[0] if paths and paths[0].is_dir() else DEFAULT_RAW
         fetched = _fetch(_fetch_jobs(None, None, None, None), into, db, wait, False)
-    outcomes = _ingest(paths, db, workers, timeout, reprocess, wait, log_file, "run", authority,
-                       fetched=fetch_first, scheduler=scheduler)
-    code = max(fetched, _summarise(outcomes, json_out))
+    outcomes, found = _ingest(paths, db, workers, timeout, reprocess, wait, log_file, "run", authority,
+                              fetched=fetch_first, scheduler=scheduler)
     with _writing(db, wait):
-        _after_ingest(db)
-    raise typer.Exit(code)
+        try:
+            _after_ingest(db)
+        except typer.Exit:
+            raise
+        except (Exception, KeyboardInterrupt) as e:  # noqa: BLE001 - the files are loaded; reconciling failed
+            _run_failed(None, e)
+    # last, so its last line is the run's last line; a fetch that failed keeps the status at least 1
+    raise typer.Exit(max(fetched, _summarise(outcomes, json_out, found)))
 
 
 @app.command()
@@ -295,7 +355,9 @@ def _after_ingest(db_path: Path) -> None:
     they last ran (a no-op nightly rerun stays well under two seconds)."""
     database = store.connect(db_path)
     version = store.data_version(database)
-    fresh = store.reconciled_version(database) == version and (db_path.parent / "report.html").exists()
+    from plantrack.pipeline.stages.paths import report_path
+
+    fresh = store.reconciled_version(database) == version and report_path(db_path).exists()
     database.conn.close()
     if fresh:
         err.print("nothing new since the last run: reconciliation and report.html are up to date")
@@ -352,20 +414,29 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
     _cluster(cfg["dask.scheduler"])
     workers = workers or cfg["ingest.workers"] or os.cpu_count() or 1
     timeout = timeout or cfg["ingest.timeout"]
-    files = _files(paths)
-    pairs = [(f, stages.sha256_of(f)) for f in files]
+    found = _files(paths, [out])
+    files = found.files
+    outcomes, pairs = _problem_outcomes(found), []
+    for f in files:
+        try:
+            pairs.append((f, stages.sha256_of(f)))
+        except OSError as e:  # unreadable: recorded, the others are read
+            from plantrack.pipeline.stages.failures import os_error_line
+            outcomes.append(stages.Outcome(f, stages._failed(f, "", os_error_line(e)), "failed"))
     author = authorities.resolver(authorities.for_command(authority, cfg["authorities"]), given=files)
     authorities.remember(out, {sha: name for f, sha in pairs if (name := author(f)) is not None})
-    outcomes = []
     with _progress(len(files)) as bar:
         task = bar.add_task("reading", total=len(files))
         for path, ex, seconds in stages.executor(cfg["dask.scheduler"])(pairs, out, workers=workers, timeout=timeout,
                                                                         memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess):
-            if ex.status == "failed":  # failures are records too, so `load` can report them
+            from plantrack.pipeline.stages.failures import kind_of, transient
+            # failures are records too, so `load` can report them; a passing one is not kept, so the
+            # next extract or ingest reads the file again
+            if ex.status == "failed" and not transient(kind_of(ex.error)):
                 stages.write_cache(out, path, ex)
             outcomes.append(stages.Outcome(path, ex, "failed" if ex.status == "failed" else "new", seconds))
             bar.advance(task)
-    raise typer.Exit(_summarise(outcomes, json_out))
+    raise typer.Exit(_summarise(outcomes, json_out, found))
 
 
 @app.command()
@@ -439,11 +510,21 @@ def reconcile(db: DbOpt = DEFAULT_DB,
     """
     with _writing(db, wait):
         _reconcile(db, config, tolerance, scale)
+        # the findings changed: bring the views and report.html up to date with them, so that the
+        # next `run` is right to call them current
+        database = store.connect(db)
+        version = store.data_version(database)
+        database.conn.close()
+        _prepare_for_analysts(db)
+        _write_report(db)
+        database = store.connect(db)
+        store.mark_reconciled(database, version)
+        database.conn.close()
 
 
 @app.command()
-def inspect(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="One PDF.")],
-            db: Annotated[Path, typer.Option("--db", help="For minutes: the database whose reports the reasons are linked against (read only; skipped when it does not exist).")] = DEFAULT_DB,
+def inspect(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="One file (a PDF, or another paper).")],
+            db: Annotated[Path, typer.Option("--db", help="For minutes: the database to read, whose reports the reasons are linked against (skipped when it does not exist).")] = DEFAULT_DB,
             json_out: JsonOpt = False) -> None:
     """Show what extraction yields for one file, with page numbers, without writing anything.
 
@@ -451,11 +532,17 @@ def inspect(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, he
 
     Examples:
 
-        plantrack inspect data/raw/SDP_progress_update_November_2019.pdf
+        plantrack inspect data/raw/Example_SDP_2019-20_progress_update_November_2019.pdf
 
         plantrack inspect minutes.pdf --db data/out/plantrack.db --json
     """
+    import stat as stat_
+
+    if not stat_.S_ISREG(file.stat().st_mode):  # a FIFO or device would block or never end
+        output.say(err, f"error: {file} is not a regular file", "red")
+        raise typer.Exit(2)
     ex = extract_document(file)
+    ex.filename = discovery.safe_text(ex.filename)
     links = _preview_links(db, ex) if ex.meetings and db.exists() else {}
     if json_out:
         data = ex.to_dict()
@@ -463,21 +550,30 @@ def inspect(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, he
             for reason, (report, (action, score)) in zip(m["amber_reasons"], links.get(id(meeting), [])):
                 reason["link"] = {"report_period": report["period"] if report else None,
                                   "ref": action["ref"] if action else None, "match_score": score}
-        print(json.dumps(data, ensure_ascii=False, indent=1))
+        print(_json_printable(json.dumps(data, ensure_ascii=False, indent=1)))
+        raise typer.Exit(1 if ex.status == "failed" else 0)
     _show(ex, links)
     raise typer.Exit(1 if ex.status == "failed" else 0)
 
 
+def _json_printable(text: str) -> str:
+    """JSON whose strings hold no raw control characters (json escapes them) nor C1 ones: safe on a
+    terminal, still the same data."""
+    return "".join(f"\\u{ord(ch):04x}" if 0x7f <= ord(ch) <= 0x9f else ch for ch in text)
+
+
 def _preview_links(db_path: Path, ex) -> dict:
+    from types import SimpleNamespace
+
     from plantrack.pipeline.reconcile.linking_store import preview_links
 
-    database = store.connect(db_path)
+    conn = _open_existing(db_path)  # read only: inspect never writes, and works on a read-only copy
     try:
-        known = store.known(database, ex.sha256)  # a stored file links within its own council
-        within = {"authority": known["authority"]} if known else {}
-        return {id(m): list(zip(*preview_links(database, m, **within))) for m in ex.meetings}
+        row = conn.execute("SELECT authority FROM documents WHERE sha256 = ?", (ex.sha256,)).fetchone()
+        within = {"authority": row[0]} if row else {}  # a stored file links within its own council
+        return {id(m): list(zip(*preview_links(SimpleNamespace(conn=conn), m, **within))) for m in ex.meetings}
     finally:
-        database.conn.close()
+        conn.close()
 
 
 def _span(paper) -> str:
@@ -486,69 +582,77 @@ def _span(paper) -> str:
 
 
 def _show(ex, links: dict | None = None) -> None:
+    """What extraction yields, to stdout (plain lines when piped); every text from the file is printed
+    as text, without control characters or terminal escapes."""
+    out = output.console(stderr=False)
+    P = discovery.printable
     size = f"{ex.pages or '?'} page(s)" if ex.format in (None, "pdf") else f"{ex.format} (no pages)"
-    err.print(f"[bold]{ex.filename}[/bold]: {ex.kind or '-'}, {ex.status}, {size}"
-              + (f" — [red]{ex.error}[/red]" if ex.error else ""))
+    output.say(out, f"{ex.filename}: {ex.kind or '-'}, {ex.status}, {size}"
+                    + (f" — {ex.error}" if ex.error else ""), "bold")
     for r in ex.reports:
-        err.print(f"\n[bold]report[/bold] {_span(r)}: {r.plan!r}, period {r.period}, as at {r.as_at}, "
-                  f"overall {r.overall_previous_score} → {r.overall_current_score}")
-        err.print(f"key: {r.legend or 'none found (built-in colours used)'}")
+        output.say(out, "")
+        output.say(out, f"report {_span(r)}: {r.plan!r}, period {r.period}, as at {r.as_at}, "
+                        f"overall {r.overall_previous_score} → {r.overall_current_score}", "bold")
+        output.say(out, f"key: {r.legend or 'none found (built-in colours used)'}")
         for w in r.warnings:
-            err.print(f"[yellow]warning:[/yellow] {w}")
-        t = Table("no.", "priority", "previous", "current")
-        for p in r.priorities:
-            t.add_row(str(p.number), p.title, str(p.previous_score), str(p.current_score))
-        err.print(t)
-        t = Table("page", "P", "ref", "action", "lead", "timescale", "due", "rag")
-        for a in r.actions:
-            t.add_row(str(a.page or ""), str(a.priority_number or ""), " ".join(filter(None, [a.ref, a.ofsted_ref])),
-                      a.text[:70], (a.lead or "")[:30], a.timescale or "", a.due_date or "", a.rag or "?")
-        err.print(t)
+            output.say(out, f"warning: {w}", "yellow")
+        output.table(out, None, ("no.", "priority", "previous", "current"),
+                     [[p.number, p.title, p.previous_score, p.current_score] for p in r.priorities])
+        output.table(out, None, ("page", "P", "ref", "action", "lead", "timescale", "due", "rag"),
+                     [[a.page, a.priority_number or "", " ".join(filter(None, [a.ref, a.ofsted_ref])),
+                       P(a.text)[:70], P(a.lead or "")[:30], a.timescale or "", a.due_date or "", a.rag or "?"]
+                      for a in r.actions])
     for m in ex.meetings:
-        err.print(f"\n[bold]minutes[/bold] {_span(m)}: {m.committee!r}, {m.meeting_date}")
+        output.say(out, "")
+        output.say(out, f"minutes {_span(m)}: {m.committee!r}, {m.meeting_date}", "bold")
         for item in m.agenda_items:
-            err.print(f"  item {item.number}: {item.title}" + (f"  [dim]RESOLVED: {item.resolution[:80]}[/dim]" if item.resolution else ""))
-        t = Table("#", "page", "action (as minuted)", "reason", "new rag", "target", "links to")
+            output.say(out, f"  item {item.number}: {item.title}"
+                            + (f"  RESOLVED: {P(item.resolution)[:80]}" if item.resolution else ""))
         found = (links or {}).get(id(m), [])
+        rows = []
         for i, a in enumerate(m.amber_reasons):
             report, (action, score) = found[i] if i < len(found) else (None, (None, None))
             link = (f"{report['period']} {action['ref'] or '(no ref)'} ({score:.0f})" if action else
                     ("no match" if report else "no report in the database")) if found else ""
-            t.add_row(str(a.position), str(a.page or ""), a.action_text[:60], a.effective_reason[:60],
-                      a.new_rag or "", a.target_date or "", link)
-        err.print(t)
+            rows.append([a.position, a.page or "", P(a.action_text)[:60], P(a.effective_reason)[:60],
+                         a.new_rag or "", a.target_date or "", link])
+        output.table(out, None, ("#", "page", "action (as minuted)", "reason", "new rag", "target", "links to"), rows)
 
 
 @app.command()
-def status(db: DbOpt = DEFAULT_DB, limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs to list.")] = 10,
+def status(db: Annotated[Path, typer.Option("--db", help="The SQLite database to read.")] = DEFAULT_DB, limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs to list.")] = 10,
            json_out: JsonOpt = False) -> None:
-    """The last runs, and every file that could not be read with the reason.
+    """The last runs, and every file that could not be read with the reason (to stdout: plain
+    tab-separated lines when piped, or --json).
 
     Example:
 
         plantrack status --db data/out/plantrack.db
+
+        plantrack status --json | jq '.failed_files[].path'
     """
-    if not db.exists():
-        err.print(f"[red]error:[/red] no database at {db} yet: run `plantrack run` first")
-        raise typer.Exit(2)
-    database = store.connect(db)
-    last, failed = runs.last_runs(database, limit)
-    from plantrack.pipeline.review.corrections import stale, stale_sentence
-    lapsed = stale(database.conn)  # a clerk's correction whose action or reason is gone: said, never dropped
-    database.conn.close()
+    conn = _open_existing(db)
+    try:
+        last, failed = runs.last_runs(conn, limit)
+        from plantrack.pipeline.review.corrections import stale, stale_sentence
+        lapsed = stale(conn)  # a clerk's correction whose action or reason is gone: said, never dropped
+    finally:
+        conn.close()
     if json_out:
-        print(json.dumps({"runs": last, "failed_files": failed, "stale_corrections": lapsed}, indent=1))
-    t = Table("run", "started", "finished", "status", "seen", "new", "failed", title="runs", title_justify="left")
-    for r in last:
-        t.add_row(str(r["id"]), r["started_at"] or "", r["finished_at"] or "", r["status"] or "",
-                  str(r["files_seen"]), str(r["files_new"]), str(r["files_failed"]))
-    err.print(t)
-    t = Table("file", "error", "path", title="files that could not be read", title_justify="left")
-    for f in failed:
-        t.add_row(f["filename"] or "", f["error"] or "", f["path"] or "")
-    err.print(t if failed else "no file has failed.")
+        print(json.dumps({"runs": last, "failed_files": failed, "stale_corrections": lapsed}, indent=1,
+                         ensure_ascii=False))
+        return
+    out = output.console(stderr=False)  # data: to stdout, plain lines when piped
+    output.table(out, "runs", ("run", "started", "finished", "status", "seen", "new", "failed"),
+                 [[r["id"], r["started_at"], r["finished_at"], r["status"], r["files_seen"], r["files_new"],
+                   r["files_failed"]] for r in last])
+    if failed:
+        output.table(out, "files that could not be read", ("file", "kind", "attempts", "error", "path"),
+                     [[f["filename"], f["failure_kind"], f["attempts"], f["error"], f["path"]] for f in failed])
+    else:
+        output.say(out, "no file has failed.")
     if lapsed:
-        err.print(f"[yellow]{stale_sentence(lapsed)}[/yellow]", soft_wrap=True)
+        output.say(out, stale_sentence(lapsed), "yellow")
 
 
 @app.command("settings")
@@ -583,10 +687,16 @@ def _open_existing(db: Path):
     """A plain connection for reading: the report and the export never create or change a database."""
     import sqlite3
 
+    from plantrack.pipeline.stages.readonly import open_read
+
     if not db.exists():
-        err.print(f"[red]error:[/red] no database at {db} yet: run `plantrack run` first", soft_wrap=True)
+        output.say(err, f"error: no database at {db} yet: run `plantrack run` first", "red")
         raise typer.Exit(2)
-    return sqlite3.connect(db, timeout=store.BUSY_TIMEOUT_S)
+    try:  # read-only (immutable on a read-only mount): reading never needs to write
+        return open_read(db)
+    except sqlite3.DatabaseError as e:
+        output.say(err, f"error: cannot read {db} as a plantrack database: {e}", "red")
+        raise typer.Exit(2) from None
 
 
 @app.command()
@@ -595,7 +705,7 @@ def report(db: ReadDbOpt = DEFAULT_DB,
            period: Annotated[str | None, typer.Option("--period", help="YYYY-MM: the changes and findings of that month; charts stop there.")] = None,
            authority: Annotated[str | None, typer.Option("--authority", help="Only the plans of the councils this names (documents.authority; part of the name will do).")] = None,
            fmt: ReportFormatOpt = "html",
-           out: Annotated[Path | None, typer.Option("--output", "-o", help="File to write. Default: stdout.")] = None) -> None:
+           out: Annotated[Path | None, typer.Option("--output", "-o", help="File to write. Default: stdout when it is piped or redirected (HTML is not printed on a terminal).")] = None) -> None:
     """A report people read: per plan, status and score charts, what changed, and the findings.
 
     Examples:
@@ -605,6 +715,8 @@ def report(db: ReadDbOpt = DEFAULT_DB,
         plantrack report --plan "service development" --period 2019-11 --format md
 
         plantrack report --authority kent -o kent.html         # one council's plans
+
+        plantrack report > report.html
     """
     from rich.markup import escape
 
@@ -612,6 +724,10 @@ def report(db: ReadDbOpt = DEFAULT_DB,
 
     if fmt not in ("html", "md"):
         err.print(f"[red]error:[/red] --format must be html or md, not {fmt!r}", soft_wrap=True)
+        raise typer.Exit(2)
+    if out is None and fmt == "html" and _stdout_is_terminal():  # 76 KB of markup helps nobody on a screen
+        output.say(err, "error: the HTML report is a file: give -o report.html, or redirect it "
+                        "(plantrack report > report.html); --format md prints text", "red")
         raise typer.Exit(2)
     conn = _open_existing(db)
     try:
@@ -624,15 +740,20 @@ def report(db: ReadDbOpt = DEFAULT_DB,
     if out is None:
         sys.stdout.write(text)
         return
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(text, encoding="utf-8")
-    err.print(f"report written to {out}")
+    try:
+        out.parent.mkdir(parents=True, exist_ok=True)
+        out.write_text(text, encoding="utf-8")
+    except OSError as e:
+        output.say(err, f"error: cannot write {out}: {e.strerror or e} — choose another -o", "red")
+        raise typer.Exit(2) from None
+    output.say(err, f"report written to {out}")
 
 
 @app.command()
 def export(db: ReadDbOpt = DEFAULT_DB,
            fmt: Annotated[str, typer.Option("--format", "-f", help="`csv` (a file per table), `xlsx` (one workbook) or `parquet` (a file per table).")] = ...,
-           out: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the files into (created if need be).")] = ...) -> None:
+           out: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the files into (created if need be).")] = ...,
+           bom: Annotated[bool, typer.Option("--bom", metavar="", help="Start each CSV file with a UTF-8 byte order mark, so Excel reads its accents and symbols right.")] = False) -> None:
     """Every table of the database as files for analysts.
 
     Examples:
@@ -640,6 +761,11 @@ def export(db: ReadDbOpt = DEFAULT_DB,
         plantrack export --format csv -o exports/
 
         plantrack export --db council.db --format xlsx -o exports/   # needs plantrack[xlsx]
+
+        plantrack export --format csv --bom -o exports/   # CSV for Excel
+
+    CSV cells that start with = + - or @ get a leading ' so a spreadsheet shows them as text and
+    never runs them as formulas; control characters are left out of every format.
     """
     from rich.markup import escape
 
@@ -650,13 +776,16 @@ def export(db: ReadDbOpt = DEFAULT_DB,
         raise typer.Exit(2)
     conn = _open_existing(db)
     try:
-        files = export_tables(conn, fmt, out)
+        files = export_tables(conn, fmt, out, bom=bom)
     except ExportError as e:
         err.print(f"[red]error:[/red] {escape(str(e))}", soft_wrap=True)
         raise typer.Exit(2) from None
+    except OSError as e:  # a read-only or full folder: one line, not a traceback
+        output.say(err, f"error: cannot write into {out}: {e.strerror or e} — choose another -o", "red")
+        raise typer.Exit(2) from None
     finally:
         conn.close()
-    err.print(f"{len(files)} file(s) written to {out}")
+    output.say(err, f"{len(files)} file(s) written to {out}")
 
 
 @app.command()
@@ -672,8 +801,15 @@ def serve(db: ReadDbOpt = DEFAULT_DB,
     from plantrack.pipeline.outputs.analyst import DatasetteMissing, serve as serve_datasette
 
     _open_existing(db).close()  # the message and exit status 2 when there is no database yet
+    from plantrack.pipeline.stages.readonly import writable
+
     try:
-        serve_datasette(db, host=host, port=port)
+        _port_free(host, port)
+        serve_datasette(db, host=host, port=port, read_only=not writable(db))
+    except OSError as e:
+        output.say(err, f"error: cannot listen on {host}:{port}: {e.strerror or e} — is another "
+                        f"`plantrack serve` running? Choose another --port. (exit status {PORT_BUSY})", "red")
+        raise typer.Exit(PORT_BUSY) from None
     except DatasetteMissing:
         typer.echo("serve needs Datasette: pip install 'plantrack[serve]'", err=True)
         raise typer.Exit(2) from None
@@ -824,6 +960,21 @@ def review(db: ReadDbOpt = DEFAULT_DB, limit: Annotated[int, typer.Option("--lim
     err.print(t if items else "nothing to review.")
     if len(items) > limit:
         err.print(f"… and {len(items) - limit} more (--limit, or --json for all)")
+
+
+def _stdout_is_terminal() -> bool:
+    return sys.stdout.isatty()
+
+
+def _port_free(host: str, port: int) -> None:
+    """Raise OSError now when the port is taken, rather than after Datasette has started."""
+    import socket
+
+    if port == 0:
+        return
+    with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        sock.bind((host, port))
 
 
 def main() -> None:  # pragma: no cover - console entry point

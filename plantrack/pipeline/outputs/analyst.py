@@ -279,13 +279,15 @@ ORDER BY r.authority, r.series, r.period, m.meeting_date, a.id""",
         "title": "Status history of one action",
         "description": "One action's status in every report of its plan, following it through renumbering "
                        "and rewording (action_history). Give the plan, a period and the action's ref in "
-                       "that period's report (and the council, when plans of several share a name). A last "
+                       "that period's report (blank period: the action with that ref in any report; the council, "
+                       "when plans of several share a name). A last "
                        "row with change = dropped says when it left the plan.",
         "params": ["plan", "period", "ref", "authority"],
         "sql": f"""WITH RECURSIVE {WANTED},
 start AS (
   SELECT a.id FROM actions a JOIN report_series r ON r.id = a.report_id
-  WHERE r.series IN (SELECT series FROM wanted) AND r.period = trim(:period) AND {SAME_REF}
+  WHERE r.series IN (SELECT series FROM wanted) AND (trim(:period) = '' OR r.period = trim(:period))
+    AND {SAME_REF}
     AND {_council("r.authority")}
 ),
 earlier (id) AS (
@@ -367,7 +369,8 @@ ORDER BY f.id""",
         "title": "Justification for an action",
         "description": "The reasons minutes give for one action of a report (the amber_reasons linked to "
                        "it), with the meeting. Give the plan, the report's period and the action's ref "
-                       "(blank ref: every justification linked to that report; blank authority: every council).",
+                       "(blank ref: every justification linked to that report; blank period: every report; blank "
+                       "authority: every council).",
         "params": ["plan", "period", "ref", "authority"],
         "sql": f"""WITH {WANTED}
 SELECT r.authority, r.plan, r.period, a.ref, a.rag, m.committee, m.meeting_date, ar.position, ar.action_text,
@@ -378,7 +381,7 @@ JOIN report_series r ON r.id = a.report_id
 JOIN amber_reasons ar ON ar.action_id = a.id
 JOIN meetings m ON m.id = ar.meeting_id
 WHERE r.series IN (SELECT series FROM wanted)
-  AND r.period = trim(:period)
+  AND (trim(:period) = '' OR r.period = trim(:period))
   AND (trim(:ref) = '' OR {SAME_REF})
   AND {_council("r.authority")}
 ORDER BY m.meeting_date, ar.position""",
@@ -462,7 +465,8 @@ def metadata(database: str = "plantrack") -> dict[str, Any]:
         "databases": {database: {
             "description": "The tables of the plantrack contract, the store's additions and analyst views.",
             "tables": {t.name: _table_metadata(t) for t in (*dictionary.TABLES, *dictionary.ANALYST)},
-            "queries": copy.deepcopy(QUERIES),  # Datasette writes into the dicts it is given
+            # hide_sql: the forms come first; the SQL is one click away ("Show SQL") for who wants it
+            "queries": {name: {**q, "hide_sql": True} for name, q in copy.deepcopy(QUERIES).items()},
         }},
     }
 
@@ -471,26 +475,31 @@ class DatasetteMissing(ImportError):
     """Datasette is an optional extra: pip install 'plantrack[serve]'."""
 
 
-def datasette(path: Path):
+def datasette(path: Path, read_only: bool = False):
     """A Datasette for the database at `path` with the metadata; its read connections are
-    read-only (`mode=ro`), and there are no writable canned queries and no write plugins."""
+    read-only (`mode=ro`), and there are no writable canned queries and no write plugins.
+    `read_only`: the database is on a read-only mount or folder, opened immutable (no -shm needed)."""
     try:
         from datasette.app import Datasette
     except ImportError as e:
         raise DatasetteMissing(str(e)) from e
+    if read_only:
+        return Datasette(immutables=[str(path)], metadata=metadata(Path(path).stem))
     return Datasette([str(path)], metadata=metadata(Path(path).stem))
 
 
-def serve(path: Path, host: str = "127.0.0.1", port: int = 8001) -> None:
-    """prepare() (the one write), then serve read-only until interrupted."""
+def serve(path: Path, host: str = "127.0.0.1", port: int = 8001, read_only: bool = False) -> None:
+    """prepare() (the one write; skipped for a database that cannot be written, which serves the
+    views its last run made), then serve read-only until interrupted."""
     from plantrack.pipeline.stages import store
 
-    ds = datasette(path)  # fails before touching the file when Datasette is missing
+    ds = datasette(path, read_only=read_only)  # fails before touching the file when Datasette is missing
     import uvicorn  # a dependency of Datasette
 
-    db = store.connect(Path(path))
-    try:
-        prepare(db)
-    finally:
-        db.conn.close()
+    if not read_only:
+        db = store.connect(Path(path))
+        try:
+            prepare(db)
+        finally:
+            db.conn.close()
     uvicorn.run(ds.app(), host=host, port=port, log_level="info", lifespan="on", workers=1)

@@ -107,6 +107,12 @@ TABLES: tuple[Table, ...] = (
                                 "Never guessed from the paper's text"),
         _c("format", "TEXT", "pdf, docx or html; NULL when the content is none of these"),
         _c("ocr", "INTEGER", "1 when the text of at least one page was read by OCR, else 0"),
+        _extra("failure_kind", "TEXT", "why it failed, as a kind: timeout, memory, disk full, replaced, unreadable "
+                                       "(passing causes: read again by every run until read), or not supported, "
+                                       "encrypted, empty, no text, corrupt, layout, other (read again only when "
+                                       "the file changes); NULL when ok"),
+        _extra("attempts", "INTEGER", "how many times the file's bytes have been read (a failure from a passing "
+                                      "cause is tried again on every run)"),
     )),
     Table("reports", "One row per plan progress report found in a document. " + _SERIES, (
         _c("id", "INTEGER"),
@@ -231,7 +237,8 @@ TABLES: tuple[Table, ...] = (
         _extra("started_at", "TEXT", "ISO 8601 UTC timestamp"),
         _extra("finished_at", "TEXT", "ISO 8601 UTC timestamp, NULL while running or when it never finished"),
         _extra("status", "TEXT", "running; ok (every file read); failed (some files failed); interrupted "
-                                 "(it died before finishing)"),
+                                 "(it died before finishing); error (the run itself failed: its line is the "
+                                 "run_files row with outcome error)"),
         _extra("files_seen", "INTEGER", "files it looked at"),
         _extra("files_new", "INTEGER", "new or changed files it read"),
         _extra("files_failed", "INTEGER", "files it could not read"),
@@ -242,7 +249,9 @@ TABLES: tuple[Table, ...] = (
         _extra("run_id", "INTEGER", "the run (runs.id)"),
         _extra("document_id", "INTEGER", "the file's document (documents.id), NULL when none was stored"),
         _extra("path", "TEXT", "the file's path as given"),
-        _extra("outcome", "TEXT", "new, unchanged, failed or missing"),
+        _extra("outcome", "TEXT", "new, updated (read again), unchanged, failed, missing (a stored document's "
+                                  "file is gone), skipped (a FIFO, device, symlink loop or broken link: never "
+                                  "opened) or error (the run itself failed)"),
         _extra("error", "TEXT", "one line a clerk can act on when it failed, else NULL"),
         _extra("seconds", "REAL", "how long reading it took"),
     ), contract=False),

@@ -762,11 +762,18 @@ def build_report(conn: Any, plan: str | None = None, period: str | None = None, 
                   notice=frames.get("stale_corrections"))
 
 
+def default_report_path(db_path: Path) -> Path:
+    """report.html beside plantrack.db; `<name>-report.html` beside any other (paths.report_path)."""
+    from plantrack.pipeline.stages.paths import report_path
+
+    return report_path(db_path)
+
+
 def write_default_report(db_path: Path) -> Path:
-    """Write report.html beside the database (data/out/report.html by default); returns its path.
-    Written to a temporary file first, so a reader never opens half a report."""
+    """Write the report beside the database (data/out/report.html by default; see default_report_path);
+    returns its path. Written to a temporary file first, so a reader never opens half a report."""
     db_path = Path(db_path)
-    out = db_path.parent / "report.html"
+    out = default_report_path(db_path)
     conn = sqlite3.connect(db_path)
     try:
         text = build_report(conn)

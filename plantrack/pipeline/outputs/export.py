@@ -6,6 +6,7 @@ openpyxl and pyarrow are optional extras; a missing one is an `ExportError` nami
 """
 from __future__ import annotations
 
+import re
 import sqlite3
 from pathlib import Path
 from typing import Any
@@ -82,23 +83,58 @@ def _require(fmt: str) -> None:
         raise ExportError(f"{fmt} export needs {module}: pip install 'plantrack[{extra}]'") from None
 
 
-def export_tables(conn: Any, fmt: str, out_dir: Path) -> list[Path]:
-    """Write every table to `out_dir` as `fmt` (csv, xlsx or parquet); returns the files written."""
+def export_tables(conn: Any, fmt: str, out_dir: Path, *, bom: bool = False) -> list[Path]:
+    """Write every table to `out_dir` as `fmt` (csv, xlsx or parquet); returns the files written.
+    `bom`: CSV files start with a UTF-8 byte order mark (Excel then reads them as UTF-8)."""
     fmt = fmt.lower()
     if fmt not in FORMATS:
         raise ValueError(f"unknown export format {fmt!r}: choose one of {', '.join(FORMATS)}")
     _require(fmt)
     out_dir = Path(out_dir)
     out_dir.mkdir(parents=True, exist_ok=True)
-    tables = read_tables(conn)
+    tables = {name: _without_controls(df) for name, df in read_tables(conn).items()}
     if fmt == "xlsx":
         return [write_xlsx(tables, out_dir / "plantrack.xlsx")]
-    writer = write_csv if fmt == "csv" else write_parquet
-    return [writer(df, out_dir / f"{name}.{fmt}") for name, df in tables.items()]
+    if fmt == "csv":
+        return [write_csv(df, out_dir / f"{name}.csv", bom=bom) for name, df in tables.items()]
+    return [write_parquet(df, out_dir / f"{name}.{fmt}") for name, df in tables.items()]
 
 
-def write_csv(df: pd.DataFrame, path: Path) -> Path:
-    df.to_csv(path, index=False, encoding="utf-8")
+# NUL and the other C0/C1 control characters (tab, newline and carriage return kept): text from a PDF
+# may hold them, and they break spreadsheet tools and terminals alike.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+# A cell starting with one of these is run as a formula by Excel, LibreOffice and Google Sheets
+# (OWASP "CSV injection"): a leading ' makes it text, which those tools show without the quote.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _clean_text(value: Any) -> Any:
+    return _CONTROLS.sub("", value) if isinstance(value, str) else value
+
+
+def _text_map(df: pd.DataFrame, fn) -> pd.DataFrame:
+    """`fn` over every text column, which stays an object column (pandas' map would infer `str`)."""
+    df = df.copy()
+    for col in df.columns:
+        if df[col].dtype == object:
+            df[col] = pd.Series([fn(v) for v in df[col]], index=df.index, dtype=object)
+    return df
+
+
+def _without_controls(df: pd.DataFrame) -> pd.DataFrame:
+    return _text_map(df, _clean_text)
+
+
+def neutralise(value: Any) -> Any:
+    """A text cell a spreadsheet would run as a formula, made text; anything else as it is."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def write_csv(df: pd.DataFrame, path: Path, bom: bool = False) -> Path:
+    df = _text_map(df, neutralise)
+    df.to_csv(path, index=False, encoding="utf-8-sig" if bom else "utf-8")
     return path
 
 

@@ -7,6 +7,7 @@ load: JSON records → SQLite, one transaction per document, then amber reasons 
 """
 from __future__ import annotations
 
+import errno
 import json
 import multiprocessing as mp
 import os
@@ -20,7 +21,8 @@ from plantrack.extract import EXTRACTOR_VERSION
 from plantrack.extract.document import extract_document, sha256_of
 from plantrack.models import Extraction
 from plantrack.pipeline.sources import authority as authorities
-from plantrack.pipeline.stages import store
+from plantrack.pipeline.sources.discovery import safe_text
+from plantrack.pipeline.stages import failures, store
 
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MEMORY_MB = 2048
@@ -35,6 +37,7 @@ class Outcome:
     outcome: str  # new, updated (read again), unchanged, failed, or missing (a stored document's file is gone)
     seconds: float = 0.0
     document_id: int | None = None
+    attempts: int | None = None  # times its bytes have been read, for a failure from a passing cause
 
     @property
     def error(self) -> str | None:
@@ -42,7 +45,8 @@ class Outcome:
 
 
 def find_pdfs(paths: Iterable[Path]) -> list[Path]:
-    """Files named, and every *.pdf (any case) below folders named, in a stable order."""
+    """Files named, and every *.pdf (any case) below folders named, in a stable order.
+    (The commands use discovery.discover, which takes every document and records odd entries.)"""
     found: list[Path] = []
     for p in map(Path, paths):
         if p.is_dir():
@@ -68,7 +72,7 @@ def write_cache(cache_dir: Path, path: Path, ex: Extraction) -> Path:
     cache_dir.mkdir(parents=True, exist_ok=True)
     target = cache_path(cache_dir, ex.sha256)
     tmp = target.with_suffix(f".{os.getpid()}.tmp")
-    tmp.write_text(json.dumps({"path": str(path), "extraction": ex.to_dict()}, ensure_ascii=False))
+    tmp.write_text(json.dumps({"path": safe_text(path), "extraction": ex.to_dict()}, ensure_ascii=False))
     os.replace(tmp, target)  # atomic: a reader never sees half a record file
     return target
 
@@ -87,9 +91,14 @@ def _child(path: str, cache_dir: str, memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
     try:
         ex = extract_document(Path(path))
+        ex.filename = safe_text(ex.filename)  # a name that is not UTF-8 cannot go into JSON as it is
+        write_cache(Path(cache_dir), Path(path), ex)
     except MemoryError:
         os._exit(3)
-    write_cache(Path(cache_dir), Path(path), ex)
+    except OSError as e:  # the parent turns the exit code into the failure's one line and kind
+        os._exit({errno.ENOSPC: 4, errno.ENOENT: 5, errno.EACCES: 6, errno.EPERM: 6}.get(e.errno, 7))
+    except BaseException:  # noqa: BLE001 - the parent records it; a traceback here helps nobody
+        os._exit(7)
     os._exit(0)
 
 
@@ -101,7 +110,7 @@ def _address_space() -> int:
 
 
 def _failed(path: Path, sha256: str, error: str) -> Extraction:
-    return Extraction(sha256=sha256, filename=path.name, kind=None, status="failed", error=error,
+    return Extraction(sha256=sha256, filename=safe_text(path.name), kind=None, status="failed", error=error,
                       extractor_version=EXTRACTOR_VERSION)
 
 
@@ -155,8 +164,22 @@ def _result(path: Path, sha: str, cache_dir: Path, code: int | None, elapsed: fl
         return read_cache(cached)[1]
     if elapsed >= timeout:
         return _failed(path, sha, f"took longer than {timeout:g} s to read: the file may be damaged or far too large")
-    if code in (3, -9) or code == 1:
+    if code == 0:  # read, but under other bytes than were hashed: replaced while the run read it
+        return _failed(path, sha, "the file changed while being read (replaced or still being copied); "
+                                  "the next run reads it again")
+    if code in (3, -9):
         return _failed(path, sha, "ran out of memory while reading: the file may be damaged or far too large")
+    if code == 4:
+        return _failed(path, sha, "disk full while reading: free some space; the next run reads it again")
+    if code == 5:
+        return _failed(path, sha, "the file vanished while the run was reading it; the next run reads it again")
+    if code == 6:
+        return _failed(path, sha, "cannot open this file: permission denied (the run's user needs read access)")
+    if code == 7:
+        return _failed(path, sha, "the reader failed on this file (an error in plantrack): please report it with the file")
+    if code == 1:  # an interpreter dying without a result under its memory ceiling
+        return _failed(path, sha, "the reader stopped without a result (exit code 1): it may have run out "
+                                  "of memory; the next run reads it again")
     return _failed(path, sha, f"the PDF reader crashed (exit code {code}): the file may be damaged")
 
 
@@ -165,9 +188,10 @@ def unchanged(db, path: Path) -> bool:
     """Already ingested from this path with this size and mtime: skip without hashing."""
     st = path.stat()
     row = db.conn.execute(
-        "SELECT 1 FROM documents WHERE path = ? AND size = ? AND mtime = ? AND extractor_version = ?",
-        (str(path), st.st_size, st.st_mtime, EXTRACTOR_VERSION)).fetchone()
-    return row is not None
+        "SELECT failure_kind, error FROM documents WHERE path = ? AND size = ? AND mtime = ? AND extractor_version = ?",
+        (safe_text(path), st.st_size, st.st_mtime, EXTRACTOR_VERSION)).fetchone()
+    # a passing failure is read again (a database from before failure_kind: judged by its error line)
+    return row is not None and not failures.transient(row[0] or failures.kind_of(row[1]))
 
 
 def with_stale_documents(db, paths: list[Path]) -> tuple[list[Path], list[Path]]:
@@ -195,6 +219,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
     function of the path (see plantrack.pipeline.sources.authority); None leaves stored authorities as they are.
     With `scheduler` (a Dask scheduler's address) the documents are extracted on that cluster."""
     author = authorities.resolver(authority, given=paths)
+    version = store.data_version(db)  # what was stored before this run: links are redone only if it moves
     outcomes: list[Outcome] = []
     todo = []
     if reprocess:
@@ -205,18 +230,27 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
             if progress:
                 progress(o)
     for path in paths:
-        if not reprocess and unchanged(db, path):
-            store.set_authority_by_path(db, path, author(path))
-            o = Outcome(path, None, "unchanged")
+        try:
+            if not reprocess and unchanged(db, path):
+                store.set_authority_by_path(db, path, author(path))
+                o = still_failing(db, path) or Outcome(path, None, "unchanged")
+                outcomes.append(o)
+                if progress:
+                    progress(o)
+                continue
+            sha = sha256_of(path)
+        except OSError as e:  # unreadable or gone since it was found: recorded, the run goes on
+            o = Outcome(path, _failed(path, "", failures.os_error_line(e)), "failed")
             outcomes.append(o)
             if progress:
                 progress(o)
             continue
-        sha = sha256_of(path)
         row = store.known(db, sha)
-        if row and row["extractor_version"] == EXTRACTOR_VERSION and not reprocess:
+        if (row and row["extractor_version"] == EXTRACTOR_VERSION and not reprocess
+                and not failures.transient(row.get("failure_kind") or failures.kind_of(row.get("error")))):
             store.touch(db, row["id"], path, authority=author(path))  # the same bytes under another name or path
-            o = Outcome(path, None, "unchanged", 0.0, row["id"])
+            o = (Outcome(path, _failed(path, sha, row["error"]), "failed", 0.0, row["id"])
+                 if row["status"] == "failed" else Outcome(path, None, "unchanged", 0.0, row["id"]))
             outcomes.append(o)
             if progress:
                 progress(o)
@@ -228,14 +262,26 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
         doc_id = store.load_extraction(db, ex, path, replace=reprocess, authority=author(path))
         kind = "failed" if ex.status == "failed" else ("new" if before is None else "updated")
         o = Outcome(path, ex, kind, seconds, doc_id)
+        if kind == "failed" and failures.transient(failures.kind_of(ex.error)):
+            o.attempts = db.conn.execute("SELECT attempts FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
         outcomes.append(o)
         if progress:
             progress(o)
     from plantrack.pipeline.reconcile.linking_store import relink  # late: linking needs the whole database, not one document
-    relink(db)
+    if reprocess or store.data_version(db) != version:
+        relink(db)  # nothing loaded and no council changed: nothing to re-link, a no-op night stays fast
     from plantrack.pipeline.review.corrections import apply_all  # a clerk's corrections outlive every re-read and re-link
     apply_all(db)
     return outcomes
+
+
+def still_failing(db, path: Path) -> Outcome | None:
+    """An unchanged file whose stored reading failed for good: it is not read again, but the run
+    still counts it as failed, so every night it stays so exits 1 and says so."""
+    row = db.conn.execute(
+        "SELECT id, sha256, error FROM documents WHERE path = ? AND status = 'failed' AND extractor_version = ?",
+        (safe_text(path), EXTRACTOR_VERSION)).fetchone()
+    return Outcome(path, _failed(path, row[1], row[2]), "failed", 0.0, row[0]) if row else None
 
 
 def load_cached(db, cache_dir: Path, *, authority: authorities.Spec = None) -> list[Outcome]:

@@ -17,7 +17,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from plantrack.pipeline.sources.discovery import safe_text
 from plantrack.pipeline.stages import store
+from plantrack.pipeline.stages.failures import kind_of
 from plantrack.pipeline.stages.ingest import Outcome
 
 LEDGER = """
@@ -25,7 +27,7 @@ CREATE TABLE IF NOT EXISTS runs (
     id INTEGER PRIMARY KEY,
     started_at TEXT,
     finished_at TEXT,
-    status TEXT,              -- running, ok (every file read), failed (some files failed), interrupted
+    status TEXT,              -- running, ok (every file read), failed (some files failed), interrupted, error
     files_seen INTEGER,
     files_new INTEGER,
     files_failed INTEGER,
@@ -36,7 +38,7 @@ CREATE TABLE IF NOT EXISTS run_files (
     run_id INTEGER REFERENCES runs(id),
     document_id INTEGER REFERENCES documents(id),
     path TEXT,
-    outcome TEXT,             -- new, unchanged, failed, missing
+    outcome TEXT,             -- new, updated, unchanged, failed, missing, skipped
     error TEXT,
     seconds REAL
 );
@@ -100,16 +102,16 @@ class Ledger:
 
     def record(self, o: Outcome) -> None:
         self.outcomes.append(o)
-        self.seen += o.outcome != "missing"
+        self.seen += o.outcome not in ("missing", "skipped")
         self.new += o.outcome == "new"
         self.failed += o.outcome == "failed"
         with store.transaction(self.db) as conn:
             conn.execute("INSERT INTO run_files (run_id, document_id, path, outcome, error, seconds) "
                          "VALUES (?, ?, ?, ?, ?, ?)",
-                         (self.run_id, o.document_id, str(o.path), o.outcome, o.error, round(o.seconds, 3)))
+                         (self.run_id, o.document_id, safe_text(o.path), o.outcome, o.error, round(o.seconds, 3)))
             conn.execute("UPDATE runs SET files_seen = ?, files_new = ?, files_failed = ? WHERE id = ?",
                          (self.seen, self.new, self.failed, self.run_id))
-        self._log({"event": "file", "run_id": self.run_id, "path": str(o.path), "outcome": o.outcome,
+        self._log({"event": "file", "run_id": self.run_id, "path": safe_text(o.path), "outcome": o.outcome,
                    "document_id": o.document_id, "error": o.error, "seconds": round(o.seconds, 3)})
 
     def finish(self) -> str:
@@ -120,6 +122,14 @@ class Ledger:
                    "files_new": self.new, "files_failed": self.failed})
         return status
 
+    def abort(self, line: str) -> None:
+        """The run itself failed (not a file): recorded as `error` with its one line, never left running."""
+        with store.transaction(self.db) as conn:
+            conn.execute("UPDATE runs SET finished_at = ?, status = 'error' WHERE id = ?", (store.now(), self.run_id))
+            conn.execute("INSERT INTO run_files (run_id, path, outcome, error) VALUES (?, NULL, 'error', ?)",
+                         (self.run_id, line))
+        self._log({"event": "run_failed", "run_id": self.run_id, "error": line})
+
     def _log(self, entry: dict) -> None:
         if self.log is not None:
             self.log.write(json.dumps({"time": store.now(), **entry}, ensure_ascii=False) + "\n")
@@ -127,16 +137,29 @@ class Ledger:
 
 
 def last_runs(db, limit: int = 10) -> tuple[list[dict], list[dict]]:
-    """The latest runs, and every stored document that could not be read, with its error."""
-    conn = db.conn
+    """The latest runs, and every file that cannot be read now, with its error: stored documents that
+    failed (unless a file at the same path has since been read fine), and what the last run could not
+    open at all (an unreadable file or folder, which has no document row)."""
+    conn = getattr(db, "conn", db)
     have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     runs = []
     if "runs" in have:
         cols = ["id", "started_at", "finished_at", "status", "files_seen", "files_new", "files_failed"]
         runs = [dict(zip(cols, r)) for r in conn.execute(
             f"SELECT {', '.join(cols)} FROM runs ORDER BY id DESC LIMIT ?", (limit,))]
-    failed = [dict(zip(("filename", "path", "error", "ingested_at"), r)) for r in conn.execute(
-        "SELECT filename, path, error, ingested_at FROM documents WHERE status = 'failed' ORDER BY filename")]
+    doc_cols = {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
+    extra = ", d.failure_kind, d.attempts" if {"failure_kind", "attempts"} <= doc_cols else ", NULL, NULL"
+    failed = [dict(zip(("filename", "path", "error", "ingested_at", "failure_kind", "attempts"), r)) for r in conn.execute(
+        f"SELECT d.filename, d.path, d.error, d.ingested_at{extra} FROM documents d WHERE d.status = 'failed' "
+        "AND NOT EXISTS (SELECT 1 FROM documents ok WHERE ok.status = 'ok' AND ok.path = d.path) "
+        "ORDER BY d.filename")]
+    if "run_files" in have:
+        last = conn.execute("SELECT max(id) FROM runs WHERE status <> 'running'").fetchone()[0]
+        for path, error in conn.execute(
+                "SELECT path, error FROM run_files WHERE run_id = ? AND outcome = 'failed' AND document_id IS NULL "
+                "ORDER BY path", (last,)):
+            failed.append({"filename": path.rsplit("/", 1)[-1] if path else None, "path": path, "error": error,
+                           "ingested_at": None, "failure_kind": kind_of(error), "attempts": None})
     return runs, failed
 
 

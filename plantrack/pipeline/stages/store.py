@@ -18,6 +18,8 @@ from pathlib import Path
 from plantrack.extract import EXTRACTOR_VERSION
 from plantrack.models import Extraction
 from plantrack.pipeline.reconcile import supersede
+from plantrack.pipeline.sources.discovery import safe_text
+from plantrack.pipeline.stages import failures
 
 
 
@@ -62,7 +64,9 @@ CREATE TABLE IF NOT EXISTS documents (
     warnings TEXT,
     authority TEXT,
     format TEXT,
-    ocr INTEGER
+    ocr INTEGER,
+    failure_kind TEXT,
+    attempts INTEGER
 );
 CREATE TABLE IF NOT EXISTS reports (
     id INTEGER PRIMARY KEY,
@@ -204,7 +208,7 @@ def touch(db: sqlite_utils.Database, document_id: int, path: Path, *, authority:
     st = path.stat()
     with transaction(db) as conn:
         conn.execute("UPDATE documents SET filename = ?, path = ?, size = ?, mtime = ? WHERE id = ?",
-                     (path.name, str(path), st.st_size, st.st_mtime, document_id))
+                     (safe_text(path.name), safe_text(path), st.st_size, st.st_mtime, document_id))
         _set_authority(conn, document_id, authority)
 
 
@@ -281,11 +285,14 @@ def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None
     (`superseded_by`) is chosen again for the periods and dates the document touches.
     """
     stat = path.stat() if path is not None and path.exists() else None
-    file_facts = {"filename": path.name if path is not None else ex.filename, "path": str(path) if path else None,
+    file_facts = {"filename": safe_text(path.name if path is not None else ex.filename),
+                  "path": safe_text(path) if path else None,
                   "size": stat.st_size if stat else None, "mtime": stat.st_mtime if stat else None}
     with transaction(db) as conn:
-        row = conn.execute("SELECT id, extractor_version FROM documents WHERE sha256 = ?", (ex.sha256,)).fetchone()
-        if row and row[1] == ex.extractor_version and not replace:
+        row = conn.execute("SELECT id, extractor_version, status, attempts FROM documents WHERE sha256 = ?",
+                           (ex.sha256,)).fetchone()
+        # a stored failure read again (a passing cause) is replaced by what this reading gave
+        if row and row[1] == ex.extractor_version and not replace and row[2] != "failed":
             conn.execute("UPDATE documents SET filename = ?, path = ?, size = ?, mtime = ? WHERE id = ?",
                          (*file_facts.values(), row[0]))
             _set_authority(conn, row[0], authority)
@@ -293,7 +300,9 @@ def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None
         doc = {**file_facts, "sha256": ex.sha256, "kind": ex.kind, "status": ex.status, "error": ex.error,
                "pages": ex.pages, "ingested_at": now(), "extractor_version": ex.extractor_version,
                "warnings": json.dumps(_warnings(ex)) if _warnings(ex) else None,
-               "format": ex.format, "ocr": int(ex.ocr)}
+               "format": ex.format, "ocr": int(ex.ocr),
+               "failure_kind": failures.kind_of(ex.error) if ex.status == "failed" else None,
+               "attempts": (row[3] or 0) + 1 if row else 1}
         if authority is not None:
             doc["authority"] = clean_authority(authority)
         periods, dates = set(), set()
