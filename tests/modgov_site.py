@@ -9,6 +9,7 @@ The Audit Committee (144) has three meetings on the record: 13 Jan 2026 (cancell
 from __future__ import annotations
 
 import threading
+from html import escape
 from dataclasses import dataclass, field
 from email.utils import formatdate
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
@@ -55,11 +56,14 @@ def _doc(attachment: int, title: str, url: str, restricted: bool = False) -> str
         </linkeddoc>"""
 
 
-def meeting_xml(base: str) -> str:
+def meeting_xml(base: str, item_minutes: str | None = None) -> str:
+    """The meeting's XML; `item_minutes` (HTML) replaces the plan item's minutes."""
     # document links come back as http:// (like many hosts) and with the site's own host
     conv = base + "/mgConvert2PDF.aspx?ID="
     minutes_html = (f'&lt;div class="WordSection1"&gt;&lt;p class="MsoNormal"&gt;{AMBER}&lt;/p&gt;'
                     '&lt;script&gt;alert(1)&lt;/script&gt;&lt;p onclick="steal()"&gt;Noted.&lt;/p&gt;&lt;/div&gt;')
+    if item_minutes is not None:
+        minutes_html = escape(item_minutes)
     return f"""<?xml version="1.0" encoding="utf-8"?>
 <meeting>
   <meetingid>4967</meetingid><meetingdate>10/02/2026</meetingdate><meetingstatus>Confirmed</meetingstatus>
@@ -173,6 +177,7 @@ class FakeModernGov:
     documents: dict = field(default_factory=dict)
     body: bytes | None = None          # the same bytes for every document, e.g. a real PDF
     validators: bool = True            # ETag / Last-Modified on documents (not on 60909 either way)
+    item_minutes: str | None = None    # HTML minutes of the plan's item (default: one paragraph)
     log: list = field(default_factory=list)
 
     def __post_init__(self):
@@ -231,7 +236,7 @@ class FakeModernGov:
                 return self._xml(h, req, MEETINGS_XML if query["lcommitteeid"] == "144" else
                                  "<getmeetings><meetingscount>0</meetingscount></getmeetings>")
             if method == "getmeeting":
-                xml = {"4967": meeting_xml(self.url), "4966": CANCELLED_MEETING_XML}.get(query.get("lmeetingid"))
+                xml = {"4967": meeting_xml(self.url, self.item_minutes), "4966": CANCELLED_MEETING_XML}.get(query.get("lmeetingid"))
                 return self._xml(h, req, xml) if xml else self._send(h, req, 404, b"", "text/plain")
             return self._send(h, req, 500, b"unknown method", "text/plain")
         if path == "/mglistcommittees.aspx":

@@ -328,3 +328,45 @@ def test_run_fetch_brings_the_papers_then_reads_them(tmp_path):
     # each fetched paper is its site's council's (documents.authority from the sources table)
     assert len(councils) == 1 and councils[0][0] == councils[0][1] and councils[0][0]
     assert plans and plans[0][0].startswith("Service Development Plan")
+
+
+def test_minutes_published_as_text_are_fetched_then_read_into_a_meeting_with_its_amber_reasons(tmp_path, monkeypatch):
+    """The minutes a site publishes as text (`minutesnonemptyhtmlbody`) are saved as a page that `plantrack
+    run` reads like any paper: the meeting, with its committee and date, and its Amber reasons."""
+    rows = [("Recruit permanent social workers in the locality teams",
+             "Two posts are still filled by agency staff. Target date March 2026."),
+            ("Open four family hubs, one in each district", "Same as above"),
+            ("Early help assessments completed within 30 working days", "Updated to GREEN")]
+    cells = "".join(f'<tr><td><p class="MsoNormal">{a}</p></td><td><p class="MsoNormal">{r}</p></td></tr>'
+                    for a, r in rows)
+    minutes = ('<div class="WordSection1"><p class="MsoNormal">Members requested justification for all outstanding '
+               'Amber actions of the Improvement Plan 2025-26:</p><table class="MsoTableGrid">'
+               '<tr><td><p class="MsoNormal"><b>Action</b></p></td><td><p class="MsoNormal"><b>Reason for Amber</b>'
+               f'</p></td></tr>{cells}</table><p class="MsoNormal">RESOLVED that the update be noted.</p></div>')
+    site = FakeModernGov(item_minutes=minutes)
+    monkeypatch.chdir(tmp_path)
+    env = {"PLANTRACK_FETCH_DELAY": "0", "PLANTRACK_INGEST_WORKERS": "1"}
+    try:
+        got = CliRunner().invoke(app, ["fetch", site.url, "--committee", "Audit Committee", "--into", "raw",
+                                       "--db", "out/p.db", *DATES], env=env)
+    finally:
+        site.close()
+    assert got.exit_code == 0, got.output
+    pages = list((tmp_path / "raw").rglob("*.html"))
+    assert len(pages) == 1
+    ran = CliRunner().invoke(app, ["run", "raw", "--db", "out/p.db"], env=env)
+    assert ran.exit_code in (0, 1), ran.output  # the fake site's other "papers" are not real PDFs
+    con = sqlite3.connect(tmp_path / "out" / "p.db")
+    try:
+        doc = con.execute("SELECT id, kind, status, format FROM documents WHERE filename = ?", (pages[0].name,)).fetchone()
+        meetings = con.execute("SELECT id, committee, meeting_date FROM meetings WHERE document_id = ?", (doc[0],)).fetchall()
+        reasons = con.execute("SELECT action_text, reason, effective_reason, new_rag, target_date FROM amber_reasons "
+                              "WHERE meeting_id = ? ORDER BY position", (meetings[0][0],)).fetchall()
+    finally:
+        con.close()
+    assert doc[1:] == ("minutes", "ok", "html")
+    assert [m[1:] for m in meetings] == [("Audit Committee", "2026-02-10")]
+    assert reasons == [
+        (rows[0][0], rows[0][1], rows[0][1], None, "2026-03-31"),
+        (rows[1][0], "Same as above", rows[0][1], None, "2026-03-31"),
+        (rows[2][0], "Updated to GREEN", "Updated to GREEN", "green", None)]

@@ -18,7 +18,7 @@ from typer.testing import CliRunner
 
 from plantrack.pipeline.stages import ingest as stages
 from plantrack.pipeline.stages import store
-from plantrack.pipeline.analyst import QUERIES, metadata, prepare
+from plantrack.pipeline.outputs.analyst import QUERIES, metadata, prepare
 from plantrack.pipeline.cli import app
 from plantrack.pipeline.sources.discovery import discover, printable, safe_text
 from plantrack.pipeline.stages.resources import workers_for_memory
@@ -161,7 +161,7 @@ def test_a_run_that_itself_fails_exits_4_and_is_not_left_running(tmp_path, repor
 
     def boom(db):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr("plantrack.pipeline.linking_store.relink", boom)
+    monkeypatch.setattr("plantrack.pipeline.reconcile.linking_store.relink", boom)
     result = CliRunner().invoke(app, ["run", str(raw), "--db", str(db)])
     assert result.exit_code == 4, result.output
     assert rows(db, "SELECT status FROM runs") == [("error",)]
@@ -440,7 +440,7 @@ def test_a_rerun_that_loads_nothing_does_not_relink(tmp_path, report_bytes, monk
     linked = db.conn.execute("SELECT COUNT(*) FROM amber_reasons WHERE action_id IS NOT NULL").fetchone()[0]
     assert linked > 0
     calls = []
-    import plantrack.pipeline.linking_store as linking_store
+    import plantrack.pipeline.reconcile.linking_store as linking_store
     real = linking_store.relink
     monkeypatch.setattr(linking_store, "relink", lambda d: calls.append(1) or real(d))
     assert {o.outcome for o in stages.ingest(sorted(raw.iterdir()), db, tmp_path / "cache")} == {"unchanged"}
@@ -453,7 +453,7 @@ def test_a_rerun_that_loads_nothing_does_not_relink(tmp_path, report_bytes, monk
 
 
 def test_a_failed_file_replaced_by_a_good_one_no_longer_shows_as_failed(tmp_path, report_bytes):
-    from plantrack.pipeline.runs import last_runs
+    from plantrack.pipeline.stages.runs import last_runs
 
     raw = tmp_path / "raw"
     raw.mkdir()
