@@ -638,6 +638,8 @@ def status(db: Annotated[Path, typer.Option("--db", help="The SQLite database to
         lapsed = stale(conn)  # a clerk's correction whose action or reason is gone: said, never dropped
     finally:
         conn.close()
+    if lapsed:  # a warning, not data: on stderr, with or without --json
+        output.say(err, stale_sentence(lapsed), "yellow")
     if json_out:
         print(json.dumps({"runs": last, "failed_files": failed, "stale_corrections": lapsed}, indent=1,
                          ensure_ascii=False))
@@ -651,8 +653,6 @@ def status(db: Annotated[Path, typer.Option("--db", help="The SQLite database to
                      [[f["filename"], f["failure_kind"], f["attempts"], f["error"], f["path"]] for f in failed])
     else:
         output.say(out, "no file has failed.")
-    if lapsed:
-        output.say(out, stale_sentence(lapsed), "yellow")
 
 
 @app.command("settings")

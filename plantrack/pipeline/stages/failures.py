@@ -17,10 +17,10 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("disk full", ("disk full", "no space left")),
     ("replaced", ("changed while", "replaced while", "vanished while", "disappeared while")),
     ("unreadable", ("permission denied", "cannot open", "could not open", "not readable")),
-    ("not supported", ("not a pdf", "not a supported format", "word 97", "save it as")),
+    ("not supported", ("not a pdf", "not a supported format", "not a paper", "word 97", "save it as")),
     ("encrypted", ("encrypted",)),
     ("empty", ("empty file",)),
-    ("no text", ("no text layer",)),
+    ("no text", ("no text layer", "no text:")),
     ("corrupt", ("corrupt", "damaged", "crashed")),
     ("layout", ("could not read this layout",)),
 )
