@@ -84,6 +84,12 @@ def _summarise(outcomes: list[stages.Outcome], as_json: bool) -> int:
             err.print(f"[red]could not read[/red] {o.path}: {o.error}")
         elif o.outcome == "missing":
             err.print(f"[yellow]not found:[/yellow] {o.path} (stored earlier; kept as it was)")
+    from rich.markup import escape
+
+    from .statuswords import advice, unknown_in
+
+    for line in advice(unknown_in(o.extraction for o in outcomes)):
+        err.print(f"[yellow]status word:[/yellow] {escape(line)}", soft_wrap=True)  # "[statuses]" is no markup
     if as_json:
         print(json.dumps([{"path": str(o.path), "outcome": o.outcome, "document_id": o.document_id,
                            "kind": o.extraction.kind if o.extraction else None,
@@ -117,7 +123,8 @@ def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command
                 ledger.record(o)
                 bar.advance(task)
             outcomes = stages.ingest(files, db, db_path.parent / "extracted", workers=workers, timeout=timeout,
-                                     memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess, progress=advance)
+                                     memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess, progress=advance,
+                                     statuses=cfg["statuses"])
             ledger.finish()
         db.conn.close()
     return outcomes
@@ -244,6 +251,8 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
                                                          memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess):
             if ex.status == "failed":  # failures are records too, so `load` can report them
                 stages.write_cache(out, path, ex)
+            from .statuswords import settle_extraction
+            settle_extraction(ex, cfg["statuses"])  # for the summary only: the record stays as extracted
             outcomes.append(stages.Outcome(path, ex, "failed" if ex.status == "failed" else "new", seconds))
             bar.advance(task)
     raise typer.Exit(_summarise(outcomes, json_out))
@@ -260,7 +269,7 @@ def load(db: DbOpt = DEFAULT_DB, source: Annotated[Path | None, typer.Option("--
     """
     with _writing(db, wait):
         database = store.connect(db)
-        outcomes = stages.load_cached(database, source or db.parent / "extracted")
+        outcomes = stages.load_cached(database, source or db.parent / "extracted", _settings()["statuses"])
         database.conn.close()
     raise typer.Exit(_summarise(outcomes, json_out))
 

@@ -146,6 +146,9 @@ TABLES: tuple[Table, ...] = (
         _c("page", "INTEGER", "1-based page of the file on which the row starts"),
         _extra("extra", "TEXT", "JSON object of the action table's other columns (header → cell), NULL when none"),
         _c("status_text", "TEXT", "the status as printed (word, letter or symbol); NULL for a colour-only cell"),
+        _extra("rag_source", "TEXT", "what decided rag: 'key' (the report's own key), 'statuses' (the words "
+                                     "configured under [statuses] in plantrack.toml), 'default' (the built-in "
+                                     "status words), 'colour' (the cell's colour); NULL when rag is NULL"),
     )),
     Table("meetings", "One row per set of minutes found in a document.", (
         _c("id", "INTEGER"),

@@ -175,8 +175,10 @@ def with_stale_documents(db, paths: list[Path]) -> tuple[list[Path], list[Path]]
 
 def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout: float = DEFAULT_TIMEOUT_S,
            memory_mb: int = DEFAULT_MEMORY_MB, reprocess: bool = False,
-           progress: Callable[[Outcome], None] | None = None) -> list[Outcome]:
-    """Extract what is new or changed, load it, re-link amber reasons. One transaction per document."""
+           progress: Callable[[Outcome], None] | None = None, statuses: dict | None = None) -> list[Outcome]:
+    """Extract what is new or changed, load it, re-link amber reasons. One transaction per document.
+    `statuses` are the council's own status words (`[statuses]`), applied as records are loaded."""
+    from .statuswords import restatus, settle_extraction
     outcomes: list[Outcome] = []
     todo = []
     if reprocess:
@@ -206,24 +208,30 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
     for path, ex, seconds in extract_isolated(todo, cache_dir, workers=workers, timeout=timeout,
                                               memory_mb=memory_mb, reprocess=reprocess):
         before = store.known(db, ex.sha256)
+        settle_extraction(ex, statuses)
         doc_id = store.load_extraction(db, ex, path, replace=reprocess)
         kind = "failed" if ex.status == "failed" else ("new" if before is None else "updated")
         o = Outcome(path, ex, kind, seconds, doc_id)
         outcomes.append(o)
         if progress:
             progress(o)
+    restatus(db, statuses)  # documents stored before [statuses] last changed
     from .linking_store import relink  # late: linking needs the whole database, not one document
     relink(db)
     return outcomes
 
 
-def load_cached(db, cache_dir: Path) -> list[Outcome]:
+def load_cached(db, cache_dir: Path, statuses: dict | None = None) -> list[Outcome]:
     """The load stage alone: every cached record of the current extractor into the database."""
+    from .statuswords import restatus, settle_extraction
+
     outcomes = []
     for file in sorted(cache_dir.glob(f"*.v{EXTRACTOR_VERSION}.json")):
         path, ex = read_cache(file)
+        settle_extraction(ex, statuses)
         doc_id = store.load_extraction(db, ex, path if path.exists() else None)
         outcomes.append(Outcome(path, ex, "failed" if ex.status == "failed" else "new", 0.0, doc_id))
+    restatus(db, statuses)
     from .linking_store import relink
     relink(db)
     return outcomes

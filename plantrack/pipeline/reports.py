@@ -517,14 +517,23 @@ def _scope(plan: str | None, period: str | None) -> str:
     return "Showing " + "; ".join(bits) + "."
 
 
-def render_html(views: list[PlanView], c: dict[str, int], source: str, generated: str, scope: str) -> str:
+def _html_status_words(lines: list[str]) -> str:
+    if not lines:
+        return ""
+    items = "".join(f'<li class="status-word">{_e(line)}</li>' for line in lines)
+    return f'<section class="status-words" id="status-words"><h2>Status words not understood</h2><ul>{items}</ul></section>'
+
+
+def render_html(views: list[PlanView], c: dict[str, int], source: str, generated: str, scope: str,
+                status_words: list[str] | None = None) -> str:
     body = ("\n".join(_html_plan(v, i) for i, v in enumerate(views, 1)) if views else
             '<p class="empty nothing">Nothing to show yet: the database holds no plan reports or findings '
             'for this choice. Run <code>plantrack run</code> to read the papers.</p>')
     return ('<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
             '<meta name="viewport" content="width=device-width, initial-scale=1">'
             f'<title>plantrack report</title><style>{CSS}</style></head><body>\n'
-            f'{_html_header(c, source, generated, scope)}\n{_html_nav(views)}\n<main>\n{body}\n</main>\n'
+            f'{_html_header(c, source, generated, scope)}\n{_html_status_words(status_words or [])}'
+            f'{_html_nav(views)}\n<main>\n{body}\n</main>\n'
             '</body></html>\n')
 
 
@@ -586,13 +595,16 @@ def _md_findings(v: PlanView) -> list[str]:
     return out
 
 
-def render_markdown(views: list[PlanView], c: dict[str, int], source: str, generated: str, scope: str) -> str:
+def render_markdown(views: list[PlanView], c: dict[str, int], source: str, generated: str, scope: str,
+                    status_words: list[str] | None = None) -> str:
     docs = _plural(c["documents"], "document") + (f" ({c['failed']} could not be read)" if c["failed"] else "")
     out = ["# Plan progress: what changed and what to look at", "",
            f"Database {_m(source)}: {docs}, {_plural(c['reports'], 'plan report')}, "
            f"{_plural(c['actions'], 'action')}, {_plural(c['meetings'], 'set')} of minutes, "
            f"{_plural(c['amber_reasons'], 'Amber reason')}, {_plural(c['findings'], 'finding')}. "
            f"{_m(scope)} Generated {generated}.", ""]
+    if status_words:
+        out += ["## Status words not understood", ""] + [f"- {_m(line)}" for line in status_words] + [""]
     if not views:
         out += ["Nothing to show yet: the database holds no plan reports or findings for this choice. "
                 "Run `plantrack run` to read the papers.", ""]
@@ -613,7 +625,18 @@ def build_report(conn: Any, plan: str | None = None, period: str | None = None, 
         raise ValueError(f"unknown report format {fmt!r}: choose html or md")
     views = plan_views(read_frames(conn), plan, period)
     render = render_html if fmt == "html" else render_markdown
-    return render(views, counts(conn), _source(conn), now(), _scope(plan, period))
+    return render(views, counts(conn), _source(conn), now(), _scope(plan, period), _status_words(conn))
+
+
+def _status_words(conn: Any) -> list[str]:
+    """The printed status words no key, [statuses] entry or default word understood, with the fix."""
+    from .statuswords import advice, unknown_in_db
+
+    conn = getattr(conn, "conn", conn)
+    try:
+        return advice(unknown_in_db(conn))
+    except sqlite3.OperationalError:  # a database from before actions.status_text
+        return []
 
 
 def write_default_report(db_path: Path) -> Path:
