@@ -1325,6 +1325,33 @@ def _scanned_page(number: int, rnd: random.Random, Image, ImageDraw, ImageFont):
 _SCAN_WORDS = "audit plan review children care leavers social workers timescale progress".split()
 
 
+def make_scan(source, path, *, dpi: int = 150, angle: float = 0.6, noise: float = 0.002, seed: int = 11,
+              quality: int = 80) -> None:
+    """A scan of a generated paper: each page of `source` rasterised (pypdfium2), turned `angle`
+    degrees as if fed askew (alternating in sign page by page), specked with scanner dust, saved as
+    JPEG pictures in an image-only PDF (Pillow). Colours are kept: a shaded status cell stays shaded."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    rnd = random.Random(seed)
+    doc = pdfium.PdfDocument(str(source))
+    pages = []
+    try:
+        for i in range(len(doc)):
+            image = doc[i].render(scale=dpi / 72).to_pil().convert("RGB")
+            image = image.rotate(angle if i % 2 == 0 else -angle, resample=Image.BICUBIC, fillcolor="white")
+            pixels = image.load()
+            for _ in range(int(image.width * image.height * noise)):
+                shade = rnd.randrange(60, 200)
+                pixels[rnd.randrange(image.width), rnd.randrange(image.height)] = (shade, shade, shade)
+            buffer = io.BytesIO()
+            image.save(buffer, format="JPEG", quality=quality)
+            pages.append(Image.open(io.BytesIO(buffer.getvalue())))
+    finally:
+        doc.close()
+    pages[0].save(str(path), "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:])
+
+
 # --------------------------------------------------------------------------------------------
 # Ready-made papers. Each action row carries its status in every report of the series as one
 # letter per period (R A G B, X = grey, "-" = not in that report, "." = unrated), so consecutive

@@ -20,6 +20,7 @@ from .dates import find_date
 from .minutes import extract_minutes, looks_like_minutes
 from .pdf import CORRUPT, NO_TEXT, Unreadable, open_pdf
 from .report import ReportReader
+from .scanned import read_scanned, scans_to_read
 
 
 def sha256_of(path: Path) -> str:
@@ -223,6 +224,9 @@ def extract_document(path: Path) -> Extraction:
         with open_pdf(path) as pdf:
             ex.pages = len(pdf.pages)
             texts = page_texts(path, pdf)
+            scans = scans_to_read(path, texts)  # image-only pages, when the OCR extra is installed
+            if scans:
+                return read_scanned(path, ex, scans)
             if not any(t.strip() for t in texts):
                 raise Unreadable(NO_TEXT)
             for paper in find_papers(texts):

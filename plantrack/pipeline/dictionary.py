@@ -87,7 +87,7 @@ TABLES: tuple[Table, ...] = (
                            "other (a readable PDF with neither), NULL when it could not be read"),
         _c("status", "TEXT", "ok or failed"),
         _c("error", "TEXT", "NULL when ok; else one line a clerk can act on (\"not a PDF\", \"encrypted: needs "
-                            "a password\", \"no text layer: scanned pages need OCR\", \"truncated or corrupt PDF\")"),
+                            "a password\", \"no text layer: scanned pages need OCR (pip install 'plantrack[ocr]')\", \"truncated or corrupt PDF\")"),
         _c("pages", "INTEGER", "page count, NULL when unreadable"),
         _c("ingested_at", "TEXT", "ISO 8601 UTC timestamp"),
         _extra("path", "TEXT", "where the file was when last ingested or seen"),
