@@ -77,6 +77,18 @@ def scans(tmp_path_factory):
     report.priorities = report.priorities[:2]  # two pages: OCR takes seconds a page
     truth["report_scan.pdf"] = make_report(made / "report.pdf", report)
     make_scan(made / "report.pdf", folder / "report_scan.pdf", angle=0.8, seed=5)
+    # a pack: the born-digital report, then the scanned minutes; only the scanned pages go through OCR
+    import pypdfium2 as pdfium
+
+    pack = pdfium.PdfDocument.new()
+    for part in (made / "report.pdf", folder / "sdp_minutes_scan.pdf"):
+        src = pdfium.PdfDocument(str(part))
+        pack.import_pages(src)
+        src.close()
+    made_pack = tmp_path_factory.mktemp("pack") / "pack_with_scanned_minutes.pdf"
+    pack.save(str(made_pack))
+    pack.close()
+    (folder / made_pack.name).write_bytes(made_pack.read_bytes())
     db = tmp_path_factory.mktemp("out") / "plantrack.db"
     proc = subprocess.run([*CLI, "run", folder, "--db", db, "--timeout", "900"], capture_output=True, text=True,
                           timeout=1800)
@@ -89,10 +101,28 @@ def test_scanned_files_are_read_by_ocr_with_progress_per_page(scans):
     assert proc.returncode == 0, proc.stderr
     assert rows(db, "SELECT filename, status, error, kind, format, ocr FROM documents ORDER BY filename") == [
         ("csip_minutes_scan.pdf", "ok", None, "minutes", "pdf", 1),
+        ("pack_with_scanned_minutes.pdf", "ok", None, "pack", "pdf", 1),
         ("report_scan.pdf", "ok", None, "plan_report", "pdf", 1),
         ("sdp_minutes_scan.pdf", "ok", None, "minutes", "pdf", 1)]
     for name, expected in truth.items():
         assert f"OCR {name}: page {expected.pages} of {expected.pages}" in proc.stderr
+    # the pack's two report pages have text: only its two scanned pages were read by OCR
+    minutes = truth["sdp_minutes_scan.pdf"].pages
+    assert f"OCR pack_with_scanned_minutes.pdf: page {minutes} of {minutes}" in proc.stderr
+    assert f"OCR pack_with_scanned_minutes.pdf: page {minutes + 1} of" not in proc.stderr
+
+
+@needs_ocr
+def test_in_a_pack_the_scanned_minutes_keep_their_page_numbers(scans):
+    _, truth, db, _ = scans
+    report, minutes = truth["report_scan.pdf"], truth["sdp_minutes_scan.pdf"]
+    got = rows(db, "SELECT r.first_page, r.last_page, COUNT(a.id) FROM reports r JOIN documents d ON d.id = r.document_id "
+                   "JOIN actions a ON a.report_id = r.id WHERE d.filename = 'pack_with_scanned_minutes.pdf' GROUP BY r.id")
+    assert got == [(1, report.pages, len(report.actions))]
+    got = rows(db, "SELECT m.first_page, m.last_page, m.meeting_date, COUNT(ar.id) FROM meetings m "
+                   "JOIN documents d ON d.id = m.document_id JOIN amber_reasons ar ON ar.meeting_id = m.id "
+                   "WHERE d.filename = 'pack_with_scanned_minutes.pdf' GROUP BY m.id")
+    assert got == [(report.pages + 1, report.pages + minutes.pages, minutes.meeting_date, len(minutes.amber_rows))]
 
 
 @needs_ocr
@@ -119,11 +149,12 @@ def test_scanned_minutes_give_the_meeting_and_their_amber_reasons(scans, name):
 def test_a_scanned_report_reads_colour_only_statuses_from_the_pixels(scans):
     _, truth, db, _ = scans
     expected = truth["report_scan.pdf"]
-    (report,) = rows(db, "SELECT plan, period, as_at, legend FROM reports")
+    scan = "JOIN documents d ON d.id = r.document_id WHERE d.filename = 'report_scan.pdf'"
+    (report,) = rows(db, f"SELECT plan, period, as_at, legend FROM reports r {scan}")
     assert report[:3] == (expected.plan, expected.period, expected.as_at)
     assert set(json.loads(report[3]).values()) == {"red", "amber", "green", "blue", "grey"}  # the key's swatches
     got = rows(db, "SELECT ref, ofsted_ref, rag, rag_source, status_text, due_date, page, text, progress FROM actions "
-                   "ORDER BY id")
+                   f"WHERE report_id IN (SELECT r.id FROM reports r {scan}) ORDER BY id")
     assert [g[:7] for g in got] == [(a.ref, a.ofsted_ref, a.rag, "colour", None, a.due_date, a.page)
                                    for a in expected.actions]
     for g, a in zip(got, expected.actions):

@@ -176,3 +176,15 @@ def test_the_reports_key_beats_statuses(tmp_path):
     want = [("Behind plan", "green", "statuses")] + [(a.status_text, a.rag, "key") for a in truth.actions[1:]]
     assert got == want
     assert ("Off Track", "amber", "key") in got
+
+
+def test_header_vocabularies_widen():
+    from plantrack.extract.columns import header_roles, role_of
+
+    assert role_of("How we will measure success") == "success_measure"
+    assert role_of("Progress / commentary") == "progress"
+    assert role_of("RAG rating") == role_of("RAG") == role_of("Status") == "rag"
+    assert role_of("Direction of travel") == role_of("DoT") == "direction"
+    assert header_roles(["Ref", "Action", "Lead", "How we will measure success", "Progress / commentary",
+                         "RAG", "DoT"]) == {0: "ref", 1: "text", 2: "lead", 3: "success_measure", 4: "progress",
+                                            5: "rag", 6: "direction"}

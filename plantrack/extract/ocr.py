@@ -83,7 +83,10 @@ def _engine():
 
     # One thread: `plantrack run` already reads one document per core. No angle classifier: pages are
     # deskewed first, and the classifier turned some long upright lines upside down ("RE e d eect").
+    # Text is found on the page scaled to at most 1600 px (twice as fast as at full size, and as good
+    # on printed text); each line is then read at full resolution.
     return RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False, "Global.return_word_box": True,
+                            "Det.limit_type": "max", "Det.limit_side_len": 1600,
                             "EngineConfig.onnxruntime.intra_op_num_threads": 1,
                             "EngineConfig.onnxruntime.inter_op_num_threads": 1})
 
