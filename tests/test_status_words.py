@@ -108,6 +108,7 @@ def test_configured_words_come_after_the_key_and_before_the_defaults():
     assert settle("Behind plan", "amber", "colour", words) == ("amber", "colour")
     assert settle("Behind plan", None, None, {}) == (None, None)             # never guessed
     assert settle("●", "green", "colour", words) == ("green", "colour")
+    assert settle("Completed", "blue", None, words) == ("blue", None)  # a reader that did not say how: kept
 
 
 def plantrack(*args, cwd) -> subprocess.CompletedProcess:

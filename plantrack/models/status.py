@@ -118,6 +118,8 @@ def settle(status_text: str | None, rag: str | None, source: str | None,
     key (and the cell's colour, read only when no word decided) and before the default words."""
     if source in (KEY, COLOUR) or not is_word(status_text):
         return rag, source
+    if source is None and rag is not None:  # decided by a reader that does not say how: it may be the key
+        return rag, source
     if configured:
         found = lookup(status_text, configured)
         if found:
