@@ -159,3 +159,14 @@ def test_a_scanned_report_reads_colour_only_statuses_from_the_pixels(scans):
                                    for a in expected.actions]
     for g, a in zip(got, expected.actions):
         assert similar(g[7], a.text) >= 0.95 and similar(g[8], a.progress) >= 0.95, a.ref
+
+
+@needs_ocr
+def test_a_scan_that_runs_out_of_time_says_ocr_is_slow_not_the_file_broken(tmp_path):
+    from plantrack.pipeline.ingest import _result
+
+    path = tmp_path / "scan.pdf"
+    make_image_only(path, pages=2)
+    ex = _result(path, "0" * 64, tmp_path, None, 5.0, 5.0)  # the worker was stopped at its time limit
+    assert (ex.status, ex.error) == ("failed", "took longer than 5 s to read: 2 scanned page(s) are read by OCR, a "
+                                               "few seconds each; raise ingest.timeout (--timeout) for this file")

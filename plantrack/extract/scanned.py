@@ -18,6 +18,26 @@ def scans_to_read(path: Path, texts: list[str]) -> list[int]:
     return ocr.scanned_pages(path, texts)
 
 
+def timeout_line(path: Path, timeout: float) -> str | None:
+    """What to tell the clerk when a file with scanned pages ran out of time: OCR is slow, not the
+    file broken. None when the file has no pages for OCR (or cannot be opened to tell)."""
+    try:
+        import pypdfium2 as pdfium
+
+        doc = pdfium.PdfDocument(str(path))
+        try:
+            texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+        finally:
+            doc.close()
+        scans = scans_to_read(path, texts)
+    except Exception:  # noqa: BLE001 - a damaged file keeps the general line
+        return None
+    if not scans:
+        return None
+    return (f"took longer than {timeout:g} s to read: {len(scans)} scanned page(s) are read by OCR, a few seconds "
+            f"each; raise ingest.timeout (--timeout) for this file")
+
+
 def read_scanned(path: Path, ex: Extraction, scans: list[int]) -> Extraction:
     """`ex` filled in from a copy of the file whose scanned pages carry the text OCR read; the copy
     lives only while it is read. Page numbers are the file's own."""

@@ -142,7 +142,9 @@ def _result(path: Path, sha: str, cache_dir: Path, code: int | None, elapsed: fl
     if code == 0 and cached.exists():
         return read_cache(cached)[1]
     if elapsed >= timeout:
-        return _failed(path, sha, f"took longer than {timeout:g} s to read: the file may be damaged or far too large")
+        from ..extract.scanned import timeout_line  # a scan is slow to read by OCR, not damaged
+        return _failed(path, sha, timeout_line(path, timeout)
+                       or f"took longer than {timeout:g} s to read: the file may be damaged or far too large")
     if code in (3, -9) or code == 1:
         return _failed(path, sha, "ran out of memory while reading: the file may be damaged or far too large")
     return _failed(path, sha, f"the PDF reader crashed (exit code {code}): the file may be damaged")
