@@ -65,12 +65,15 @@ def test_skew_is_measured_and_undone(tmp_path):
 @pytest.fixture(scope="module")
 def scans(tmp_path_factory):
     """A folder of scans: minutes with a ruled table over a page break (askew 0.6°, alternating), minutes
-    with an unruled table (askew 1.5°), and a report whose statuses are colour-only cells."""
+    with an unruled table (askew 1.5°), minutes as bold/plain paragraph pairs, a report whose statuses
+    are colour-only cells, and a pack of a born-digital report and scanned minutes."""
     folder = tmp_path_factory.mktemp("scans")
     made = tmp_path_factory.mktemp("born-digital")
     truth = {}
     for name, spec, angle in (("sdp_minutes_scan.pdf", sdp_minutes_spec(), 0.6),
-                              ("csip_minutes_scan.pdf", csip_minutes_spec(), 1.5)):
+                              ("csip_minutes_scan.pdf", csip_minutes_spec(), 1.5),
+                              # the action in bold, its reason under it: bold read from the strokes' width
+                              ("pairs_minutes_scan.pdf", sdp_minutes_spec(table_style="pairs"), 1.0)):
         truth[name] = make_minutes(made / name, spec)
         make_scan(made / name, folder / name, angle=angle)
     report = sdp_spec("2019-10", intro=[], notes=[])
@@ -102,6 +105,7 @@ def test_scanned_files_are_read_by_ocr_with_progress_per_page(scans):
     assert rows(db, "SELECT filename, status, error, kind, format, ocr FROM documents ORDER BY filename") == [
         ("csip_minutes_scan.pdf", "ok", None, "minutes", "pdf", 1),
         ("pack_with_scanned_minutes.pdf", "ok", None, "pack", "pdf", 1),
+        ("pairs_minutes_scan.pdf", "ok", None, "minutes", "pdf", 1),
         ("report_scan.pdf", "ok", None, "plan_report", "pdf", 1),
         ("sdp_minutes_scan.pdf", "ok", None, "minutes", "pdf", 1)]
     for name, expected in truth.items():
@@ -126,7 +130,7 @@ def test_in_a_pack_the_scanned_minutes_keep_their_page_numbers(scans):
 
 
 @needs_ocr
-@pytest.mark.parametrize("name", ["sdp_minutes_scan.pdf", "csip_minutes_scan.pdf"])
+@pytest.mark.parametrize("name", ["sdp_minutes_scan.pdf", "csip_minutes_scan.pdf", "pairs_minutes_scan.pdf"])
 def test_scanned_minutes_give_the_meeting_and_their_amber_reasons(scans, name):
     """The issue's bar: the meeting, and at least 90% of the Amber reasons with reason text at least
     0.9 similar and the status change and target date exact."""
