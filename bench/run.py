@@ -460,6 +460,32 @@ def memory_pack(c: dict) -> None:
                   f"the CLI process alone after start-up: {idle_cli_rss() / 2**20:.0f} MB")
 
 
+def ocr_pages() -> None:
+    """OCR pages/s: a scan of the generated minutes (rasterised, askew, dusty: paperfactory.make_scan)
+    read by `plantrack ingest --workers 1`, fresh database. Information only: OCR is an extra."""
+    import importlib.util
+
+    if not all(importlib.util.find_spec(m) for m in ("rapidocr", "onnxruntime", "cv2")):
+        figure("ocr_pages_per_second", "not installed", "", detail="pip install 'plantrack[ocr]'")
+        return
+    folder = fresh_dir(CORPUS / "ocr")
+    truth = corpus.pf.make_minutes(folder / "minutes.pdf", corpus.pf.sdp_minutes_spec())
+    scans = fresh_dir(CORPUS / "ocr_scans")
+    corpus.pf.make_scan(folder / "minutes.pdf", scans / "minutes_scan.pdf")
+    log(f"OCR: plantrack ingest of a {truth.pages}-page scan, --workers 1")
+    db = fresh_dir(CORPUS / "db_ocr") / "plantrack.db"
+    run = plantrack("ingest", scans, "--db", db, "--workers", "1", "--timeout", "3600")
+    figure("ocr_pages_per_second", truth.pages / run.seconds, "pages/s",
+           detail=f"{truth.pages} scanned pages in {run.seconds:.1f} s, process start-up included; other load "
+                  f"{run.other_cores:.2f} cores")
+    con = sqlite3.connect(db)
+    got = con.execute("SELECT COUNT(*) FROM amber_reasons").fetchone()[0]
+    ocr = con.execute("SELECT ocr FROM documents").fetchone()
+    con.close()
+    check("ocr_minutes_read", ocr == (1,) and got == len(truth.amber_rows),
+          f"{got} of {len(truth.amber_rows)} Amber reasons read from the scan, documents.ocr = {ocr[0] if ocr else None}")
+
+
 def idle_cli_rss() -> int:
     """RSS of a `plantrack` process that has only imported the CLI (what every worker inherits by fork)."""
     code = ("import plantrack.pipeline.cli, os; "
@@ -716,6 +742,7 @@ def main() -> int:
     noop_rerun(c)
     memory_pack(c)
     dask_vs_local(dask_mix_from(c))
+    ocr_pages()
     seconds = time.perf_counter() - t0
     figure("bench_total_seconds", seconds, "s", "< 600", seconds < 600)
     m = machine()

@@ -529,6 +529,8 @@ class ActionSpec:
     rag: str | None                   # red/amber/green/blue/grey, None: unrated
     ofsted_ref: str | None = None     # printed under the ref: "Ofsted 1"
     extra: str | None = None          # value for ReportSpec.extra_column
+    status_text: str | None = None    # a council's own status words printed instead of the rag's ("On target")
+    direction: str | None = None      # value for ReportSpec.direction_column ("↑", Wingdings "é", "Improving")
 
 
 @dataclass
@@ -585,6 +587,7 @@ class ReportSpec:
     scores_ruled: bool = True         # False: the scores table printed without rules or shading
     roman_priorities: bool = False    # priorities numbered I, II, III … in the scores table and headings
     scores_in_headings: bool = False  # no scores table: "Priority 1: … – score 2.3 (previous 1.9)"
+    direction_column: str | None = None  # header of a direction-of-travel column right after the status
 
 
 @dataclass
@@ -609,6 +612,8 @@ class ExpectedAction:
     rag: str | None
     page: int
     extra: str | None = None
+    status_text: str | None = None    # the status cell's text as printed (None for a colour only)
+    direction: str | None = None      # the direction-of-travel cell as printed
 
 
 @dataclass
@@ -646,8 +651,9 @@ COLUMN_ORDERS = {
     "narrow": ["ref", "text", "lead", "timescale", "success", "progress", "status"],
 }
 _ACTION_FIELD = {"ofsted": "ofsted_ref", "text": "text", "lead": "lead", "timescale": "timescale", "success": "success_measure",
-                 "progress": "progress", "extra": "extra"}
-_WEIGHTS = {"text": 100, "lead": 66, "timescale": 46, "success": 85, "progress": 148, "extra": 50, "ofsted": 40}
+                 "progress": "progress", "extra": "extra", "direction": "direction"}
+_WEIGHTS = {"text": 100, "lead": 66, "timescale": 46, "success": 85, "progress": 148, "extra": 50, "ofsted": 40,
+            "direction": 34}
 OFSTED_HEADER = "Ofsted rec."  # the header of an "ofsted" column: the tag printed on its own, not under the ref
 _STATUS_WIDTH = {"fill": 40, "word": 50, "letter": 34, "symbol": 38, "word_plain": 44, "word_was": 52,
                  "row_fill": 40}
@@ -726,6 +732,8 @@ class _Look:
         order = list(spec.column_order or COLUMN_ORDERS[spec.vocabulary])
         if spec.extra_column and "extra" not in order:
             order.insert(order.index("progress") if "progress" in order else len(order), "extra")
+        if spec.direction_column and "direction" not in order:
+            order.insert(order.index("status") + 1 if "status" in order else len(order), "direction")
         self.columns = order
         self.black = self.c(BLACK_RGB)
 
@@ -780,7 +788,8 @@ class _Look:
         free_columns = [c for c in self.columns if c not in fixed]
 
         def longest_word(column: str) -> float:
-            header = {"extra": self.spec.extra_column, "ofsted": OFSTED_HEADER}.get(column) or self.vocab[column]
+            header = {"extra": self.spec.extra_column, "ofsted": OFSTED_HEADER,
+                      "direction": self.spec.direction_column}.get(column) or self.vocab[column]
             header_words = header.split() if isinstance(header, str) else list(header)
             texts = [getattr(a, _ACTION_FIELD[column]) or "" for a in actions]
             return max([pdfmetrics.stringWidth(w, self.regular, size) for t in texts for w in t.split()]
@@ -932,7 +941,8 @@ def _legend(sheet: Sheet, spec: ReportSpec, look: _Look) -> None:
 def _action_tables(sheet: Sheet, spec: ReportSpec, look: _Look) -> list[ExpectedAction]:
     all_actions = [a for p in spec.priorities for a in p.actions]
     widths = look.widths(sheet.right - sheet.left, all_actions)
-    header = [spec.extra_column if c == "extra" else (spec.status_header or look.vocab[c]) if c == "status"
+    header = [spec.extra_column if c == "extra" else spec.direction_column if c == "direction"
+              else (spec.status_header or look.vocab[c]) if c == "status"
               else OFSTED_HEADER if c == "ofsted" else look.vocab[c] for c in look.columns]
     style = look.table(spec.body_size, split_rows=spec.split_rows, header_align=spec.header_align, open_cut=spec.open_cut,
                        **({} if spec.ruled else {"grid": None}), **({} if spec.cell_pad is None else {"pad": spec.cell_pad}))
@@ -959,8 +969,12 @@ def _action_tables(sheet: Sheet, spec: ReportSpec, look: _Look) -> list[Expected
 
 
 def _action_cell(action: ActionSpec, column: str, look: _Look) -> Cell:
+    if column == "status" and action.status_text is not None:  # the council's own words, plain
+        return Cell(action.status_text, keep=True, font=_glyph_font(action.status_text, look))
     if column == "status":
         return look.status_cell(action.rag)
+    if column == "direction":
+        return Cell(action.direction or "", align="centre", keep=True, font=_glyph_font(action.direction, look))
     tag = None if "ofsted" in look.columns else action.ofsted_ref  # under the ref, unless a column of its own
     if column == "ofsted":
         return Cell(action.ofsted_ref or "")
@@ -979,6 +993,11 @@ def _action_cell(action: ActionSpec, column: str, look: _Look) -> Cell:
     return Cell(value or "")
 
 
+def _glyph_font(text: str | None, look: _Look) -> str | None:
+    """Arrows (↑ ↗) need a font that has them; Wingdings' letters (é ê è) print in the body font."""
+    return symbol_font() if text and any(ord(ch) > 0xFF for ch in text) else None
+
+
 def _action_truth(priority: int, action: ActionSpec, columns: list[str], placed: Placed) -> ExpectedAction:
     printed = {c: " ".join(lines) or None for c, lines in zip(columns, placed.lines)}
     has_ref = "ref" in columns
@@ -989,7 +1008,8 @@ def _action_truth(priority: int, action: ActionSpec, columns: list[str], placed:
         text=printed.get("text"), lead=printed.get("lead"), timescale=printed.get("timescale"),
         due_date=due_date(printed.get("timescale")), success_measure=printed.get("success"),
         progress=printed.get("progress"), rag=action.rag if "status" in columns else None,
-        page=placed.page, extra=printed.get("extra"))
+        page=placed.page, extra=printed.get("extra"), status_text=printed.get("status"),
+        direction=printed.get("direction"))
 
 
 def _report_decor(sheet: Sheet, spec: ReportSpec, look: _Look, period: str):
@@ -1323,6 +1343,33 @@ def _scanned_page(number: int, rnd: random.Random, Image, ImageDraw, ImageFont):
 
 
 _SCAN_WORDS = "audit plan review children care leavers social workers timescale progress".split()
+
+
+def make_scan(source, path, *, dpi: int = 150, angle: float = 0.6, noise: float = 0.002, seed: int = 11,
+              quality: int = 80) -> None:
+    """A scan of a generated paper: each page of `source` rasterised (pypdfium2), turned `angle`
+    degrees as if fed askew (alternating in sign page by page), specked with scanner dust, saved as
+    JPEG pictures in an image-only PDF (Pillow). Colours are kept: a shaded status cell stays shaded."""
+    import pypdfium2 as pdfium
+    from PIL import Image
+
+    rnd = random.Random(seed)
+    doc = pdfium.PdfDocument(str(source))
+    pages = []
+    try:
+        for i in range(len(doc)):
+            image = doc[i].render(scale=dpi / 72).to_pil().convert("RGB")
+            image = image.rotate(angle if i % 2 == 0 else -angle, resample=Image.BICUBIC, fillcolor="white")
+            pixels = image.load()
+            for _ in range(int(image.width * image.height * noise)):
+                shade = rnd.randrange(60, 200)
+                pixels[rnd.randrange(image.width), rnd.randrange(image.height)] = (shade, shade, shade)
+            buffer = io.BytesIO()
+            image.save(buffer, format="JPEG", quality=quality)
+            pages.append(Image.open(io.BytesIO(buffer.getvalue())))
+    finally:
+        doc.close()
+    pages[0].save(str(path), "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:])
 
 
 # --------------------------------------------------------------------------------------------

@@ -20,12 +20,16 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
     "success_measure": ("measure of success", "measures of success", "how we will know",
                         "evidence of success", "success measure", "success measures", "success criteria",
                         "outcome measure", "outcome", "outcomes", "impact", "measure", "how will we know",
-                        "what success looks like", "evidence"),
+                        "what success looks like", "evidence", "how we will measure success",
+                        "how will we measure success", "how we will measure"),
     "progress": ("progress", "progress update", "update", "commentary", "comments", "comment",
                  "progress to date", "current position", "position", "progress and impact",
-                 "progress commentary", "latest update"),
+                 "progress commentary", "latest update", "progress and commentary"),
     "rag": ("rag", "status", "rag status", "rating", "rag rating", "current rag", "rag rated", "ragb",
-            "ragbg", "progress rating"),
+            "ragbg", "progress rating", "current status", "overall status"),
+    # recognised only to keep it out of the status: its arrows, "Improving" or Wingdings characters
+    # go to extra (see report.py)
+    "direction": ("direction of travel", "dot", "direction", "trend"),
     # a column of its own for the Ofsted recommendation an action answers (more often a tag in the ref)
     "ofsted": ("ofsted", "ofsted rec", "ofsted recommendation", "ofsted recommendations", "ofsted ref",
                "ofsted reference", "inspection recommendation"),

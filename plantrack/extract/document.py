@@ -22,6 +22,7 @@ from .pdf import CORRUPT, NO_TEXT, Unreadable, open_pdf
 from .report import ReportReader
 from .flow import extract_flow  # Word documents and web pages
 from .sniff import UNSUPPORTED, Sniffed, sniff
+from .scanned import read_scanned, scans_to_read
 
 
 def sha256_of(path: Path) -> str:
@@ -238,6 +239,9 @@ def extract_document(path: Path) -> Extraction:
         with open_pdf(path) as pdf:
             ex.pages = len(pdf.pages)
             texts = page_texts(path, pdf)
+            scans = scans_to_read(path, texts)  # image-only pages, when the OCR extra is installed
+            if scans:
+                return read_scanned(path, ex, scans)
             if not any(t.strip() for t in texts):
                 raise Unreadable(NO_TEXT)
             for paper in find_papers(texts):

@@ -11,6 +11,7 @@ import re
 
 from ..models import Action, Priority, Report
 from ..models.document import FlowDocument, Para, Table, fold
+from ..models.status import COLOUR
 from .colours import RGB
 from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
@@ -84,7 +85,7 @@ class FlowReportReader:
             r.priorities = self.heading_priorities
         for a, (text, colour, whole_row) in zip(r.actions, self.seen):
             a.due_date = parse_date(a.timescale)
-            a.rag = self._status(text, colour, whole_row)
+            a.rag, a.rag_source = self._status(text, colour, whole_row)
         r.legend = self.legend.describe()
         if r.actions and not any(a.rag for a in r.actions):
             r.warnings.append("no action status could be read (no key, colour, word or letter matched)")
@@ -183,11 +184,14 @@ class FlowReportReader:
             status_text=fold(values.get("rag")) or None))
         self.seen.append(seen)
 
-    def _status(self, text: str, colour: RGB | None, whole_row: bool) -> str | None:
-        by_text = self.legend.status_of_text(text)
+    def _status(self, text: str, colour: RGB | None, whole_row: bool) -> tuple[str | None, str | None]:
+        """(status, what decided it: models.status KEY, DEFAULT or COLOUR), so that the council's own
+        words ([statuses]) can settle what the key and the default words leave open, as for PDFs."""
+        by_text, source = self.legend.decide_text(text)
         if by_text or (whole_row and not self.legend.colours):
-            return by_text  # a row's shading is a status only where a key gives its colours
-        return self.legend.status_of_colour(colour)
+            return by_text, source  # a row's shading is a status only where a key gives its colours
+        rag = self.legend.status_of_colour(colour)
+        return rag, (COLOUR if rag else None)
 
 
 def read_flow_report(doc: FlowDocument) -> Report | None:

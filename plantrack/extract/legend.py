@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
+from ..models.status import DEFAULT, KEY, default_status, lookup
 from .colours import DEFAULT_PALETTE, RGB, hex_of, is_background, nearest, to_rgb
 
 RAG_WORDS = {"red": "red", "amber": "amber", "yellow": "amber", "green": "green", "blue": "blue",
@@ -24,13 +25,6 @@ _DESCRIPTIONS = [
     ("blue", r"(\b(has been|is|now) complete(d)?\b|^complete(d)?\b|\bcompleted? and\b|\bcomplete[;,])"),
     ("green", r"\bon (track|target|schedule)\b"),
 ]
-
-# Status words a cell may print instead of a colour (plus the legend's own labels).
-STATUS_WORDS = {
-    **RAG_WORDS, "purple": "grey", "r": "red", "a": "amber", "g": "green", "b": "blue",
-    "complete": "blue", "completed": "blue", "on track": "green", "not started": "red",
-    "delayed": "amber", "some delay": "amber", "off track": "red", "closed": "grey",
-}
 
 
 def status_of_description(text: str) -> str | None:
@@ -63,18 +57,18 @@ class Legend:
         return bool(self.colours or self.labels)
 
     def status_of_text(self, text: str | None) -> str | None:
-        """The status a cell prints in words or letters: the whole cell, else what it says before a
-        note on the old status ("Green (was Amber)", "Green – was Amber")."""
-        t = " ".join((text or "").split()).lower().strip(" .●•■-–")
-        if not t:
-            return None
-        now = re.split(r"\s*(?:\(|\bwas\b|\bprevious(?:ly)?\b|[–—;,])\s*", t, maxsplit=1)[0].strip(" .-")
-        for candidate in dict.fromkeys((t, now)):
-            if candidate in self.labels:
-                return self.labels[candidate]
-            if candidate in STATUS_WORDS:
-                return STATUS_WORDS[candidate]
-        return None
+        return self.decide_text(text)[0]
+
+    def decide_text(self, text: str | None) -> tuple[str | None, str | None]:
+        """(status, what decided it) for a cell that prints its status in words or letters: this
+        report's key first, then the default words (models/status.py); the whole cell, else what it
+        says before a note on the old status ("Green (was Amber)", "Green – was Amber")."""
+        if self.labels:
+            found = lookup(text, self.labels)
+            if found:
+                return found, KEY
+        found = default_status(text)
+        return (found, DEFAULT) if found else (None, None)
 
     def status_of_colour(self, rgb: RGB | None) -> str | None:
         if rgb is None or is_background(rgb):

@@ -22,7 +22,7 @@ NOT_A_PDF = "not a PDF"
 EMPTY = "empty file (0 bytes)"
 ENCRYPTED = "encrypted: needs a password"
 CORRUPT = "truncated or corrupt PDF"
-NO_TEXT = "no text layer: scanned pages need OCR"
+NO_TEXT = "no text layer: scanned pages need OCR (pip install 'plantrack[ocr]')"
 
 # What a broken file can make the parser raise; anything else is a bug of ours and should surface.
 PARSER_ERRORS = (PSException, TypeError, KeyError, ValueError, AttributeError, IndexError,

@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 
 from ..models import Action, Priority, Report
 from .colours import DEFAULT_PALETTE, distance, hex_of
+from ..models.status import COLOUR, direction_text, split_direction
 from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
 from .pdf import find_tables
@@ -172,6 +173,7 @@ class Layout:
     roles: dict[int, str]
     extra: dict[int, str]
     ncols: int
+    direction: set[int] = field(default_factory=set)  # direction-of-travel columns (kept in extra)
 
 
 @dataclass
@@ -297,8 +299,12 @@ class ReportReader:
         for i, cells in enumerate(data):
             roles = header_roles(cells)
             if roles:
+                # a direction-of-travel column is recognised only to keep it out of the status: it
+                # goes to extra under its own header
+                direction = {j for j, r in roles.items() if r == "direction"}
+                roles = {j: r for j, r in roles.items() if r != "direction"}
                 extra = {j: clean(c) for j, c in enumerate(cells) if j not in roles and clean(c)}
-                self.layout = Layout(roles, extra, len(cells))
+                self.layout = Layout(roles, extra, len(cells), direction)
                 start = i + 1
                 break
         else:
@@ -325,16 +331,23 @@ class ReportReader:
         return StatusSeen(text, band_colour(page, top, bottom, x0, x1), whole_row)
 
     def _status(self, seen: StatusSeen | None) -> str | None:
+        return self._decide(seen)[0]
+
+    def _decide(self, seen: StatusSeen | None) -> tuple[str | None, str | None]:
+        """(status, what decided it: the key, the default words or the colour) for what a row shows."""
         if seen is None:
-            return None
-        by_text = self.legend.status_of_text(seen.text)
+            return None, None
+        by_text, source = self.legend.decide_text(seen.text)
         if by_text or (seen.whole_row and not self.legend.colours):
-            return by_text  # a row's fill is a status only where a key gives its colours
-        return self.legend.status_of_colour(seen.colour)
+            return by_text, source  # a row's fill is a status only where a key gives its colours
+        by_colour = self.legend.status_of_colour(seen.colour)
+        return (by_colour, COLOUR) if by_colour else (None, None)
 
     def _add_row(self, page, number, texts, bboxes, first_row_of_page) -> None:
         layout = self.layout
         values = {role: texts[j] for j, role in layout.roles.items() if j < len(texts)}
+        # a direction of travel printed in the status cell ("Amber ↑", "Green é") is not the status
+        values["rag"], arrows = split_direction(values.get("rag"))
         rag_col = next((j for j, r in layout.roles.items() if r == "rag"), None)
         seen = None
         if rag_col is not None and rag_col < len(bboxes):
@@ -345,7 +358,10 @@ class ReportReader:
         rag = self._status(seen)
         ref, ofsted = split_ref(values.get("ref"))
         ofsted = ofsted or ofsted_tag(values.get("ofsted"))
-        extra = {name: texts[j] for j, name in layout.extra.items() if j < len(texts) and texts[j]}
+        extra = {name: direction_text(texts[j]) if j in layout.direction else texts[j]
+                 for j, name in layout.extra.items() if j < len(texts) and texts[j]}
+        if arrows and not any(j in layout.direction for j in layout.extra):
+            extra["Direction of travel"] = arrows
         if not any(values.get(f) for f in TEXT_FIELDS) and not extra:
             return
         # The rest of a row split by a page break comes back under the repeated header with no ref
@@ -402,7 +418,8 @@ class ReportReader:
             r.priorities = self.priorities_in_headings
         for a, seen in zip(r.actions, self.statuses_seen):
             a.due_date = parse_date(a.timescale)
-            a.rag = self._status(seen)  # by the key, wherever in the report it was printed
+            a.rag, a.rag_source = self._decide(seen)  # by the key, wherever in the report it was printed
+            a.status_text = (seen.text or None) if seen is not None and not seen.whole_row else None
             self._note_far_colour(a, seen)
         r.legend = self.legend.describe()
         if r.actions and not any(a.rag for a in r.actions):

@@ -50,6 +50,7 @@ class Action:
     ofsted_ref: str | None = None
     extra: dict[str, str] = field(default_factory=dict)
     status_text: str | None = None  # the status as printed (word, letter, symbol); None for a colour only
+    rag_source: str | None = None   # what decided `rag`: key, colour, default (words), statuses (plantrack.toml)
 
 
 @dataclass

@@ -98,6 +98,10 @@ def _summarise(outcomes: list[stages.Outcome], as_json: bool, found: discovery.F
             output.say(err, f"skipped {o.path}: {o.error}", "yellow")
         elif o.outcome == "missing":
             output.say(err, f"not found: {o.path} (stored earlier; kept as it was)", "yellow")
+    from plantrack.pipeline.stages.statuswords import advice, unknown_in
+
+    for line in advice(unknown_in(o.extraction for o in outcomes)):
+        output.say(err, f"status word: {line}", "yellow")  # printed as text: "[statuses]" is no markup
     if as_json:
         print(json.dumps([{"path": discovery.safe_text(o.path), "outcome": o.outcome, "document_id": o.document_id,
                            "kind": o.extraction.kind if o.extraction else None,
@@ -179,7 +183,7 @@ def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command
                                          authority=(by_site(db_path, for_command(None, cfg["authorities"]))
                                                     if fetched and authority is None
                                                     else for_command(authority, cfg["authorities"])),
-                                         scheduler=cfg["dask.scheduler"])
+                                         scheduler=cfg["dask.scheduler"], statuses=cfg["statuses"])
                 ledger.finish()
             db.conn.close()
         except typer.Exit:  # already said in one line, with its own status
@@ -434,6 +438,8 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
             # next extract or ingest reads the file again
             if ex.status == "failed" and not transient(kind_of(ex.error)):
                 stages.write_cache(out, path, ex)
+            from plantrack.pipeline.stages.statuswords import settle_extraction
+            settle_extraction(ex, cfg["statuses"])  # for the summary only: the record stays as extracted
             outcomes.append(stages.Outcome(path, ex, "failed" if ex.status == "failed" else "new", seconds))
             bar.advance(task)
     raise typer.Exit(_summarise(outcomes, json_out, found))
@@ -454,7 +460,7 @@ def load(db: DbOpt = DEFAULT_DB, source: Annotated[Path | None, typer.Option("--
     with _writing(db, wait):
         database = store.connect(db)
         outcomes = stages.load_cached(database, source or db.parent / "extracted",
-                                      authority=for_command(None, cfg["authorities"]))
+                                      authority=for_command(None, cfg["authorities"]), statuses=cfg["statuses"])
         database.conn.close()
     raise typer.Exit(_summarise(outcomes, json_out))
 

@@ -92,7 +92,7 @@ TABLES: tuple[Table, ...] = (
                            "other (a readable PDF with neither), NULL when it could not be read"),
         _c("status", "TEXT", "ok or failed"),
         _c("error", "TEXT", "NULL when ok; else one line a clerk can act on (\"not a PDF\", \"encrypted: needs "
-                            "a password\", \"no text layer: scanned pages need OCR\", \"truncated or corrupt PDF\")"),
+                            "a password\", \"no text layer: scanned pages need OCR (pip install 'plantrack[ocr]')\", \"truncated or corrupt PDF\")"),
         _c("pages", "INTEGER", "page count, NULL when unreadable"),
         _c("ingested_at", "TEXT", "ISO 8601 UTC timestamp"),
         _extra("path", "TEXT", "where the file was when last ingested or seen"),
@@ -157,6 +157,9 @@ TABLES: tuple[Table, ...] = (
         _c("page", "INTEGER", "1-based page of the file on which the row starts"),
         _extra("extra", "TEXT", "JSON object of the action table's other columns (header → cell), NULL when none"),
         _c("status_text", "TEXT", "the status as printed (word, letter or symbol); NULL for a colour-only cell"),
+        _extra("rag_source", "TEXT", "what decided rag: 'key' (the report's own key), 'statuses' (the words "
+                                     "configured under [statuses] in plantrack.toml), 'default' (the built-in "
+                                     "status words), 'colour' (the cell's colour); NULL when rag is NULL"),
     )),
     Table("meetings", "One row per set of minutes found in a document.", (
         _c("id", "INTEGER"),

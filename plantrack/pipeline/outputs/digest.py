@@ -653,8 +653,15 @@ def _scope(plan: str | None, period: str | None, authority: str | None = None) -
     return "Showing " + "; ".join(bits) + "."
 
 
+def _html_status_words(lines: list[str]) -> str:
+    if not lines:
+        return ""
+    items = "".join(f'<li class="status-word">{_e(line)}</li>' for line in lines)
+    return f'<section class="status-words" id="status-words"><h2>Status words not understood</h2><ul>{items}</ul></section>'
+
+
 def render_html(views: list[PlanView], c: dict[str, int], source: str, generated: str, scope: str,
-                notice: str | None = None) -> str:
+                notice: str | None = None, status_words: list[str] | None = None) -> str:
     body = ("\n".join(_html_plan(v, i) for i, v in enumerate(views, 1)) if views else
             '<p class="empty nothing">Nothing to show yet: the database holds no plan reports or findings '
             'for this choice. Run <code>plantrack run</code> to read the papers.</p>')
@@ -663,6 +670,7 @@ def render_html(views: list[PlanView], c: dict[str, int], source: str, generated
             f'<title>plantrack report</title><style>{CSS}</style></head><body>\n'
             f'{_html_header(c, source, generated, scope)}\n'
             + (f'<p class="stale-corrections"><strong>{_e(notice)}</strong></p>\n' if notice else '')
+            + f'{_html_status_words(status_words or [])}'
             + f'{_html_nav(views)}\n<main>\n{body}\n</main>\n'
             '</body></html>\n')
 
@@ -726,7 +734,7 @@ def _md_findings(v: PlanView) -> list[str]:
 
 
 def render_markdown(views: list[PlanView], c: dict[str, int], source: str, generated: str, scope: str,
-                    notice: str | None = None) -> str:
+                    notice: str | None = None, status_words: list[str] | None = None) -> str:
     docs = _plural(c["documents"], "document") + (f" ({c['failed']} could not be read)" if c["failed"] else "")
     out = ["# Plan progress: what changed and what to look at", "",
            f"Database {_m(source)}: {docs}, {_plural(c['reports'], 'plan report')}, "
@@ -735,6 +743,8 @@ def render_markdown(views: list[PlanView], c: dict[str, int], source: str, gener
            f"{_m(scope)} Generated {generated}.", ""]
     if notice:  # a clerk's correction that no longer finds its action: said, never dropped
         out += [f"**{_m(notice)}**", ""]
+    if status_words:
+        out += ["## Status words not understood", ""] + [f"- {_m(line)}" for line in status_words] + [""]
     if not views:
         out += ["Nothing to show yet: the database holds no plan reports or findings for this choice. "
                 "Run `plantrack run` to read the papers.", ""]
@@ -759,7 +769,18 @@ def build_report(conn: Any, plan: str | None = None, period: str | None = None, 
     views = plan_views(frames, plan, period, authority)
     render = render_html if fmt == "html" else render_markdown
     return render(views, counts(conn, authority), _source(conn), now(), _scope(plan, period, authority),
-                  notice=frames.get("stale_corrections"))
+                  notice=frames.get("stale_corrections"), status_words=_status_words(conn))
+
+
+def _status_words(conn: Any) -> list[str]:
+    """The printed status words no key, [statuses] entry or default word understood, with the fix."""
+    from plantrack.pipeline.stages.statuswords import advice, unknown_in_db
+
+    conn = getattr(conn, "conn", conn)
+    try:
+        return advice(unknown_in_db(conn))
+    except sqlite3.OperationalError:  # a database from before actions.status_text
+        return []
 
 
 def default_report_path(db_path: Path) -> Path:

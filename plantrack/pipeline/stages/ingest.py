@@ -163,7 +163,9 @@ def _result(path: Path, sha: str, cache_dir: Path, code: int | None, elapsed: fl
     if code == 0 and cached.exists():
         return read_cache(cached)[1]
     if elapsed >= timeout:
-        return _failed(path, sha, f"took longer than {timeout:g} s to read: the file may be damaged or far too large")
+        from plantrack.extract.scanned import timeout_line  # a scan is slow to read by OCR, not damaged
+        return _failed(path, sha, timeout_line(path, timeout)
+                       or f"took longer than {timeout:g} s to read: the file may be damaged or far too large")
     if code == 0:  # read, but under other bytes than were hashed: replaced while the run read it
         return _failed(path, sha, "the file changed while being read (replaced or still being copied); "
                                   "the next run reads it again")
@@ -212,12 +214,16 @@ def with_stale_documents(db, paths: list[Path]) -> tuple[list[Path], list[Path]]
 def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout: float = DEFAULT_TIMEOUT_S,
            memory_mb: int = DEFAULT_MEMORY_MB, reprocess: bool = False,
            progress: Callable[[Outcome], None] | None = None,
-           authority: authorities.Spec = None, scheduler: str | None = None) -> list[Outcome]:
+           authority: authorities.Spec = None, scheduler: str | None = None,
+           statuses: dict | None = None) -> list[Outcome]:
     """Extract what is new or changed, load it, re-link amber reasons. One transaction per document.
 
     `authority`: the council that published the files — one name, a mapping of folders to names, or a
     function of the path (see plantrack.pipeline.sources.authority); None leaves stored authorities as they are.
-    With `scheduler` (a Dask scheduler's address) the documents are extracted on that cluster."""
+    With `scheduler` (a Dask scheduler's address) the documents are extracted on that cluster.
+    `statuses` are the council's own status words (`[statuses]`), applied as records are loaded."""
+    from plantrack.pipeline.stages.statuswords import restatus, settle_extraction
+
     author = authorities.resolver(authority, given=paths)
     version = store.data_version(db)  # what was stored before this run: links are redone only if it moves
     outcomes: list[Outcome] = []
@@ -259,6 +265,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
     for path, ex, seconds in executor(scheduler)(todo, cache_dir, workers=workers, timeout=timeout,
                                                  memory_mb=memory_mb, reprocess=reprocess):
         before = store.known(db, ex.sha256)
+        settle_extraction(ex, statuses)
         doc_id = store.load_extraction(db, ex, path, replace=reprocess, authority=author(path))
         kind = "failed" if ex.status == "failed" else ("new" if before is None else "updated")
         o = Outcome(path, ex, kind, seconds, doc_id)
@@ -267,6 +274,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
         outcomes.append(o)
         if progress:
             progress(o)
+    restatus(db, statuses)  # documents stored before [statuses] last changed
     from plantrack.pipeline.reconcile.linking_store import relink  # late: linking needs the whole database, not one document
     if reprocess or store.data_version(db) != version:
         relink(db)  # nothing loaded and no council changed: nothing to re-link, a no-op night stays fast
@@ -284,16 +292,21 @@ def still_failing(db, path: Path) -> Outcome | None:
     return Outcome(path, _failed(path, row[1], row[2]), "failed", 0.0, row[0]) if row else None
 
 
-def load_cached(db, cache_dir: Path, *, authority: authorities.Spec = None) -> list[Outcome]:
+def load_cached(db, cache_dir: Path, *, authority: authorities.Spec = None,
+                statuses: dict | None = None) -> list[Outcome]:
     """The load stage alone: every cached record of the current extractor into the database, each with
     the authority `plantrack extract` recorded for it, else the one `authority` gives its path."""
+    from plantrack.pipeline.stages.statuswords import restatus, settle_extraction
+
     outcomes = []
     told, author = authorities.recorded(cache_dir), authorities.resolver(authority)
     for file in sorted(cache_dir.glob(f"*.v{EXTRACTOR_VERSION}.json")):
         path, ex = read_cache(file)
+        settle_extraction(ex, statuses)
         doc_id = store.load_extraction(db, ex, path if path.exists() else None,
                                        authority=told[ex.sha256] if ex.sha256 in told else author(path))
         outcomes.append(Outcome(path, ex, "failed" if ex.status == "failed" else "new", 0.0, doc_id))
+    restatus(db, statuses)
     from plantrack.pipeline.reconcile.linking_store import relink
     relink(db)
     from plantrack.pipeline.review.corrections import apply_all

@@ -104,7 +104,8 @@ CREATE TABLE IF NOT EXISTS actions (
     rag TEXT,
     page INTEGER,
     extra TEXT,
-    status_text TEXT
+    status_text TEXT,
+    rag_source TEXT
 );
 CREATE TABLE IF NOT EXISTS meetings (
     id INTEGER PRIMARY KEY,
@@ -369,7 +370,7 @@ def _insert_papers(conn: sqlite3.Connection, doc_id: int, ex: Extraction) -> Non
                 "ofsted_ref": a.ofsted_ref, "text": a.text, "lead": a.lead, "timescale": a.timescale,
                 "due_date": a.due_date, "success_measure": a.success_measure, "progress": a.progress,
                 "rag": a.rag, "page": a.page, "extra": json.dumps(a.extra) if a.extra else None,
-                "status_text": a.status_text})
+                "status_text": a.status_text, "rag_source": a.rag_source})
     for m in ex.meetings:
         meeting_id = _insert(conn, "meetings", {
             "document_id": doc_id, "first_page": m.first_page, "last_page": m.last_page,

@@ -1,0 +1,54 @@
+"""A PDF with scanned (image-only) pages, read with their text rebuilt by OCR (see `ocr.py`)."""
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+from ..models import Extraction
+from . import ocr
+from .pdf import NO_TEXT
+
+NOTHING_READ = "scanned pages: OCR found no text on them (a blank or very faint scan?)"
+
+
+def scans_to_read(path: Path, texts: list[str]) -> list[int]:
+    """The image-only pages OCR should read (0-based); none when the OCR extra is not installed."""
+    if all(t.strip() for t in texts) or not ocr.installed():
+        return []
+    return ocr.scanned_pages(path, texts)
+
+
+def timeout_line(path: Path, timeout: float) -> str | None:
+    """What to tell the clerk when a file with scanned pages ran out of time: OCR is slow, not the
+    file broken. None when the file has no pages for OCR (or cannot be opened to tell)."""
+    try:
+        import pypdfium2 as pdfium
+
+        doc = pdfium.PdfDocument(str(path))
+        try:
+            texts = [doc[i].get_textpage().get_text_range() for i in range(len(doc))]
+        finally:
+            doc.close()
+        scans = scans_to_read(path, texts)
+    except Exception:  # noqa: BLE001 - a damaged file keeps the general line
+        return None
+    if not scans:
+        return None
+    return (f"took longer than {timeout:g} s to read: {len(scans)} scanned page(s) are read by OCR, a few seconds "
+            f"each; raise ingest.timeout (--timeout) for this file")
+
+
+def read_scanned(path: Path, ex: Extraction, scans: list[int]) -> Extraction:
+    """`ex` filled in from a copy of the file whose scanned pages carry the text OCR read; the copy
+    lives only while it is read. Page numbers are the file's own."""
+    from .document import extract_document  # late: document.py calls this module
+
+    with tempfile.TemporaryDirectory(prefix="plantrack-ocr-") as tmp:
+        target = Path(tmp) / path.name
+        ocr.with_text_layer(path, scans, target, ocr.stderr_progress(path.name))
+        inner = extract_document(target)
+    ex.status, ex.kind, ex.pages = inner.status, inner.kind, inner.pages
+    ex.error = NOTHING_READ if inner.error and inner.error.startswith(NO_TEXT) else inner.error
+    ex.reports, ex.meetings = inner.reports, inner.meetings
+    ex.ocr = inner.status == "ok"
+    return ex
