@@ -53,6 +53,10 @@ _EXCERPT = re.compile(
     r"\b(?:minutes?\s+(?:excerpt|extract)s?\s+(?:from|of)|(?:excerpt|extract)s?\s+(?:from|of)\s+(?:the\s+)?"
     r"(?:draft\s+|unconfirmed\s+)?minutes\s+of)\s+(?:the\s+|a\s+)?(?:meeting\s+of\s+(?:the\s+)?)?"
     r"(?P<name>.+?)\s*(?:[–—]|\s-\s|\bheld\b|\bon\b|,|$)", re.I)
+# "A regular meeting of the Township of Nipissing Council was held on …": the body named in a sentence
+_MEETING_HELD = re.compile(
+    r"\b(?i:an?|the)\s+(?i:(?:regular|special|extraordinary|ordinary|annual|public|virtual|remote|hybrid)\s+)*"
+    r"(?i:meeting\s+of\s+(?:the\s+)?)(?P<name>[A-Z][^.]{2,80}?)\s+(?i:was|were)\s+held\b")
 _MINUTES_SUFFIX = re.compile(r"\s*[–—:-]\s*(?:draft\s+|unconfirmed\s+|confirmed\s+)?minutes\b.*$", re.I)
 _COMMITTEE_WORDS = re.compile(
     r"\b(?:committee|sub-committee|board|panel|cabinet|council|forum|group|partnership|commission|executive|"
@@ -312,7 +316,8 @@ def _title_block(lines: list[_Line]) -> tuple[str | None, str | None]:
     if m is None:
         loose = _MINUTES_OF_BODY.search(title)
         m = loose if loose and _looks_committee(loose.group("name")) else None
-    committee = m.group("name").strip(" ,") if m else _committee_from(head[:mi])
+    held = None if m else _MEETING_HELD.search(" ".join(l.text for l in head[:8]))
+    committee = m.group("name").strip(" ,") if m else (held.group("name") if held else _committee_from(head[:mi]))
     if committee is None:  # "MINUTES" / committee / "Date: ..."
         committee = _committee_from(head[end + 1:end + 3] if end > mi + 1 or title.rstrip().endswith(".")
                                     else head[mi + 1:mi + 3])
