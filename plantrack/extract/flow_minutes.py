@@ -16,7 +16,7 @@ from ..models.document import FlowDocument, Para, Table
 from .dates import find_date
 from .minutes import (_ACTION_HEADER, _AMBER, _AUTHORITY, _HEADING, _LIST_ITEM, _MEETING_OF, _MINUTES_OF_BODY,
                       _MINUTES_SUFFIX, _MINUTES_TITLE, _PREAMBLE, _REASON_HEADER, _REASON_LABEL, _REASON_SPLIT,
-                      _RESOLUTION, _TIME, _DATE_START, _add_reasons, _looks_committee, looks_like_minutes,
+                      _RESOLUTION, _TIME, _DATE_START, _add_reasons, _looks_committee, item_plan, looks_like_minutes,
                       plan_from_title)
 
 # "Corporate Parenting Board - Thursday, 14th September, 2023 6.30 pm": the committee, then the date
@@ -104,7 +104,7 @@ def _walk(doc: FlowDocument, meeting: Meeting) -> None:
         if isinstance(b, Table):
             rows = _table_rows(b)
             if rows:
-                _add(meeting, rows, _item_plan(item, body))
+                _add(meeting, rows, item_plan(item, body))
             continue
         text = b.text
         head = _item_heading(b, marked, has_bold)
@@ -132,13 +132,13 @@ def _walk(doc: FlowDocument, meeting: Meeting) -> None:
                     rows.append((parts[0].strip(), parts[1].strip()))
                 j += 1
             if rows:
-                _add(meeting, rows, _item_plan(item, body))
+                _add(meeting, rows, item_plan(item, body))
                 i = j
                 continue
         if asked and b.bold and not _RESOLUTION.match(text):
             rows, j = _pairs(blocks, i - 1)
             if rows:
-                _add(meeting, rows, _item_plan(item, body))
+                _add(meeting, rows, item_plan(item, body))
                 i = j
                 continue
         body.append(text)
@@ -188,15 +188,6 @@ def _pairs(blocks, i: int) -> tuple[list[tuple[str, str]], int]:
         rows.append((blocks[i].text, reason))
         i += 2
     return rows, i
-
-
-def _item_plan(item: AgendaItem | None, body: list[str]) -> str | None:
-    if item is not None and item.plan is not None:
-        return item.plan
-    plan = plan_from_title(" ".join(body[-12:]))
-    if item is not None:
-        item.plan = plan
-    return plan
 
 
 def _reasons_header(t: Table) -> tuple[int, int, int] | None:

@@ -15,7 +15,7 @@ from ..models.status import COLOUR
 from .colours import RGB
 from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
-from .legend import RAG_WORDS, Legend, status_of_description
+from .legend import Legend, colour_word, key_row
 from .report import AS_AT, PRIORITY_HEADING, REF_PRIORITY, TEXT_FIELDS, Layout, ofsted_tag, plan_name, split_ref
 from .scores import heading_score, overall_in_text, priority_number, read_scores
 
@@ -37,20 +37,14 @@ def legend_from_table(table: Table) -> Legend:
     meaning. As for a PDF's key, three distinct statuses make it a key."""
     legend, seen = Legend(), set()
     for row in table.rows:
-        texts = [c.text for c in row.cells if c.text]
-        full = " ".join(texts)
-        short = [t for t in texts if len(t.split()) <= 2 and len(t) <= 14 and t.lower().strip("●• ")]
-        label = short[0].strip("●• ") if short else None
-        description = " ".join(t for t in texts if t not in short[:1])
-        named = label is not None and label.lower() in RAG_WORDS
-        status = status_of_description(full if named or not description else description) or \
-            status_of_description(full)
-        if status is None:
+        cells = [c.text for c in row.cells if c.text]
+        found = key_row(cells)
+        if found is None:
             continue
+        status, label = found
         seen.add(status)
-        word = re.match(r"\s*[●•]?\s*([A-Za-z]+)\b", full)
-        if word and word.group(1).lower() in (*RAG_WORDS, "purple", "yellow"):
-            legend.add(status, None, word.group(1))
+        if word := colour_word(cells):
+            legend.add(status, None, word)
         swatch = next((rgb_of(c.fill) for c in row.cells if rgb_of(c.fill) is not None), None)
         legend.add(status, swatch, label)
     return legend if len(seen) >= 3 else Legend()

@@ -103,25 +103,38 @@ def band_colour(page, top: float, bottom: float, x0: float, x1: float) -> RGB | 
     return None
 
 
+def key_row(cells: list[str | None]) -> tuple[str, str | None] | None:
+    """What one row of a key says: (status, its label), or None for a row that is not a key's. The
+    colour's own name ("Green – on track") is added to `legend` as a label by the caller's `add`."""
+    texts = [" ".join((c or "").split()) for c in cells]
+    full = " ".join(t for t in texts if t)
+    short = [t for t in texts if t and len(t.split()) <= 2 and len(t) <= 14 and t.lower().strip("●• ")]
+    label = short[0].strip("●• ") if short else None
+    # a label that is not a colour ("Off Track") says less than the description beside it
+    description = " ".join(t for t in texts if t and t not in short[:1])
+    named = label is not None and label.lower() in RAG_WORDS
+    status = status_of_description(full if named or not description else description) or \
+        status_of_description(full)
+    return None if status is None else (status, label)
+
+
+def colour_word(cells: list[str | None]) -> str | None:
+    """The colour a key's row names first ("● Amber – started, some delay" → 'Amber'), if any."""
+    word = re.match(r"\s*[●•]?\s*([A-Za-z]+)\b", " ".join(" ".join((c or "").split()) for c in cells if c))
+    return word.group(1) if word and word.group(1).lower() in (*RAG_WORDS, "purple", "yellow") else None
+
+
 def legend_from_rows(page, rows: list[tuple[list[str | None], tuple[float, float, float, float]]]) -> Legend:
     """Read a key from table rows: each (cell texts, row bbox). Needs three distinct statuses to count."""
     legend, seen = Legend(), set()
     for cells, (x0, top, x1, bottom) in rows:
-        texts = [" ".join((c or "").split()) for c in cells]
-        full = " ".join(t for t in texts if t)
-        short = [t for t in texts if t and len(t.split()) <= 2 and len(t) <= 14 and t.lower().strip("●• ")]
-        label = short[0].strip("●• ") if short else None
-        # a label that is not a colour ("Off Track") says less than the description beside it
-        description = " ".join(t for t in texts if t and t not in short[:1])
-        named = label is not None and label.lower() in RAG_WORDS
-        status = status_of_description(full if named or not description else description) or \
-            status_of_description(full)
-        if status is None:
+        row = key_row(cells)
+        if row is None:
             continue
+        status, label = row
         seen.add(status)
-        word = re.match(r"\s*[●•]?\s*([A-Za-z]+)\b", full)
-        if word and word.group(1).lower() in (*RAG_WORDS, "purple", "yellow"):
-            legend.add(status, None, word.group(1))
+        if word := colour_word(cells):
+            legend.add(status, None, word)
         legend.add(status, band_colour(page, top, bottom, x0, x1), label)
     return legend if len(seen) >= 3 else Legend()
 

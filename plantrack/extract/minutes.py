@@ -394,18 +394,18 @@ def _walk(flow: list[_Line], pgs: list[_Page], meeting: Meeting, first_page_numb
         if table is not None and (_AMBER.search(line.text) or _AMBER_ASKED.search(" ".join(body[-12:]))):
             i = _read_table(flow, i, table, pgs, has_bold, margin)
             if table.rows:
-                _add_reasons(meeting, table.rows, _item_plan(item, body), [first_page_number + pg.number for pg in pgs])
+                _add_reasons(meeting, table.rows, item_plan(item, body), [first_page_number + pg.number for pg in pgs])
             continue
         asked = bool(_AMBER_ASKED.search(" ".join(body[-6:])))
         if _LIST_ITEM.match(line.text) and asked:
             rows, i = _listed_reasons(flow, i, has_bold, margin)
             if rows:
-                _add_reasons(meeting, rows, _item_plan(item, body), [first_page_number + pg.number for pg in pgs])
+                _add_reasons(meeting, rows, item_plan(item, body), [first_page_number + pg.number for pg in pgs])
             continue
         if asked and _opens_pair(flow, i, has_bold, margin):
             rows, i = _paired_reasons(flow, i, has_bold, margin)
             if rows:
-                _add_reasons(meeting, rows, _item_plan(item, body), [first_page_number + pg.number for pg in pgs])
+                _add_reasons(meeting, rows, item_plan(item, body), [first_page_number + pg.number for pg in pgs])
                 continue
         if _RESOLUTION.match(line.text):
             text, i = _paragraph(flow, i, has_bold, margin)
@@ -416,7 +416,7 @@ def _walk(flow: list[_Line], pgs: list[_Page], meeting: Meeting, first_page_numb
         i += 1
 
 
-def _item_plan(item: AgendaItem | None, body: list[str]) -> str | None:
+def item_plan(item: AgendaItem | None, body: list[str]) -> str | None:
     """The plan an item's reasons are about: its title's, else the one its text names."""
     if item is not None and item.plan is not None:
         return item.plan
