@@ -14,9 +14,9 @@ import re
 from ..models import AgendaItem, Meeting
 from ..models.document import FlowDocument, Para, Table
 from .dates import find_date
-from .minutes import (_ACTION_HEADER, _AMBER, _AUTHORITY, _HEADING, _LIST_ITEM, _MEETING_OF, _MINUTES_OF_BODY,
-                      _MINUTES_SUFFIX, _MINUTES_TITLE, _PREAMBLE, _REASON_HEADER, _REASON_LABEL, _REASON_SPLIT,
-                      _RESOLUTION, _TIME, _DATE_START, _add_reasons, _looks_committee, item_plan, looks_like_minutes,
+from .minutes import (ACTION_HEADER, AMBER, AUTHORITY, HEADING, LIST_ITEM, MEETING_OF, MINUTES_OF_BODY,
+                      MINUTES_SUFFIX, MINUTES_TITLE, PREAMBLE, REASON_HEADER, REASON_LABEL, REASON_SPLIT,
+                      RESOLUTION, TIME, DATE_START, add_reasons, looks_committee, item_plan, looks_like_minutes,
                       plan_from_title)
 
 # "Corporate Parenting Board - Thursday, 14th September, 2023 6.30 pm": the committee, then the date
@@ -39,7 +39,7 @@ def is_minutes(doc: FlowDocument) -> bool:
         return True
     if looks_like_minutes("\n".join(p.text for p in paras[:15])):
         return True
-    return any(_RESOLUTION.match(p.text) for p in paras) and any(_reasons_header(t) for t in doc.tables())
+    return any(RESOLUTION.match(p.text) for p in paras) and any(_reasons_header(t) for t in doc.tables())
 
 
 def read_flow_minutes(doc: FlowDocument) -> Meeting | None:
@@ -63,26 +63,26 @@ def title_of(paras: list[Para]) -> tuple[str | None, str | None]:
             return m.group("name").strip(), find_date(m.group("when"))[0]
     for p in paras:
         m = _DASH_TITLE.match(p.text)
-        if m and (p.role == "title" or p.level == 1 or _looks_committee(m.group("name"))) \
-                and not _MINUTES_TITLE.match(p.text):
+        if m and (p.role == "title" or p.level == 1 or looks_committee(m.group("name"))) \
+                and not MINUTES_TITLE.match(p.text):
             when = find_date(m.group("when"))
             if when:
-                return _MINUTES_SUFFIX.sub("", m.group("name")).strip() or None, when[0]
+                return MINUTES_SUFFIX.sub("", m.group("name")).strip() or None, when[0]
     texts = [p.text for p in paras]
-    mi = next((i for i, t in enumerate(texts) if _MINUTES_TITLE.match(t) or _MEETING_OF.search(t)), None)
+    mi = next((i for i, t in enumerate(texts) if MINUTES_TITLE.match(t) or MEETING_OF.search(t)), None)
     if mi is None:
         return None, None
     title = " ".join(texts[mi:mi + 2])
-    m = _MEETING_OF.search(title)
+    m = MEETING_OF.search(title)
     if m is None:
-        loose = _MINUTES_OF_BODY.search(title)
-        m = loose if loose and _looks_committee(loose.group("name")) else None
+        loose = MINUTES_OF_BODY.search(title)
+        m = loose if loose and looks_committee(loose.group("name")) else None
     committee = m.group("name").strip(" ,") if m else None
     if committee is None:  # the committee's line before the minutes' title, after the authority's
-        before = [t for t in texts[:mi] if not _PREAMBLE.match(t) and not find_date(t)]
-        while len(before) > 1 and _AUTHORITY.search(before[0]) and not _looks_committee(before[0]):
+        before = [t for t in texts[:mi] if not PREAMBLE.match(t) and not find_date(t)]
+        while len(before) > 1 and AUTHORITY.search(before[0]) and not looks_committee(before[0]):
             before = before[1:]
-        committee = _MINUTES_SUFFIX.sub("", before[-1]).rstrip(" –—-:") if before else None
+        committee = MINUTES_SUFFIX.sub("", before[-1]).rstrip(" –—-:") if before else None
         if committee is None and mi + 1 < len(texts) and not find_date(texts[mi + 1]):
             committee = texts[mi + 1]
     date = find_date(" ".join(texts[mi:mi + 2]))
@@ -119,15 +119,15 @@ def _walk(doc: FlowDocument, meeting: Meeting) -> None:
             continue
         if b.role == "sub_title":
             continue
-        if _RESOLUTION.match(text):
+        if RESOLUTION.match(text):
             if item is not None:
                 item.resolution = f"{item.resolution} {text}" if item.resolution else text
             continue
-        asked = bool(_AMBER.search(" ".join(body[-6:])))
-        if asked and _LIST_ITEM.match(text):  # "(a) <action> – <reason>", one paragraph each
+        asked = bool(AMBER.search(" ".join(body[-6:])))
+        if asked and LIST_ITEM.match(text):  # "(a) <action> – <reason>", one paragraph each
             rows, j = [], i - 1
-            while j < len(blocks) and isinstance(blocks[j], Para) and _LIST_ITEM.match(blocks[j].text):
-                parts = _REASON_SPLIT.split(_LIST_ITEM.sub("", blocks[j].text, count=1), maxsplit=1)
+            while j < len(blocks) and isinstance(blocks[j], Para) and LIST_ITEM.match(blocks[j].text):
+                parts = REASON_SPLIT.split(LIST_ITEM.sub("", blocks[j].text, count=1), maxsplit=1)
                 if len(parts) == 2 and parts[1].strip():
                     rows.append((parts[0].strip(), parts[1].strip()))
                 j += 1
@@ -135,7 +135,7 @@ def _walk(doc: FlowDocument, meeting: Meeting) -> None:
                 _add(meeting, rows, item_plan(item, body))
                 i = j
                 continue
-        if asked and b.bold and not _RESOLUTION.match(text):
+        if asked and b.bold and not RESOLUTION.match(text):
             rows, j = _pairs(blocks, i - 1)
             if rows:
                 _add(meeting, rows, item_plan(item, body))
@@ -170,8 +170,8 @@ def _item_heading(p: Para, marked: bool, has_bold: bool) -> tuple[str | None, st
             return m.group(1), None
         m = _NUMBERED.match(text)
         return (m.group(1), m.group(2).strip()) if m else (None, text)
-    m = _HEADING.match(text)
-    if not m or not m.group(2)[:1].isupper() or _TIME.match(text) or _DATE_START.match(text):
+    m = HEADING.match(text)
+    if not m or not m.group(2)[:1].isupper() or TIME.match(text) or DATE_START.match(text):
         return None
     return (m.group(1), m.group(2).strip()) if (p.bold or p.level) or not has_bold else None
 
@@ -180,9 +180,9 @@ def _pairs(blocks, i: int) -> tuple[list[tuple[str, str]], int]:
     """Reasons minuted as pairs: the action in bold, then its reason ("Reason for Amber: …")."""
     rows = []
     while i + 1 < len(blocks) and isinstance(blocks[i], Para) and isinstance(blocks[i + 1], Para) \
-            and blocks[i].bold and not blocks[i + 1].bold and not _RESOLUTION.match(blocks[i + 1].text) \
+            and blocks[i].bold and not blocks[i + 1].bold and not RESOLUTION.match(blocks[i + 1].text) \
             and _item_heading(blocks[i], False, True) is None:
-        reason = _REASON_LABEL.sub("", blocks[i + 1].text).strip()
+        reason = REASON_LABEL.sub("", blocks[i + 1].text).strip()
         if not reason:
             break
         rows.append((blocks[i].text, reason))
@@ -194,10 +194,10 @@ def _reasons_header(t: Table) -> tuple[int, int, int] | None:
     """(header row, action column, reason column) of a table of Amber justifications."""
     for k, row in enumerate(t.rows[:2]):
         texts = row.texts
-        ri = next((j for j, c in enumerate(texts) if _REASON_HEADER.match(c) and len(c.split()) <= 7), None)
+        ri = next((j for j, c in enumerate(texts) if REASON_HEADER.match(c) and len(c.split()) <= 7), None)
         if ri is None or ri == 0:
             continue
-        ai = next((j for j in range(ri) if _ACTION_HEADER.match(texts[j])), ri - 1)
+        ai = next((j for j in range(ri) if ACTION_HEADER.match(texts[j])), ri - 1)
         return k, ai, ri
     return None
 
@@ -227,7 +227,7 @@ def _table_rows(t: Table) -> list[tuple[str, str]]:
 
 
 class _NoPages:
-    """The page argument of the PDF reader's `_add_reasons` for a paper without pages: whether it is
+    """The page argument of the PDF reader's `add_reasons` for a paper without pages: whether it is
     taken as the first page's number (`n + row page`) or as a list of page numbers (`numbers[row page]`),
     every reason's page comes out None."""
 
@@ -242,4 +242,4 @@ class _NoPages:
 
 def _add(meeting: Meeting, rows: list[tuple[str, str]], plan: str | None) -> None:
     # the PDF reader's own: back-references, status changes and target dates are read the same way
-    _add_reasons(meeting, [{"action": a, "reason": r, "page": 0} for a, r in rows], plan, _NoPages())
+    add_reasons(meeting, [{"action": a, "reason": r, "page": 0} for a, r in rows], plan, _NoPages())

@@ -24,30 +24,30 @@ from plantrack.models import AgendaItem, AmberReason, Meeting
 
 _BOLD = re.compile(r"bold|black|heavy|semibold|demi", re.I)
 _PAGE_NO = re.compile(r"^[-–\s]*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?[-–\s]*$", re.I)
-_HEADING = re.compile(r"^(?:item\s+|minute\s+)?(\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:[.):]\s*|\s+)(\S.*)$", re.I)
-_TIME = re.compile(r"^\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)\b", re.I)
-_LIST_ITEM = re.compile(r"^\s*(?:\(?[a-z]\)|\(?(?:ii|iii|iv|vi|vii|viii|ix|xi|xii)\)|[•●▪◦])\s+(?=\S)", re.I)
-_REASON_SPLIT = re.compile(r"\s+[–—-]\s+|:\s+")
-_AMBER = re.compile(r"\bamber\b", re.I)
+HEADING = re.compile(r"^(?:item\s+|minute\s+)?(\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:[.):]\s*|\s+)(\S.*)$", re.I)
+TIME = re.compile(r"^\d{1,2}[.:]\d\d\s*(?:am|pm|a\.m|p\.m)\b", re.I)
+LIST_ITEM = re.compile(r"^\s*(?:\(?[a-z]\)|\(?(?:ii|iii|iv|vi|vii|viii|ix|xi|xii)\)|[•●▪◦])\s+(?=\S)", re.I)
+REASON_SPLIT = re.compile(r"\s+[–—-]\s+|:\s+")
+AMBER = re.compile(r"\bamber\b", re.I)
 # Text that asks for (or introduces) Amber justifications: "the outstanding Amber actions:", "was rated
 # Amber", "reasons for Amber". A key's colour words ("GREEN AMBER RED") or a KPI's rating do not.
 _AMBER_ASKED = re.compile(
     r"\bamber\s+(?:actions?|ratings?|rated|status(?:es)?|items?|areas?|measures?)\b|\brated\s+(?:as\s+)?amber\b"
     r"|\b(?:reasons?|justifications?|justify|explanations?|explain)\b[^.]{0,60}\bamber\b|\bamber\s*:", re.I)
-_REASON_LABEL = re.compile(r"^(?:reasons?|justification|explanation)(?:\s+for\s+amber(?:\s+rating)?)?\s*[:–-]\s*", re.I)
-_DATE_START = re.compile(rf"^\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_NAME}\b", re.I)
+REASON_LABEL = re.compile(r"^(?:reasons?|justification|explanation)(?:\s+for\s+amber(?:\s+rating)?)?\s*[:–-]\s*", re.I)
+DATE_START = re.compile(rf"^\d{{1,2}}(?:st|nd|rd|th)?\s+{MONTH_NAME}\b", re.I)
 _WEEKDAY = r"monday|tuesday|wednesday|thursday|friday|saturday|sunday"
 _ENDS_IN_MONTH = re.compile(rf"\b{MONTH_NAME}\.?$", re.I)
-_RESOLUTION = re.compile(r"^(?:RESOLVED|AGREED|RECOMMENDED|DECIDED)\b|^(?:Resolved|Agreed|Decided)\s*[:,–-]")
-_REASON_HEADER = re.compile(r"^(?:the\s+)?(?:reasons?|justifications?|explanations?|rationale|why)\b", re.I)
-_ACTION_HEADER = re.compile(r"^(?:amber\s+)?(?:actions?|activity|activities|objectives?|description|what)\b", re.I)
-_MINUTES_TITLE = re.compile(
+RESOLUTION = re.compile(r"^(?:RESOLVED|AGREED|RECOMMENDED|DECIDED)\b|^(?:Resolved|Agreed|Decided)\s*[:,–-]")
+REASON_HEADER = re.compile(r"^(?:the\s+)?(?:reasons?|justifications?|explanations?|rationale|why)\b", re.I)
+ACTION_HEADER = re.compile(r"^(?:amber\s+)?(?:actions?|activity|activities|objectives?|description|what)\b", re.I)
+MINUTES_TITLE = re.compile(
     r"^\s*(?:draft\s+|unconfirmed\s+|confirmed\s+|public\s+)?(?:minutes|proc[eè]s[-\s]verbal)\b", re.I)
-_MEETING_OF = re.compile(
+MEETING_OF = re.compile(
     r"minutes\s+of\s+(?:the\s+|a\s+|an\s+)?(?:(?:virtual|remote|hybrid|special|extraordinary|ordinary|annual|"
     r"public|formal)\s+)*meeting\s+of\s+(?:the\s+)?(?P<name>.+?)\s+(?:held|on|at|which)\b", re.I)
 # "Minutes of the Health and Wellbeing Board held on …": no "meeting of"; the name must name a body
-_MINUTES_OF_BODY = re.compile(r"^\s*minutes\s+of\s+(?:the\s+)?(?P<name>.+?)\s+(?:held|on|at)\b", re.I)
+MINUTES_OF_BODY = re.compile(r"^\s*minutes\s+of\s+(?:the\s+)?(?P<name>.+?)\s+(?:held|on|at)\b", re.I)
 # "Minutes excerpt from Corporate Parenting Panel – 12 March 2024", "Extract from the Minutes of the X held on …"
 _EXCERPT = re.compile(
     r"\b(?:minutes?\s+(?:excerpt|extract)s?\s+(?:from|of)|(?:excerpt|extract)s?\s+(?:from|of)\s+(?:the\s+)?"
@@ -57,14 +57,14 @@ _EXCERPT = re.compile(
 _MEETING_HELD = re.compile(
     r"\b(?i:an?|the)\s+(?i:(?:regular|special|extraordinary|ordinary|annual|public|virtual|remote|hybrid)\s+)*"
     r"(?i:meeting\s+of\s+(?:the\s+)?)(?P<name>[A-Z][^.]{2,80}?)\s+(?i:was|were)\s+held\b")
-_MINUTES_SUFFIX = re.compile(r"\s*[–—:-]\s*(?:draft\s+|unconfirmed\s+|confirmed\s+)?minutes\b.*$", re.I)
+MINUTES_SUFFIX = re.compile(r"\s*[–—:-]\s*(?:draft\s+|unconfirmed\s+|confirmed\s+)?minutes\b.*$", re.I)
 _COMMITTEE_WORDS = re.compile(
     r"\b(?:committee|sub-committee|board|panel|cabinet|council|forum|group|partnership|commission|executive|"
     r"assembly|scrutiny)\b", re.I)
-_AUTHORITY = re.compile(
+AUTHORITY = re.compile(
     r"^(?:the\s+)?(?:city|borough|county|district|royal\s+borough|london\s+borough|metropolitan)\b"
     r"|\b(?:council|corporation|authority)\s*$", re.I)
-_PREAMBLE = re.compile(r"^(?:public\s+document\s+pack|agenda\s+item\b|item\s+\d|appendix\b|draft\b|"
+PREAMBLE = re.compile(r"^(?:public\s+document\s+pack|agenda\s+item\b|item\s+\d|appendix\b|draft\b|"
                        r"unconfirmed\b|not\s+protectively\s+marked|official\b)", re.I)
 # "Children’s Services Improvement Plan 2022-23": title-case words ending in "Plan", then a year range.
 _PLAN = re.compile(
@@ -199,7 +199,7 @@ def _gutter(words: list[dict], width: float, height: float) -> float | None:
     right = _lines([w for w in body if w["x0"] >= best[1]])
     if len(left) < 8 or len(right) < 8:
         return None
-    structural = lambda l: bool(_RESOLUTION.match(l.text) or _HEADING.match(l.text) and l.bold  # noqa: E731
+    structural = lambda l: bool(RESOLUTION.match(l.text) or HEADING.match(l.text) and l.bold  # noqa: E731
                                 or re.match(r"(?:present|officers|apologies)\b", l.text, re.I))
     if not any(structural(l) for l in left):
         return None
@@ -238,7 +238,7 @@ def looks_like_minutes(first_page_text: str) -> bool:
     for l in lines[:15]:
         if re.fullmatch(r"agenda", l, re.I):
             break  # an agenda front sheet: its "MINUTES" is an item
-        if _MINUTES_TITLE.match(l) or _MEETING_OF.search(l) or (
+        if MINUTES_TITLE.match(l) or MEETING_OF.search(l) or (
                 _EXCERPT.search(l) and l.lower().startswith(("extract", "excerpt"))):
             return True
     text = "\n".join(lines)
@@ -306,16 +306,16 @@ def _title_block(lines: list[_Line]) -> tuple[str | None, str | None]:
         if excerpt and (head[k].text.lower().startswith(("minute", "extract", "excerpt"))):
             date = find_date(window)
             return excerpt.group("name").strip(" ,.–—-") or None, date[0] if date else _first_date(head)
-    mi = next((i for i, l in enumerate(head) if _MINUTES_TITLE.match(l.text)), None)
+    mi = next((i for i, l in enumerate(head) if MINUTES_TITLE.match(l.text)), None)
     if mi is None:
         return _committee_from(head[:6]), _first_date(head)
     # the title sentence: from "MINUTES …" to the line that ends it (it may wrap over a venue)
     end = next((j for j in range(mi, min(mi + 4, len(head))) if head[j].text.rstrip().endswith(".")), mi + 2)
     title = " ".join(l.text for l in head[mi:end + 1])
-    m = _MEETING_OF.search(title)
+    m = MEETING_OF.search(title)
     if m is None:
-        loose = _MINUTES_OF_BODY.search(title)
-        m = loose if loose and _looks_committee(loose.group("name")) else None
+        loose = MINUTES_OF_BODY.search(title)
+        m = loose if loose and looks_committee(loose.group("name")) else None
     held = None if m else _MEETING_HELD.search(" ".join(l.text for l in head[:8]))
     committee = m.group("name").strip(" ,") if m else (held.group("name") if held else _committee_from(head[:mi]))
     if committee is None:  # "MINUTES" / committee / "Date: ..."
@@ -330,17 +330,17 @@ def _committee_from(lines: list[_Line]) -> str | None:
     that names the body and then the date ("AUDIT COMMITTEE – 10th December 2024") gives the body."""
     cand: list[tuple[_Line, str]] = []
     for l in lines:
-        if _PREAMBLE.match(l.text) or _MINUTES_TITLE.match(l.text):
+        if PREAMBLE.match(l.text) or MINUTES_TITLE.match(l.text):
             continue
         dated = find_date(l.text)
         if dated:
             before = l.text[:dated[2][0]]
             before = re.sub(rf"\b(?:{_WEEKDAY})\s*,?\s*$", "", before, flags=re.I).rstrip(" ,–—-:")
-            if before and _looks_committee(before):
+            if before and looks_committee(before):
                 cand.append((l, before))
             continue
         cand.append((l, l.text))
-    while len(cand) > 1 and _AUTHORITY.search(cand[0][1]) and not _looks_committee(cand[0][1]):
+    while len(cand) > 1 and AUTHORITY.search(cand[0][1]) and not looks_committee(cand[0][1]):
         cand = cand[1:]
     if not cand:
         return None
@@ -351,10 +351,10 @@ def _committee_from(lines: list[_Line]) -> str | None:
             break
         parts.append(text)
     # "Children’s Services Scrutiny Committee – Minutes": the title's own word is not the name
-    return _MINUTES_SUFFIX.sub("", " ".join(parts)).rstrip(" –—-:") or None
+    return MINUTES_SUFFIX.sub("", " ".join(parts)).rstrip(" –—-:") or None
 
 
-def _looks_committee(text: str) -> bool:
+def looks_committee(text: str) -> bool:
     """Names a committee, not only the authority ("Ashby Vale Council", "Kent County Council")."""
     t = re.sub(r"\b(?:(?:county|city|borough|district)\s+)?council\s*$", "", text.strip(), flags=re.I)
     t = re.sub(r"\b(?:county|city|borough|district)\s+council\b", "", t, flags=re.I)
@@ -391,23 +391,23 @@ def _walk(flow: list[_Line], pgs: list[_Page], meeting: Meeting, first_page_numb
         table = _table_header(line, pgs[line.page], margin)
         # a table of reasons needs a header or a lead-in that speaks of Amber: a performance report's
         # "Commentary" column or a key is not one
-        if table is not None and (_AMBER.search(line.text) or _AMBER_ASKED.search(" ".join(body[-12:]))):
+        if table is not None and (AMBER.search(line.text) or _AMBER_ASKED.search(" ".join(body[-12:]))):
             i = _read_table(flow, i, table, pgs, has_bold, margin)
             if table.rows:
-                _add_reasons(meeting, table.rows, item_plan(item, body), [first_page_number + pg.number for pg in pgs])
+                add_reasons(meeting, table.rows, item_plan(item, body), [first_page_number + pg.number for pg in pgs])
             continue
         asked = bool(_AMBER_ASKED.search(" ".join(body[-6:])))
-        if _LIST_ITEM.match(line.text) and asked:
+        if LIST_ITEM.match(line.text) and asked:
             rows, i = _listed_reasons(flow, i, has_bold, margin)
             if rows:
-                _add_reasons(meeting, rows, item_plan(item, body), [first_page_number + pg.number for pg in pgs])
+                add_reasons(meeting, rows, item_plan(item, body), [first_page_number + pg.number for pg in pgs])
             continue
         if asked and _opens_pair(flow, i, has_bold, margin):
             rows, i = _paired_reasons(flow, i, has_bold, margin)
             if rows:
-                _add_reasons(meeting, rows, item_plan(item, body), [first_page_number + pg.number for pg in pgs])
+                add_reasons(meeting, rows, item_plan(item, body), [first_page_number + pg.number for pg in pgs])
                 continue
-        if _RESOLUTION.match(line.text):
+        if RESOLUTION.match(line.text):
             text, i = _paragraph(flow, i, has_bold, margin)
             if item is not None:
                 item.resolution = f"{item.resolution} {text}" if item.resolution else text
@@ -429,10 +429,10 @@ def item_plan(item: AgendaItem | None, body: list[str]) -> str | None:
 def _listed_reasons(flow: list[_Line], i: int, has_bold: bool, margin: float) -> tuple[list[dict[str, Any]], int]:
     """Reasons minuted as a list rather than a table: "(a) <action> – <reason>", one item each."""
     rows = []
-    while i < len(flow) and _LIST_ITEM.match(flow[i].text):
+    while i < len(flow) and LIST_ITEM.match(flow[i].text):
         start = i
-        text, i = _paragraph(flow, i, has_bold, margin, stop=lambda l: bool(_LIST_ITEM.match(l.text)))
-        parts = _REASON_SPLIT.split(_LIST_ITEM.sub("", text, count=1), maxsplit=1)
+        text, i = _paragraph(flow, i, has_bold, margin, stop=lambda l: bool(LIST_ITEM.match(l.text)))
+        parts = REASON_SPLIT.split(LIST_ITEM.sub("", text, count=1), maxsplit=1)
         if len(parts) == 2 and parts[1].strip():
             rows.append({"action": parts[0].strip(), "reason": parts[1].strip(), "page": flow[start].page,
                          "lines": flow[start:i]})
@@ -459,7 +459,7 @@ def _paired_reasons(flow: list[_Line], i: int, has_bold: bool, margin: float) ->
         # an indented reason ends where the text comes back to the action's margin
         reason, i = _paragraph(flow, i, has_bold, margin,
                                stop=lambda l, indent=indent: l.bold or (indent is not None and l.x0 < indent - 2))
-        reason = _REASON_LABEL.sub("", reason).strip()
+        reason = REASON_LABEL.sub("", reason).strip()
         if not reason:
             break
         rows.append({"action": action, "reason": reason, "page": flow[first].page, "lines": flow[first:i]})
@@ -467,8 +467,8 @@ def _paired_reasons(flow: list[_Line], i: int, has_bold: bool, margin: float) ->
 
 
 def _heading(line: _Line, has_bold: bool, margin: float) -> re.Match | None:
-    m = _HEADING.match(line.text)
-    if not m or not m.group(2)[:1].isupper() or _TIME.match(line.text) or _DATE_START.match(line.text):
+    m = HEADING.match(line.text)
+    if not m or not m.group(2)[:1].isupper() or TIME.match(line.text) or DATE_START.match(line.text):
         return None  # "12 December 2019 at 1.45 pm" is a title wrapped onto a second line
     # headings are bold; in a document with no bold type, they sit at the left margin
     return m if (line.bold if has_bold else line.x0 <= margin + 2) else None
@@ -482,8 +482,8 @@ def _heading_block(flow: list[_Line], i: int, m: re.Match) -> tuple[str, str, in
     while j < len(flow):
         nxt, prev = flow[j], flow[j - 1]
         if (nxt.page != prev.page or nxt.bold != first.bold or abs(nxt.size - first.size) > 0.3
-                or nxt.top - prev.bottom > 0.8 * first.height or _HEADING.match(nxt.text)
-                or _RESOLUTION.match(nxt.text)):
+                or nxt.top - prev.bottom > 0.8 * first.height or HEADING.match(nxt.text)
+                or RESOLUTION.match(nxt.text)):
             break
         parts.append(nxt.text)
         j += 1
@@ -497,9 +497,9 @@ def _paragraph(flow: list[_Line], i: int, has_bold: bool, margin: float,
     while j < len(flow):
         nxt, prev = flow[j], flow[j - 1]
         # a sentence cut by a page (or column) break goes on at the top of the next one
-        broken = nxt.page != prev.page and not re.search(r"[.:;!?]\W?$", prev.text) and not _LIST_ITEM.match(nxt.text)
+        broken = nxt.page != prev.page and not re.search(r"[.:;!?]\W?$", prev.text) and not LIST_ITEM.match(nxt.text)
         if ((nxt.page != prev.page and not broken) or (not broken and nxt.top - prev.bottom > 0.8 * prev.height)
-                or _heading(nxt, has_bold, margin) or _RESOLUTION.match(nxt.text) or (stop and stop(nxt))):
+                or _heading(nxt, has_bold, margin) or RESOLUTION.match(nxt.text) or (stop and stop(nxt))):
             break
         parts.append(nxt.text)
         j += 1
@@ -546,13 +546,13 @@ def _table_header(line: _Line, pg: _Page, margin: float) -> _Table | None:
     if len(line.words) > 14:
         return None
     segs = _segments(line)
-    ri = next((k for k, s in enumerate(segs) if _REASON_HEADER.match(_seg_text(s)) and len(s) <= 7), None)
+    ri = next((k for k, s in enumerate(segs) if REASON_HEADER.match(_seg_text(s)) and len(s) <= 7), None)
     if ri is None or len(segs) > 4 or any(len(s) > 5 for k, s in enumerate(segs) if k != ri):
         return None
     reason_x = segs[ri][0]["x0"]
     if ri == 0 and reason_x < margin + 80:
         return None  # a sentence that starts "Reasons for ..." at the margin, not a second column
-    ai = next((k for k in range(ri) if _ACTION_HEADER.match(_seg_text(segs[k]))), ri - 1 if ri else None)
+    ai = next((k for k in range(ri) if ACTION_HEADER.match(_seg_text(segs[k]))), ri - 1 if ri else None)
     prev_x1 = segs[ri - 1][-1]["x1"] if ri else margin + 20
     rule = _rule_at(pg, line, prev_x1, reason_x)
     # a shaded header row has edges of its own: the table is ruled only if the rule runs on below it
@@ -672,7 +672,7 @@ def _read_table(flow: list[_Line], i: int, t: _Table, pgs: list[_Page], has_bold
             j = _skip_header(flow, j, t, pg)  # the header repeated after a page break
             prev = flow[j - 1]
             continue
-        if _heading(line, has_bold, margin) or _RESOLUTION.match(line.text) or not _fits(line, t):
+        if _heading(line, has_bold, margin) or RESOLUTION.match(line.text) or not _fits(line, t):
             break
         if t.ruled and not _in_grid(line, spans[line.page]):
             break
@@ -767,7 +767,7 @@ def _join(a: str, b: str) -> str:
     return " ".join(x for x in (a, b) if x)
 
 
-def _add_reasons(meeting: Meeting, rows: list[dict[str, Any]], plan: str | None, page_numbers: list[int]) -> None:
+def add_reasons(meeting: Meeting, rows: list[dict[str, Any]], plan: str | None, page_numbers: list[int]) -> None:
     """The rows of a reasons table as Amber reasons; `page_numbers` gives each of the pages' page number."""
     reasons = [r["reason"] for r in rows]
     effective = language.resolve_back_references(reasons, [r["action"] for r in rows])
