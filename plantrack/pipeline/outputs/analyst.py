@@ -207,17 +207,10 @@ def prepare(conn: sqlite3.Connection | sqlite_utils.Database) -> dict[str, Any]:
     Returns what it found: {"periods": [...], "series": n} (a series is one plan of one council)."""
     db = conn if isinstance(conn, sqlite_utils.Database) else sqlite_utils.Database(conn)
     raw = db.conn
-    own = not raw.in_transaction
-    raw.execute("SAVEPOINT plantrack_prepare")
-    try:
+    from plantrack.pipeline.stages.store import savepoint
+
+    with savepoint(raw, "plantrack_prepare"):
         _schema(raw)
-        raw.execute("RELEASE plantrack_prepare")
-    except BaseException:
-        raw.execute("ROLLBACK TO plantrack_prepare")
-        raw.execute("RELEASE plantrack_prepare")
-        raise
-    if own:
-        raw.commit()
     for table, columns in FTS.items():
         # replace=True returns at once when the index and its triggers are already as asked
         db[table].enable_fts(columns, create_triggers=True, replace=True)

@@ -658,11 +658,10 @@ def reconcile(conn: sqlite3.Connection, settings: Settings | None = None) -> dic
     re-linked if that moved. Running it twice gives the same rows and ids."""
     from plantrack.pipeline.reconcile.linking_store import relink_in
     from plantrack.pipeline.reconcile.supersede import supersede
+    from plantrack.pipeline.stages.store import savepoint
 
     s = settings or Settings()
-    own = not conn.in_transaction  # a caller's open transaction is theirs to commit
-    conn.execute("SAVEPOINT plantrack_reconcile")
-    try:
+    with savepoint(conn, "plantrack_reconcile"):
         if supersede(conn):  # which copy of a paper counts moved since the last load: links follow it
             relink_in(conn)
         frames = read_frames(conn)
@@ -670,12 +669,5 @@ def reconcile(conn: sqlite3.Connection, settings: Settings | None = None) -> dic
         found = findings(frames, s, history=hist)
         _write(conn, "action_history", hist, HISTORY_COLUMNS, with_id=False)
         _write(conn, "findings", found, FINDING_COLUMNS, with_id=True)
-        conn.execute("RELEASE plantrack_reconcile")
-    except BaseException:
-        conn.execute("ROLLBACK TO plantrack_reconcile")
-        conn.execute("RELEASE plantrack_reconcile")
-        raise
-    if own:
-        conn.commit()
     return {"action_history": len(hist), "findings": len(found),
             "changes": dict(Counter(hist["change"])), "kinds": dict(Counter(found["kind"]))}

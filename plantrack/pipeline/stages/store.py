@@ -186,6 +186,23 @@ def _add_missing_columns(conn: sqlite3.Connection) -> None:
 
 
 @contextmanager
+def savepoint(conn: sqlite3.Connection, name: str) -> Iterator[sqlite3.Connection]:
+    """All of the block or none of it, inside a caller's open transaction or as its own: a SAVEPOINT
+    released at the end (rolled back on any error), committed here only when no transaction was open."""
+    own = not conn.in_transaction  # a caller's open transaction is theirs to commit
+    conn.execute(f"SAVEPOINT {name}")
+    try:
+        yield conn
+    except BaseException:
+        conn.execute(f"ROLLBACK TO {name}")
+        conn.execute(f"RELEASE {name}")
+        raise
+    conn.execute(f"RELEASE {name}")
+    if own:
+        conn.commit()
+
+
+@contextmanager
 def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE … COMMIT, rolled back on any error: all of it or none."""
     conn = db.conn
