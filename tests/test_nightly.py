@@ -11,6 +11,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import rows
 from paperfactory import (csip_spec, make_empty, make_encrypted, make_image_only, make_not_pdf, make_report,
                           make_truncated, sdp_spec)
 
@@ -20,13 +21,6 @@ CLI = [sys.executable, "-m", "plantrack.pipeline.cli"]
 def plantrack(*args, **kw) -> subprocess.CompletedProcess:
     return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=600, **kw)
 
-
-def rows(db: Path, sql: str, params=()) -> list[tuple]:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

@@ -13,6 +13,7 @@ import time
 from pathlib import Path
 
 import pytest
+from conftest import rows
 from paperfactory import make_minutes, make_not_pdf, make_report, sdp_minutes_spec, sdp_spec
 from typer.testing import CliRunner
 
@@ -31,13 +32,6 @@ def plantrack(*args, wrap: list[str] | None = None, **kw) -> subprocess.Complete
     return subprocess.run([*(wrap or []), *CLI, *map(os.fsdecode, args)], capture_output=True, text=True,
                           errors="replace", **kw)
 
-
-def rows(db: Path, sql: str, params=()) -> list[tuple]:
-    con = sqlite3.connect(f"file:{db}?mode=ro", uri=True, timeout=30)
-    try:
-        return con.execute(sql, params).fetchall()
-    finally:
-        con.close()
 
 
 @pytest.fixture(scope="module")

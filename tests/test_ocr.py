@@ -5,13 +5,12 @@ The OCR tests are skipped when the extra is not installed; what a scan gives wit
 always."""
 import difflib
 import json
-import sqlite3
 import subprocess
 import sys
 import unicodedata
-from pathlib import Path
 
 import pytest
+from conftest import rows
 from paperfactory import csip_minutes_spec, make_image_only, make_minutes, make_report, make_scan, sdp_minutes_spec, sdp_spec
 
 from plantrack.extract import ocr, scanned
@@ -30,13 +29,6 @@ def fold(s):
 def similar(a, b) -> float:
     return difflib.SequenceMatcher(None, fold(a), fold(b), autojunk=False).ratio()
 
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_without_the_extra_a_scan_fails_saying_how_to_install_it(tmp_path, monkeypatch):

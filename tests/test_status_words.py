@@ -1,12 +1,11 @@
 """Status printed in a council's own words, and a direction-of-travel column beside it: read by the
 report's key, then [statuses] in plantrack.toml, then the default words; arrows never the status."""
 import itertools
-import sqlite3
 import subprocess
 import sys
-from pathlib import Path
 
 import pytest
+from conftest import rows
 from paperfactory import make_report, sdp_spec
 
 from plantrack.extract.document import extract_document
@@ -114,13 +113,6 @@ def test_configured_words_come_after_the_key_and_before_the_defaults():
 def plantrack(*args, cwd) -> subprocess.CompletedProcess:
     return subprocess.run([*CLI, *map(str, args)], capture_output=True, text=True, timeout=600, cwd=cwd)
 
-
-def rows(db: Path, sql: str) -> list[tuple]:
-    con = sqlite3.connect(db)
-    try:
-        return con.execute(sql).fetchall()
-    finally:
-        con.close()
 
 
 def test_statuses_in_plantrack_toml_make_an_unknown_word_red(tmp_path, council_pdf):

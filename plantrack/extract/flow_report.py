@@ -16,7 +16,8 @@ from .colours import RGB
 from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
 from .legend import Legend, colour_word, key_row
-from .report import AS_AT, PRIORITY_HEADING, REF_PRIORITY, TEXT_FIELDS, Layout, ofsted_tag, plan_name, split_ref
+from .report import (AS_AT, PRIORITY_HEADING, REF_PRIORITY, TEXT_FIELDS, Layout, ofsted_tag, plan_name, split_ref,
+                     warn_unread)
 from .scores import heading_score, overall_in_text, priority_number, read_scores
 
 
@@ -81,12 +82,7 @@ class FlowReportReader:
             a.due_date = parse_date(a.timescale)
             a.rag, a.rag_source = self._status(text, colour, whole_row)
         r.legend = self.legend.describe()
-        if r.actions and not any(a.rag for a in r.actions):
-            r.warnings.append("no action status could be read (no key, colour, word or letter matched)")
-        if r.plan is None:
-            r.warnings.append("no plan name found in the document's opening paragraphs")
-        if r.as_at is None:
-            r.warnings.append("no 'as at' / progress update date found in the document's opening paragraphs")
+        warn_unread(r, "in the document's opening paragraphs")
         return r
 
     # ---- title, date -------------------------------------------------------------------------

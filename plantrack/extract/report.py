@@ -157,6 +157,16 @@ def looks_whole(values: dict[str, str]) -> bool:
     return bool(values.get("lead") and values.get("timescale") and values.get("text", "")[:1].isupper())
 
 
+def warn_unread(r: Report, where: str) -> None:
+    """What a reader could not find in a report it read, as warnings (`where` says where it looked)."""
+    if r.actions and not any(a.rag for a in r.actions):
+        r.warnings.append("no action status could be read (no key, colour, word or letter matched)")
+    if r.plan is None:
+        r.warnings.append(f"no plan name found {where}")
+    if r.as_at is None:
+        r.warnings.append(f"no 'as at' / progress update date found {where}")
+
+
 @dataclass
 class StatusSeen:
     """What a row shows of its status, kept so that a key printed after the tables still decides it."""
@@ -422,10 +432,5 @@ class ReportReader:
             a.status_text = (seen.text or None) if seen is not None and not seen.whole_row else None
             self._note_far_colour(a, seen)
         r.legend = self.legend.describe()
-        if r.actions and not any(a.rag for a in r.actions):
-            r.warnings.append("no action status could be read (no key, colour, word or letter matched)")
-        if r.plan is None:
-            r.warnings.append("no plan name found on the first page")
-        if r.as_at is None:
-            r.warnings.append("no 'as at' / progress update date found on the first page")
+        warn_unread(r, "on the first page")
         return r
