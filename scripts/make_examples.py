@@ -2,7 +2,7 @@
 
 Two consecutive monthly reports of Kingsgate's Service Development Plan (statuses change, one
 completed action leaves, one action joins), the sub-committee minutes that discuss the later one,
-and a Brackenshire CSIP report. The papers come from tests/paperfactory.py; re-running gives
+and a Brackenshire CSIP report. The papers come from tests/paperfactory/; re-running gives
 byte-identical files.
 
     .venv/bin/python scripts/make_examples.py [output folder]

@@ -1,5 +1,5 @@
 """Minutes extraction end to end: the three sample minutes against gold.json (skipped when the sample
-corpus is not present), and minutes drawn by tests/paperfactory.py in several layouts."""
+corpus is not present), and minutes drawn by tests/paperfactory/ in several layouts."""
 import difflib
 import json
 import unicodedata
@@ -119,7 +119,7 @@ try:
     import paperfactory as pf
 except ImportError:  # the generator is a test helper; without it only these tests are skipped
     pf = None
-needs_factory = pytest.mark.skipif(pf is None, reason="tests/paperfactory.py not available")
+needs_factory = pytest.mark.skipif(pf is None, reason="tests/paperfactory/ not available")
 
 LAYOUTS = [
     ("sdp", {}),                                                    # ruled, blank first header cell
