@@ -16,7 +16,7 @@ from pathlib import Path
 
 from paperfactory import (OFSTED_HEADER, RAGS, AmberRow, ExpectedAction, ExpectedAmberRow, ExpectedItem,
                           ExpectedMinutes, ExpectedPriority, ExpectedReport, LEGENDS, MinutesSpec, ReportSpec,
-                          _as_at, _BACK_REFERENCES, _Look, _month_label, due_date, status_colour)
+                          as_at_date, BACK_REFERENCES, Look, month_label, due_date, status_colour)
 
 
 def fold(text: str | None) -> str | None:
@@ -72,7 +72,7 @@ def _set(cell, text: str | list[str], bold: bool = False) -> None:
         run.bold = bold
 
 
-def _status_text(look: _Look, rag: str | None) -> tuple[str, str | None]:
+def _status_text(look: Look, rag: str | None) -> tuple[str, str | None]:
     """(printed text, fill) of a status cell in the report's style."""
     if rag is None:
         return "", None
@@ -95,9 +95,9 @@ def make_docx_report(path, spec: ReportSpec, merged_priority_rows: bool = True) 
     when `merged_priority_rows`, else a paragraph)."""
     import docx
 
-    look = _Look(spec)
+    look = Look(spec)
     doc = docx.Document()
-    as_at = spec.as_at or _as_at(spec.as_at_line)
+    as_at = spec.as_at or as_at_date(spec.as_at_line)
     period = as_at[:7]
     _para(doc, spec.authority, bold=True, size=11)
     if spec.department:
@@ -178,8 +178,8 @@ def _fmt(v) -> str:
     return "" if v is None else f"{v:.1f}"
 
 
-def _docx_scores(doc, spec: ReportSpec, look: _Look, period: str) -> None:
-    previous, current = spec.score_labels or (_month_label(period, 1), _month_label(period))
+def _docx_scores(doc, spec: ReportSpec, look: Look, period: str) -> None:
+    previous, current = spec.score_labels or (month_label(period, 1), month_label(period))
     rows = [["No.", "Priority", previous, current]]
     rows += [[str(p.number), p.title, _fmt(p.previous_score), _fmt(p.current_score)] for p in spec.priorities]
     rows.append(["", "Overall plan score", _fmt(spec.overall_previous), _fmt(spec.overall_current)])
@@ -200,7 +200,7 @@ def _minutes_truth(spec: MinutesSpec) -> ExpectedMinutes:
         for r in item.amber_rows:
             r = r if isinstance(r, AmberRow) else AmberRow(*r)
             reason = fold(r.reason)
-            effective = rows[-1].effective_reason if reason.strip(" .").lower() in _BACK_REFERENCES and rows else reason
+            effective = rows[-1].effective_reason if reason.strip(" .").lower() in BACK_REFERENCES and rows else reason
             rows.append(ExpectedAmberRow(len(rows) + 1, plan, fold(r.action_text), reason, effective,
                                          r.new_rag, r.target_date, r.ref, None))
     return ExpectedMinutes(spec.committee, spec.meeting_date, items, rows, pages=None, first_page=None, last_page=None)
@@ -401,8 +401,8 @@ def make_html_report(path, spec: ReportSpec) -> ExpectedReport:
     """A plan progress report as Word's "save as web page" writes it: `MsoNormal` paragraphs, the
     scores and key as `MsoTableGrid` tables, a colour-only status as the cell's background, and each
     priority's heading a row merged across its action table (colspan). The truth is the Word copy's."""
-    look = _Look(spec)
-    as_at = spec.as_at or _as_at(spec.as_at_line)
+    look = Look(spec)
+    as_at = spec.as_at or as_at_date(spec.as_at_line)
     truth = make_docx_report(Path(path).with_suffix(".truth.docx"), spec)
     Path(path).with_suffix(".truth.docx").unlink()
     out = [HEAD.format(title=_e(spec.plan)), "<body><div class=WordSection1>",
@@ -410,7 +410,7 @@ def make_html_report(path, spec: ReportSpec) -> ExpectedReport:
            f'<p class=MsoNormal><b><span style="font-size:18.0pt">{_e(spec.plan)}</span></b></p>',
            f'<p class=MsoNormal><b><span style="font-size:12.0pt">{_e(spec.as_at_line)}</span></b></p>']
     out += [f"<p class=MsoNormal>{_e(t)}</p>" for t in spec.intro]
-    previous, current = spec.score_labels or (_month_label(as_at[:7], 1), _month_label(as_at[:7]))
+    previous, current = spec.score_labels or (month_label(as_at[:7], 1), month_label(as_at[:7]))
     out.append('<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0>')
     out.append(f"<tr><td><b>No.</b></td><td><b>Priority</b></td><td><b>{_e(previous)}</b></td><td><b>{_e(current)}</b></td></tr>")
     out += [f"<tr><td>{p.number}</td><td>{_spaced(p.title)}</td><td>{_fmt(p.previous_score)}</td><td>{_fmt(p.current_score)}</td></tr>"

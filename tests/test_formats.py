@@ -11,7 +11,7 @@ import pytest
 from flowfactory import (make_docx_minutes, make_docx_report, make_html_item_page, make_html_minutes, make_html_report,
                          moderngov_heading, page_free)
 from paperfactory import (AgendaItem, csip_minutes_spec, csip_spec, make_minutes, make_report, sdp_minutes_spec,
-                          sdp_spec, _row)
+                          sdp_spec, amber_row)
 
 from plantrack.extract.document import extract_document
 from plantrack.pipeline.stages import ingest as stages
@@ -270,10 +270,10 @@ def later_minutes(period: str, meeting_date: str):
     a back-reference, a status updated at the meeting and a target date."""
     report = csip_spec(period)
     amber = [a for p in report.priorities for a in p.actions if a.rag == "amber"]
-    rows = [_row(report, a.text[:40], f"Staffing gaps held up the work of the {a.lead}. A recovery plan is agreed.")
+    rows = [amber_row(report, a.text[:40], f"Staffing gaps held up the work of the {a.lead}. A recovery plan is agreed.")
             for a in amber[1:]]
-    rows[1] = _row(report, amber[2].text[:40], "As above")
-    rows[-1] = _row(report, amber[-1].text[:40], "Work resumed, target date December 2022. Updated to GREEN.",
+    rows[1] = amber_row(report, amber[2].text[:40], "As above")
+    rows[-1] = amber_row(report, amber[-1].text[:40], "Work resumed, target date December 2022. Updated to GREEN.",
                     new_rag="green", target_date="2022-12-31")
     base = csip_minutes_spec()
     item = AgendaItem(7, "Children’s Services Improvement Plan 2022-23", paragraphs=[

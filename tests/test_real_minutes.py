@@ -9,6 +9,7 @@ import pytest
 from plantrack.extract.document import extract_document, find_papers
 
 pf = pytest.importorskip("paperfactory")
+A4 = pytest.importorskip("reportlab.lib.pagesizes").A4
 
 LONG = ("The Cabinet Member for Finance introduced the report, which set out the draft revenue budget and "
         "the medium term financial plan, the pressures on adult social care and on children's services, "
@@ -94,7 +95,7 @@ def _performance_report(path) -> None:
     """A quarterly performance report: KPI tables with RAG words in coloured cells, a direction of
     travel, commentary with officers' names, a key of colour words, and "Attendance" as a measure."""
     regular, bold = pf.font_pair("helvetica")
-    sheet = pf.Sheet(pf.A4)
+    sheet = pf.Sheet(A4)
     sheet.para("Quarterly Performance Report – Quarter 2 2024/25", bold, 14, pf.BLACK_RGB, after=6)
     sheet.para("Key: GREEN AMBER RED – performance against target", regular, 10, pf.BLACK_RGB, after=8)
     style = pf.TableStyle(regular, bold, size=8.5, leading=10, pad=3)

@@ -35,19 +35,21 @@ from .layout import (
 from .reports import (
     ActionSpec, PrioritySpec, ReportSpec, ExpectedPriority, ExpectedAction, ExpectedReport,
     VOCABULARIES, COLUMN_ORDERS, OFSTED_HEADER, LEGENDS, STATUS_WORDS, STATUS_LETTERS, House,
-    HOUSES, make_report, build_report,
+    HOUSES, Look, make_report, build_report,
 )
 from .minutes import (
-    AmberRow, AgendaItem, MinutesSpec, ExpectedItem, ExpectedAmberRow, ExpectedMinutes, make_minutes,
+    AmberRow, AgendaItem, MinutesSpec, ExpectedItem, ExpectedAmberRow, ExpectedMinutes, BACK_REFERENCES,
+    make_minutes,
 )
 from .numbered import NumberedItem, NumberedMinutesSpec, make_numbered_minutes
-from .samples import sdp_spec, csip_spec, sdp_minutes_spec, csip_minutes_spec
+from .samples import sdp_spec, csip_spec, sdp_minutes_spec, csip_minutes_spec, action_opening, amber_row
 from .rejects import (
     make_text_page, make_not_pdf, make_empty, make_truncated, make_encrypted, make_image_only,
     make_scan,
 )
 
 __all__ = [
+    "Look", "BACK_REFERENCES", "action_opening", "amber_row",
     "RAGS", "SCORE", "Colour", "BLACK_RGB", "WHITE_RGB", "PALETTES", "CSIP_CMYK", "GREY_LEVELS",
     "GREY_HEADER", "in_space", "status_colour", "luminance", "contrast", "find_font", "font_pair",
     "symbol_font", "wrap", "month_end", "due_date", "as_at_date", "month_label", "long_date", "Op",

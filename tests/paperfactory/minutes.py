@@ -96,7 +96,7 @@ class ExpectedMinutes:
     last_page: int = 0
 
 
-_BACK_REFERENCES = {"same as above", "as above"}
+BACK_REFERENCES = {"same as above", "as above"}
 
 
 def make_minutes(path, spec: MinutesSpec) -> ExpectedMinutes:
@@ -210,7 +210,7 @@ def _amber_table(sheet: Sheet, spec: MinutesSpec, item: AgendaItem, rows: list,
     for row, where in zip(given, placed):
         action_text, reason = (" ".join(lines) for lines in where.lines)
         effective = reason
-        if reason.strip(" .").lower() in _BACK_REFERENCES and rows:
+        if reason.strip(" .").lower() in BACK_REFERENCES and rows:
             effective = rows[-1].effective_reason
         if row.points_to is not None:
             effective = rows[start + row.points_to].effective_reason

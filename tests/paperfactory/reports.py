@@ -213,7 +213,7 @@ HOUSES = {
 }
 
 
-class _Look:
+class Look:
     """A ReportSpec's layout options resolved into fonts, colours and cell makers."""
 
     def __init__(self, spec: ReportSpec):
@@ -309,7 +309,7 @@ def make_report(path, spec: ReportSpec) -> ExpectedReport:
 
 
 def build_report(path, spec: ReportSpec, encrypt=None) -> ExpectedReport:
-    look = _Look(spec)
+    look = Look(spec)
     size = landscape(A4) if spec.orientation == "landscape" else A4
     sheet = Sheet(size)
     as_at = spec.as_at or as_at_date(spec.as_at_line)
@@ -331,7 +331,7 @@ def build_report(path, spec: ReportSpec, encrypt=None) -> ExpectedReport:
                           priorities, actions, pages, 1, pages)
 
 
-def _front_page(sheet: Sheet, spec: ReportSpec, look: _Look, period: str) -> None:
+def _front_page(sheet: Sheet, spec: ReportSpec, look: Look, period: str) -> None:
     accent, black, bold, regular = look.c(look.house.accent), look.black, look.bold, look.regular
     sheet.y -= 4
     sheet.para(spec.authority, bold, 11 if spec.house == "sdp" else 12, accent, after=3)
@@ -350,7 +350,7 @@ def _front_page(sheet: Sheet, spec: ReportSpec, look: _Look, period: str) -> Non
         _legend(sheet, spec, look)
 
 
-def _scores_table(sheet: Sheet, spec: ReportSpec, look: _Look, period: str) -> None:
+def _scores_table(sheet: Sheet, spec: ReportSpec, look: Look, period: str) -> None:
     total = sheet.right - sheet.left
     bold = dict(bold=True, align="centre")
     n = lambda p: _numeral(p.number, spec)  # noqa: E731
@@ -416,7 +416,7 @@ def _unruled(spec: ReportSpec) -> dict:
     return {} if spec.scores_ruled else {"grid": None, "header_fill": None, "header_colour": BLACK_RGB}
 
 
-def _legend(sheet: Sheet, spec: ReportSpec, look: _Look) -> None:
+def _legend(sheet: Sheet, spec: ReportSpec, look: Look) -> None:
     if not spec.legend:
         return
     title = "RAG rating key" if spec.legend == "sdp" else "Status key"
@@ -434,7 +434,7 @@ def _legend(sheet: Sheet, spec: ReportSpec, look: _Look) -> None:
     draw_table(sheet, widths, rows, look.table(8, grid=grid, min_split_lines=99))
 
 
-def _action_tables(sheet: Sheet, spec: ReportSpec, look: _Look) -> list[ExpectedAction]:
+def _action_tables(sheet: Sheet, spec: ReportSpec, look: Look) -> list[ExpectedAction]:
     all_actions = [a for p in spec.priorities for a in p.actions]
     widths = look.widths(sheet.right - sheet.left, all_actions)
     header = [spec.extra_column if c == "extra" else spec.direction_column if c == "direction"
@@ -464,7 +464,7 @@ def _action_tables(sheet: Sheet, spec: ReportSpec, look: _Look) -> list[Expected
     return truth
 
 
-def _action_cell(action: ActionSpec, column: str, look: _Look) -> Cell:
+def _action_cell(action: ActionSpec, column: str, look: Look) -> Cell:
     if column == "status" and action.status_text is not None:  # the council's own words, plain
         return Cell(action.status_text, keep=True, font=_glyph_font(action.status_text, look))
     if column == "status" and action.fill is not None:
@@ -491,7 +491,7 @@ def _action_cell(action: ActionSpec, column: str, look: _Look) -> Cell:
     return Cell(value or "")
 
 
-def _glyph_font(text: str | None, look: _Look) -> str | None:
+def _glyph_font(text: str | None, look: Look) -> str | None:
     """Arrows (↑ ↗) need a font that has them; Wingdings' letters (é ê è) print in the body font."""
     return symbol_font() if text and any(ord(ch) > 0xFF for ch in text) else None
 
@@ -510,7 +510,7 @@ def _action_truth(priority: int, action: ActionSpec, columns: list[str], placed:
         direction=printed.get("direction"))
 
 
-def _report_decor(sheet: Sheet, spec: ReportSpec, look: _Look, period: str):
+def _report_decor(sheet: Sheet, spec: ReportSpec, look: Look, period: str):
     """Running header and footer of every page."""
     w, h, left, right = sheet.width, sheet.height, sheet.left, sheet.right
     accent = look.c(look.house.accent)

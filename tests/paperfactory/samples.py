@@ -371,13 +371,13 @@ def csip_spec(period: str = "2022-06", **layout) -> ReportSpec:
     return _report(base, _series_priorities(_CSIP, _CSIP_PERIODS, period, running=True), layout)
 
 
-def _action(spec: ReportSpec, opening: str) -> ActionSpec:
+def action_opening(spec: ReportSpec, opening: str) -> ActionSpec:
     """The report's action whose wording starts with `opening`."""
     return next(a for p in spec.priorities for a in p.actions if a.text.startswith(opening))
 
 
-def _row(spec: ReportSpec, opening: str, reason: str, printed: str | None = None, **truth) -> AmberRow:
-    action = _action(spec, opening)
+def amber_row(spec: ReportSpec, opening: str, reason: str, printed: str | None = None, **truth) -> AmberRow:
+    action = action_opening(spec, opening)
     return AmberRow(printed or action.text, reason, ref=action.ref, **truth)
 
 
@@ -388,22 +388,22 @@ def sdp_minutes_spec(**layout) -> MinutesSpec:
     Amber action 3.5 of that report has no reason; the "Welcome pack" row matches no action.
     """
     report = sdp_spec("2019-11")
-    finance = _action(report, "Young people (care leavers)").text
+    finance = action_opening(report, "Young people (care leavers)").text
     rows = [
-        _row(report, "Young people (care leavers)",
+        amber_row(report, "Young people (care leavers)",
              "New staff in place and action is being taken forward by Independent Reviewing Officer (IRO) and through the CiCC.",
              printed=finance[:finance.index(" keywork sessions") + len(" keywork sessions")]),
-        _row(report, "To build expertise", "Target date March 2020 and not overdue",
+        amber_row(report, "To build expertise", "Target date March 2020 and not overdue",
              target_date="2020-03-31"),
-        _row(report, "That each care experienced", "Exploring opportunities to connect officers with young people in mentoring role/job shadowing. Virtual School Head taking action forward and can report to next Sub-Committee meeting"),
+        amber_row(report, "That each care experienced", "Exploring opportunities to connect officers with young people in mentoring role/job shadowing. Virtual School Head taking action forward and can report to next Sub-Committee meeting"),
         AmberRow("Welcome pack to include the purpose of different meetings, photos of workers and their roles",
                  "Need to improve details in the packs; Chairman noted the need to offer these packs in other languages"),
-        _row(report, "Young people receive a consistently", "The process was formalised in November with plan to offer formal induction session every 6 months."),
-        _row(report, "Improve mental health", "The Corporation is developing extended service for UASC. In progress with new partnership with Coram to develop service."),
-        _row(report, "Young people have a choice", "Same as above"),
-        _row(report, "Care leavers will be supported", "Updated to GREEN", new_rag="green"),
-        _row(report, "Continue to improve our understanding", "Audit of care plans to be reported to the next meeting."),
-        _row(report, "Increase the take-up of early help", "Drop-in sessions have not yet increased take-up; community champions being recruited."),
+        amber_row(report, "Young people receive a consistently", "The process was formalised in November with plan to offer formal induction session every 6 months."),
+        amber_row(report, "Improve mental health", "The Corporation is developing extended service for UASC. In progress with new partnership with Coram to develop service."),
+        amber_row(report, "Young people have a choice", "Same as above"),
+        amber_row(report, "Care leavers will be supported", "Updated to GREEN", new_rag="green"),
+        amber_row(report, "Continue to improve our understanding", "Audit of care plans to be reported to the next meeting."),
+        amber_row(report, "Increase the take-up of early help", "Drop-in sessions have not yet increased take-up; community champions being recruited."),
     ]
     item4 = AgendaItem(4, "Service Development Plan 2019-20", paragraphs=[
         "Report of the Director of Community & Children’s Services.",
@@ -446,19 +446,19 @@ def csip_minutes_spec(**layout) -> MinutesSpec:
     and the Amber care leaver guarantee has no reason.
     """
     report = csip_spec("2022-06")
-    screening = _action(report, "Use one exploitation screening tool").text
+    screening = action_opening(report, "Use one exploitation screening tool").text
     rows = [
-        _row(report, "Create a career pathway", "Posts were advertised internally on 20 June; appointments will be made in July.",
+        amber_row(report, "Create a career pathway", "Posts were advertised internally on 20 June; appointments will be made in July.",
              printed="Create a career pathway for experienced social workers"),
-        _row(report, "Every practitioner and manager", "Training is limited to two sessions a month; extra trainers are being sought. Target date March 2023.",
+        amber_row(report, "Every practitioner and manager", "Training is limited to two sessions a month; extra trainers are being sought. Target date March 2023.",
              target_date="2023-03-31"),
-        _row(report, "Open four family hubs", "Building works at Marwick stopped when the contractor replaced a subcontractor."),
-        _row(report, "Early help assessments are completed", "As above"),
-        _row(report, "Map locations of concern", "The police have not yet agreed how disruption activity will be recorded."),
-        _row(report, "Use one exploitation screening tool", "The schools pilot ends with the summer term and roll-out cannot start until the autumn.",
+        amber_row(report, "Open four family hubs", "Building works at Marwick stopped when the contractor replaced a subcontractor."),
+        amber_row(report, "Early help assessments are completed", "As above"),
+        amber_row(report, "Map locations of concern", "The police have not yet agreed how disruption activity will be recorded."),
+        amber_row(report, "Use one exploitation screening tool", "The schools pilot ends with the summer term and roll-out cannot start until the autumn.",
              printed=screening[:screening.index(")")]),
-        _row(report, "Agree a step-down protocol", "Members asked why the protocol took six months to agree with partners."),
-        _row(report, "Children in care have a dental check", "83% checked; the integrated care board is commissioning extra sessions, so the action was Updated to GREEN by the Committee.",
+        amber_row(report, "Agree a step-down protocol", "Members asked why the protocol took six months to agree with partners."),
+        amber_row(report, "Children in care have a dental check", "83% checked; the integrated care board is commissioning extra sessions, so the action was Updated to GREEN by the Committee.",
              new_rag="green"),
         AmberRow("Reduce waiting times for child and adolescent mental health (CAMHS) assessments",
                  "Members noted that CAMHS waiting times are for the health partners and asked that an action be added to the plan."),
