@@ -22,6 +22,7 @@ from .words import group_lines, line_text, page_words, split_at_edges, text_line
 
 PRIORITY_HEADING = re.compile(rf"^\s*priority\s+(\d{{1,2}}|{ROMAN})\b\s*[:.\-–—)]?\s*(.*)$", re.I)
 OFSTED = re.compile(r"\bOfsted\s*(\d+)\b", re.I)
+DANGLING_OFSTED = re.compile(r"\s*\bOfsted$", re.I)  # a ref cell's tag whose number wrapped away
 REF_PRIORITY = re.compile(r"^(\d{1,2})\.\d")
 # A page's protective marking, printed as a running header or footer, falls inside a ref cell that a
 # long row stretches to the page's edge ("1.1 OFFICIAL", or "OFFICIAL" alone on each page the row
@@ -155,6 +156,24 @@ def looks_whole(values: dict[str, str]) -> bool:
     if values.get("rag"):
         return True
     return bool(values.get("lead") and values.get("timescale") and values.get("text", "")[:1].isupper())
+
+
+def carried_tag(last: Action, cell: str | None, values: dict[str, str]) -> str | None:
+    """The Ofsted tag that the page's first row carries over from the last action's ref cell, or None.
+
+    Word and LibreOffice break a row line by line: when only its first line fits at the foot of a
+    page, the second line of the ref cell ("7.4" / "Ofsted 7") goes on with the rest of the wording
+    ('Pathway plans' … | 'Ofsted 7' 'are reviewed …'), and in a ref column too narrow for the tag, its
+    number alone ("7.4 Ofsted" | "7"). Only an action with a ref and no tag yet is carried on, and
+    only by a row that does not look whole: a row that starts the page with a tag for a ref does."""
+    if last.ref is None or last.ofsted_ref or looks_whole(values):
+        return None
+    t = clean(MARKING.sub(" ", clean(cell)))
+    if m := re.fullmatch(OFSTED, t):
+        return f"Ofsted {int(m.group(1))}"
+    if DANGLING_OFSTED.search(last.ref) and re.fullmatch(r"\d{1,2}", t):
+        return f"Ofsted {int(t)}"
+    return None
 
 
 def warn_unread(r: Report, where: str) -> None:
@@ -378,6 +397,11 @@ class ReportReader:
         # (and, in tables without refs, as the page's first row carrying the same status or none,
         # and not looking like a whole row of its own).
         last = self.report.actions[-1] if self.report.actions else None
+        tag = carried_tag(last, values.get("ref"), values) if first_row_of_page and last is not None else None
+        if tag:
+            self._continue(last, values, extra)
+            last.ref, last.ofsted_ref = DANGLING_OFSTED.sub("", last.ref) or None, tag
+            return
         continues = last is not None and ref is None and not ofsted and (
             "ref" in layout.roles.values()
             or (first_row_of_page and rag in (None, last.rag) and not looks_whole(values)))

@@ -198,7 +198,8 @@ def _read_table(lines: list[list[dict]], start: int, depth: int, width: float) -
             last_top, i = line_top, i + 1
             continue
         if anchor is not None:
-            new_row = bool(cells[anchor]) and bool(REF_LIKE.match(cells[anchor][0]))
+            new_row = bool(cells[anchor]) and bool(REF_LIKE.match(cells[anchor][0])) and not (
+                current is not None and _ends_tag(current[anchor]) and re.fullmatch(r"\d{1,2}", " ".join(cells[anchor])))
         else:  # no anchor column: a blank line's worth of space separates rows
             new_row = bool(pitch) and step > 1.7 * pitch
         if current is None or new_row:
@@ -218,6 +219,12 @@ def _read_table(lines: list[list[dict]], start: int, depth: int, width: float) -
                   for r in table.data]
     table.bbox = (edges[0], top, rights[-1], last_bottom)
     return table, i
+
+
+def _ends_tag(cell: list[str]) -> bool:
+    """A ref cell whose Ofsted tag wrapped before its number ("7.4" / "Ofsted" / "7"): the number on
+    the next line finishes the tag, it does not start a row."""
+    return bool(cell) and bool(re.search(r"\bOfsted$", cell[-1], re.I))
 
 
 def _row(edges: list[float], rights: list[float], top: float, bottom: float) -> Row:
