@@ -170,7 +170,9 @@ def make_split_pdf(path: Path, rows: list[WordRow], ref_lines: dict[str, list[st
     import paperfactory as pf
 
     regular, bold = pf.font_pair("helvetica")
-    sheet = pf.Sheet(pf.A4)
+    from reportlab.lib.pagesizes import A4
+
+    sheet = pf.Sheet(A4)
     spec = WordReport(rows=rows)
     sheet.para("City of Kingsgate", bold, 11, pf.BLACK_RGB)
     sheet.para(spec.plan, bold, 16, pf.BLACK_RGB)
