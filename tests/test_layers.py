@@ -198,3 +198,26 @@ def test_a_page_in_two_newspaper_columns_is_read_down_each_column():
     assert [(i.number, i.title) for i in m.agenda_items] == [("5", "Risk Management Plan 2020-21")]
     # the right-hand column follows the left one: the item's resolution is found at its foot
     assert m.agenda_items[0].resolution == "RESOLVED, that the plan be approved."
+
+
+# ---- the PDF reader ------------------------------------------------------------------------------
+def test_the_pdf_reader_gives_lines_with_weight_size_rules_and_fills(tmp_path):
+    import pdfplumber
+    import paperfactory as pf
+
+    from plantrack.extract.pdf_layout import read_pages
+
+    pf.make_minutes(tmp_path / "m.pdf", pf.sdp_minutes_spec(table_style="ruled"))
+    with pdfplumber.open(tmp_path / "m.pdf") as pdf:
+        pages = read_pages(pdf.pages)
+        assert [p.number for p in pages] == list(range(len(pdf.pages)))
+    header = next((p, l) for p in pages for l in p.lines if "Reason" in l.text and l.bold)
+    assert header[1].size > 6 and all(w.size for w in header[1].words)
+    assert header[0].verticals and header[0].horizontals  # the ruled table's cell borders
+    assert all(r.x0 == r.x1 for r in header[0].verticals) and all(r.top == r.bottom for r in header[0].horizontals)
+    assert not any(p.fills for p in pages)  # fills are read only when asked
+
+    pf.make_report(tmp_path / "r.pdf", pf.sdp_spec())
+    with pdfplumber.open(tmp_path / "r.pdf") as pdf:
+        fills = [f for p in read_pages(pdf.pages, fills=True) for f in p.fills]
+    assert fills and all(f.colour.startswith("#") and len(f.colour) == 7 and f.colour != "#ffffff" for f in fills)

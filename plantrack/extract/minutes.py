@@ -121,7 +121,6 @@ def _committee_from(lines: list[Line]) -> str | None:
     return MINUTES_SUFFIX.sub("", " ".join(parts)).rstrip(" –—-:") or None
 
 
-
 def _first_date(lines: list[Line]) -> str | None:
     for l in lines:
         d = find_date(l.text)
@@ -176,9 +175,6 @@ def _walk(flow: list[Line], pgs: list[Page], meeting: Meeting, first_page_number
             continue
         body.append(line.text)
         i += 1
-
-
-
 
 
 def _listed_reasons(flow: list[Line], i: int, has_bold: bool, margin: float) -> tuple[list[dict[str, Any]], int]:

@@ -94,7 +94,6 @@ def looks_committee(text: str) -> bool:
     return bool(_COMMITTEE_WORDS.search(t))
 
 
-
 def plan_from_title(title: str | None) -> str | None:
     """The plan an agenda item is about, as printed: 'Children’s Services Improvement Plan 2022-23:
     progress update for July 2022' → 'Children’s Services Improvement Plan 2022-23'."""
