@@ -3,7 +3,7 @@ import pytest
 
 from plantrack.extract.language import (financial_year_of, is_back_reference, resolve_back_references,
                                         status_change, target_date)
-from plantrack.extract.minutes import looks_like_minutes, plan_from_title
+from plantrack.extract.minutes_words import looks_like_minutes, plan_from_title
 from plantrack.pipeline.reconcile.linking import discussed_report, match_reasons, pair_score, plan_key
 
 

@@ -7,7 +7,9 @@ import unicodedata
 import pytest
 from conftest import SHARED
 
-from plantrack.extract.minutes import extract_minutes, looks_like_minutes
+from plantrack.extract.minutes import extract_minutes
+from plantrack.extract.minutes_words import looks_like_minutes
+from plantrack.extract.pdf_layout import read_pages
 from plantrack.pipeline.reconcile.linking import discussed_report, match_reasons, plan_key
 
 SAMPLE = SHARED / "corpus" / "sample"
@@ -48,7 +50,7 @@ def extracted():
     out = {}
     for name in MINUTES:
         with pdfplumber.open(SAMPLE / name) as pdf:
-            out[name] = (looks_like_minutes(pdf.pages[0].extract_text() or ""), extract_minutes(pdf.pages))
+            out[name] = (looks_like_minutes(pdf.pages[0].extract_text() or ""), extract_minutes(read_pages(pdf.pages)))
     return out
 
 
@@ -161,7 +163,7 @@ def test_generated_minutes(tmp_path, family, layout):
     truth = pf.make_minutes(path, spec)
     with pdfplumber.open(path) as pdf:
         assert looks_like_minutes(pdf.pages[0].extract_text() or "")
-        m = extract_minutes(pdf.pages)
+        m = extract_minutes(read_pages(pdf.pages))
     assert m.committee == truth.committee and m.meeting_date == truth.meeting_date
     assert (m.first_page, m.last_page) == (1, truth.pages)
     assert [(i.number, fold(i.title)) for i in m.agenda_items] == [(str(i.number), fold(i.title)) for i in truth.items]
@@ -206,5 +208,5 @@ def test_title_block(tmp_path, title_lines):
     import pdfplumber
     _title_block_minutes(tmp_path / "m.pdf", title_lines)
     with pdfplumber.open(tmp_path / "m.pdf") as pdf:
-        m = extract_minutes(pdf.pages)
+        m = extract_minutes(read_pages(pdf.pages))
     assert (m.committee, m.meeting_date) == ("Corporate Parenting Panel", "2020-04-23")

@@ -129,6 +129,7 @@ def test_a_performance_report_is_other_with_no_meeting_and_no_reasons(tmp_path):
 @pytest.mark.parametrize("style", ["ruled", "unruled"])
 def test_pointers_by_ref_and_target_quarters_in_generated_minutes(tmp_path, style):
     from plantrack.extract.minutes import extract_minutes
+    from plantrack.extract.pdf_layout import read_pages
     import pdfplumber
 
     rows = [
@@ -146,7 +147,7 @@ def test_pointers_by_ref_and_target_quarters_in_generated_minutes(tmp_path, styl
             resolution="RESOLVED, that the report be noted.")])
     truth = pf.make_minutes(tmp_path / "m.pdf", spec)
     with pdfplumber.open(tmp_path / "m.pdf") as pdf:
-        m = extract_minutes(pdf.pages)
+        m = extract_minutes(read_pages(pdf.pages))
     got = [(r.action_text, r.reason, r.effective_reason, r.target_date) for r in m.amber_reasons]
     want = [(r.action_text, r.reason, r.effective_reason, r.target_date) for r in truth.amber_rows]
     assert got == want
@@ -160,12 +161,13 @@ def test_pointers_by_ref_and_target_quarters_in_generated_minutes(tmp_path, styl
 ])
 def test_minutes_in_two_newspaper_columns_read_down_each_column(tmp_path, family, layout):
     from plantrack.extract.minutes import extract_minutes
+    from plantrack.extract.pdf_layout import read_pages
     import pdfplumber
 
     spec = (pf.sdp_minutes_spec if family == "sdp" else pf.csip_minutes_spec)(columns=2, **layout)
     truth = pf.make_minutes(tmp_path / "m.pdf", spec)
     with pdfplumber.open(tmp_path / "m.pdf") as pdf:
-        m = extract_minutes(pdf.pages)
+        m = extract_minutes(read_pages(pdf.pages))
     assert (m.committee, m.meeting_date) == (truth.committee, truth.meeting_date)
     assert [(i.number, " ".join(i.title.split())) for i in m.agenda_items] == [
         (str(i.number), i.title) for i in truth.items]
@@ -176,12 +178,13 @@ def test_minutes_in_two_newspaper_columns_read_down_each_column(tmp_path, family
 def test_a_page_that_is_only_a_reasons_table_is_not_taken_for_two_columns(tmp_path):
     """The reasons table's boundary can fall at the page's middle, as a newspaper gutter does."""
     from plantrack.extract.minutes import extract_minutes
+    from plantrack.extract.pdf_layout import read_pages
     import pdfplumber
 
     spec = pf.sdp_minutes_spec(table_style="unruled", repeat_header=False)
     truth = pf.make_minutes(tmp_path / "m.pdf", spec)
     with pdfplumber.open(tmp_path / "m.pdf") as pdf:
-        m = extract_minutes(pdf.pages)
+        m = extract_minutes(read_pages(pdf.pages))
     assert [(r.action_text, r.reason) for r in m.amber_reasons] == [
         (r.action_text, r.reason) for r in truth.amber_rows]
 

@@ -17,8 +17,10 @@ from ..models import Extraction, Kind
 from . import EXTRACTOR_VERSION
 from .columns import header_like_roles, header_words_only, is_header
 from .dates import find_date
-from .minutes import extract_minutes, looks_like_minutes, opens_mid_paragraph
+from .minutes import extract_minutes
+from .minutes_words import looks_like_minutes, opens_mid_paragraph
 from .pdf import CORRUPT, NO_TEXT, Unreadable, open_pdf
+from .pdf_layout import read_pages
 from .report import ReportReader
 from .flow import extract_flow  # Word documents and web pages
 from .sniff import UNSUPPORTED, Sniffed, sniff
@@ -212,12 +214,8 @@ def extract_paper(pdf, paper: Paper):
             reader.feed(page, n)
             page.close()
         return reader.finish()
-    chosen = [pdf.pages[n - 1] for n in pages]
-    try:
-        return extract_minutes(chosen, first_page_number=paper.first)
-    finally:
-        for page in chosen:
-            page.close()
+    # each page is laid out and closed in turn; the recogniser sees only the layout
+    return extract_minutes(read_pages(pdf.pages[n - 1] for n in pages), first_page_number=paper.first)
 
 
 def extract_document(path: Path) -> Extraction:

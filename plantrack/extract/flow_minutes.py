@@ -5,7 +5,7 @@ ModernGov "Agenda and minutes" pages say what each part is: `mgAiTitleTxt` an ag
 "Supporting documents:" its links. Plain pages and Word minutes are read like a PDF's: numbered bold
 headings, "RESOLVED" paragraphs, and the table of Amber justifications found by its header. The
 patterns and the reading of each justification (back-references, "Updated to GREEN", target dates)
-are the PDF reader's own (`minutes.py`, `language.py`), so both give the same records.
+are shared with the PDF recogniser (`minutes_words.py`, `language.py`), so both give the same records.
 """
 from __future__ import annotations
 
@@ -14,10 +14,10 @@ import re
 from ..models import AgendaItem, Meeting
 from ..models.document import FlowDocument, Para, Table
 from .dates import find_date
-from .minutes import (ACTION_HEADER, AMBER, AUTHORITY, HEADING, LIST_ITEM, MEETING_OF, MINUTES_OF_BODY,
-                      MINUTES_SUFFIX, MINUTES_TITLE, PREAMBLE, REASON_HEADER, REASON_LABEL, REASON_SPLIT,
-                      RESOLUTION, TIME, DATE_START, add_reasons, looks_committee, item_plan, looks_like_minutes,
-                      plan_from_title)
+from .minutes_words import (ACTION_HEADER, AMBER, AUTHORITY, HEADING, LIST_ITEM, MEETING_OF, MINUTES_OF_BODY,
+                            MINUTES_SUFFIX, MINUTES_TITLE, PREAMBLE, REASON_HEADER, REASON_LABEL, REASON_SPLIT,
+                            RESOLUTION, TIME, DATE_START, add_reasons, looks_committee, item_plan,
+                            looks_like_minutes, plan_from_title)
 
 # "Corporate Parenting Board - Thursday, 14th September, 2023 6.30 pm": the committee, then the date
 _DASH_TITLE = re.compile(r"^(?P<name>.+?)\s+[-–—]\s+(?P<when>.*\d.*)$")

@@ -1,8 +1,15 @@
-"""A format-neutral document: what the Word and HTML readers make of a paper, for the recognisers.
+"""A format-neutral document as a flow: what the Word and HTML readers make of a paper, for the recognisers.
 
-A PDF is read from word positions; a Word document or a web page already says what is a paragraph,
-a heading and a table cell, so their readers give this ordered flow of blocks instead, and
-`extract/flow_minutes.py` / `extract/flow_report.py` turn it into the same records as a PDF's.
+Readers turn a file into one of two shapes, and the recognisers work on the shape alone:
+
+* a **flow** (this module): a Word document or a web page already says what is a paragraph, a heading
+  and a table cell (with its fill, and which rows are headers), so their readers give this ordered
+  flow of blocks, and `extract/flow_minutes.py` / `extract/flow_report.py` read it;
+* **laid-out pages** (`models/layout.py`): a PDF (or a scan, once OCR has rebuilt it) says only where
+  words, rules and shaded boxes are printed, so its reader (`extract/pdf_layout.py`) gives pages of
+  text lines with their weight, size and position, and the recognisers read structure from geometry.
+
+Both give the same records for the same paper.
 """
 from __future__ import annotations
 

@@ -1,0 +1,141 @@
+"""Laid-out pages: what a PDF reader (born-digital, or a scan after OCR) makes of a paper, for the recognisers.
+
+A paper reaches the recognisers in one of two format-neutral shapes:
+
+* a **flow** (`models/document.py`): Word documents and web pages already say what is a paragraph, a
+  heading and a table cell, so their readers give an ordered flow of paragraphs and tables;
+* **laid-out pages** (this module): a PDF says only where each word is printed and which lines and
+  shaded boxes are drawn, so its reader gives, page by page, the words grouped into text lines (with
+  their weight and size), the ruling lines (a table's cell borders) and the fills (shaded cells). The
+  recognisers read structure from that geometry: a heading is a bold numbered line at the margin, a
+  table's columns are where its header's words and its rules are.
+
+Nothing here knows which library read the file: `extract/pdf_layout.py` builds these from pdfplumber,
+and a test can build them by hand. Coordinates are PDF points from the page's top-left corner.
+"""
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, field
+from functools import cached_property
+
+LINE_TOLERANCE = 2.5  # points: a word whose top is this close to a line's top is on that line
+
+
+@dataclass(slots=True)
+class Word:
+    """One printed word and its box."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    bold: bool = False          # set in a bold (black, heavy, semibold) face
+    size: float | None = None   # font size in points (its largest character's), when known
+
+
+@dataclass
+class Line:
+    """Words printed on one line, left to right."""
+
+    words: list[Word]
+    page: int = 0  # the index of its Page in the sequence the recogniser reads (set there)
+    top: float = 0.0
+    bottom: float = 0.0
+
+    def __post_init__(self) -> None:
+        self.words.sort(key=lambda w: w.x0)
+        self.top = min(w.top for w in self.words)
+        self.bottom = max(w.bottom for w in self.words)
+
+    @property
+    def text(self) -> str:
+        return " ".join(w.text for w in self.words)
+
+    @property
+    def x0(self) -> float:
+        return self.words[0].x0
+
+    @property
+    def height(self) -> float:
+        return self.bottom - self.top
+
+    @property
+    def size(self) -> float:
+        """The line's usual font size (its height when the reader knows no sizes)."""
+        return statistics.median(self.height if w.size is None else w.size for w in self.words)
+
+    @property
+    def bold(self) -> bool:
+        """Most of the line's characters are bold."""
+        chars = [len(w.text) for w in self.words if w.bold]
+        return sum(chars) * 2 > sum(len(w.text) for w in self.words)
+
+
+@dataclass(slots=True)
+class Rule:
+    """A ruling line: a table's cell border or a rule across the page. A vertical rule has x0 == x1,
+    a horizontal one top == bottom."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    vertical: bool
+
+    @property
+    def width(self) -> float:
+        return self.x1 - self.x0
+
+
+@dataclass(slots=True)
+class Fill:
+    """A shaded box (a table cell's fill), its colour as "#rrggbb"."""
+
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    colour: str
+
+
+@dataclass
+class Page:
+    """One laid-out page. `number` is the 0-based page of the paper it is on: a page printed in two
+    newspaper columns may be read as two Pages of the same number, the second column moved onto
+    the first one's x positions."""
+
+    number: int
+    width: float
+    height: float
+    lines: list[Line] = field(default_factory=list)
+    rules: list[Rule] = field(default_factory=list)
+    fills: list[Fill] = field(default_factory=list)
+
+    @property
+    def words(self) -> list[Word]:
+        return [w for line in self.lines for w in line.words]
+
+    @cached_property
+    def verticals(self) -> list[Rule]:
+        return [r for r in self.rules if r.vertical]
+
+    @cached_property
+    def horizontals(self) -> list[Rule]:
+        return [r for r in self.rules if not r.vertical]
+
+
+def group_lines(words: list[Word], tolerance: float = LINE_TOLERANCE) -> list[Line]:
+    """Words as text lines, top to bottom: a word joins the line above when its top is within
+    `tolerance` of that line's top."""
+    groups: list[list[Word]] = []
+    top = 0.0
+    for w in sorted(words, key=lambda w: (round(w.top, 1), w.x0)):
+        if groups and abs(w.top - top) <= tolerance:
+            groups[-1].append(w)
+            top = min(top, w.top)
+        else:
+            groups.append([w])
+            top = w.top
+    return [Line(g) for g in groups]
