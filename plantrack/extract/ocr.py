@@ -6,8 +6,9 @@ at run time; OpenCV headless, so no system libGL). Only image-only pages go thro
 How the readers see the result: each scanned page is rebuilt as a born-digital PDF page — the words
 OCR found, each at its place and size in Helvetica; the ruling lines found in the image as lines; the
 solid colour fills found in the image (shaded status cells, a coloured ●) as filled rectangles — and
-the file is read again with those pages in place of the scans. The recognisers (`report.py`,
-`minutes.py`) and pdfplumber's table finder then work on a scan exactly as on any other PDF, with no
+the file is read again with those pages in place of the scans. The PDF readers (`pdf_layout.py` for
+the minutes recognisers, `report.py` with pdfplumber's table finder) then work on a scan exactly as on
+any other PDF, with no
 second code path to keep in step and nothing of pdfplumber's page object to imitate (an adapter
 object would have to mimic its chars, edges, rects and table finder); the rebuilt page can be opened
 and looked at when a scan reads badly.
