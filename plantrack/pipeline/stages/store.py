@@ -1,4 +1,5 @@
-"""The SQLite database: the contract's tables, and loading one document's records atomically.
+"""The SQLite database: opening it with the contract's tables (declared in plantrack/pipeline/schema.py),
+and loading one document's records atomically.
 
 sqlite-utils sets no busy timeout, so the connection is made here with one; WAL lets analysts read
 (sqlite3, Datasette) while a run writes; every document is written inside one BEGIN IMMEDIATE
@@ -7,7 +8,6 @@ transaction, so a reader or a killed run never sees half a document.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from plantrack.extract import EXTRACTOR_VERSION
 from plantrack.models import Extraction
+from plantrack.pipeline import schema
 from plantrack.pipeline.reconcile import supersede
 from plantrack.pipeline.sources.discovery import safe_text
 from plantrack.pipeline.stages import failures
@@ -44,110 +45,6 @@ def _lean_sqlite_utils():
 
 sqlite_utils = _lean_sqlite_utils()
 
-SCHEMA_VERSION = "1"
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS documents (
-    id INTEGER PRIMARY KEY,
-    sha256 TEXT UNIQUE NOT NULL,
-    filename TEXT,
-    kind TEXT,
-    status TEXT,
-    error TEXT,
-    pages INTEGER,
-    ingested_at TEXT,
-    path TEXT,
-    size INTEGER,
-    mtime REAL,
-    extractor_version TEXT,
-    warnings TEXT,
-    authority TEXT,
-    format TEXT,
-    ocr INTEGER,
-    failure_kind TEXT,
-    attempts INTEGER
-);
-CREATE TABLE IF NOT EXISTS reports (
-    id INTEGER PRIMARY KEY,
-    document_id INTEGER REFERENCES documents(id),
-    first_page INTEGER,
-    last_page INTEGER,
-    plan TEXT,
-    period TEXT,
-    as_at TEXT,
-    overall_previous_score REAL,
-    overall_current_score REAL,
-    legend TEXT,
-    superseded_by INTEGER REFERENCES reports(id)
-);
-CREATE TABLE IF NOT EXISTS priorities (
-    id INTEGER PRIMARY KEY,
-    report_id INTEGER REFERENCES reports(id),
-    number INTEGER,
-    title TEXT,
-    previous_score REAL,
-    current_score REAL
-);
-CREATE TABLE IF NOT EXISTS actions (
-    id INTEGER PRIMARY KEY,
-    report_id INTEGER REFERENCES reports(id),
-    priority_number INTEGER,
-    ref TEXT,
-    ofsted_ref TEXT,
-    text TEXT,
-    lead TEXT,
-    timescale TEXT,
-    due_date TEXT,
-    success_measure TEXT,
-    progress TEXT,
-    rag TEXT,
-    page INTEGER,
-    extra TEXT,
-    status_text TEXT,
-    rag_source TEXT
-);
-CREATE TABLE IF NOT EXISTS meetings (
-    id INTEGER PRIMARY KEY,
-    document_id INTEGER REFERENCES documents(id),
-    first_page INTEGER,
-    last_page INTEGER,
-    committee TEXT,
-    meeting_date TEXT,
-    superseded_by INTEGER REFERENCES meetings(id)
-);
-CREATE TABLE IF NOT EXISTS agenda_items (
-    id INTEGER PRIMARY KEY,
-    meeting_id INTEGER REFERENCES meetings(id),
-    number TEXT,
-    title TEXT,
-    resolution TEXT,
-    plan TEXT
-);
-CREATE TABLE IF NOT EXISTS amber_reasons (
-    id INTEGER PRIMARY KEY,
-    meeting_id INTEGER REFERENCES meetings(id),
-    position INTEGER,
-    plan TEXT,
-    action_text TEXT,
-    reason TEXT,
-    effective_reason TEXT,
-    new_rag TEXT,
-    target_date TEXT,
-    action_id INTEGER REFERENCES actions(id),
-    match_score REAL,
-    page INTEGER
-);
-CREATE INDEX IF NOT EXISTS reports_document ON reports(document_id);
-CREATE INDEX IF NOT EXISTS priorities_report ON priorities(report_id);
-CREATE INDEX IF NOT EXISTS actions_report ON actions(report_id);
-CREATE INDEX IF NOT EXISTS meetings_document ON meetings(document_id);
-CREATE INDEX IF NOT EXISTS agenda_items_meeting ON agenda_items(meeting_id);
-CREATE INDEX IF NOT EXISTS amber_reasons_meeting ON amber_reasons(meeting_id);
-CREATE INDEX IF NOT EXISTS reports_period ON reports(period);
-CREATE INDEX IF NOT EXISTS meetings_date ON meetings(meeting_date);
-"""
-
 BUSY_TIMEOUT_S = 60.0
 
 
@@ -164,25 +61,12 @@ def connect(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Databas
     conn.execute("PRAGMA synchronous=NORMAL")
     db = sqlite_utils.Database(conn)
     with transaction(db):
-        for statement in filter(str.strip, SCHEMA.split(";")):
-            conn.execute(statement)
-        _add_missing_columns(conn)
+        schema.ensure_tables(conn, *schema.made_by("store"))
         from plantrack.pipeline.review.corrections import ensure_schema  # late: corrections builds on this module
         ensure_schema(conn)
-        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (schema.SCHEMA_VERSION,))
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('extractor_version', ?)", (EXTRACTOR_VERSION,))
     return db
-
-
-def _add_missing_columns(conn: sqlite3.Connection) -> None:
-    """A database made by an older plantrack gains the columns added since (CREATE TABLE IF NOT EXISTS
-    leaves an existing table as it is); nothing is dropped or rewritten."""
-    for name, body in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \(\n(.*?)\n\);", SCHEMA, re.S):
-        have = {r[1] for r in conn.execute(f"PRAGMA table_info({name})")}
-        for line in body.strip().splitlines():
-            column = line.strip().rstrip(",")
-            if column.split()[0] not in have:
-                conn.execute(f"ALTER TABLE {name} ADD COLUMN {column}")
 
 
 @contextmanager
