@@ -28,7 +28,7 @@ from datetime import date
 
 from plantrack.pipeline import schema
 from plantrack.pipeline.reconcile.plans import plan_key
-from plantrack.pipeline.stages.store import _bump_data_version, now, transaction
+from plantrack.pipeline.stages.store import bump_data_version, now, transaction
 
 RAGS = ("red", "amber", "green", "blue", "grey")
 ACTION_FIELDS = ("rag", "text", "lead", "timescale", "due_date", "progress", "ref")
@@ -393,7 +393,7 @@ def create(db, req: Request) -> list[int]:
                 "committee, field, new_value, note, made_by, made_at) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (target.kind, target.plan, target.key, target.period, target.ref, target.meeting_date, target.position,
                  target.committee, name, value, req.note, req.by, now())).lastrowid)
-        _bump_data_version(conn)
+        bump_data_version(conn)
         _apply(conn)
     return ids
 
@@ -425,7 +425,7 @@ def undo(db, correction_id: int, by: str | None = None) -> dict:
         row = check_undo(conn, correction_id)
         conn.execute("UPDATE corrections SET withdrawn_at = ?, withdrawn_by = ? WHERE id = ?", (now(), by, correction_id))
         _restore(conn, "correction_id = ?", (correction_id,))
-        _bump_data_version(conn)
+        bump_data_version(conn)
         _apply(conn)
     return row
 

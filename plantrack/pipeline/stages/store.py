@@ -133,7 +133,7 @@ def _set_authority(conn: sqlite3.Connection, document_id: int, authority: str | 
         return False
     periods, dates = supersede.of_document(conn, document_id)
     supersede.supersede(conn, periods=periods, dates=dates)
-    _bump_data_version(conn)
+    bump_data_version(conn)
     return True
 
 
@@ -157,7 +157,7 @@ def set_authority_by_path(db: sqlite_utils.Database, path: Path, authority: str 
     return set_authority(db, row[0], authority)
 
 
-def _delete_document_rows(conn: sqlite3.Connection, document_id: int) -> tuple[set[str], set[str]]:
+def delete_document_rows(conn: sqlite3.Connection, document_id: int) -> tuple[set[str], set[str]]:
     """Remove what an earlier extraction of this document stored (for --reprocess); returns the
     periods and meeting dates its papers had (their copies elsewhere are chosen again)."""
     touched = supersede.release(conn, document_id)
@@ -210,7 +210,7 @@ def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None
         periods, dates = set(), set()
         if row:
             doc_id = row[0]
-            periods, dates = _delete_document_rows(conn, doc_id)
+            periods, dates = delete_document_rows(conn, doc_id)
             sets = ", ".join(f"{k} = ?" for k in doc)
             conn.execute(f"UPDATE documents SET {sets} WHERE id = ?", (*doc.values(), doc_id))
         else:
@@ -221,7 +221,7 @@ def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None
         _insert_papers(conn, doc_id, ex)
         supersede.supersede(conn, periods=periods | {r.period for r in ex.reports} - {None},
                             dates=dates | {m.meeting_date for m in ex.meetings} - {None})
-        _bump_data_version(conn)
+        bump_data_version(conn)
     return doc_id
 
 
@@ -241,7 +241,7 @@ def mark_reconciled(db: sqlite_utils.Database, version: int) -> None:
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('reconciled_version', ?)", (str(version),))
 
 
-def _bump_data_version(conn: sqlite3.Connection) -> None:
+def bump_data_version(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO meta(key, value) VALUES ('data_version', '1') ON CONFLICT(key) DO UPDATE "
                  "SET value = CAST(value AS INTEGER) + 1")
 
