@@ -97,7 +97,7 @@ def read_frames(conn: Any, names: tuple[str, ...] = RECONCILE_INPUTS) -> dict[st
         papers = read_papers(conn, name)
         authority = {int(p["id"]): p["authority"] for p in papers}
         chosen = choose(name, papers)
-        ids = df["id"].map(int)
-        df["authority"] = ids.map(authority.get).astype(object)
-        df["superseded_by"] = ids.map(chosen.get).astype(object)
+        ids = [int(i) for i in df["id"]]
+        df["authority"] = pd.Series([authority.get(i) for i in ids], index=df.index, dtype=object)
+        df["superseded_by"] = pd.Series([chosen.get(i) for i in ids], index=df.index, dtype=object)
     return out
