@@ -286,7 +286,7 @@ def digest_frames(conn: Any) -> dict[str, pd.DataFrame]:
     frames["actions"]["rag_fixed"] = frames["actions"]["id"].isin(list(fixes["rag_fixed"]))
     frames["corrections"] = fixes["listing"]  # type: ignore[assignment]  # plain rows, not a frame
     frames["stale_corrections"] = fixes["stale"]  # type: ignore[assignment]
-    # a report's council is its document's
+    # a report's council is its document's (read_frames reads it), white space folded
     frames["reports"]["authority"] = frames["reports"]["authority"].map(_authority).astype(object)
     return frames
 
