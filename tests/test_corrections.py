@@ -241,7 +241,7 @@ def test_a_correction_whose_action_is_gone_is_reported_not_dropped(db):
     conn = store.connect(db)
     doc = conn.conn.execute("SELECT r.document_id FROM reports r WHERE r.period = '2019-11'").fetchone()[0]
     with store.transaction(conn) as c:  # what a re-read that no longer finds the report leaves behind
-        store._delete_document_rows(c, doc)
+        store.delete_document_rows(c, doc)
     conn.conn.close()
     status = cli("status", "--db", str(db), "--json")
     lapsed = json.loads(status.stdout)["stale_corrections"]

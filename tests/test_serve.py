@@ -14,7 +14,6 @@ from pathlib import Path
 from urllib.parse import urlencode
 
 import pytest
-from conftest import SHARED
 from markupsafe import escape
 
 import paperfactory as pf
@@ -26,7 +25,6 @@ from plantrack.pipeline.reconcile.rebuild import RANK, fold_plan
 pytest.importorskip("datasette")
 
 CSIP = "children's services improvement plan"  # as an analyst types it
-CONTRACT = SHARED / "CONTRACT.md"
 
 
 @pytest.fixture(scope="module")
@@ -276,40 +274,7 @@ def test_prepare_on_a_fresh_database_before_any_reconcile(tmp_path):
 def test_dictionary_describes_every_column_of_the_database(built):
     path, _ = built
     with sqlite3.connect(path) as conn:
-        assert dictionary.undocumented(conn) == [], "describe new columns in plantrack/pipeline/outputs/dictionary.py"
-
-
-@pytest.mark.skipif(not CONTRACT.is_file(), reason="shared/CONTRACT.md not present")
-def contract_columns(text: str) -> list[tuple[str, str, str]]:
-    """(table, column, meaning) for every column row of the contract's tables. A table belongs to the
-    `### name` heading above it, or names its table in its header (`| documents column | type |`); a
-    row may name its table itself (`| reports.superseded_by | INTEGER … |`)."""
-    out, table = [], None
-    for line in text.splitlines():
-        if line.startswith("#"):
-            heading = line.lstrip("#").split()
-            table = heading[0] if line.startswith("### ") and heading and heading[0].islower() else None
-        elif m := re.match(r"^\| (\w+) column \| type \|", line):
-            table = m.group(1)
-        elif m := re.match(r"^\| (?:(\w+)\.)?(\w+) \| ([A-Z][^|]*)\|([^|]*)\|$", line):
-            if m.group(1) or table:
-                out.append((m.group(1) or table, m.group(2), m.group(4)))
-    return out
-
-
-@pytest.mark.skipif(not CONTRACT.is_file(), reason="shared/CONTRACT.md not present")
-def test_dictionary_has_every_contract_column_with_its_meaning():
-    columns = contract_columns(CONTRACT.read_text(encoding="utf-8"))
-    assert {("documents", "authority"), ("reports", "superseded_by"), ("findings", "detail")} <= \
-        {(t, c) for t, c, _ in columns}
-    for name, col, meaning in columns:
-        described = dictionary.table(name)
-        assert described.contract
-        column = described.column(col)
-        assert column is not None and column.contract, f"{name}.{col}"
-        # the dictionary gives the rag meanings in place of the contract's "(meanings below)"
-        words = set(re.findall(r"[a-z]{4,}", meaning.lower())) - {"meanings", "below"}
-        assert words <= set(re.findall(r"[a-z]{4,}", column.meaning.lower())), f"{name}.{col}"
+        assert dictionary.undocumented(conn) == [], "describe new columns in plantrack/pipeline/schema.py"
 
 
 def test_metadata_tables_and_query_parameters(built):

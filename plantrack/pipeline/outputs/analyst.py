@@ -26,8 +26,9 @@ from typing import Any
 
 import sqlite_utils
 
+from plantrack.pipeline import schema
 from plantrack.pipeline.outputs import dictionary
-from plantrack.pipeline.reconcile.rebuild import FINDING_COLUMNS, HISTORY_COLUMNS, _ensure_table, fold_plan
+from plantrack.pipeline.reconcile.rebuild import fold_plan
 
 FTS = {"actions": ["text", "progress"], "amber_reasons": ["reason", "effective_reason", "action_text"]}
 
@@ -187,13 +188,9 @@ def periods(conn: sqlite3.Connection) -> list[str]:
 
 
 def _schema(conn: sqlite3.Connection) -> None:
-    # reconciliation may not have run yet; the views need its tables to exist
-    _ensure_table(conn, "action_history", HISTORY_COLUMNS, with_id=False)
-    _ensure_table(conn, "findings", FINDING_COLUMNS, with_id=True)
-    conn.execute("CREATE TABLE IF NOT EXISTS plan_series (plan TEXT PRIMARY KEY, series TEXT NOT NULL)")
-    conn.execute("CREATE INDEX IF NOT EXISTS action_history_action ON action_history(action_id)")
-    conn.execute("CREATE INDEX IF NOT EXISTS action_history_previous ON action_history(previous_action_id)")
-    conn.execute("CREATE INDEX IF NOT EXISTS amber_reasons_action ON amber_reasons(action_id)")
+    # reconciliation may not have run yet; the views need its tables (and their indexes) to exist
+    schema.ensure_tables(conn, *schema.made_by("reconcile"), *schema.made_by("analyst"))
+    schema.ensure_tables(conn, "amber_reasons")  # its index on action_id, in a database made before it
     for table in ("reports", "amber_reasons"):
         _ensure(conn, "trigger", f"plan_series_from_{table}", _trigger(table))
     _refresh_plan_series(conn)

@@ -23,8 +23,9 @@ from typing import Any
 
 import pandas as pd
 
-from plantrack.pipeline.outputs.export import read_table
-from plantrack.pipeline.reconcile.rebuild import (FINDING_COLUMNS, HISTORY_COLUMNS, INPUT_COLUMNS, KINDS, ORDER, _month, _ref_key,
+from plantrack.pipeline import schema
+from plantrack.pipeline.frames import read_frames
+from plantrack.pipeline.reconcile.rebuild import (KINDS, ORDER, _month, _ref_key,
                         fold_plan, series)
 from plantrack.pipeline.stages.store import now
 
@@ -48,7 +49,8 @@ KIND_TITLES = {
     "dropped_incomplete": "Actions dropped before completion",
     "overdue": "Overdue actions",
 }
-COUNTED = ("documents", "reports", "actions", "meetings", "amber_reasons", "action_history", "findings")
+COUNTED = schema.COUNTED  # rows per table in the header: documents, papers, actions, reasons, history, findings
+DIGESTED = ("reports", "priorities", "actions", "action_history", "findings")
 PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
@@ -274,23 +276,18 @@ def plan_views(frames: dict[str, pd.DataFrame], plan: str | None = None, period:
     return sorted(views, key=lambda v: (v.authority or "", v.key))
 
 
-def read_frames(conn: Any) -> dict[str, pd.DataFrame]:
-    frames = {name: read_table(conn, name) for name in
-              ("reports", "priorities", "actions", "action_history", "findings")}
-    for name, cols in {**INPUT_COLUMNS, "action_history": HISTORY_COLUMNS, "findings": FINDING_COLUMNS}.items():
-        if name in frames:  # a table missing from a foreign database reads as empty, with its columns
-            frames[name] = frames[name].reindex(columns=list(dict.fromkeys([*frames[name].columns, *cols])))
+def digest_frames(conn: Any) -> dict[str, pd.DataFrame]:
+    """The tables the digest reads (frames.read_frames: a table or column missing from a foreign
+    database reads as empty / NULL), with the clerks' corrections, and each report's council."""
+    frames = read_frames(conn, DIGESTED)
     from plantrack.pipeline.review.corrections import for_digest
 
     fixes = for_digest(getattr(conn, "conn", conn))
     frames["actions"]["rag_fixed"] = frames["actions"]["id"].isin(list(fixes["rag_fixed"]))
     frames["corrections"] = fixes["listing"]  # type: ignore[assignment]  # plain rows, not a frame
     frames["stale_corrections"] = fixes["stale"]  # type: ignore[assignment]
-    # a report's council is its document's
-    docs = read_table(conn, "documents")
-    council = (dict(zip(docs["id"], docs["authority"].map(_authority))) if "authority" in docs.columns and len(docs)
-               else {})
-    frames["reports"]["authority"] = frames["reports"]["document_id"].map(lambda d: council.get(d)).astype(object)
+    # a report's council is its document's (read_frames reads it), white space folded
+    frames["reports"]["authority"] = frames["reports"]["authority"].map(_authority).astype(object)
     return frames
 
 
@@ -765,7 +762,7 @@ def build_report(conn: Any, plan: str | None = None, period: str | None = None, 
     matches nothing."""
     if fmt not in ("html", "md"):
         raise ValueError(f"unknown report format {fmt!r}: choose html or md")
-    frames = read_frames(conn)
+    frames = digest_frames(conn)
     views = plan_views(frames, plan, period, authority)
     render = render_html if fmt == "html" else render_markdown
     return render(views, counts(conn, authority), _source(conn), now(), _scope(plan, period, authority),

@@ -7,20 +7,18 @@ openpyxl and pyarrow are optional extras; a missing one is an `ExportError` nami
 from __future__ import annotations
 
 import re
-import sqlite3
 from pathlib import Path
 from typing import Any
 
 import pandas as pd
 
-from plantrack.pipeline.reconcile.rebuild import FINDING_COLUMNS, HISTORY_COLUMNS
+from plantrack.pipeline import schema
+from plantrack.pipeline.frames import read_table
 
-# The contract's tables, then the store's extra one, in the order an analyst reads them.
-TABLES = ("documents", "reports", "priorities", "actions", "meetings", "agenda_items", "amber_reasons",
-          "action_history", "findings")
+# The contract's tables and the store's agenda_items, in the order an analyst reads them (schema.py's
+# `export=True`); a table not yet made (a database never reconciled) exports empty, with its columns.
+TABLES = schema.EXPORTED
 FORMATS = ("csv", "xlsx", "parquet")
-# Tables reconcile creates: a database never reconciled still exports them, empty but with columns.
-_RECONCILE_COLUMNS = {"action_history": HISTORY_COLUMNS, "findings": ["id", *FINDING_COLUMNS]}
 _EXTRA = {"xlsx": ("openpyxl", "xlsx"), "parquet": ("pyarrow", "parquet")}
 # Excel's limit per cell; longer text would make the workbook unreadable in Excel.
 XLSX_CELL_MAX = 32767
@@ -28,45 +26,6 @@ XLSX_CELL_MAX = 32767
 
 class ExportError(RuntimeError):
     """An export that cannot run here; the message is one line for the user."""
-
-
-def _connection(conn: Any) -> sqlite3.Connection:
-    return getattr(conn, "conn", conn)  # a sqlite_utils.Database or a plain connection
-
-
-def _declared(conn: sqlite3.Connection, name: str) -> list[tuple[str, str]]:
-    return [(r[1], (r[2] or "").upper()) for r in conn.execute(f'PRAGMA table_info("{name}")')]
-
-
-def _dtype(declared: str) -> str:
-    if "INT" in declared:
-        return "Int64"
-    if any(t in declared for t in ("REAL", "FLOA", "DOUB")):
-        return "float64"
-    return "object"
-
-
-def read_table(conn: Any, name: str) -> pd.DataFrame:
-    """One table with pandas dtypes from its declared SQLite types; a table that does not exist yet
-    reads as empty (with the contract's columns when reconcile would create it)."""
-    conn = _connection(conn)
-    cols = _declared(conn, name)
-    if not cols:
-        return pd.DataFrame({c: pd.Series(dtype="Int64" if c == "id" or c.endswith("_id") else "object")
-                             for c in _RECONCILE_COLUMNS.get(name, [])})
-    df = pd.read_sql_query(f'SELECT * FROM "{name}" ORDER BY rowid', conn)
-    for col, declared in cols:
-        df[col] = _typed(df[col], _dtype(declared))
-    return df
-
-
-def _typed(s: pd.Series, dtype: str) -> pd.Series:
-    if dtype == "object":
-        return s.astype(object).where(s.notna(), None)
-    try:
-        return pd.to_numeric(s).astype(dtype)
-    except (TypeError, ValueError):  # SQLite lets any column hold text; keep it as it is
-        return s.astype(object).where(s.notna(), None)
 
 
 def read_tables(conn: Any) -> dict[str, pd.DataFrame]:

@@ -24,6 +24,8 @@ from typing import Any, Iterable
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from plantrack.pipeline import schema
+from plantrack.pipeline.frames import read_frames
 from plantrack.pipeline.reconcile.assignment import assign
 from plantrack.pipeline.reconcile.plans import plan_key as fold_plan  # one plan-name key for series, links and reports
 
@@ -34,15 +36,16 @@ RANK = {rag: i for i, rag in enumerate(ORDER)}
 DONE = frozenset({"blue", "grey"})
 DEFAULT_SCALE = {"red": 1, "amber": 2, "green": 3, "blue": 4, "grey": 5}
 
-# `authority` (the council of the reports compared; NULL when not known) is beyond the contract: series,
-# and so history and findings, are per council.
-HISTORY_COLUMNS = ["plan", "period", "ref", "action_id", "previous_period", "previous_ref",
-                   "previous_action_id", "rag", "previous_rag", "change", "text_changed", "authority"]
-FINDING_COLUMNS = ["plan", "period", "kind", "ref", "priority_number", "document_id", "detail", "authority"]
+# The tables reconcile writes, as plantrack/pipeline/schema.py declares them. `authority` (the council
+# of the reports compared; NULL when not known) is beyond the contract: series, and so history and
+# findings, are per council.
+HISTORY_COLUMNS = schema.columns("action_history")
+FINDING_COLUMNS = [c for c in schema.columns("findings") if c != "id"]
 KINDS = ("amber_without_reason", "reason_without_action", "reason_for_non_amber", "score_mismatch",
          "restated_score_mismatch", "overall_score_mismatch", "worsened", "dropped_incomplete", "overdue")
 
-# Columns each input frame must have; a frame read from a database with extra columns is fine,
+# Columns each input frame must have (schema columns; reports' and meetings' authority is their
+# document's, frames.read_frames adds it); a frame read from a database with extra columns is fine,
 # one missing a column gets it as all-NULL so a half-built store still reconciles.
 INPUT_COLUMNS = {
     "reports": ["id", "document_id", "plan", "period", "as_at", "overall_previous_score",
@@ -52,12 +55,6 @@ INPUT_COLUMNS = {
     "meetings": ["id", "document_id", "meeting_date", "authority", "superseded_by"],
     "amber_reasons": ["id", "meeting_id", "position", "plan", "action_text", "action_id", "match_score"],
 }
-
-SQL_TYPES = {"plan": "TEXT", "period": "TEXT", "ref": "TEXT", "action_id": "INTEGER",
-             "previous_period": "TEXT", "previous_ref": "TEXT", "previous_action_id": "INTEGER",
-             "rag": "TEXT", "previous_rag": "TEXT", "change": "TEXT", "text_changed": "INTEGER",
-             "kind": "TEXT", "priority_number": "INTEGER", "document_id": "INTEGER", "detail": "TEXT",
-             "authority": "TEXT"}
 
 
 # ----------------------------------------------------------------------------
@@ -600,42 +597,6 @@ def _once(rows: list[dict]) -> list[dict]:
 # database
 # ----------------------------------------------------------------------------
 
-def read_frames(conn: sqlite3.Connection) -> dict[str, pd.DataFrame]:
-    """The contract's input tables; a table not yet created reads as empty. Reports and meetings
-    carry their document's authority, and `superseded_by` as the contract's rule chooses it (also in
-    a database that does not store it)."""
-    from plantrack.pipeline.reconcile.supersede import choose, read_papers
-
-    have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type IN ('table', 'view')")}
-    out = {}
-    for name, cols in INPUT_COLUMNS.items():
-        if name in have:
-            out[name] = pd.read_sql_query(f'SELECT * FROM "{name}"', conn)
-        else:
-            out[name] = pd.DataFrame(columns=cols)
-    for name in ("reports", "meetings"):
-        if name not in have or out[name].empty:
-            continue
-        papers = read_papers(conn, name)
-        authority = {int(p["id"]): p["authority"] for p in papers}
-        chosen = choose(name, papers)
-        ids = out[name]["id"].map(int)
-        out[name]["authority"] = ids.map(authority.get).astype(object)
-        out[name]["superseded_by"] = ids.map(chosen.get).astype(object)
-    return out
-
-
-def _ensure_table(conn: sqlite3.Connection, name: str, columns: list[str], with_id: bool) -> None:
-    """Create the table, or add the contract columns a store-made table lacks; the store's own
-    extra columns, indexes and views on it are kept (rows are replaced, the table is not dropped)."""
-    defs = (["id INTEGER PRIMARY KEY"] if with_id else []) + [f'"{c}" {SQL_TYPES[c]}' for c in columns]
-    conn.execute(f'CREATE TABLE IF NOT EXISTS "{name}" ({", ".join(defs)})')
-    have = {r[1] for r in conn.execute(f'PRAGMA table_info("{name}")')}
-    for c in columns:
-        if c not in have:
-            conn.execute(f'ALTER TABLE "{name}" ADD COLUMN "{c}" {SQL_TYPES[c]}')
-
-
 def _sql_rows(df: pd.DataFrame, columns: list[str]) -> Iterable[tuple]:
     clean = df[columns].astype(object).where(df[columns].notna(), None)
     for row in clean.itertuples(index=False, name=None):
@@ -643,7 +604,7 @@ def _sql_rows(df: pd.DataFrame, columns: list[str]) -> Iterable[tuple]:
 
 
 def _write(conn: sqlite3.Connection, name: str, df: pd.DataFrame, columns: list[str], with_id: bool) -> None:
-    _ensure_table(conn, name, columns, with_id)
+    schema.ensure_table(conn, name)
     conn.execute(f'DELETE FROM "{name}"')
     cols = (["id"] if with_id else []) + columns
     rows = ((i, *r) if with_id else r for i, r in enumerate(_sql_rows(df, columns), start=1))

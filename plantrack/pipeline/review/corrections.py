@@ -26,8 +26,9 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from plantrack.pipeline import schema
 from plantrack.pipeline.reconcile.plans import plan_key
-from plantrack.pipeline.stages.store import _bump_data_version, now, transaction
+from plantrack.pipeline.stages.store import bump_data_version, now, transaction
 
 RAGS = ("red", "amber", "green", "blue", "grey")
 ACTION_FIELDS = ("rag", "text", "lead", "timescale", "due_date", "progress", "ref")
@@ -36,38 +37,8 @@ NONE_WORDS = {"", "none", "null"}  # how a clerk clears a value ("--set lead=non
 # The columns a field writes: linking an Amber reason to another action sets its link and score.
 COLUMNS = {"action_ref": ("action_id", "match_score")}
 
-SCHEMA = [
-    """CREATE TABLE IF NOT EXISTS corrections (
-    id INTEGER PRIMARY KEY,
-    target TEXT NOT NULL,
-    authority TEXT,
-    plan TEXT,
-    plan_key TEXT,
-    period TEXT,
-    ref TEXT,
-    meeting_date TEXT,
-    position INTEGER,
-    committee TEXT,
-    field TEXT NOT NULL,
-    old_value TEXT,
-    new_value TEXT,
-    note TEXT,
-    made_by TEXT,
-    made_at TEXT,
-    withdrawn_at TEXT,
-    withdrawn_by TEXT,
-    applies INTEGER,
-    problem TEXT,
-    checked_at TEXT
-)""",
-    """CREATE TABLE IF NOT EXISTS corrected_values (
-    row_table TEXT NOT NULL,
-    row_id INTEGER NOT NULL,
-    field TEXT NOT NULL,
-    correction_id INTEGER,
-    extracted TEXT,
-    PRIMARY KEY (row_table, row_id, field)
-)""",
+# The two tables are declared in plantrack/pipeline/schema.py; their triggers are here.
+TRIGGERS = [
     # a re-read document's rows are deleted and inserted again: their markers go with them
     """CREATE TRIGGER IF NOT EXISTS corrected_values_action_deleted AFTER DELETE ON actions BEGIN
   DELETE FROM corrected_values WHERE row_table = 'actions' AND row_id = OLD.id;
@@ -84,7 +55,8 @@ class CorrectionError(ValueError):
 
 def ensure_schema(conn: sqlite3.Connection) -> None:
     """The two tables and the triggers (idempotent); called by store.connect inside its transaction."""
-    for statement in SCHEMA:
+    schema.ensure_tables(conn, *schema.made_by("corrections"))
+    for statement in TRIGGERS:
         conn.execute(statement)
 
 
@@ -421,7 +393,7 @@ def create(db, req: Request) -> list[int]:
                 "committee, field, new_value, note, made_by, made_at) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (target.kind, target.plan, target.key, target.period, target.ref, target.meeting_date, target.position,
                  target.committee, name, value, req.note, req.by, now())).lastrowid)
-        _bump_data_version(conn)
+        bump_data_version(conn)
         _apply(conn)
     return ids
 
@@ -453,7 +425,7 @@ def undo(db, correction_id: int, by: str | None = None) -> dict:
         row = check_undo(conn, correction_id)
         conn.execute("UPDATE corrections SET withdrawn_at = ?, withdrawn_by = ? WHERE id = ?", (now(), by, correction_id))
         _restore(conn, "correction_id = ?", (correction_id,))
-        _bump_data_version(conn)
+        bump_data_version(conn)
         _apply(conn)
     return row
 

@@ -21,29 +21,10 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from plantrack.extract.document import sha256_of
+from plantrack.pipeline import schema
 from plantrack.pipeline.stages.store import now
 from plantrack.pipeline.sources.http import FetchError, PoliteClient, write_atomically
 from plantrack.pipeline.sources.moderngov import Meeting, ModernGovSite, Paper, suggest
-
-SOURCES = """
-CREATE TABLE IF NOT EXISTS sources (
-    id INTEGER PRIMARY KEY,
-    url TEXT UNIQUE NOT NULL,
-    sha256 TEXT,
-    etag TEXT,
-    last_modified TEXT,
-    fetched_at TEXT,
-    site TEXT,
-    authority TEXT,
-    committee TEXT,
-    meeting_date TEXT,
-    title TEXT,
-    path TEXT,
-    error TEXT
-);
-CREATE INDEX IF NOT EXISTS sources_path ON sources(path);
-CREATE INDEX IF NOT EXISTS sources_sha256 ON sources(sha256);
-"""
 
 DAYS_BACK = 365      # a first fetch without --since brings the last year
 DAYS_AHEAD = 31      # and agendas already published for the month ahead
@@ -90,8 +71,8 @@ class Summary:
 
 
 def ensure_table(conn: sqlite3.Connection) -> None:
-    for statement in filter(str.strip, SOURCES.split(";")):
-        conn.execute(statement)
+    """The `sources` table (declared in plantrack/pipeline/schema.py)."""
+    schema.ensure_table(conn, "sources")
 
 
 def parse_day(value, what: str) -> date | None:

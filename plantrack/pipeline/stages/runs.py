@@ -17,34 +17,11 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
+from plantrack.pipeline import schema
 from plantrack.pipeline.sources.discovery import safe_text
 from plantrack.pipeline.stages import store
 from plantrack.pipeline.stages.failures import kind_of
 from plantrack.pipeline.stages.ingest import Outcome
-
-LEDGER = """
-CREATE TABLE IF NOT EXISTS runs (
-    id INTEGER PRIMARY KEY,
-    started_at TEXT,
-    finished_at TEXT,
-    status TEXT,              -- running, ok (every file read), failed (some files failed), interrupted, error
-    files_seen INTEGER,
-    files_new INTEGER,
-    files_failed INTEGER,
-    pid INTEGER,
-    command TEXT
-);
-CREATE TABLE IF NOT EXISTS run_files (
-    run_id INTEGER REFERENCES runs(id),
-    document_id INTEGER REFERENCES documents(id),
-    path TEXT,
-    outcome TEXT,             -- new, updated, unchanged, failed, missing, skipped
-    error TEXT,
-    seconds REAL
-);
-CREATE INDEX IF NOT EXISTS run_files_run ON run_files(run_id);
-"""
-
 
 class Busy(Exception):
     """Another run holds the database."""
@@ -90,8 +67,7 @@ class Ledger:
 
     def start(self) -> "Ledger":
         with store.transaction(self.db) as conn:
-            for statement in filter(str.strip, LEDGER.split(";")):
-                conn.execute(statement)
+            schema.ensure_tables(conn, *schema.made_by("runs"))  # runs, run_files
             # We hold the lock, so any run still marked running died without finishing.
             conn.execute("UPDATE runs SET status = 'interrupted' WHERE status = 'running'")
             self.run_id = conn.execute(

@@ -27,7 +27,7 @@ def settle_extraction(ex: Extraction | None, configured: Mapping[str, str] | Non
 def restatus(db, configured: Mapping[str, str] | None) -> int:
     """Apply the configured words to the actions already stored whose status the words decide (or
     failed to); returns how many changed. A change counts as new data, so the run reconciles again."""
-    from plantrack.pipeline.stages.store import _bump_data_version, transaction
+    from plantrack.pipeline.stages.store import bump_data_version, transaction
 
     rows = db.conn.execute(
         "SELECT id, status_text, rag, rag_source FROM actions WHERE status_text IS NOT NULL "
@@ -40,7 +40,7 @@ def restatus(db, configured: Mapping[str, str] | None) -> int:
     if changes:
         with transaction(db) as conn:
             conn.executemany("UPDATE actions SET rag = ?, rag_source = ? WHERE id = ?", changes)
-            _bump_data_version(conn)
+            bump_data_version(conn)
     return len(changes)
 
 

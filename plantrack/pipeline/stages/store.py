@@ -1,4 +1,5 @@
-"""The SQLite database: the contract's tables, and loading one document's records atomically.
+"""The SQLite database: opening it with the contract's tables (declared in plantrack/pipeline/schema.py),
+and loading one document's records atomically.
 
 sqlite-utils sets no busy timeout, so the connection is made here with one; WAL lets analysts read
 (sqlite3, Datasette) while a run writes; every document is written inside one BEGIN IMMEDIATE
@@ -7,7 +8,6 @@ transaction, so a reader or a killed run never sees half a document.
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 import sys
 from collections.abc import Iterator
@@ -17,6 +17,7 @@ from pathlib import Path
 
 from plantrack.extract import EXTRACTOR_VERSION
 from plantrack.models import Extraction
+from plantrack.pipeline import schema
 from plantrack.pipeline.reconcile import supersede
 from plantrack.pipeline.sources.discovery import safe_text
 from plantrack.pipeline.stages import failures
@@ -44,110 +45,6 @@ def _lean_sqlite_utils():
 
 sqlite_utils = _lean_sqlite_utils()
 
-SCHEMA_VERSION = "1"
-
-SCHEMA = """
-CREATE TABLE IF NOT EXISTS meta (key TEXT PRIMARY KEY, value TEXT);
-CREATE TABLE IF NOT EXISTS documents (
-    id INTEGER PRIMARY KEY,
-    sha256 TEXT UNIQUE NOT NULL,
-    filename TEXT,
-    kind TEXT,
-    status TEXT,
-    error TEXT,
-    pages INTEGER,
-    ingested_at TEXT,
-    path TEXT,
-    size INTEGER,
-    mtime REAL,
-    extractor_version TEXT,
-    warnings TEXT,
-    authority TEXT,
-    format TEXT,
-    ocr INTEGER,
-    failure_kind TEXT,
-    attempts INTEGER
-);
-CREATE TABLE IF NOT EXISTS reports (
-    id INTEGER PRIMARY KEY,
-    document_id INTEGER REFERENCES documents(id),
-    first_page INTEGER,
-    last_page INTEGER,
-    plan TEXT,
-    period TEXT,
-    as_at TEXT,
-    overall_previous_score REAL,
-    overall_current_score REAL,
-    legend TEXT,
-    superseded_by INTEGER REFERENCES reports(id)
-);
-CREATE TABLE IF NOT EXISTS priorities (
-    id INTEGER PRIMARY KEY,
-    report_id INTEGER REFERENCES reports(id),
-    number INTEGER,
-    title TEXT,
-    previous_score REAL,
-    current_score REAL
-);
-CREATE TABLE IF NOT EXISTS actions (
-    id INTEGER PRIMARY KEY,
-    report_id INTEGER REFERENCES reports(id),
-    priority_number INTEGER,
-    ref TEXT,
-    ofsted_ref TEXT,
-    text TEXT,
-    lead TEXT,
-    timescale TEXT,
-    due_date TEXT,
-    success_measure TEXT,
-    progress TEXT,
-    rag TEXT,
-    page INTEGER,
-    extra TEXT,
-    status_text TEXT,
-    rag_source TEXT
-);
-CREATE TABLE IF NOT EXISTS meetings (
-    id INTEGER PRIMARY KEY,
-    document_id INTEGER REFERENCES documents(id),
-    first_page INTEGER,
-    last_page INTEGER,
-    committee TEXT,
-    meeting_date TEXT,
-    superseded_by INTEGER REFERENCES meetings(id)
-);
-CREATE TABLE IF NOT EXISTS agenda_items (
-    id INTEGER PRIMARY KEY,
-    meeting_id INTEGER REFERENCES meetings(id),
-    number TEXT,
-    title TEXT,
-    resolution TEXT,
-    plan TEXT
-);
-CREATE TABLE IF NOT EXISTS amber_reasons (
-    id INTEGER PRIMARY KEY,
-    meeting_id INTEGER REFERENCES meetings(id),
-    position INTEGER,
-    plan TEXT,
-    action_text TEXT,
-    reason TEXT,
-    effective_reason TEXT,
-    new_rag TEXT,
-    target_date TEXT,
-    action_id INTEGER REFERENCES actions(id),
-    match_score REAL,
-    page INTEGER
-);
-CREATE INDEX IF NOT EXISTS reports_document ON reports(document_id);
-CREATE INDEX IF NOT EXISTS priorities_report ON priorities(report_id);
-CREATE INDEX IF NOT EXISTS actions_report ON actions(report_id);
-CREATE INDEX IF NOT EXISTS meetings_document ON meetings(document_id);
-CREATE INDEX IF NOT EXISTS agenda_items_meeting ON agenda_items(meeting_id);
-CREATE INDEX IF NOT EXISTS amber_reasons_meeting ON amber_reasons(meeting_id);
-CREATE INDEX IF NOT EXISTS reports_period ON reports(period);
-CREATE INDEX IF NOT EXISTS meetings_date ON meetings(meeting_date);
-"""
-
 BUSY_TIMEOUT_S = 60.0
 
 
@@ -164,25 +61,12 @@ def connect(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Databas
     conn.execute("PRAGMA synchronous=NORMAL")
     db = sqlite_utils.Database(conn)
     with transaction(db):
-        for statement in filter(str.strip, SCHEMA.split(";")):
-            conn.execute(statement)
-        _add_missing_columns(conn)
+        schema.ensure_tables(conn, *schema.made_by("store"))
         from plantrack.pipeline.review.corrections import ensure_schema  # late: corrections builds on this module
         ensure_schema(conn)
-        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (SCHEMA_VERSION,))
+        conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (schema.SCHEMA_VERSION,))
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('extractor_version', ?)", (EXTRACTOR_VERSION,))
     return db
-
-
-def _add_missing_columns(conn: sqlite3.Connection) -> None:
-    """A database made by an older plantrack gains the columns added since (CREATE TABLE IF NOT EXISTS
-    leaves an existing table as it is); nothing is dropped or rewritten."""
-    for name, body in re.findall(r"CREATE TABLE IF NOT EXISTS (\w+) \(\n(.*?)\n\);", SCHEMA, re.S):
-        have = {r[1] for r in conn.execute(f"PRAGMA table_info({name})")}
-        for line in body.strip().splitlines():
-            column = line.strip().rstrip(",")
-            if column.split()[0] not in have:
-                conn.execute(f"ALTER TABLE {name} ADD COLUMN {column}")
 
 
 @contextmanager
@@ -249,7 +133,7 @@ def _set_authority(conn: sqlite3.Connection, document_id: int, authority: str | 
         return False
     periods, dates = supersede.of_document(conn, document_id)
     supersede.supersede(conn, periods=periods, dates=dates)
-    _bump_data_version(conn)
+    bump_data_version(conn)
     return True
 
 
@@ -273,7 +157,7 @@ def set_authority_by_path(db: sqlite_utils.Database, path: Path, authority: str 
     return set_authority(db, row[0], authority)
 
 
-def _delete_document_rows(conn: sqlite3.Connection, document_id: int) -> tuple[set[str], set[str]]:
+def delete_document_rows(conn: sqlite3.Connection, document_id: int) -> tuple[set[str], set[str]]:
     """Remove what an earlier extraction of this document stored (for --reprocess); returns the
     periods and meeting dates its papers had (their copies elsewhere are chosen again)."""
     touched = supersede.release(conn, document_id)
@@ -326,7 +210,7 @@ def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None
         periods, dates = set(), set()
         if row:
             doc_id = row[0]
-            periods, dates = _delete_document_rows(conn, doc_id)
+            periods, dates = delete_document_rows(conn, doc_id)
             sets = ", ".join(f"{k} = ?" for k in doc)
             conn.execute(f"UPDATE documents SET {sets} WHERE id = ?", (*doc.values(), doc_id))
         else:
@@ -337,7 +221,7 @@ def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None
         _insert_papers(conn, doc_id, ex)
         supersede.supersede(conn, periods=periods | {r.period for r in ex.reports} - {None},
                             dates=dates | {m.meeting_date for m in ex.meetings} - {None})
-        _bump_data_version(conn)
+        bump_data_version(conn)
     return doc_id
 
 
@@ -357,7 +241,7 @@ def mark_reconciled(db: sqlite_utils.Database, version: int) -> None:
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('reconciled_version', ?)", (str(version),))
 
 
-def _bump_data_version(conn: sqlite3.Connection) -> None:
+def bump_data_version(conn: sqlite3.Connection) -> None:
     conn.execute("INSERT INTO meta(key, value) VALUES ('data_version', '1') ON CONFLICT(key) DO UPDATE "
                  "SET value = CAST(value AS INTEGER) + 1")
 
