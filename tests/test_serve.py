@@ -21,7 +21,8 @@ import paperfactory as pf
 from plantrack.pipeline.outputs import analyst, dictionary
 from plantrack.pipeline.stages import ingest, store
 from plantrack.pipeline.reconcile import rebuild as reconcile
-from plantrack.pipeline.reconcile.rebuild import RANK, fold_plan
+from plantrack.models.status import RANK
+from plantrack.pipeline.reconcile.rebuild import fold_plan
 
 pytest.importorskip("datasette")
 

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from plantrack.extract.document import extract_document
+from plantrack.models.status import ORDER
 from plantrack.pipeline import output
 from plantrack.pipeline.sources import discovery
 from plantrack.pipeline.stages import ingest as stages
@@ -472,7 +473,7 @@ def _scale(text: str | None) -> dict[str, int] | None:
     scale = {}
     for part in text.split(","):
         name, _, value = part.partition("=")
-        if name.strip().lower() not in ("red", "amber", "green", "blue", "grey") or not value.strip().lstrip("-").isdigit():
+        if name.strip().lower() not in ORDER or not value.strip().lstrip("-").isdigit():
             err.print(f"[red]error:[/red] --scale wants status=number pairs such as red=1,grey=5; got {part!r}")
             raise typer.Exit(2)
         scale[name.strip().lower()] = int(value)

@@ -26,6 +26,7 @@ from typing import Any
 
 import sqlite_utils
 
+from plantrack.models.status import DONE, ORDER
 from plantrack.pipeline.outputs import dictionary
 from plantrack.pipeline.reconcile.rebuild import FINDING_COLUMNS, HISTORY_COLUMNS, _ensure_table, fold_plan
 
@@ -309,7 +310,7 @@ ORDER BY period, action_id""",
     "worsened": {
         "title": "Actions that worsened",
         "description": "Actions whose status is worse than in the previous report of the plan "
-                       "(red < amber < green < blue < grey), with the ref each report gives them. "
+                       f"({' < '.join(ORDER)}), with the ref each report gives them. "
                        "Blank plan, period or authority: all.",
         "params": ["plan", "period", "authority"],
         "sql": f"""WITH {WANTED}
@@ -327,7 +328,7 @@ ORDER BY r.authority, r.series, h.period, a.id""",
     "overdue": {
         "title": "Overdue actions",
         "description": "Actions whose due date is before the first day of the report's period and whose "
-                       "status is not blue or grey (an unrated action counts as not complete). "
+                       f"status is not {' or '.join(sorted(DONE))} (an unrated action counts as not complete). "
                        "Blank plan, period or authority: all.",
         "params": ["plan", "period", "authority"],
         "sql": f"""WITH {WANTED}
@@ -339,7 +340,7 @@ WHERE r.series IN (SELECT series FROM wanted)
   AND (trim(:period) = '' OR r.period = trim(:period))
   AND substr(a.due_date, 1, 10) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
   AND substr(a.due_date, 1, 10) < r.period || '-01'
-  AND coalesce(a.rag, '') NOT IN ('blue', 'grey')
+  AND coalesce(a.rag, '') NOT IN ({", ".join(f"'{s}'" for s in sorted(DONE))})
   AND {_council("r.authority")}
 ORDER BY r.authority, r.series, r.period, a.id""",
     },

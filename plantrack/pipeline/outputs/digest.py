@@ -23,8 +23,9 @@ from typing import Any
 
 import pandas as pd
 
+from plantrack.models.status import ORDER, RANK
 from plantrack.pipeline.outputs.export import read_table
-from plantrack.pipeline.reconcile.rebuild import (FINDING_COLUMNS, HISTORY_COLUMNS, INPUT_COLUMNS, KINDS, ORDER, _month, _ref_key,
+from plantrack.pipeline.reconcile.rebuild import (FINDING_COLUMNS, HISTORY_COLUMNS, INPUT_COLUMNS, KINDS, _month, _ref_key,
                         fold_plan, series)
 from plantrack.pipeline.stages.store import now
 
@@ -548,7 +549,7 @@ def _html_transitions(v: PlanView) -> str:
 
 def _cell_class(src: str, dst: str) -> str:
     if src in ORDER and dst in ORDER:
-        return "same" if src == dst else ("up" if ORDER.index(dst) > ORDER.index(src) else "down")
+        return "same" if src == dst else ("up" if RANK[dst] > RANK[src] else "down")
     return ""
 
 

@@ -24,15 +24,12 @@ from typing import Any, Iterable
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from plantrack.models.status import DONE, RANK, SCORES
 from plantrack.pipeline.reconcile.assignment import assign
 from plantrack.pipeline.reconcile.plans import plan_key as fold_plan  # one plan-name key for series, links and reports
 
-# The contract fixes this order for `change`; the numeric scale (Settings.scale) is only for scores,
-# so a council that scores grey as 4 does not turn blue -> grey into "unchanged".
-ORDER = ("red", "amber", "green", "blue", "grey")
-RANK = {rag: i for i, rag in enumerate(ORDER)}
-DONE = frozenset({"blue", "grey"})
-DEFAULT_SCALE = {"red": 1, "amber": 2, "green": 3, "blue": 4, "grey": 5}
+# The contract fixes the order for `change` (models.status.ORDER); the numeric scale (Settings.scale)
+# is only for scores.
 
 # `authority` (the council of the reports compared; NULL when not known) is beyond the contract: series,
 # and so history and findings, are per council.
@@ -66,7 +63,7 @@ SQL_TYPES = {"plan": "TEXT", "period": "TEXT", "ref": "TEXT", "action_id": "INTE
 
 @dataclass
 class Settings:
-    scale: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_SCALE))
+    scale: dict[str, int] = field(default_factory=lambda: dict(SCORES))
     tolerance: float = 0.05
     # Text similarity (0-1) a pair needs to be counterparts.  On the sample, true counterparts score
     # >= 0.91 and the best unrelated pair 0.63; new/dropped actions peak at 0.50.

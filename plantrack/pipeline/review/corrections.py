@@ -26,10 +26,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from plantrack.models.status import ORDER
 from plantrack.pipeline.reconcile.plans import plan_key
 from plantrack.pipeline.stages.store import _bump_data_version, now, transaction
 
-RAGS = ("red", "amber", "green", "blue", "grey")
 ACTION_FIELDS = ("rag", "text", "lead", "timescale", "due_date", "progress", "ref")
 REASON_FIELDS = ("action_ref", "new_rag")
 NONE_WORDS = {"", "none", "null"}  # how a clerk clears a value ("--set lead=none")
@@ -269,8 +269,8 @@ def _clean_value(name: str, value: str) -> str | None:
             return None
         if v == "gray":
             v = "grey"
-        if v not in RAGS:
-            raise CorrectionError(f"{name}={value}: {name} must be one of {', '.join(RAGS)} or none")
+        if v not in ORDER:
+            raise CorrectionError(f"{name}={value}: {name} must be one of {', '.join(ORDER)} or none")
         return v
     if name == "due_date":
         if value.lower() in NONE_WORDS:
