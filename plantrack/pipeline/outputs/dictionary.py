@@ -74,8 +74,8 @@ FINDING_KINDS = {
 }
 
 _RAG_TEXT = " · ".join(f"{k} = {v[0]}" for k, v in RAG.items())
-_SERIES = ("Reports of the same plan (names equal after folding case, punctuation, `/` vs `-` and white "
-           "space) form one series, ordered by period; papers of different authorities never share a series "
+_SERIES = ("Reports of the same plan (names equal after folding case, accents, punctuation, `/` and dashes, "
+           "white space, and a year range printed in full: 2019-2020 = 2019/20) form one series, ordered by period; papers of different authorities never share a series "
            "(documents with NULL authority form one group, as if one council).")
 _AUTHORITY = ("the council of the reports compared (documents.authority of the later report's document); NULL "
               "when not known. Beyond the contract: series, and so this table, are per council")
@@ -332,7 +332,7 @@ ANALYST: tuple[Table, ...] = (
     Table("plan_series", "Each plan name as printed (in reports, minutes, history and findings) with its series "
                          "key: the name folded as the contract says, so names of one series compare equal.", (
         _extra("plan", "TEXT", "a plan's name as printed"),
-        _extra("series", "TEXT", "the name with case, punctuation, / vs - and white space folded"),
+        _extra("series", "TEXT", "the name with case, accents, punctuation, / and dashes, white space and year ranges folded"),
     ), contract=False),
     Table("report_series", "The reports used (not superseded by another copy of the same paper) that have a plan "
                            "and a period, with their council, series key and whether each is the latest report "
