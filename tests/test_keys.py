@@ -16,7 +16,7 @@ from hypothesis import strategies as st
 
 from plantrack.models import Action, Extraction, Report
 from plantrack.models import keys
-from plantrack.models.keys import plan_key, plan_matches, ref_key, ref_order
+from plantrack.models.keys import authority_matches, plan_key, plan_matches, ref_key, ref_order
 from plantrack.models.status import DONE, ORDER, RANK, SCORES
 from plantrack.pipeline.outputs import analyst
 from plantrack.pipeline.outputs.digest import plan_views, read_frames
@@ -69,15 +69,26 @@ def test_ref_key_sql_of_null_is_none(sql):
     assert ref_key(None) is None
 
 
+WANTED = keys.wanted_ctes(":plan", ":authority", "SELECT :series AS series", "SELECT :council AS authority")
+
+
 @PROPERTY
 @given(TEXT, TEXT)
 def test_plan_matching_in_sql_is_plan_matches(sql, name, query):
     """The canned queries' `wanted` picks a plan exactly when plan_matches does (a query that folds
     to nothing, a blank form field, wants every plan)."""
     key = plan_key(name)
-    want = f"WITH {keys.plan_wanted_ctes('?', 'SELECT ?')} SELECT count(*) FROM wanted"
-    got = sql.execute(want, (query, key)).fetchone()[0] > 0
+    got = sql.execute(f"WITH {WANTED} SELECT count(*) FROM wanted",
+                      {"plan": query, "series": key, "authority": "", "council": None}).fetchone()[0] > 0
     assert got == (plan_matches(key, query) or plan_key(query) == "")
+
+
+@PROPERTY
+@given(TEXT, TEXT)
+def test_council_matching_in_sql_is_authority_matches(sql, name, query):
+    got = sql.execute(f"WITH {WANTED} SELECT count(*) FROM council",
+                      {"plan": "", "series": "", "authority": query, "council": name}).fetchone()[0] > 0
+    assert got == authority_matches(name, query)
 
 
 @PROPERTY
@@ -156,6 +167,9 @@ def test_one_status_scale():
 
 PLANS = {"Service Development Plan 2019-20": "2019-11", "Strategic Delivery Plan": "2019-12",
          "Children’s Services Improvement Plan 2022/23": "2022-06", "Social Care Plan": "2021-03"}
+KENT, MEDWAY = "Kent County Council", "Medway Council"
+COUNCIL = {"Service Development Plan 2019-20": KENT, "Children’s Services Improvement Plan 2022/23": KENT,
+           "Strategic Delivery Plan": MEDWAY, "Social Care Plan": MEDWAY}
 QUERIES = ["SDP", "sdp 2019-20", "Service Development Plan 2019/2020", "children's services", "CSIP", "service",
            "plan", "improvement plan", "SCP", "strategic", "delivery plan sdp", "nothing like it"]
 
@@ -171,7 +185,7 @@ def database(tmp_path_factory):
             Action(priority_number=1, ref="1.1", text=f"Action one of {plan}", rag="red", due_date="2019-01-31"),
             Action(priority_number=1, ref="1.2", text=f"Action two of {plan}", rag="green")])
         store.load_extraction(db, Extraction(sha256=f"{i:064x}", filename=f"plan{i}.pdf", kind="plan_report",
-                                             status="ok", pages=1, reports=[report]))
+                                             status="ok", pages=1, reports=[report]), authority=COUNCIL[plan])
     reconcile(db.conn)
     analyst.prepare(db)
     db.conn.close()
@@ -180,16 +194,25 @@ def database(tmp_path_factory):
 
 def _report_plans(conn: sqlite3.Connection, query: str) -> set[str]:
     """The plans `plantrack report --plan query` shows (its folded names)."""
+    return {key for _, key in _report(conn, plan=query)}
+
+
+def _report(conn: sqlite3.Connection, **asked) -> set[tuple[str, str]]:
+    """(council, folded plan name) of each plan `plantrack report --plan … --authority …` shows."""
     try:
-        return {v.key for v in plan_views(read_frames(conn), plan=query)}
-    except ValueError:  # "no plan matches"
+        return {(v.authority, v.key) for v in plan_views(read_frames(conn), **asked)}
+    except ValueError:  # "no plan matches", "no authority matches"
         return set()
 
 
+def _canned(conn: sqlite3.Connection, name: str, **params) -> set[tuple[str, str]]:
+    cur = conn.execute(analyst.QUERIES[name]["sql"], {"plan": "", "period": "", "authority": "", **params})
+    columns = [c[0] for c in cur.description]
+    return {(row[columns.index("authority")], plan_key(row[columns.index("plan")])) for row in cur}
+
+
 def _canned_plans(conn: sqlite3.Connection, name: str, query: str, **params) -> set[str]:
-    cur = conn.execute(analyst.QUERIES[name]["sql"], {"plan": query, "period": "", "authority": "", **params})
-    plan = [c[0] for c in cur.description].index("plan")
-    return {plan_key(row[plan]) for row in cur}
+    return {key for _, key in _canned(conn, name, plan=query, **params)}
 
 
 @pytest.mark.parametrize("query", QUERIES)
@@ -200,6 +223,20 @@ def test_report_and_canned_queries_pick_the_same_plans(database, query):
         assert _canned_plans(conn, "overdue", query) == shown
         assert _canned_plans(conn, "findings_for", query) == shown
         assert _canned_plans(conn, "action_status_history", query, ref=" 1.1.") == shown
+
+
+@pytest.mark.parametrize("council", ["kent", "KENT council", "county", "Medway", "council", "surrey"])
+def test_report_and_canned_queries_pick_the_same_councils(database, council):
+    with sqlite3.connect(database) as conn:
+        shown = _report(conn, authority=council)
+        assert shown == {(COUNCIL[p], plan_key(p)) for p in PLANS if authority_matches(COUNCIL[p], council)}
+        assert _canned(conn, "overdue", authority=council) == _canned(conn, "findings_for", authority=council) == shown
+        assert _canned(conn, "overdue", plan="SDP", authority=council) == _report(conn, plan="SDP", authority=council)
+
+
+def test_a_blank_form_field_means_every_council(database):
+    with sqlite3.connect(database) as conn:
+        assert _canned(conn, "overdue", authority=" ") == _report(conn) == {(COUNCIL[p], plan_key(p)) for p in PLANS}
 
 
 def test_sdp_names_both_sdps_and_a_year_only_one(database):

@@ -3,14 +3,15 @@
 * `plan_key`: a plan's name folded so that every spelling of one plan compares equal. Reports of one
   plan form a series, minutes name the plan they discuss, a clerk types it to `plantrack correct` and
   `plantrack report --plan`, an analyst into a Datasette form; this one key decides all of them.
-* `plan_matches`: whether what somebody typed names a plan (the one rule for `--plan` and Datasette).
+* `plan_matches`: whether what somebody typed names a plan (the one rule for `--plan` and Datasette);
+  `authority_matches` the same for a council (`--authority`).
 * `ref_key`: an action's ref as typed against a ref as printed ("3.2", "3.2." and " 3.2" are one ref).
 * `text_key`: an action's wording, beyond what extractors of the same printed words differ in.
 * `ref_order`, `month_label`, `PERIOD_RE`: natural order of refs, a period as a clerk says it.
 
 SQL twins are plain SQL (no registered function), so a view, a trigger, a Datasette canned query or
-the sqlite3 command line can use them: `plan_key_steps` / `plan_key_ctes`, `plan_wanted_ctes` and
-`ref_key_ctes`. tests/test_keys.py checks, for random text, that each twin computes exactly what its
+the sqlite3 command line can use them: `plan_key_steps` / `plan_key_ctes`, `wanted_ctes` (plan and
+council matching) and `ref_key_ctes`. tests/test_keys.py checks, for random text, that each twin computes exactly what its
 Python key does. That is why the keys are defined by explicit character tables rather than by Unicode
 categories or NFKC: SQLite has neither, and its `lower()` folds ASCII only. What the tables do not
 name (Greek, CJK, emoji...) is compared as it is, and text after a NUL character is ignored (SQLite's
@@ -147,6 +148,14 @@ def plan_matches(key: str, query: Any) -> bool:
     return True
 
 
+def authority_matches(name: Any, query: Any) -> bool:
+    """Whether `query` names the council `name`: after folding both with plan_key, the query is part
+    of the name or each of its words is a word of the name ("kent" and "KENT council" name "Kent
+    County Council")."""
+    key, q = plan_key(name), plan_key(query)
+    return bool(q) and bool(key) and (q in key or set(q.split(" ")) <= set(key.split(" ")))
+
+
 # ----------------------------------------------------------------------------
 # refs, wording, periods
 # ----------------------------------------------------------------------------
@@ -265,36 +274,54 @@ def plan_key_ctes(source: str, name: str = "asked") -> str:
     return _ctes(name, source, ["coalesce(v, '')", *plan_key_steps("v")])
 
 
-def plan_wanted_ctes(param: str = ":plan", series: str = "SELECT DISTINCT series FROM plan_series") -> str:
-    """CTEs (for after WITH; recursive, which SQLite allows without the word) ending in wanted(series):
-    the series keys (rows of the query `series`) that `param` names by plan_matches. A `param` that
-    folds to nothing wants every series."""
-    return f"""{plan_key_ctes(f"SELECT 0, {param}", "asked")},
-known(series) AS ({series}),
+def _words(name: str, source: str) -> str:
+    """A CTE `name`(k, n, w, rest): the words of v, numbered from 1, for each row (k, v) of `source`."""
+    return f"""{name}(k, n, w, rest) AS (
+  SELECT k, 0, NULL, v || ' ' FROM ({source})
+  UNION ALL SELECT k, n + 1, substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1)
+  FROM {name} WHERE rest <> ''
+)"""
+
+
+def wanted_ctes(plan: str = ":plan", authority: str = ":authority",
+                series: str = "SELECT DISTINCT series FROM plan_series",
+                councils: str = "SELECT authority FROM documents UNION SELECT authority FROM findings") -> str:
+    """CTEs (for after WITH; recursive, which SQLite allows without the word) for a form that asks for
+    a plan and a council, in plain SQL:
+
+    * wanted(series): the series keys (rows of the query `series`) that `plan` names (plan_matches);
+    * council(authority): the councils as stored (rows of the query `councils`) that `authority`
+      names (authority_matches);
+    * asked(v), asked_council(v): the two folded; one that folds to nothing ('') wants every plan,
+      or every council.
+    """
+    source = (f"SELECT 'plan', {plan} UNION ALL SELECT 'authority', {authority} UNION ALL "
+              f"SELECT 'council ' || authority, authority FROM ({councils}) WHERE authority IS NOT NULL")
+    return f"""{plan_key_ctes(source, "folded")},
+asked(v) AS (SELECT v FROM folded WHERE k = 'plan'),
+asked_council(v) AS (SELECT v FROM folded WHERE k = 'authority'),
 -- the words of what was asked, and of the folded name of each plan (numbered)
-asked_word(w, rest) AS (
-  SELECT NULL, v || ' ' FROM asked WHERE v <> ''
-  UNION ALL SELECT substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1)
-  FROM asked_word WHERE rest <> ''
-),
-name_word(series, n, w, rest) AS (
-  SELECT series, 0, NULL, series || ' ' FROM known
-  UNION ALL SELECT series, n + 1, substr(rest, 1, instr(rest, ' ') - 1), substr(rest, instr(rest, ' ') + 1)
-  FROM name_word WHERE rest <> ''
-),
+{_words("asked_word", "SELECT k, v FROM folded WHERE k IN ('plan', 'authority') AND v <> ''")},
+{_words("name_word", f"SELECT series AS k, series AS v FROM ({series})")},
 -- the initials of every run of words that start with a letter ("sdp")
 name_run(series, last, initials) AS (
-  SELECT series, n, substr(w, 1, 1) FROM name_word WHERE n > 0 AND w GLOB '[a-z]*'
+  SELECT k, n, substr(w, 1, 1) FROM name_word WHERE n > 0 AND w GLOB '[a-z]*'
   UNION ALL SELECT r.series, w.n, r.initials || substr(w.w, 1, 1)
-  FROM name_run r JOIN name_word w ON w.series = r.series AND w.n = r.last + 1 AND w.w GLOB '[a-z]*'
+  FROM name_run r JOIN name_word w ON w.k = r.series AND w.n = r.last + 1 AND w.w GLOB '[a-z]*'
 ),
 wanted(series) AS (
-  SELECT series FROM known, asked
-  WHERE asked.v = '' OR NOT EXISTS (
-    SELECT 1 FROM asked_word q WHERE q.w IS NOT NULL
-      AND instr(' ' || known.series || ' ', ' ' || q.w || ' ') = 0
-      AND NOT EXISTS (SELECT 1 FROM name_run r WHERE r.series = known.series AND length(r.initials) > 1
-                      AND r.initials = q.w))
+  SELECT DISTINCT k FROM name_word, asked
+  WHERE n = 0 AND (asked.v = '' OR NOT EXISTS (
+    SELECT 1 FROM asked_word q WHERE q.k = 'plan' AND q.w IS NOT NULL
+      AND instr(' ' || name_word.k || ' ', ' ' || q.w || ' ') = 0
+      AND NOT EXISTS (SELECT 1 FROM name_run r WHERE r.series = name_word.k AND length(r.initials) > 1
+                      AND r.initials = q.w)))
+),
+council(authority) AS (
+  SELECT substr(c.k, 9) FROM folded c, asked_council a
+  WHERE c.k GLOB 'council *' AND a.v <> '' AND c.v <> '' AND (instr(c.v, a.v) > 0 OR NOT EXISTS (
+    SELECT 1 FROM asked_word q WHERE q.k = 'authority' AND q.w IS NOT NULL
+      AND instr(' ' || c.v || ' ', ' ' || q.w || ' ') = 0))
 )"""
 
 

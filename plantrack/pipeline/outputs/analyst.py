@@ -24,7 +24,7 @@ from typing import Any
 
 import sqlite_utils
 
-from plantrack.models.keys import plan_key, plan_key_steps, plan_wanted_ctes, ref_key_ctes
+from plantrack.models.keys import plan_key, plan_key_steps, ref_key_ctes, wanted_ctes
 from plantrack.models.status import DONE, ORDER
 from plantrack.pipeline.outputs import dictionary
 from plantrack.pipeline.reconcile.rebuild import FINDING_COLUMNS, HISTORY_COLUMNS, _ensure_table
@@ -194,15 +194,15 @@ def prepare(conn: sqlite3.Connection | sqlite_utils.Database) -> dict[str, Any]:
 # Datasette
 # ----------------------------------------------------------------------------
 
-# The plan series asked for, by the rule of `plantrack report --plan` (models.keys.plan_matches, here
-# in plain SQL): every word typed is a word of the folded name or the initials of a run of its words,
-# so "SDP" picks "Service Development Plan" and "service" does not pick "Children's Services".
-# A blank plan means every plan.
-WANTED = plan_wanted_ctes(":plan")
+# The plan series and the councils asked for, by the rules of `plantrack report --plan / --authority`
+# (models.keys.plan_matches and authority_matches, here in plain SQL): a plan by whole words of its
+# folded name or the initials of a run of them ("SDP"; "service" does not pick "Children's Services"),
+# a council by part of its name ("kent"). A blank plan or authority means all.
+WANTED = wanted_ctes(":plan", ":authority")
 
-# The council asked for: blank means every council; else part of its name, case ignored ("kent").
+
 def _council(column: str) -> str:
-    return f"(trim(:authority) = '' OR instr(lower({column}), lower(trim(:authority))) > 0)"
+    return f"((SELECT v FROM asked_council) = '' OR {column} IN (SELECT authority FROM council))"
 
 
 # A ref as typed against a ref as printed (models.keys.ref_key): "3.2", "3.2." and " 3.2" are one ref.

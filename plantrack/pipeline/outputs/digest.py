@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from plantrack.models.keys import PERIOD_RE, month_label, plan_key, plan_matches, ref_order
+from plantrack.models.keys import PERIOD_RE, authority_matches, month_label, plan_key, plan_matches, ref_order
 from plantrack.models.status import ORDER, RANK
 from plantrack.pipeline.outputs.export import read_table
 from plantrack.pipeline.reconcile.rebuild import FINDING_COLUMNS, HISTORY_COLUMNS, INPUT_COLUMNS, KINDS, series
@@ -91,13 +91,6 @@ def _one_per_period(reports: pd.DataFrame) -> pd.DataFrame:
 
 def _authority(v: Any) -> str | None:
     return " ".join(v.split()) or None if isinstance(v, str) else None
-
-
-def authority_matches(name: str | None, query: str) -> bool:
-    """Loose, like plans: the folded query is the folded name, part of it, or all its words are the
-    name's ("kent" finds "Kent County Council")."""
-    key, q = plan_key(name), plan_key(query)
-    return bool(q) and bool(key) and (q in key or set(q.split()) <= set(key.split()))
 
 
 def _status_counts(reps: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
