@@ -10,6 +10,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 
+from plantrack.models.status import ORDER, SCORES
+
 
 @dataclass(frozen=True)
 class Column:
@@ -40,13 +42,14 @@ def _extra(name: str, type_: str, meaning: str) -> Column:
 
 
 # The status scale, as the plans' keys word it; `score` is the default scale for checking scores.
-RAG = {
-    "red": ("not yet started, or significant delay", 1),
-    "amber": ("started, some delay", 2),
-    "green": ("on track to complete by the agreed date", 3),
-    "blue": ("completed, improvement sustained; stays in the plan for monitoring", 4),
-    "grey": ("completed, improvement sustained; can be removed from the plan", 5),
+_MEANING = {
+    "red": "not yet started, or significant delay",
+    "amber": "started, some delay",
+    "green": "on track to complete by the agreed date",
+    "blue": "completed, improvement sustained; stays in the plan for monitoring",
+    "grey": "completed, improvement sustained; can be removed from the plan",
 }
+RAG = {status: (_MEANING[status], SCORES[status]) for status in ORDER}
 
 CHANGES = {
     "new": "the action has no counterpart in the previous report",
