@@ -20,7 +20,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-RAGS = ("red", "amber", "green", "blue", "grey")
+from plantrack.models.status import ORDER, SCORES
+
+RAGS = ORDER
 DEFAULT_FILE = Path("plantrack.toml")
 
 
@@ -108,7 +110,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("reconcile.tolerance", "number", 0.05,
             "How far a printed score may be from the one computed before it is a finding.",
             "tolerance = 0.1", _at_least(0)),
-    Setting("reconcile.scale", "table", {"red": 1, "amber": 2, "green": 3, "blue": 4, "grey": 5},
+    Setting("reconcile.scale", "table", dict(SCORES),
             "The score of each status, for checking priority scores; a partial table changes only what it names.",
             "scale = { grey = 4 }", _scale),
     Setting("reconcile.match_threshold", "number", 0.6,

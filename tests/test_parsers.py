@@ -105,7 +105,7 @@ def test_header_vocabularies_map_to_fields_in_any_order():
 # ---- scores and refs ---------------------------------------------------------------------------
 from plantrack.extract.report import split_ref  # noqa: E402
 from plantrack.extract.scores import parse_score  # noqa: E402
-from plantrack.pipeline.reconcile.plans import plan_key  # noqa: E402
+from plantrack.models.keys import plan_key  # noqa: E402
 
 
 @given(st.decimals(min_value=0, max_value=5, places=1, allow_nan=False))

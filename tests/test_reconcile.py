@@ -14,9 +14,9 @@ from conftest import SHARED
 from plantrack.settings import SettingsError
 
 from plantrack.pipeline.reconcile.assignment import hungarian
+from plantrack.models.keys import plan_key, text_key
 from plantrack.pipeline.reconcile.rebuild import (
-    fold_text,
-    Settings, action_history, findings, fold_plan, load_settings, match_counterparts, reconcile, series,
+    Settings, action_history, findings, load_settings, match_counterparts, reconcile, series,
 )
 
 GOLD = SHARED / "corpus" / "sample" / "gold.json"
@@ -68,7 +68,7 @@ def gold_db(path: Path, gold: dict) -> Path:
         _insert(conn, "priorities", {"report_id": reps[(p["sha256"], p["plan"], p["period"])], **{
             k: p[k] for k in ("number", "title", "previous_score", "current_score")}})
     for a in gold["actions"]:
-        acts[(fold_plan(a["plan"]), a["period"], a["ref"])] = _insert(conn, "actions", {
+        acts[(plan_key(a["plan"]), a["period"], a["ref"])] = _insert(conn, "actions", {
             "report_id": reps[(a["sha256"], a["plan"], a["period"])], **{k: a.get(k) for k in (
                 "priority_number", "ref", "ofsted_ref", "text", "lead", "timescale", "due_date",
                 "success_measure", "progress", "rag", "page")}})
@@ -78,7 +78,7 @@ def gold_db(path: Path, gold: dict) -> Path:
                 "first_page", "last_page", "committee", "meeting_date")}})
     for r in gold["amber_reasons"]:
         link = r["action"]
-        aid = acts[(fold_plan(r["plan"]), link["period"], link["ref"])] if link else None
+        aid = acts[(plan_key(r["plan"]), link["period"], link["ref"])] if link else None
         _insert(conn, "amber_reasons", {
             "meeting_id": meets[(r["sha256"], r["meeting_date"])], "action_id": aid,
             "match_score": 100.0 if aid else None, **{k: r[k] for k in (
@@ -257,8 +257,8 @@ def test_a_word_hyphenated_at_a_line_end_is_not_a_change_of_wording():
            act(12, 2, 3, "3.2", "Agree a step- up protocol with the multi-agency safeguarding hub", "green")]
     h = keyed(action_history(frames([report(1, "2022-06"), report(2, "2022-07")], prev + cur)))
     assert h["3.1"] == ("3.1", "unchanged", 0)
-    assert fold_text("step- down") == fold_text("step-down") != fold_text("step down")
-    assert fold_text("1 - 2") == "1 - 2"  # a dash between spaced words is not a line-end hyphen
+    assert text_key("step- down") == text_key("step-down") != text_key("step down")
+    assert text_key("1 - 2") == "1 - 2"  # a dash between spaced words is not a line-end hyphen
 
 
 def test_unrelated_action_under_the_same_ref_is_new_not_a_counterpart():
@@ -296,7 +296,7 @@ def test_series_folds_plan_names_and_orders_by_period():
                          report(2, "2022-07", "Childrens Services Improvement Plan 2022 \u2013 23"),
                          report(4, "2022-07", "Another Plan")])
     s = series(reps)
-    csip = s[s["series"] == fold_plan("Children's Services Improvement Plan 2022-23")]
+    csip = s[s["series"] == plan_key("Children's Services Improvement Plan 2022-23")]
     assert csip["id"].tolist() == [1, 2, 3]
     assert csip["previous_id"].tolist() == [None, 1, 2]
     assert s[s["id"] == 4]["previous_id"].tolist() == [None]

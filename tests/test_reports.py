@@ -15,7 +15,8 @@ import paperfactory as pf
 from plantrack.pipeline.stages import store
 from plantrack.pipeline.cli import app
 from plantrack.pipeline.stages.ingest import ingest
-from plantrack.pipeline.reconcile.rebuild import ORDER, reconcile
+from plantrack.models.status import ORDER
+from plantrack.pipeline.reconcile.rebuild import reconcile
 from plantrack.pipeline.outputs.digest import build_report, plan_matches, write_default_report
 
 SDP = "Service Development Plan 2019-20"

@@ -20,7 +20,8 @@ import paperfactory as pf
 from plantrack.pipeline.outputs import analyst, dictionary
 from plantrack.pipeline.stages import ingest, store
 from plantrack.pipeline.reconcile import rebuild as reconcile
-from plantrack.pipeline.reconcile.rebuild import RANK, fold_plan
+from plantrack.models.keys import plan_key
+from plantrack.models.status import RANK
 
 pytest.importorskip("datasette")
 
@@ -215,8 +216,8 @@ def test_latest_actions_are_the_latest_report_of_each_plan(built):
     rows = _get(path, "/plantrack/latest_actions.json?_shape=array&_size=max")[0]
     by_plan = {}
     for r in rows:
-        by_plan.setdefault(fold_plan(r["plan"]), []).append(r)
-    csip, sdp = by_plan[fold_plan(t["july"].plan)], by_plan[fold_plan(t["sdp"].plan)]
+        by_plan.setdefault(plan_key(r["plan"]), []).append(r)
+    csip, sdp = by_plan[plan_key(t["july"].plan)], by_plan[plan_key(t["sdp"].plan)]
     assert {r["period"] for r in csip} == {"2022-07"} and [r["ref"] for r in csip] == [a.ref for a in t["july"].actions]
     assert {r["period"] for r in sdp} == {"2019-11"} and len(sdp) == len(t["sdp"].actions)
 
@@ -225,7 +226,7 @@ def test_status_matrix_one_row_per_action_one_column_per_period(built):
     path, t = built
     rows = _get(path, "/plantrack/status_matrix.json?_shape=array&_size=max")[0]
     assert {"2019-11", "2022-06", "2022-07"} <= set(rows[0]) and not {"2019-10", "2022-08"} & set(rows[0])
-    csip = [r for r in rows if fold_plan(r["plan"]) == fold_plan(t["july"].plan)]
+    csip = [r for r in rows if plan_key(r["plan"]) == plan_key(t["july"].plan)]
     june_texts = {a.text for a in t["june"].actions}
     assert len(csip) == len(t["june"].actions) + sum(a.text not in june_texts for a in t["july"].actions)
     before, after = _renumbered(t)
@@ -257,7 +258,7 @@ def test_new_plan_names_get_a_series_before_prepare_runs_again(built, tmp_path):
         for i, name in enumerate(names):
             conn.execute("INSERT INTO reports (document_id, plan, period) VALUES (1, ?, ?)", (name, f"2024-0{i + 1}"))
     got = dict(_sql(path, "SELECT plan, series FROM plan_series"))
-    assert {n: got[n] for n in names} == {n: fold_plan(n) for n in names}
+    assert {n: got[n] for n in names} == {n: plan_key(n) for n in names}
     assert len(_sql(path, "SELECT * FROM report_series WHERE period LIKE '2024-%'")) == 3
 
 

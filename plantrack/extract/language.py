@@ -11,9 +11,9 @@ import re
 from functools import lru_cache
 
 from plantrack.extract.dates import find_date
+from plantrack.models.status import COLOUR_WORDS
 
-RAG_WORDS = {"red": "red", "amber": "amber", "green": "green", "blue": "blue",
-             "grey": "grey", "gray": "grey", "purple": "grey"}  # Purple = completed, removable (grey)
+RAG_WORDS = {**COLOUR_WORDS, "purple": "grey"}  # Purple = completed, removable (grey)
 
 # Verbs by which a committee records a change it made; "fallen", "risen", "slipped" are left out on
 # purpose: they report what happened between two reports, not a decision of the meeting.

@@ -10,11 +10,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..models.status import DEFAULT, KEY, default_status, lookup
+from ..models.status import COLOUR_WORDS, DEFAULT, KEY, default_status, lookup
 from .colours import DEFAULT_PALETTE, RGB, hex_of, is_background, nearest, to_rgb
 
-RAG_WORDS = {"red": "red", "amber": "amber", "yellow": "amber", "green": "green", "blue": "blue",
-             "grey": "grey", "gray": "grey"}
+RAG_WORDS = {**COLOUR_WORDS, "yellow": "amber"}
 
 # Checked in this order: a red description may say "bring it back on track", an amber one
 # "must be monitored", a green one "on track to be completed" — so the specific phrases go first.

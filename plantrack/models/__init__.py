@@ -1,23 +1,14 @@
 """The record types that extraction produces and the store loads.
 
 Plain dataclasses: extraction builds them from a PDF, `plantrack extract` caches them as JSON, and
-`plantrack load` turns them into database rows. Field names follow ../shared/CONTRACT.md.
+`plantrack load` turns them into database rows. Field names follow ../shared/CONTRACT.md. An action's
+status (`rag`) is one of `status.ORDER`; the keys things are matched by are in `keys`.
 """
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, field
 from enum import Enum
 from typing import Any
-
-
-class Rag(str, Enum):
-    """An action's status, in the contract's words (ordered worst to best)."""
-
-    RED = "red"
-    AMBER = "amber"
-    GREEN = "green"
-    BLUE = "blue"
-    GREY = "grey"
 
 
 class Kind(str, Enum):

@@ -18,9 +18,15 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 
-# The contract's order, worst to best, and the default score of each (the `reconcile.scale` default).
+# The contract's order, worst to best (what `change` in action_history compares by), and the default
+# score of each (the `reconcile.scale` default; only scores use it, so a council that scores grey as 4
+# does not turn blue -> grey into "unchanged"). The one place these live: everything else imports them.
 ORDER = ("red", "amber", "green", "blue", "grey")
+RANK = {status: n for n, status in enumerate(ORDER)}  # worse < better
 SCORES = {status: n for n, status in enumerate(ORDER, 1)}
+DONE = frozenset({"blue", "grey"})  # complete: never overdue, and dropped without a finding
+# The colour names that are a status ("gray" as Americans spell it); readers add their own extras.
+COLOUR_WORDS = {**{status: status for status in ORDER}, "gray": "grey"}
 
 # What decided an action's status (actions.rag_source).
 KEY, COLOUR, CONFIGURED, DEFAULT = "key", "colour", "statuses", "default"

@@ -21,6 +21,7 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from plantrack.extract.document import extract_document
+from plantrack.models.status import ORDER
 from plantrack.pipeline import output
 from plantrack.pipeline.sources import discovery
 from plantrack.pipeline.stages import ingest as stages
@@ -472,7 +473,7 @@ def _scale(text: str | None) -> dict[str, int] | None:
     scale = {}
     for part in text.split(","):
         name, _, value = part.partition("=")
-        if name.strip().lower() not in ("red", "amber", "green", "blue", "grey") or not value.strip().lstrip("-").isdigit():
+        if name.strip().lower() not in ORDER or not value.strip().lstrip("-").isdigit():
             err.print(f"[red]error:[/red] --scale wants status=number pairs such as red=1,grey=5; got {part!r}")
             raise typer.Exit(2)
         scale[name.strip().lower()] = int(value)
@@ -707,7 +708,7 @@ def _open_existing(db: Path):
 
 @app.command()
 def report(db: ReadDbOpt = DEFAULT_DB,
-           plan: Annotated[str | None, typer.Option("--plan", help="Only the plans this names (case, punctuation and spacing ignored; part of the name will do).")] = None,
+           plan: Annotated[str | None, typer.Option("--plan", help="Only the plans this names: each word typed a whole word of the name or the initials of a run of its words; case, accents and punctuation ignored (e.g. 'SDP', 'service development').")] = None,
            period: Annotated[str | None, typer.Option("--period", help="YYYY-MM: the changes and findings of that month; charts stop there.")] = None,
            authority: Annotated[str | None, typer.Option("--authority", help="Only the plans of the councils this names (documents.authority; part of the name will do).")] = None,
            fmt: ReportFormatOpt = "html",
@@ -851,7 +852,7 @@ def _rebuild(db: Path) -> None:
 
 
 @app.command()
-def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, named as in `report --plan` (case and punctuation ignored; part of the name or its initials, e.g. 'SDP 2019-20', if it names one plan).")] = None,
+def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, named as in `report --plan` (whole words of its name or the initials of a run of them, e.g. 'SDP 2019-20'); it must name one plan.")] = None,
             period: Annotated[str | None, typer.Option("--period", help="YYYY-MM: the report's period.")] = None,
             ref: Annotated[str | None, typer.Option("--ref", help="The action's ref as the report prints it, e.g. 2.2.")] = None,
             meeting: Annotated[str | None, typer.Option("--meeting", help="YYYY-MM-DD: the date of the minutes holding the Amber reason.")] = None,

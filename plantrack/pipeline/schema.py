@@ -16,6 +16,8 @@ from __future__ import annotations
 import sqlite3
 from dataclasses import dataclass, replace
 
+from plantrack.models.status import ORDER, SCORES
+
 SCHEMA_VERSION = "1"
 
 # Who makes a table: store.connect ("store"), the run ledger ("runs"), corrections.ensure_schema
@@ -97,13 +99,14 @@ def _extra(name: str, declared: str, meaning: str) -> Column:
 
 
 # The status scale, as the plans' keys word it; `score` is the default scale for checking scores.
-RAG = {
-    "red": ("not yet started, or significant delay", 1),
-    "amber": ("started, some delay", 2),
-    "green": ("on track to complete by the agreed date", 3),
-    "blue": ("completed, improvement sustained; stays in the plan for monitoring", 4),
-    "grey": ("completed, improvement sustained; can be removed from the plan", 5),
+_MEANING = {
+    "red": "not yet started, or significant delay",
+    "amber": "started, some delay",
+    "green": "on track to complete by the agreed date",
+    "blue": "completed, improvement sustained; stays in the plan for monitoring",
+    "grey": "completed, improvement sustained; can be removed from the plan",
 }
+RAG = {status: (_MEANING[status], SCORES[status]) for status in ORDER}
 
 CHANGES = {
     "new": "the action has no counterpart in the previous report",
@@ -131,8 +134,8 @@ FINDING_KINDS = {
 }
 
 _RAG_TEXT = " · ".join(f"{k} = {v[0]}" for k, v in RAG.items())
-_SERIES = ("Reports of the same plan (names equal after folding case, punctuation, `/` vs `-` and white "
-           "space) form one series, ordered by period; papers of different authorities never share a series "
+_SERIES = ("Reports of the same plan (names equal after folding case, accents, punctuation, `/` and dashes, "
+           "white space, and a year range printed in full: 2019-2020 = 2019/20) form one series, ordered by period; papers of different authorities never share a series "
            "(documents with NULL authority form one group, as if one council).")
 _AUTHORITY = ("the council of the reports compared (documents.authority of the later report's document); NULL "
               "when not known. Beyond the contract: series, and so this table, are per council")
@@ -382,7 +385,7 @@ TABLES: tuple[Table, ...] = (
     Table("plan_series", "Each plan name as printed (in reports, minutes, history and findings) with its series "
                          "key: the name folded as the contract says, so names of one series compare equal.", (
         _extra("plan", "TEXT PRIMARY KEY", "a plan's name as printed"),
-        _extra("series", "TEXT NOT NULL", "the name with case, punctuation, / vs - and white space folded"),
+        _extra("series", "TEXT NOT NULL", "the name with case, accents, punctuation, / and dashes, white space and year ranges folded"),
     ), contract=False, made_by="analyst"),
 )
 

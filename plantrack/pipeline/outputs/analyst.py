@@ -3,11 +3,9 @@
 `prepare(conn)` makes, idempotently, what plain `sqlite3`, pandas and Datasette users query besides
 the contract's tables:
 
-* `plan_series` (plan name as printed → series key), filled with `reconcile.fold_plan` so a series
-  here is exactly the series reconciliation used.  Views cannot call Python and a `lower()/replace()`
-  chain cannot reproduce Unicode punctuation folding, so the key is computed in Python; triggers on
-  `reports` and `amber_reasons` add new names with a SQL approximation meanwhile, and the next
-  `prepare()` puts the exact key in.
+* `plan_series` (plan name as printed → series key), filled with `models.keys.plan_key` so a series
+  here is exactly the series reconciliation used; triggers on `reports` and `amber_reasons` add new
+  names meanwhile with its plain-SQL twin (`plan_key_steps`), which computes the same key.
 * the views `report_series`, `latest_actions` and `status_matrix` (one column per period present,
   so it is rebuilt whenever the periods change), each carrying the council (`authority`): a series is
   one plan of one council, and superseded copies of a paper (`superseded_by`) are left out;
@@ -26,9 +24,10 @@ from typing import Any
 
 import sqlite_utils
 
+from plantrack.models.keys import plan_key, plan_key_steps, ref_key_ctes, wanted_ctes
+from plantrack.models.status import DONE, ORDER
 from plantrack.pipeline import schema
 from plantrack.pipeline.outputs import dictionary
-from plantrack.pipeline.reconcile.rebuild import fold_plan
 
 FTS = {"actions": ["text", "progress"], "amber_reasons": ["reason", "effective_reason", "action_text"]}
 
@@ -36,40 +35,12 @@ FTS = {"actions": ["text", "progress"], "amber_reasons": ["reason", "effective_r
 # plan series
 # ----------------------------------------------------------------------------
 
-# Characters fold_plan turns into a space, and those it drops, that plan names actually contain.
-_TO_SPACE = ["/", "-", "\u2010", "\u2011", "\u2012", "\u2013", "\u2014", "\u2015", "\u00a0", "\t", "\n", "\r"]
-_TO_NOTHING = ["'", "\u2018", "\u2019", '"', "\u201c", "\u201d", ".", ",", ":", ";", "(", ")", "[", "]",
-               "&", "!", "?", "*", "+", "#", "%", "@", "`", "\u2026", "\u00a3"]
-
-
-def _literal(ch: str) -> str:
-    return f"char({ord(ch)})" if ch in "\t\n\r\u00a0" else "'" + ch.replace("'", "''") + "'"
-
-
-def _replacements() -> list[tuple[str, str]]:
-    # runs of up to 8 spaces become one at the end
-    return ([(_literal(ch), "' '") for ch in _TO_SPACE] + [(_literal(ch), "''") for ch in _TO_NOTHING]
-            + [("'  '", "' '")] * 3)
-
-
-def sql_fold_steps(column: str, chunk: int = 8) -> list[str]:
-    """fold_plan in plain SQL, as expressions to apply to `column` one after another (SQLite's
-    parser will not nest 40 replace() calls): right for ASCII and typographic quotes and dashes;
-    prepare() replaces what they compute with fold_plan's own result."""
-    steps, pairs = [], _replacements()
-    for i in range(0, len(pairs), chunk):
-        expr = column
-        for old, new in pairs[i:i + chunk]:
-            expr = f"replace({expr}, {old}, {new})"
-        steps.append(expr)
-    steps.append(f"trim(lower({column}))")
-    return steps
-
-
 def _trigger(table: str) -> str:
+    """A new plan name's series, by plan_key's SQL twin (exact, so prepare() finds nothing to put right)."""
     updates = "".join(f"  UPDATE plan_series SET series = {step} WHERE plan = NEW.plan;\n"
-                      for step in sql_fold_steps("series"))
-    return (f"CREATE TRIGGER plan_series_from_{table} AFTER INSERT ON {table} WHEN NEW.plan IS NOT NULL BEGIN\n"
+                      for step in plan_key_steps("series"))
+    return (f"CREATE TRIGGER plan_series_from_{table} AFTER INSERT ON {table} WHEN NEW.plan IS NOT NULL\n"
+            f"  AND NOT EXISTS (SELECT 1 FROM plan_series WHERE plan = NEW.plan) BEGIN\n"
             f"  INSERT OR IGNORE INTO plan_series (plan, series) VALUES (NEW.plan, NEW.plan);\n"
             f"{updates}END")
 
@@ -83,7 +54,7 @@ def _plan_names(conn: sqlite3.Connection) -> set[str]:
 
 
 def _refresh_plan_series(conn: sqlite3.Connection) -> None:
-    want = {name: fold_plan(name) for name in _plan_names(conn)}
+    want = {name: plan_key(name) for name in _plan_names(conn)}
     have = dict(conn.execute("SELECT plan, series FROM plan_series"))
     if want != have:
         conn.execute("DELETE FROM plan_series")
@@ -219,24 +190,22 @@ def prepare(conn: sqlite3.Connection | sqlite_utils.Database) -> dict[str, Any]:
 # Datasette
 # ----------------------------------------------------------------------------
 
-# The plan series asked for: its folded name contains what was typed as whole words (case,
-# apostrophes, / and - folded as in plan_series), so "service" does not pick "Children's Services".
-# A blank plan means every plan.
-WANTED = """wanted AS (
-  SELECT series
-  FROM plan_series,
-       (SELECT trim(lower(replace(replace(replace(replace(:plan, '’', ''), '''', ''), '/', ' '), '-', ' ')))
-        AS asked)
-  WHERE asked = '' OR instr(' ' || series || ' ', ' ' || asked || ' ') > 0
-)"""
+# The plan series and the councils asked for, by the rules of `plantrack report --plan / --authority`
+# (models.keys.plan_matches and authority_matches, here in plain SQL): a plan by whole words of its
+# folded name or the initials of a run of them ("SDP"; "service" does not pick "Children's Services"),
+# a council by part of its name ("kent"). A blank plan or authority means all.
+WANTED = wanted_ctes(":plan", ":authority")
 
-# The council asked for: blank means every council; else part of its name, case ignored ("kent").
+
 def _council(column: str) -> str:
-    return f"(trim(:authority) = '' OR instr(lower({column}), lower(trim(:authority))) > 0)"
+    return f"((SELECT v FROM asked_council) = '' OR {column} IN (SELECT authority FROM council))"
 
 
-# A ref as typed against a ref as printed: "3.2", "3.2." and " 3.2" are one ref.
-SAME_REF = "rtrim(lower(trim(a.ref)), '.') = rtrim(lower(trim(:ref)), '.')"
+# A ref as typed against a ref as printed (models.keys.ref_key): "3.2", "3.2." and " 3.2" are one ref.
+# REFS (CTEs) folds every action's ref and the one asked; SAME_REF picks the actions `a` it names.
+REFS = f"""{ref_key_ctes("SELECT id, ref FROM actions", "action_ref")},
+{ref_key_ctes("SELECT 0, :ref", "asked_ref")}"""
+SAME_REF = "a.id IN (SELECT r.k FROM action_ref r JOIN asked_ref q ON q.v = r.v)"
 
 QUERIES: dict[str, dict[str, Any]] = {
     "amber_without_reason": {
@@ -274,6 +243,7 @@ ORDER BY r.authority, r.series, r.period, m.meeting_date, a.id""",
                        "row with change = dropped says when it left the plan.",
         "params": ["plan", "period", "ref", "authority"],
         "sql": f"""WITH RECURSIVE {WANTED},
+{REFS},
 start AS (
   SELECT a.id FROM actions a JOIN report_series r ON r.id = a.report_id
   WHERE r.series IN (SELECT series FROM wanted) AND (trim(:period) = '' OR r.period = trim(:period))
@@ -306,7 +276,7 @@ ORDER BY period, action_id""",
     "worsened": {
         "title": "Actions that worsened",
         "description": "Actions whose status is worse than in the previous report of the plan "
-                       "(red < amber < green < blue < grey), with the ref each report gives them. "
+                       f"({' < '.join(ORDER)}), with the ref each report gives them. "
                        "Blank plan, period or authority: all.",
         "params": ["plan", "period", "authority"],
         "sql": f"""WITH {WANTED}
@@ -324,7 +294,7 @@ ORDER BY r.authority, r.series, h.period, a.id""",
     "overdue": {
         "title": "Overdue actions",
         "description": "Actions whose due date is before the first day of the report's period and whose "
-                       "status is not blue or grey (an unrated action counts as not complete). "
+                       f"status is not {' or '.join(sorted(DONE))} (an unrated action counts as not complete). "
                        "Blank plan, period or authority: all.",
         "params": ["plan", "period", "authority"],
         "sql": f"""WITH {WANTED}
@@ -336,7 +306,7 @@ WHERE r.series IN (SELECT series FROM wanted)
   AND (trim(:period) = '' OR r.period = trim(:period))
   AND substr(a.due_date, 1, 10) GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]-[0-9][0-9]'
   AND substr(a.due_date, 1, 10) < r.period || '-01'
-  AND coalesce(a.rag, '') NOT IN ('blue', 'grey')
+  AND coalesce(a.rag, '') NOT IN ({", ".join(f"'{s}'" for s in sorted(DONE))})
   AND {_council("r.authority")}
 ORDER BY r.authority, r.series, r.period, a.id""",
     },
@@ -362,7 +332,8 @@ ORDER BY f.id""",
                        "(blank ref: every justification linked to that report; blank period: every report; blank "
                        "authority: every council).",
         "params": ["plan", "period", "ref", "authority"],
-        "sql": f"""WITH {WANTED}
+        "sql": f"""WITH {WANTED},
+{REFS}
 SELECT r.authority, r.plan, r.period, a.ref, a.rag, m.committee, m.meeting_date, ar.position, ar.action_text,
        ar.reason, ar.effective_reason, ar.new_rag, ar.target_date, ar.match_score,
        ar.id AS amber_reason_id, a.id AS action_id

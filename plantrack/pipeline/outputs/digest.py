@@ -23,10 +23,11 @@ from typing import Any
 
 import pandas as pd
 
+from plantrack.models.keys import PERIOD_RE, authority_matches, month_label, plan_key, plan_matches, ref_order
+from plantrack.models.status import ORDER, RANK
 from plantrack.pipeline import schema
 from plantrack.pipeline.frames import read_frames
-from plantrack.pipeline.reconcile.rebuild import (KINDS, ORDER, _month, _ref_key,
-                        fold_plan, series)
+from plantrack.pipeline.reconcile.rebuild import KINDS, series
 from plantrack.pipeline.stages.store import now
 
 STATUSES = (*ORDER, "unrated")
@@ -51,7 +52,6 @@ KIND_TITLES = {
 }
 COUNTED = schema.COUNTED  # rows per table in the header: documents, papers, actions, reasons, history, findings
 DIGESTED = ("reports", "priorities", "actions", "action_history", "findings")
-PERIOD_RE = re.compile(r"\d{4}-(0[1-9]|1[0-2])")
 
 
 # ----------------------------------------------------------------------------
@@ -95,21 +95,6 @@ def _authority(v: Any) -> str | None:
     return " ".join(v.split()) or None if isinstance(v, str) else None
 
 
-def authority_matches(name: str | None, query: str) -> bool:
-    """Loose, like plans: the folded query is the folded name, part of it, or all its words are the
-    name's ("kent" finds "Kent County Council")."""
-    key, q = fold_plan(name), fold_plan(query)
-    return bool(q) and bool(key) and (q in key or set(q.split()) <= set(key.split()))
-
-
-def plan_matches(key: str, query: str) -> bool:
-    """Loose: the folded query is part of the folded name, all its words are among the name's, or
-    it is the initials of the name's words (clerks say "SDP" and "CSIP")."""
-    q = fold_plan(query)
-    initials = "".join(w[0] for w in key.split() if w[0].isalpha())
-    return bool(q) and (q in key or set(q.split()) <= set(key.split()) or q.replace(" ", "") == initials)
-
-
 def _status_counts(reps: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
     acts = actions[actions["report_id"].isin(reps["id"])]
     period_of = dict(zip(reps["id"], reps["period"]))
@@ -137,8 +122,8 @@ def _texts(actions: pd.DataFrame) -> dict[int, dict]:
 
 def _mine(frame: pd.DataFrame, key: str, authority: str | None) -> pd.Series:
     """Rows of `frame` (history, findings) about the plan `key` of `authority`."""
-    return (frame["plan"].map(fold_plan) == key) & (frame["authority"].map(_authority) == authority) \
-        if authority is not None else (frame["plan"].map(fold_plan) == key) & frame["authority"].map(_authority).isna()
+    return (frame["plan"].map(plan_key) == key) & (frame["authority"].map(_authority) == authority) \
+        if authority is not None else (frame["plan"].map(plan_key) == key) & frame["authority"].map(_authority).isna()
 
 
 def _transitions(history: pd.DataFrame, key: str, authority: str | None, period: str | None, report_id: Any,
@@ -176,7 +161,7 @@ def _changes(h: pd.DataFrame, acts: dict[int, dict]) -> list[dict]:
                     "to": None if dropped else _status(r["rag"]), "text": act.get("text"),
                     # a status a clerk corrected is marked ✎ wherever it shows
                     "from_fixed": bool(prev.get("rag_fixed")), "to_fixed": not dropped and bool(act.get("rag_fixed"))})
-    return sorted(out, key=lambda c: (CHANGE_ORDER.index(c["change"]), _ref_key(c["ref"])))
+    return sorted(out, key=lambda c: (CHANGE_ORDER.index(c["change"]), ref_order(c["ref"])))
 
 
 def _text(v: Any) -> str | None:
@@ -228,14 +213,14 @@ def _why_none(reports: int, shown: str | None, period: str | None) -> str:
     if not reports:
         return "no report of this plan yet"
     if shown is None:
-        return f"no report of this plan for {_month(period)}"
+        return f"no report of this plan for {month_label(period)}"
     if reports == 1:
         return "only one report so far, so nothing to compare it with"
     return "no action history for this report (run plantrack reconcile)"
 
 
 def _finding_name(findings: pd.DataFrame, key: str) -> str:
-    names = [p for p in findings["plan"] if isinstance(p, str) and fold_plan(p) == key]
+    names = [p for p in findings["plan"] if isinstance(p, str) and plan_key(p) == key]
     return names[-1] if names else key
 
 
@@ -251,8 +236,8 @@ def plan_views(frames: dict[str, pd.DataFrame], plan: str | None = None, period:
     keys = list(dict.fromkeys(zip(reps["authority"], reps["series"])))
     # Findings about a plan no report of which was read (a reason in minutes) still need a home.
     found = frames["findings"]
-    keys += sorted({(_authority(a), fold_plan(p)) for a, p in zip(found["authority"], found["plan"])
-                    if isinstance(p, str) and fold_plan(p)} - set(keys), key=lambda k: (k[0] or "", k[1]))
+    keys += sorted({(_authority(a), plan_key(p)) for a, p in zip(found["authority"], found["plan"])
+                    if isinstance(p, str) and plan_key(p)} - set(keys), key=lambda k: (k[0] or "", k[1]))
     if authority is not None:
         keys = [k for k in keys if authority_matches(k[0], authority)]
         if not keys:
@@ -341,7 +326,7 @@ def _source(conn: Any) -> str:
 # ----------------------------------------------------------------------------
 
 def _short(period: str) -> str:
-    label = _month(period)
+    label = month_label(period)
     return f"{label[:3]} {label.split()[-1]}" if " " in label else label
 
 
@@ -452,7 +437,7 @@ def _e(value: Any) -> str:
 
 
 def _slug(key: str, authority: str | None = None) -> str:
-    council = "-".join(fold_plan(authority).split()) + "--" if authority else ""
+    council = "-".join(plan_key(authority).split()) + "--" if authority else ""
     return "plan-" + council + "-".join(key.split())
 
 
@@ -513,7 +498,7 @@ def _title(v: PlanView) -> str:
 def _meta(v: PlanView) -> str:
     if not v.periods:
         return "No report of this plan has been read; the findings below come from minutes."
-    span = _month(v.periods[0]) + (f" to {_month(v.periods[-1])}" if len(v.periods) > 1 else "")
+    span = month_label(v.periods[0]) + (f" to {month_label(v.periods[-1])}" if len(v.periods) > 1 else "")
     also = f" Also printed as: {'; '.join(v.other_names)}." if v.other_names else ""
     return f"{_plural(len(v.periods), 'report')}, {span}.{also}"
 
@@ -539,13 +524,13 @@ def _html_transitions(v: PlanView) -> str:
     head = f'<section class="transitions" data-period="{_e(v.latest_period or "")}">'
     if v.transitions.empty:
         return f'{head}<h3>Changes</h3><p class="empty">No transitions: {_e(v.why_no_transitions)}.</p></section>'
-    title = f"Changes in the {_month(v.latest_period)} report, against {_month(v.previous_period)}"
+    title = f"Changes in the {month_label(v.latest_period)} report, against {month_label(v.previous_period)}"
     return (f"{head}<h3>{_e(title)}</h3>{_html_matrix(v.transitions)}{_html_changes(v.changes)}</section>")
 
 
 def _cell_class(src: str, dst: str) -> str:
     if src in ORDER and dst in ORDER:
-        return "same" if src == dst else ("up" if ORDER.index(dst) > ORDER.index(src) else "down")
+        return "same" if src == dst else ("up" if RANK[dst] > RANK[src] else "down")
     return ""
 
 
@@ -597,7 +582,7 @@ def _fix_line(c: dict) -> str:
 def _by_period(rows: list[dict]) -> list[tuple[str, list[dict]]]:
     groups: dict[str, list[dict]] = {}
     for c in rows:
-        groups.setdefault(_month(c["period"]) if c.get("period") else "undated", []).append(c)
+        groups.setdefault(month_label(c["period"]) if c.get("period") else "undated", []).append(c)
     return list(groups.items())
 
 
@@ -635,7 +620,7 @@ def _html_findings(v: PlanView) -> str:
     for kind, rows in _grouped(v.findings):
         items = "".join(
             f'<li class="finding" data-kind="{_e(kind)}" data-period="{_e(f["period"])}" data-ref="{_e(f["ref"])}">'
-            f'<span class="period">{_e(_month(f["period"]) if f["period"] else "undated")}</span> '
+            f'<span class="period">{_e(month_label(f["period"]) if f["period"] else "undated")}</span> '
             f'<span class="detail">{_e(f["detail"])}</span></li>' for f in rows)
         parts.append(f'<section class="finding-kind" data-kind="{_e(kind)}"><h4>{_e(KIND_TITLES.get(kind, kind))} '
                      f'<span class="muted">({len(rows)})</span></h4><ul>{items}</ul></section>')
@@ -645,7 +630,7 @@ def _html_findings(v: PlanView) -> str:
 def _scope(plan: str | None, period: str | None, authority: str | None = None) -> str:
     bits = [(f"plans matching “{plan}”" if plan else "all plans")
             + (f" of the councils matching “{authority}”" if authority else ""),
-            f"changes and findings of {_month(period)}, charts up to it" if period
+            f"changes and findings of {month_label(period)}, charts up to it" if period
             else "charts of every period, changes of each plan's latest report, findings of every period"]
     return "Showing " + "; ".join(bits) + "."
 
@@ -698,7 +683,7 @@ def _md_plan(v: PlanView) -> list[str]:
         cols = list(v.status_counts.columns)
         out += ["### Actions by status", ""] + _md_table(
             ["period", *cols, "total"],
-            [[_month(p), *(str(int(n)) for n in row), str(int(row.sum()))] for p, row in v.status_counts.iterrows()])
+            [[month_label(p), *(str(int(n)) for n in row), str(int(row.sum()))] for p, row in v.status_counts.iterrows()])
     if not v.scores.empty:
         out += ["### Priority scores", ""] + _md_table(
             ["priority", *(_short(p) for p in v.scores.index)],
@@ -711,7 +696,7 @@ def _md_transitions(v: PlanView) -> list[str]:
     if v.transitions.empty:
         return ["### Changes", "", f"No transitions: {_m(v.why_no_transitions)}.", ""]
     t = v.transitions
-    out = [f"### Changes in the {_month(v.latest_period)} report, against {_month(v.previous_period)}", ""]
+    out = [f"### Changes in the {month_label(v.latest_period)} report, against {month_label(v.previous_period)}", ""]
     out += _md_table(["from / to", *t.columns], [[src, *(str(int(n)) if n else "" for n in row)]
                                                   for src, row in t.iterrows()])
     if v.changes:
@@ -726,7 +711,7 @@ def _md_findings(v: PlanView) -> list[str]:
     out = [f"### Findings ({len(v.findings)})", ""]
     for kind, rows in _grouped(v.findings):
         out += [f"#### {KIND_TITLES.get(kind, kind)} ({len(rows)})", ""]
-        out += [f"- {_month(f['period']) if f['period'] else 'undated'}: {_m(f['detail'])}" for f in rows] + [""]
+        out += [f"- {month_label(f['period']) if f['period'] else 'undated'}: {_m(f['detail'])}" for f in rows] + [""]
     return out
 
 

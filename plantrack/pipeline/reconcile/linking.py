@@ -10,8 +10,8 @@ from typing import Any, Sequence
 
 from rapidfuzz import fuzz, process
 
+from plantrack.models.keys import plan_key
 from plantrack.pipeline.reconcile.assignment import assign
-from plantrack.pipeline.reconcile.plans import plan_key
 
 # Below this a justification links to no action. On the sample corpus the 36 right pairs all score 100
 # (the minutes print exact or cut-off action texts), the 1,215 wrong pairs score at most 67.3 (99th

@@ -15,7 +15,6 @@ from __future__ import annotations
 import calendar
 import re
 import sqlite3
-import unicodedata
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -24,17 +23,14 @@ from typing import Any, Iterable
 import pandas as pd
 from rapidfuzz import fuzz, process
 
+from plantrack.models.keys import month_label, plan_key, ref_key, ref_order, text_key
+from plantrack.models.status import DONE, RANK, SCORES
 from plantrack.pipeline import schema
 from plantrack.pipeline.frames import read_frames
 from plantrack.pipeline.reconcile.assignment import assign
-from plantrack.pipeline.reconcile.plans import plan_key as fold_plan  # one plan-name key for series, links and reports
 
-# The contract fixes this order for `change`; the numeric scale (Settings.scale) is only for scores,
-# so a council that scores grey as 4 does not turn blue -> grey into "unchanged".
-ORDER = ("red", "amber", "green", "blue", "grey")
-RANK = {rag: i for i, rag in enumerate(ORDER)}
-DONE = frozenset({"blue", "grey"})
-DEFAULT_SCALE = {"red": 1, "amber": 2, "green": 3, "blue": 4, "grey": 5}
+# The contract fixes the order for `change` (models.status.ORDER); the numeric scale (Settings.scale)
+# is only for scores.
 
 # The tables reconcile writes, as plantrack/pipeline/schema.py declares them. `authority` (the council
 # of the reports compared; NULL when not known) is beyond the contract: series, and so history and
@@ -63,7 +59,7 @@ INPUT_COLUMNS = {
 
 @dataclass
 class Settings:
-    scale: dict[str, int] = field(default_factory=lambda: dict(DEFAULT_SCALE))
+    scale: dict[str, int] = field(default_factory=lambda: dict(SCORES))
     tolerance: float = 0.05
     # Text similarity (0-1) a pair needs to be counterparts.  On the sample, true counterparts score
     # >= 0.91 and the best unrelated pair 0.63; new/dropped actions peak at 0.50.
@@ -95,25 +91,6 @@ def from_settings(cfg: Any) -> Settings:
 # ----------------------------------------------------------------------------
 # small helpers
 # ----------------------------------------------------------------------------
-
-_QUOTES = {"\u2018": "'", "\u2019": "'", "\u201a": "'", "\u201b": "'", "\u2032": "'", "`": "'",
-           "\u201c": '"', "\u201d": '"', "\u201e": '"', "\u2033": '"', "\u00a0": " "}
-
-
-def fold_text(text: Any) -> str:
-    """Wording with case, white space and typography (curly quotes, dash forms) folded: those
-    differ between extractors of the same printed words, so they are not a change of wording. A word
-    hyphenated at a line end is kept as printed ("step- down", the contract's rule for text), and is
-    the same wording as "step-down" printed whole."""
-    s = unicodedata.normalize("NFKC", str(text or ""))
-    s = "".join(_QUOTES.get(c, "-" if unicodedata.category(c) == "Pd" else c) for c in s)
-    s = re.sub(r"(?<=\w)-\s+(?=\w)", "-", s)
-    return " ".join(s.split()).casefold()
-
-
-def fold_ref(ref: Any) -> str | None:
-    return None if _blank(ref) else fold_text(ref).rstrip(".")
-
 
 def _blank(v: Any) -> bool:
     if v is None:
@@ -179,24 +156,10 @@ def _records(df: pd.DataFrame | None, name: str) -> list[dict[str, Any]]:
     return rows
 
 
-def _ref_key(ref: Any) -> tuple:
-    """Natural order for refs: 2 < 10, 2.5 < 2.10."""
-    parts = re.split(r"(\d+)", str(ref or ""))
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in parts if p)
-
-
 def _fmt(x: float) -> str:
     """Scores as printed (one decimal) and means to two: 2.0, 2.5, 2.33."""
     s = f"{x:.2f}"
     return s[:-1] if s.endswith("0") else s
-
-
-def _month(period: Any) -> str:
-    """'2022-07' -> 'July 2022', for sentences a clerk reads aloud."""
-    m = re.fullmatch(r"(\d{4})-(\d{2})", str(period or ""))
-    if not m or not 1 <= int(m.group(2)) <= 12:
-        return str(period or "an undated")
-    return f"{calendar.month_name[int(m.group(2))]} {m.group(1)}"
 
 
 def _day(date: Any) -> str:
@@ -236,7 +199,7 @@ def series(reports: pd.DataFrame) -> pd.DataFrame:
 def _series_rows(reports: pd.DataFrame | None) -> list[dict[str, Any]]:
     rows = [r for r in _used(_records(reports, "reports")) if not _blank(r["plan"]) and not _blank(r["period"])]
     for r in rows:
-        r["series"] = fold_plan(r["plan"])
+        r["series"] = plan_key(r["plan"])
         r["authority"] = _authority(r["authority"])
     rows.sort(key=lambda r: (*_series_key(r), str(r["period"]), str(r["as_at"] or ""), _int(r["id"]) or 0))
     last_of_period: dict[tuple, Any] = {}  # (series key, period) -> its last report's id
@@ -260,7 +223,7 @@ def text_similarity(a: list[str], b: list[str]) -> list[list[float]]:
     plain ratio keeps two different actions that share a domain's vocabulary apart."""
     if not a or not b:
         return [[0.0] * len(b) for _ in a]
-    fa, fb = [fold_text(t) for t in a], [fold_text(t) for t in b]
+    fa, fb = [text_key(t) for t in a], [text_key(t) for t in b]
     ts = process.cdist(fa, fb, scorer=fuzz.token_set_ratio)
     ra = process.cdist(fa, fb, scorer=fuzz.ratio)
     return ((ts + ra) / 200.0).tolist()
@@ -270,7 +233,7 @@ def _pair_weight(pa: dict, ca: dict, sim: float, rp: float, rc: float, s: Settin
     """The assignment weight of a (previous, current) pair, or None when they cannot be counterparts.
     Weights are measured from the weak threshold so that one confident match outweighs two
     marginal ones."""
-    same_ref = fold_ref(pa["ref"]) is not None and fold_ref(pa["ref"]) == fold_ref(ca["ref"])
+    same_ref = ref_key(pa["ref"]) is not None and ref_key(pa["ref"]) == ref_key(ca["ref"])
     pri = _int(pa["priority_number"])
     same_pri = pri is not None and pri == _int(ca["priority_number"])
     floor = s.weak_match_threshold if (same_ref and same_pri) else s.match_threshold
@@ -323,7 +286,7 @@ def _history_rows(rep: dict, prev_rep: dict, prev: list[dict], cur: list[dict], 
         pa, ca = by_id.get(pid) if pid is not None else None, by_id.get(cid) if cid is not None else None
         if ca is not None and pa is not None:
             change = _change(pa["rag"], ca["rag"])
-            text_changed = int(fold_text(pa["text"]) != fold_text(ca["text"]))
+            text_changed = int(text_key(pa["text"]) != text_key(ca["text"]))
         else:
             change, text_changed = ("new" if ca is not None else "dropped"), None
         rows.append({"authority": rep.get("authority"), "plan": rep["plan"], "period": rep["period"],
@@ -418,7 +381,7 @@ def restated_findings(reps: list[dict], priorities: list[dict], s: Settings) -> 
             if restated is not None and printed is not None and _differs(restated, printed, s.tolerance):
                 out.append(_finding(rep, "restated_score_mismatch", priority=num, detail=(
                     f"Priority {num}: previous score printed as {_fmt(restated)}, but the "
-                    f"{_month(prev_rep['period'])} report printed {_fmt(printed)}.")))
+                    f"{month_label(prev_rep['period'])} report printed {_fmt(printed)}.")))
     return out
 
 
@@ -445,12 +408,12 @@ def change_findings(history: pd.DataFrame, reps: list[dict], actions: dict) -> l
     act = {a["id"]: a for lst in actions.values() for a in lst}
     out = []
     for h in history.astype(object).where(history.notna(), None).to_dict("records"):
-        rep = rep_of.get((_authority(h.get("authority")) or "", fold_plan(h["plan"]), h["period"]))
+        rep = rep_of.get((_authority(h.get("authority")) or "", plan_key(h["plan"]), h["period"]))
         if rep is None:
             continue
         if h["change"] == "worsened":
-            renumbered = fold_ref(h["ref"]) != fold_ref(h["previous_ref"])
-            was = f" ({h['previous_ref']} in {_month(h['previous_period'])})" if renumbered else ""
+            renumbered = ref_key(h["ref"]) != ref_key(h["previous_ref"])
+            was = f" ({h['previous_ref']} in {month_label(h['previous_period'])})" if renumbered else ""
             name = _action_name(act.get(h["action_id"], {"ref": h["ref"]}))
             out.append(_finding(rep, "worsened", ref=h["ref"], detail=(
                 f"{name}{was} went from {h['previous_rag']} to {h['rag']}.")))
@@ -458,8 +421,8 @@ def change_findings(history: pd.DataFrame, reps: list[dict], actions: dict) -> l
             name = _action_name(act.get(h["previous_action_id"], {"ref": h["previous_ref"]}))
             status = h["previous_rag"] or "unrated"
             out.append(_finding(rep, "dropped_incomplete", ref=h["previous_ref"], detail=(
-                f"{name} ({status} in {_month(h['previous_period'])}) is no longer in the plan: "
-                f"the {_month(h['period'])} report does not carry it.")))
+                f"{name} ({status} in {month_label(h['previous_period'])}) is no longer in the plan: "
+                f"the {month_label(h['period'])} report does not carry it.")))
     return out
 
 
@@ -476,7 +439,7 @@ def overdue_findings(reps: list[dict], acts: dict, s: Settings) -> list[dict]:
                 continue
             status = f"is {rag}" if rag else "has no status"
             out.append(_finding(rep, "overdue", ref=a["ref"], detail=(
-                f"{_action_name(a)} was due by {_day(due)} and {status} in the {_month(rep['period'])} report.")))
+                f"{_action_name(a)} was due by {_day(due)} and {status} in the {month_label(rep['period'])} report.")))
     return out
 
 
@@ -496,7 +459,7 @@ def _report_for_orphan(r: dict, meeting: dict, discussed: dict, reps: list[dict]
     """The report a justification that matches no action belongs to: the one its meeting discussed
     for that plan (or its only one), else the latest report of the plan as at the meeting date."""
     mine = {k[1]: rep for k, rep in discussed.items() if k[0] == r["meeting_id"]}
-    key = (_authority(meeting.get("authority")) or "", fold_plan(r["plan"]))
+    key = (_authority(meeting.get("authority")) or "", plan_key(r["plan"]))
     if key in mine:
         return mine[key]
     if len(mine) == 1:
@@ -522,7 +485,7 @@ def reason_findings(reps: list[dict], acts: dict, meetings: list[dict], reasons:
         for a in acts.get(rep["id"], []):
             if _rag(a["rag"]) == "amber" and a["id"] not in justified:
                 out.append(_finding(rep, "amber_without_reason", ref=a["ref"], document_id=m.get("document_id"),
-                                    detail=(f"{_action_name(a)} is amber in the {_month(rep['period'])} report, but "
+                                    detail=(f"{_action_name(a)} is amber in the {month_label(rep['period'])} report, but "
                                             f"the minutes of {_day(m.get('meeting_date'))} give no reason for it.")))
     for r in sorted(reasons, key=lambda r: (_int(r["meeting_id"]) or 0, _int(r["position"]) or 0)):
         m = meet.get(r["meeting_id"], {})
@@ -530,7 +493,7 @@ def reason_findings(reps: list[dict], acts: dict, meetings: list[dict], reasons:
         if a is None:
             rep = _report_for_orphan(r, m, discussed, reps)
             text = str(r["action_text"] or "").strip()
-            target = f"the {_month(rep['period'])} report" if rep else "the plan"
+            target = f"the {month_label(rep['period'])} report" if rep else "the plan"
             rep = rep or {"plan": r["plan"], "period": None, "document_id": None, "authority": m.get("authority")}
             out.append(_finding(rep, "reason_without_action", document_id=m.get("document_id"), detail=(
                 f"The minutes of {_day(m.get('meeting_date'))} give a reason for \u201c{text[:80]}"
@@ -546,7 +509,7 @@ def reason_findings(reps: list[dict], acts: dict, meetings: list[dict], reasons:
         rated = f"rates {rag}" if rag else "leaves unrated"
         out.append(_finding(rep, "reason_for_non_amber", ref=a["ref"], document_id=m.get("document_id"), detail=(
             f"The minutes of {_day(m.get('meeting_date'))} give an Amber reason for "
-            f"{_action_name(a)[0].lower()}{_action_name(a)[1:]}, which the {_month(rep['period'])} report "
+            f"{_action_name(a)[0].lower()}{_action_name(a)[1:]}, which the {month_label(rep['period'])} report "
             f"{rated}, not amber.")))
     return out
 
@@ -561,7 +524,7 @@ def findings(frames: dict[str, pd.DataFrame], settings: Settings | None = None,
     reps = _series_rows(frames.get("reports"))
     every = _used(_records(frames.get("reports"), "reports"))  # score checks need no series
     for r in every:
-        r["series"] = fold_plan(r["plan"])
+        r["series"] = plan_key(r["plan"])
     pris = _records(frames.get("priorities"), "priorities")
     acts = _actions_by_report(frames.get("actions"))
     meetings = _records(frames.get("meetings"), "meetings")
@@ -571,8 +534,8 @@ def findings(frames: dict[str, pd.DataFrame], settings: Settings | None = None,
             + score_findings(every, pris, acts, s) + restated_findings(reps, pris, s)
             + overall_findings(every, pris, s) + change_findings(history, reps, acts)
             + overdue_findings(reps, acts, s))
-    rows.sort(key=lambda f: (f["authority"] or "", fold_plan(f["plan"]), str(f["period"] or ""),
-                             KINDS.index(f["kind"]), _ref_key(f["ref"]), f["priority_number"] or 0))
+    rows.sort(key=lambda f: (f["authority"] or "", plan_key(f["plan"]), str(f["period"] or ""),
+                             KINDS.index(f["kind"]), ref_order(f["ref"]), f["priority_number"] or 0))
     df = pd.DataFrame(_once(rows), columns=FINDING_COLUMNS)
     for c in ("priority_number", "document_id"):
         df[c] = df[c].astype("Int64")
@@ -585,7 +548,7 @@ def _once(rows: list[dict]) -> list[dict]:
     one row whose detail carries each sentence."""
     kept: dict[tuple, dict] = {}
     for f in rows:
-        key = (f["authority"] or "", fold_plan(f["plan"]), f["period"], f["kind"], f["ref"], f["priority_number"])
+        key = (f["authority"] or "", plan_key(f["plan"]), f["period"], f["kind"], f["ref"], f["priority_number"])
         if key not in kept:
             kept[key] = dict(f)
         elif f["detail"] not in kept[key]["detail"]:

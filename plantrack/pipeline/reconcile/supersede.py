@@ -21,7 +21,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from plantrack.pipeline.reconcile.plans import plan_key
+from plantrack.models.keys import plan_key
 
 # table -> (the column naming the paper, the column dating it, the document kind of a paper on its own)
 PAPERS = {"reports": ("plan", "period", "plan_report"), "meetings": ("committee", "meeting_date", "minutes")}

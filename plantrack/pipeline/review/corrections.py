@@ -3,7 +3,7 @@ again after every load, so a re-extraction, a new extractor version or `ingest -
 silently puts the wrong value back.
 
 A correction is keyed by what a clerk sees on the paper, never by row ids (ids change whenever a
-document is read again): an action by plan (folded as everywhere, `plans.plan_key`), period and ref;
+document is read again): an action by plan (folded as everywhere, `models.keys.plan_key`), period and ref;
 an Amber reason in minutes by meeting date and position. `authority` is stored (NULL for now) so that
 corrections can join series keyed by (authority, plan) later.
 
@@ -20,17 +20,16 @@ Two tables:
 from __future__ import annotations
 
 import json
-import re
 import sqlite3
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
+from plantrack.models.keys import PERIOD_RE, plan_key, plan_matches, ref_key, ref_order
+from plantrack.models.status import ORDER
 from plantrack.pipeline import schema
-from plantrack.pipeline.reconcile.plans import plan_key
 from plantrack.pipeline.stages.store import bump_data_version, now, transaction
 
-RAGS = ("red", "amber", "green", "blue", "grey")
 ACTION_FIELDS = ("rag", "text", "lead", "timescale", "due_date", "progress", "ref")
 REASON_FIELDS = ("action_ref", "new_rag")
 NONE_WORDS = {"", "none", "null"}  # how a clerk clears a value ("--set lead=none")
@@ -80,37 +79,6 @@ def _has(conn: sqlite3.Connection, table: str) -> bool:
 # what a clerk names: plan, period, ref; meeting date, position
 # ----------------------------------------------------------------------------
 
-def _initials_match(query: list[str], words: list[str]) -> bool:
-    """Every query word, in order, is a word of the name or the initials of a run of its words:
-    "sdp 2019 20" names "service development plan 2019 20"."""
-    i = 0
-    for w in query:
-        for j in range(i, len(words)):
-            if words[j] == w:
-                i = j + 1
-                break
-            run, k = "", j
-            while k < len(words) and words[k][:1].isalpha() and w.startswith(run + words[k][0]):
-                run += words[k][0]
-                k += 1
-                if run == w and k - j > 1:
-                    break
-            if run == w and k - j > 1:
-                i = k
-                break
-        else:
-            return False
-    return True
-
-
-def plan_hits(key: str, asked: str) -> bool:
-    """Loose, as `plantrack report --plan`: part of the folded name, all of its words, or initials."""
-    q = plan_key(asked)
-    if not q:
-        return False
-    return q in key or set(q.split()) <= set(key.split()) or _initials_match(q.split(), key.split())
-
-
 def resolve_plan(conn: sqlite3.Connection, asked: str) -> tuple[str, str]:
     """(series key, the name the latest report prints) of the one plan `asked` names."""
     names: dict[str, str] = {}
@@ -119,7 +87,7 @@ def resolve_plan(conn: sqlite3.Connection, asked: str) -> tuple[str, str]:
     q = plan_key(asked)
     if q in names:
         return q, names[q]
-    hits = [k for k in names if plan_hits(k, asked)]
+    hits = [k for k in names if plan_matches(k, asked)]
     if len(hits) == 1:
         return hits[0], names[hits[0]]
     if not hits:
@@ -127,18 +95,6 @@ def resolve_plan(conn: sqlite3.Connection, asked: str) -> tuple[str, str]:
         raise CorrectionError(f"no plan matches {asked!r}; plans: {known}")
     raise CorrectionError(f"{asked!r} names several plans: {'; '.join(sorted(names[k] for k in hits))} — "
                           "give more of the name")
-
-
-def fold_ref(ref: str | None) -> str | None:
-    """A ref as typed against a ref as printed: "3.2", "3.2." and " 3.2" are one ref."""
-    if ref is None:
-        return None
-    r = " ".join(str(ref).split()).casefold().rstrip(".")
-    return r or None
-
-
-def _ref_order(ref: str) -> tuple:
-    return tuple((0, int(p)) if p.isdigit() else (1, p) for p in re.split(r"(\d+)", ref or "") if p)
 
 
 def _reports(conn: sqlite3.Connection, key: str, period: str) -> list[dict]:
@@ -164,7 +120,7 @@ def _printed_refs(conn: sqlite3.Connection, report_ids: Iterable[int]) -> dict[i
 
 
 def _period(text: str | None) -> str:
-    if not text or not re.fullmatch(r"\d{4}-(0[1-9]|1[0-2])", text.strip()):
+    if not text or not PERIOD_RE.fullmatch(text.strip()):
         raise CorrectionError(f"--period must be YYYY-MM (e.g. 2019-11), not {text!r}")
     return text.strip()
 
@@ -241,8 +197,8 @@ def _clean_value(name: str, value: str) -> str | None:
             return None
         if v == "gray":
             v = "grey"
-        if v not in RAGS:
-            raise CorrectionError(f"{name}={value}: {name} must be one of {', '.join(RAGS)} or none")
+        if v not in ORDER:
+            raise CorrectionError(f"{name}={value}: {name} must be one of {', '.join(ORDER)} or none")
         return v
     if name == "due_date":
         if value.lower() in NONE_WORDS:
@@ -273,10 +229,10 @@ def _action_target(conn: sqlite3.Connection, req: Request) -> Target:
                           if plan_key(r["plan"]) == key})
         raise CorrectionError(f"no report of {name} for {period}; its periods: {', '.join(periods) or 'none'}")
     refs = _printed_refs(conn, [r["id"] for r in reports])
-    wanted = fold_ref(req.ref)
-    ids = [aid for aid, ref in refs.items() if fold_ref(ref) == wanted]
+    wanted = ref_key(req.ref)
+    ids = [aid for aid, ref in refs.items() if ref_key(ref) == wanted]
     if not ids:
-        known = sorted({r for r in refs.values() if r}, key=_ref_order)
+        known = sorted({r for r in refs.values() if r}, key=ref_order)
         raise CorrectionError(f"no action {req.ref} in the {period} report of {name}; refs: "
                               f"{', '.join(known) or 'none (the report prints no refs)'}")
     printed = refs[ids[0]]
@@ -340,9 +296,9 @@ def _link_target(conn: sqlite3.Connection, reason_id: int, ref: str | None) -> t
         raise CorrectionError(f"the reason is about {row['plan'] or 'no plan'}, and no report of it dated on or before "
                               f"{row['meeting_date']} has been read, so there is no action to link it to")
     refs = _printed_refs(conn, [report["id"]])
-    ids = [aid for aid, r in refs.items() if fold_ref(r) == fold_ref(ref)]
+    ids = [aid for aid, r in refs.items() if ref_key(r) == ref_key(ref)]
     if not ids:
-        known = sorted({r for r in refs.values() if r}, key=_ref_order)
+        known = sorted({r for r in refs.values() if r}, key=ref_order)
         raise CorrectionError(f"no action {ref} in the {report['period']} report of {report['plan']} (the one the "
                               f"meeting discussed); refs: {', '.join(known) or 'none'}")
     text = conn.execute("SELECT text FROM actions WHERE id = ?", (ids[0],)).fetchone()[0]
@@ -367,7 +323,7 @@ def plan_request(conn: sqlite3.Connection, req: Request) -> tuple[Target, list[t
                 f"SELECT report_id FROM actions WHERE id IN ({', '.join('?' * len(target.rows))})",
                 [r["id"] for r in target.rows])}
             taken = [r for aid, r in _printed_refs(conn, reports).items()
-                     if fold_ref(r) == fold_ref(value) and aid not in {t["id"] for t in target.rows}]
+                     if ref_key(r) == ref_key(value) and aid not in {t["id"] for t in target.rows}]
             if taken:
                 raise CorrectionError(f"ref {value} is already another action's in that report; correct that one first")
     return target, pairs
@@ -403,7 +359,7 @@ def _same(conn: sqlite3.Connection, t: Target, name: str) -> list[int]:
                        "WHERE withdrawn_at IS NULL AND field = ? AND target = ?", (name, t.kind))
     if t.kind == "action":
         return [r["id"] for r in rows if r["plan_key"] == t.key and r["period"] == t.period
-                and fold_ref(r["ref"]) == fold_ref(t.ref)]
+                and ref_key(r["ref"]) == ref_key(t.ref)]
     return [r["id"] for r in rows if r["meeting_date"] == t.meeting_date and r["position"] == t.position]
 
 
@@ -475,7 +431,7 @@ def _current_target(conn: sqlite3.Connection, c: dict) -> Target:
         if not reports:
             raise CorrectionError(f"no report of {c['plan']} for {c['period']} any more")
         refs = _printed_refs(conn, [r["id"] for r in reports])
-        ids = [aid for aid, ref in refs.items() if fold_ref(ref) == fold_ref(c["ref"])]
+        ids = [aid for aid, ref in refs.items() if ref_key(ref) == ref_key(c["ref"])]
         if not ids:
             raise CorrectionError(f"no action {c['ref']} in the {c['period']} report of {c['plan']} any more")
         return Target("action", rows=[{"id": i} for i in ids])
