@@ -137,7 +137,7 @@ class _Table:
 def _page(p: Any, number: int = 0) -> list[_Page]:
     """The page's lines and ruling edges; a page printed in two newspaper columns gives two, the right
     column moved onto the left one's x positions so that it reads as the page after it."""
-    words = page_words(p, ("fontname",))
+    words = page_words(p, ("fontname",), keep_chars=False)  # many pages' words are kept: not their characters
     edges = page_edges(p)
     v = [e for e in edges if e["orientation"] == "v"]
     h = [e for e in edges if e["orientation"] == "h" and e["x1"] - e["x0"] > 20]

@@ -49,11 +49,15 @@ def split_at_edges(words: list[dict], edges: list[float]) -> list[dict]:
     return out
 
 
-def page_words(page, extra_attrs: tuple[str, ...] = ()) -> list[dict]:
+def page_words(page, extra_attrs: tuple[str, ...] = (), *, keep_chars: bool = True) -> list[dict]:
     """The page's words with their characters and the size of their largest character. The size is
     not asked of pdfplumber as an attribute to match: on a rotated page the characters of one word
-    can differ in size by a rounding, and pdfplumber would cut the word there ("t o")."""
+    can differ in size by a rounding, and pdfplumber would cut the word there ("t o").
+    `keep_chars=False` drops the characters once the size is known: each is a dict of some 25 keys,
+    a few MB a page, and a reader that keeps many pages' words (minutes) need not keep them."""
     words = page.extract_words(extra_attrs=list(extra_attrs), return_chars=True)
     for w in words:
         w["size"] = max((c.get("size") or 0 for c in w["chars"]), default=0)
+        if not keep_chars:
+            del w["chars"]
     return words
