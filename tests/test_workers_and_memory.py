@@ -1,11 +1,14 @@
 """Speed and memory on real work (issue 15): a worker reads file after file, so spaCy's pipeline is
 built once per worker rather than once per set of minutes; a large file's parsed pages are released
 as they are read, so a pack's size does not decide a worker's."""
+import os
+
 import pypdfium2 as pdfium
 import pytest
 from paperfactory import make_minutes, make_report, sdp_minutes_spec, sdp_spec
 
-from plantrack.extract import document, minutes
+from plantrack.extract import document, language, minutes
+from plantrack.pipeline.stages import ingest as stages
 
 
 @pytest.fixture(scope="module")
@@ -28,6 +31,48 @@ def pack(tmp_path_factory, minutes_pdf):
     out.save(str(d / "pack.pdf"))
     out.close()
     return d / "pack.pdf"
+
+
+def test_spacy_is_built_once_per_worker_not_once_per_minutes_file(minutes_pdf, tmp_path, monkeypatch):
+    import spacy
+
+    papers = []
+    for i in range(3):  # three distinct files (their own sha256), each a set of minutes
+        p = tmp_path / f"minutes_{i}.pdf"
+        p.write_bytes(minutes_pdf.read_bytes() + f"%copy {i}\n".encode())
+        papers.append((p, stages.sha256_of(p)))
+    loads = tmp_path / "loads"
+    real = spacy.blank
+
+    def counted(*args, **kwargs):  # runs in the worker: each build leaves its process id in a file
+        with loads.open("a") as f:
+            f.write(f"{os.getpid()}\n")
+        return real(*args, **kwargs)
+    monkeypatch.setattr(spacy, "blank", counted)
+    language._nlp.cache_clear()  # an earlier test may have built it here, and a fork would inherit it
+    got = list(stages.extract_isolated(papers, tmp_path / "cache", workers=1))
+    assert [ex.kind for _, ex, _ in got] == ["minutes"] * 3
+    assert all(ex.meetings[0].amber_reasons for _, ex, _ in got)  # read with spaCy's rules
+    builders = loads.read_text().split()
+    assert len(builders) == 1, f"spaCy built {len(builders)} times for 3 files by one worker"
+    assert int(builders[0]) != os.getpid()  # in the worker, not in the run's own process
+
+
+def test_a_worker_is_replaced_after_a_failure_and_the_next_file_is_read(minutes_pdf, tmp_path, monkeypatch):
+    papers = []
+    for name in ("bad.pdf", "good.pdf"):
+        (tmp_path / name).write_bytes(minutes_pdf.read_bytes() + name.encode())
+        papers.append((tmp_path / name, stages.sha256_of(tmp_path / name)))
+    real = stages.extract_document
+
+    def reader(path):
+        if path.name == "bad.pdf":
+            raise OSError(13, "Permission denied")
+        return real(path)
+    monkeypatch.setattr(stages, "extract_document", reader)
+    got = {p.name: ex for p, ex, _ in stages.extract_isolated(papers, tmp_path / "cache", workers=1)}
+    assert got["bad.pdf"].error.startswith("cannot open this file: permission denied")
+    assert got["good.pdf"].status == "ok" and got["good.pdf"].kind == "minutes"
 
 
 def test_minutes_pages_are_released_as_they_are_read(pack, monkeypatch):
