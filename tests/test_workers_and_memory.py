@@ -118,3 +118,24 @@ def test_the_first_pass_reads_the_same_text_when_it_reopens_the_file_every_few_p
         chunked = document.page_texts(pack, pdf)
     assert len(whole) > 3 and chunked == whole
     assert len(opened) == -(-len(whole) // 2)  # reopened every 2 pages
+
+
+def test_a_run_keeps_only_a_summary_of_each_stored_document(pack, tmp_path):
+    """The writer stores each document as it arrives; what the run keeps of it for its summary is the
+    kind, the papers and each action's status, not the texts (they are in the database)."""
+    from plantrack.pipeline.stages import store
+
+    db = store.connect(tmp_path / "plantrack.db")
+    try:
+        [o] = stages.ingest([pack], db, tmp_path / "extracted")
+        stored = db.conn.execute("SELECT count(*), count(DISTINCT text) FROM actions").fetchone()
+        reasons = db.conn.execute("SELECT count(*) FROM amber_reasons").fetchone()[0]
+    finally:
+        db.conn.close()
+    ex = o.extraction
+    assert o.outcome == "new" and ex.kind == "pack" and len(ex.reports) == 1 and len(ex.meetings) == 1
+    actions = ex.reports[0].actions
+    assert len(actions) == stored[0] > 0 and stored[1] > 1           # every action counted, their texts stored
+    assert {a.text for a in actions} == {""} and not ex.reports[0].priorities
+    assert all(a.rag or a.status_text for a in actions)               # the status, for the summary's words
+    assert reasons > 0 and not ex.meetings[0].amber_reasons

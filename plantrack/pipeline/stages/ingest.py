@@ -17,12 +17,12 @@ import os
 import resource
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from plantrack.extract import EXTRACTOR_VERSION
 from plantrack.extract.document import extract_document, sha256_of
-from plantrack.models import Extraction
+from plantrack.models import Action, Extraction
 from plantrack.pipeline.sources import authority as authorities
 from plantrack.pipeline.sources.discovery import safe_text
 from plantrack.pipeline.stages import failures, store
@@ -381,6 +381,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
         outcomes.append(o)
         if progress:
             progress(o)
+        o.extraction = summary_of(ex)  # stored now: the run keeps only what its summary says
     restatus(db, statuses)  # documents stored before [statuses] last changed
     from plantrack.pipeline.reconcile.linking_store import relink  # late: linking needs the whole database, not one document
     if reprocess or store.data_version(db) != version:
@@ -388,6 +389,16 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
     from plantrack.pipeline.review.corrections import apply_all  # a clerk's corrections outlive every re-read and re-link
     apply_all(db)
     return outcomes
+
+
+def summary_of(ex: Extraction) -> Extraction:
+    """What a run keeps of a document once it is stored: its kind, status, error, papers with their
+    warnings, and each action's status only (how many, and the words no key knew). The texts, scores
+    and reasons are in the database; a night that reads thousands of documents must not hold them all
+    in the writer until its summary."""
+    return replace(ex, reports=[replace(r, priorities=[], legend={}, actions=[
+        Action(priority_number=None, ref=None, text="", rag=a.rag, status_text=a.status_text) for a in r.actions])
+        for r in ex.reports], meetings=[replace(m, agenda_items=[], amber_reasons=[]) for m in ex.meetings])
 
 
 def still_failing(db, path: Path) -> Outcome | None:
@@ -412,7 +423,7 @@ def load_cached(db, cache_dir: Path, *, authority: authorities.Spec = None,
         settle_extraction(ex, statuses)
         doc_id = store.load_extraction(db, ex, path if path.exists() else None,
                                        authority=told[ex.sha256] if ex.sha256 in told else author(path))
-        outcomes.append(Outcome(path, ex, "failed" if ex.status == "failed" else "new", 0.0, doc_id))
+        outcomes.append(Outcome(path, summary_of(ex), "failed" if ex.status == "failed" else "new", 0.0, doc_id))
     restatus(db, statuses)
     from plantrack.pipeline.reconcile.linking_store import relink
     relink(db)
