@@ -434,6 +434,9 @@ def tiny_templates(work: Path) -> list[Path]:
     return out
 
 
+COPY_MARK = b"%bench copy "  # a PDF comment after %%EOF: the same pages, other bytes (another sha256)
+
+
 def make_tiny_copies(templates: list[Path], folder: Path, n: int, report_every: int = 10) -> list[Path]:
     """`n` distinct files: copies of templates[0] (a small report) for every `report_every`-th file and
     of templates[1] (a one-page paper) otherwise, each with its own trailing PDF comment."""
@@ -443,6 +446,50 @@ def make_tiny_copies(templates: list[Path], folder: Path, n: int, report_every: 
     for i in range(n):
         data = datas[0] if i % report_every == 0 else datas[1]
         p = folder / f"paper_{i:04d}.pdf"
-        p.write_bytes(data + f"%bench copy {i}\n".encode())
+        p.write_bytes(data + COPY_MARK + f"{i}\n".encode())
         paths.append(p)
     return paths
+
+
+def make_real_copies(sources: list[Path], folder: Path, n: int) -> list[Path]:
+    """`n` distinct files from real papers: the sources in turn, each copy with its own trailing PDF
+    comment (so its own sha256) and the source's name after its number."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in range(n):
+        src = sources[i % len(sources)]
+        p = folder / f"real_{i:04d} {src.name}"
+        p.write_bytes(src.read_bytes() + COPY_MARK + f"real {i}\n".encode())
+        paths.append(p)
+    return paths
+
+
+def make_real_pack(path: Path, sources: list[Path], work: Path, *, total: int, report_case: ReportCase,
+                   report_after: int) -> PackTruth:
+    """A pack of `total` pages cut from real papers (the sources in turn, again from the first when they
+    run out, the last one cut short), with a generated plan report put in after `report_after` pages so
+    that the pack holds one plan report whose pages and actions are known. The minutes among the real
+    papers stay in: PackTruth's minutes pages are 0 (not checked)."""
+    work.mkdir(parents=True, exist_ok=True)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    report_pdf = work / f"{path.stem}.report.pdf"
+    expected = pf.make_report(report_pdf, report_spec(report_case))
+    out = pdfium.PdfDocument.new()
+    report_range = None
+    i = 0
+    while len(out) < total:
+        if report_range is None and len(out) >= report_after:
+            src = pdfium.PdfDocument(str(report_pdf))
+            first = len(out) + 1
+            out.import_pages(src)
+            report_range = (first, len(out))
+        else:
+            src = pdfium.PdfDocument(str(sources[i % len(sources)]))
+            out.import_pages(src, pages=list(range(min(len(src), total - len(out)))))
+            i += 1
+        src.close()
+    out.save(str(path))
+    pages = len(out)
+    out.close()
+    assert report_range is not None, (total, report_after)
+    return PackTruth(path.name, pages, *report_range, len(expected.actions), 0, 0)

@@ -48,6 +48,7 @@ VENV_BIN = Path(sys.executable).parent
 PLANTRACK = VENV_BIN / "plantrack" if (VENV_BIN / "plantrack").exists() else ROOT / ".venv" / "bin" / "plantrack"
 PYTHON = sys.executable
 NOOP_FILES = 1000
+REAL_DIR = (ROOT.parent / "shared" / "corpus" / "real_uk").resolve()   # ../shared, as the Makefile's SHARED
 NOTES_MARK = "<!-- notes: everything below this line is kept when bench/run.py rewrites the file -->"
 
 
@@ -422,9 +423,9 @@ def noop_rerun(c: dict) -> None:
 
 def seed_cache(templates: list[Path], files: list[Path], cache_dir: Path) -> None:
     """Ingest via the cache: extract each template once with `plantrack extract`, then give every copy
-    (same pages, a different trailing comment) the template's record under the copy's own sha256, so
-    the first `plantrack run` loads 1,000 files without parsing 1,000 PDFs."""
-    out = CORPUS / "noop" / "template_records"
+    (a template's bytes and a trailing `%bench copy` comment) the template's record under the copy's own
+    sha256, so the first `plantrack run` loads 1,000 files without parsing 1,000 PDFs."""
+    out = fresh_dir(cache_dir.parent / "template_records")
     plantrack("extract", *templates, "--out", out)
     records = {}
     for f in out.glob("*.json"):
@@ -433,10 +434,9 @@ def seed_cache(templates: list[Path], files: list[Path], cache_dir: Path) -> Non
             data = json.loads(f.read_text())
             records[data["extraction"]["sha256"]] = (data, m.group(2))
     cache_dir.mkdir(parents=True, exist_ok=True)
-    by_template = {hashlib.sha256(t.read_bytes()).hexdigest(): t.read_bytes() for t in templates}
     for path in files:
         data = path.read_bytes()
-        source = next(sha for sha, tdata in by_template.items() if data.startswith(tdata))
+        source = hashlib.sha256(data[:data.rindex(corpus.COPY_MARK)]).hexdigest()
         record, version = records[source]
         sha = hashlib.sha256(data).hexdigest()
         copy = json.loads(json.dumps(record))
@@ -458,6 +458,127 @@ def memory_pack(c: dict) -> None:
                   f"at the peak: {' + '.join(f'{r / 2**20:.0f}' for r in mem.peak_split)} MB "
                   f"(the CLI process first, then its worker); peak PSS (shared pages split) {mem.peak_pss / 2**20:.0f} MB; "
                   f"the CLI process alone after start-up: {idle_cli_rss() / 2**20:.0f} MB")
+
+
+# ---- real pages (../shared/corpus/real_uk, when there) ------------------------------------------
+REAL_PACK_PAGES = 1500
+REAL_NOOP_FILES = 500            # of NOOP_FILES: real papers, the rest generated small ones
+REAL_PACK_REPORT = corpus.ReportCase("pack1500_report", "sdp", "2019-11", {"status_style": "word"}, 4, 5)
+
+
+def real_sources(real_dir: Path | None) -> list[Path]:
+    """The real council PDFs, or [] (with a line saying so) when the folder is not there."""
+    files = sorted(real_dir.glob("*.pdf")) if real_dir and real_dir.is_dir() else []
+    if not files:
+        log(f"real pages: skipped: no PDFs in {real_dir} (the shared real_uk corpus; "
+            "give its folder with --real-dir)")
+    return files
+
+
+def build_real_corpus(sources: list[Path], tiny: list[Path]) -> dict:
+    """Into bench/.corpus/real/: the 1,500-page pack cut from the real papers with a generated plan
+    report inside, and the 1,000 files of the real no-op rerun (500 real, 500 generated small ones)."""
+    root = fresh_dir(CORPUS / "real")
+    log(f"real pages: {len(sources)} real PDFs ({pages_of(sources)} pages) → a {REAL_PACK_PAGES}-page pack "
+        f"and {REAL_NOOP_FILES} real + {NOOP_FILES - REAL_NOOP_FILES} generated files for the no-op rerun")
+    pack = corpus.make_real_pack(root / "pack" / "real_pack_1500.pdf", sources, root / "parts",
+                                 total=REAL_PACK_PAGES, report_case=REAL_PACK_REPORT,
+                                 report_after=REAL_PACK_PAGES // 2)
+    shutil.rmtree(root / "parts")
+    papers = root / "noop" / "papers"
+    real = corpus.make_real_copies(sources, papers, REAL_NOOP_FILES)
+    small = corpus.make_tiny_copies(tiny, papers, NOOP_FILES - REAL_NOOP_FILES, report_every=10)
+    return {"pack": pack, "pack_path": root / "pack" / pack.name, "sources": sources, "tiny": tiny,
+            "noop_files": [*real, *small], "real_files": real}
+
+
+def real_pack_memory(r: dict) -> None:
+    """Peak memory of `plantrack ingest` (default --workers) of the 1,500-page pack of real pages, measured
+    as pack400_peak_rss_tree; then that it was read as a pack holding the generated plan report."""
+    t, path = r["pack"], r["pack_path"]
+    log(f"peak memory, real pages: plantrack ingest of {t.name} ({t.pages} pages), fresh db, default --workers")
+    db = fresh_dir(CORPUS / "db_real_pack") / "plantrack.db"
+    run = plantrack("ingest", path, "--db", db, "--json", "--timeout", 900, memory=True)  # a busy machine is slow
+    mem = run.memory
+    figure("pack1500_real_peak_rss_tree", mem.peak_rss / 2**20, "MB", "<= 300", mem.peak_rss / 2**20 <= 300,
+           detail=f"{t.pages} pages cut from the {len(r['sources'])} real Kent County Council PDFs in turn, with a "
+                  f"generated {t.report_last - t.report_first + 1}-page plan report at pages {t.report_first}–"
+                  f"{t.report_last}; `plantrack ingest` (default --workers), fresh db, {run.seconds:.1f} s; sum of RSS "
+                  f"over the process tree sampled every 20 ms ({mem.samples} samples); at the peak: "
+                  f"{' + '.join(f'{x / 2**20:.0f}' for x in mem.peak_split)} MB (the CLI process first, then its "
+                  f"worker); peak PSS {mem.peak_pss / 2**20:.0f} MB")
+    con = sqlite3.connect(db)
+    doc = con.execute("SELECT id, kind, pages FROM documents WHERE filename = ?", (t.name,)).fetchone()
+    reports = con.execute("SELECT r.first_page, r.last_page, (SELECT count(*) FROM actions a WHERE a.report_id = r.id) "
+                          "FROM reports r WHERE r.document_id = ?", (doc[0],)).fetchall() if doc else []
+    meetings = con.execute("SELECT count(*) FROM meetings WHERE document_id = ?", (doc[0],)).fetchone()[0] if doc else 0
+    con.close()
+    want = [(t.report_first, t.report_last, t.report_actions)]
+    ok = bool(doc) and doc[1:] == ("pack", t.pages) and reports == want
+    got = (f"kind={doc[1] if doc else None}, pages={doc[2] if doc else None}, reports (first, last, actions)={reports}; "
+           f"{meetings} set(s) of real minutes found in it (not checked)")
+    check(f"pack {t.name}", ok, got if ok else f"got {got}; want kind=pack, {t.pages} pages, reports={want}")
+
+
+def startup_seconds() -> tuple[float, list[float]]:
+    """`plantrack --help`: the CLI starting up, importing its commands and exiting; median of 3."""
+    times = [plantrack("--help").seconds for _ in range(3)]
+    return sorted(times)[1], times
+
+
+def real_noop_rerun(r: dict) -> None:
+    """A no-op `plantrack run` over 1,000 files already in the database, 500 of them real papers, against
+    start-up. The first run loads them through the extract cache: every source is read once by
+    `plantrack extract` and each copy gets its source's record under its own sha256 (seed_cache)."""
+    files = r["noop_files"]
+    folder = files[0].parent
+    db_dir = fresh_dir(CORPUS / "db_real_noop")
+    db = db_dir / "plantrack.db"
+    log(f"no-op rerun, real papers: {len(r['real_files'])} real + {len(files) - len(r['real_files'])} generated; "
+        f"seeding the extract cache from their {len(r['sources']) + len(r['tiny'])} sources")
+    started = time.perf_counter()
+    seed_cache([*r["sources"], *r["tiny"]], files, db_dir / "extracted")
+    seeded = time.perf_counter() - started
+    first = plantrack("run", folder, "--db", db, "--json")
+    new = sum(o["outcome"] == "new" for o in json.loads(first.stdout))
+    log(f"  seeded in {seeded:.1f} s; first run {first.seconds:.1f} s, {new} new")
+    check("real noop first run", new == len(files), f"{new} of {len(files)} files loaded on the first run")
+    times = []
+    for _ in range(3):
+        again = plantrack("run", folder, "--db", db, "--json")
+        times.append(again.seconds)
+        unchanged = sum(o["outcome"] == "unchanged" for o in json.loads(again.stdout))
+        if unchanged != len(files):
+            check("real noop rerun", False, f"only {unchanged} of {len(files)} files skipped as unchanged")
+            break
+    rerun = sorted(times)[len(times) // 2]
+    start, starts = startup_seconds()
+    ratio = rerun / start
+    con = sqlite3.connect(db)
+    kinds = dict(con.execute("SELECT kind, count(*) FROM documents GROUP BY kind").fetchall())
+    con.close()
+    figure("noop_rerun_real_vs_startup", ratio, "×", "<= 3", ratio <= 3,
+           detail=f"`plantrack run` over {len(files)} already-ingested files ({len(r['real_files'])} copies of the "
+                  f"{len(r['sources'])} real PDFs, each with its own trailing PDF comment, and "
+                  f"{len(files) - len(r['real_files'])} generated small ones; stored as "
+                  f"{', '.join(f'{n} {k}' for k, n in sorted(kinds.items(), key=lambda kv: str(kv[0])))}): median of 3 "
+                  f"{rerun:.2f} s ({', '.join(f'{x:.2f}' for x in times)} s) against start-up, `plantrack --help`, "
+                  f"median of 3 {start:.2f} s ({', '.join(f'{x:.2f}' for x in starts)} s). Loaded on the first run "
+                  f"({first.seconds:.1f} s) through the extract cache: each source read once by `plantrack extract`, "
+                  f"each copy given its source's record under its own sha256 ({seeded:.1f} s)")
+
+
+def real_pages(real_dir: Path | None, tiny: list[Path] | None = None) -> int:
+    """The real-page figures, when the real papers are there; how many real PDFs were used (0: none there)."""
+    sources = real_sources(real_dir)
+    if not sources:
+        return 0
+    if tiny is None:
+        tiny = corpus.tiny_templates(CORPUS / "tiny_templates")
+    r = build_real_corpus(sources, tiny)
+    real_pack_memory(r)
+    real_noop_rerun(r)
+    return len(sources)
 
 
 def ocr_pages() -> None:
@@ -645,6 +766,16 @@ def code_state() -> str:
     return f"{state}; source fingerprint {digest.hexdigest()[:12]} (sha256 of plantrack/**/*.py)"
 
 
+def real_corpus(c: dict) -> str:
+    if not c.get("real"):
+        return ("* Real pages: not measured (the real papers, ../shared/corpus/real_uk, were not there): "
+                "`pack1500_real_peak_rss_tree` and `noop_rerun_real_vs_startup` are missing.\n")
+    return (f"* Real pages, from the {c['real']} real Kent County Council PDFs of ../shared/corpus/real_uk "
+            f"(not copied into the repository): a {REAL_PACK_PAGES}-page pack cut from them in turn with one generated "
+            f"plan report inside, and {REAL_NOOP_FILES} copies of them (each with its own trailing PDF comment) "
+            f"beside {NOOP_FILES - REAL_NOOP_FILES} generated small papers for the real no-op rerun.\n")
+
+
 def write_markdown(m: dict, c: dict, started: dt.datetime, seconds: float, loads: tuple[str, str], rounds: int) -> None:
     target = ROOT / "BENCHMARKS.md"
     kept = ""
@@ -700,7 +831,7 @@ into `bench/.corpus/` (git-ignored):
 * {NOOP_FILES} distinct small PDFs (every tenth a 2-page plan report, the others a 1-page committee
   paper; each with its own trailing PDF comment) for the no-op rerun, loaded into the database through the extract cache
   (each template extracted once by `plantrack extract`).
-
+{real_corpus(c)}
 ## Machine
 
 * Code measured: {m['code']}
@@ -723,8 +854,10 @@ def main() -> int:
     parser.add_argument("--strict", action="store_true", help="Exit 1 when a target is missed.")
     parser.add_argument("--rounds", type=int, default=2, help="Rounds of the single-report measurements (best of each).")
     parser.add_argument("--no-markdown", action="store_true", help="Do not rewrite BENCHMARKS.md.")
-    parser.add_argument("--only", choices=["dask"], help="Only this part, on its own small corpus; prints the "
-                        "figures and leaves BENCHMARKS.md alone.")
+    parser.add_argument("--only", choices=["dask", "real"], help="Only this part, on its own small corpus; prints "
+                        "the figures and leaves BENCHMARKS.md alone.")
+    parser.add_argument("--real-dir", type=Path, default=REAL_DIR, help="The real council PDFs for the real-page "
+                        f"figures (default: {REAL_DIR}); skipped when the folder is not there.")
     args = parser.parse_args()
     if not PLANTRACK.exists():
         raise SystemExit(f"bench: {PLANTRACK} not found: run `make install` first")
@@ -733,6 +866,12 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(CORPUS, ignore_errors=True)
         return 1 if any(not ok for _, ok, _ in CHECKS) else 0
+    if args.only == "real":
+        fresh_dir(CORPUS)
+        real_pages(args.real_dir)
+        if not args.keep:
+            shutil.rmtree(CORPUS, ignore_errors=True)
+        return 1 if any(not ok for _, ok, _ in CHECKS) or (args.strict and any(f.ok is False for f in FIGURES)) else 0
     started, t0, load0, code0 = dt.datetime.now(), time.perf_counter(), loadavg(), code_state()
     log(f"plantrack: {PLANTRACK}; load average {load0}")
     c = build_corpus()
@@ -741,6 +880,7 @@ def main() -> int:
     packs(c)
     noop_rerun(c)
     memory_pack(c)
+    c["real"] = real_pages(args.real_dir, c["tiny"])
     dask_vs_local(dask_mix_from(c))
     ocr_pages()
     seconds = time.perf_counter() - t0

@@ -7,10 +7,12 @@ otherwise keeps every parsed page in memory.
 """
 from __future__ import annotations
 
+import gc
 import hashlib
 import re
 import traceback
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 from ..models import Extraction, Kind
@@ -44,29 +46,56 @@ class Paper:
     last: int
 
 
+# pdfium keeps what it has parsed of a document (fonts, page data) until the document is closed: the
+# first pass reopens it every so many pages, so a 1,500-page pack never holds more than these at once
+PDFIUM_PAGES_PER_OPEN = 100
+
+
 def page_texts(path: Path, pdf) -> list[str]:
     """Every page's text, cheaply: pypdfium2 where it can, pdfplumber where it cannot."""
     try:
         import pypdfium2 as pdfium
 
-        doc = pdfium.PdfDocument(str(path))
-        try:
-            texts = []
-            for i in range(len(doc)):
-                page = doc[i]
-                textpage = page.get_textpage()
-                texts.append(textpage.get_text_range())
-                textpage.close()
-                page.close()
-            return texts
-        finally:
-            doc.close()
+        texts: list[str] = []
+        total = None
+        while total is None or len(texts) < total:
+            doc = pdfium.PdfDocument(str(path))
+            try:
+                total = len(doc)
+                for i in range(len(texts), min(total, len(texts) + PDFIUM_PAGES_PER_OPEN)):
+                    page = doc[i]
+                    textpage = page.get_textpage()
+                    texts.append(textpage.get_text_range())
+                    textpage.close()
+                    page.close()
+            finally:
+                doc.close()
+        return texts
     except Exception:  # pdfium refuses some files pdfminer reads: fall back, slower but sure
         texts = []
         for page in pdf.pages:
             texts.append(page.extract_text() or "")
             page.close()
         return texts
+
+
+def release_memory() -> None:
+    """Hand the memory freed by a large file's parsed pages back to the system (glibc keeps freed memory
+    in its heaps otherwise, and a worker's size would stay at its high-water mark)."""
+    gc.collect()
+    trim = _malloc_trim()
+    if trim is not None:
+        trim(0)
+
+
+@lru_cache(maxsize=1)
+def _malloc_trim():
+    try:
+        import ctypes
+
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):  # not glibc (macOS, musl): nothing to do
+        return None
 
 
 def is_report_page(text: str) -> bool:
@@ -237,6 +266,9 @@ def extract_document(path: Path) -> Extraction:
         with open_pdf(path) as pdf:
             ex.pages = len(pdf.pages)
             texts = page_texts(path, pdf)
+            big = len(texts) > PDFIUM_PAGES_PER_OPEN  # a pack: give back each stage's memory before the next
+            if big:
+                release_memory()
             scans = scans_to_read(path, texts)  # image-only pages, when the OCR extra is installed
             if scans:
                 return read_scanned(path, ex, scans)
@@ -244,6 +276,8 @@ def extract_document(path: Path) -> Extraction:
                 raise Unreadable(NO_TEXT)
             for paper in find_papers(texts):
                 record = extract_paper(pdf, paper)
+                if big:
+                    release_memory()
                 if record is None:
                     continue
                 (ex.reports if paper.kind == Kind.PLAN_REPORT.value else ex.meetings).append(record)

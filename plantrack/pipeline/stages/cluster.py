@@ -1,7 +1,7 @@
 """Extraction on a Dask cluster (`--scheduler tcp://HOST:8786`, needs `plantrack[dask]`).
 
-The local path (ingest.extract_isolated) forks a child per document on this machine; here each
-document is one task on a Dask cluster instead, and the rest of the pipeline does not change: this
+The local path (ingest.extract_isolated) hands documents to forked worker processes on this machine,
+each reading one after another; here each document is one task on a Dask cluster instead, and the rest of the pipeline does not change: this
 module yields (path, extraction, seconds) exactly like extract_isolated, so the one writer (ingest)
 still loads each document in its own transaction as results arrive, and reconciles once at the end.
 

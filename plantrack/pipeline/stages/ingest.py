@@ -2,24 +2,27 @@
 
 extract: each PDF → `extracted/<sha256>.v<extractor version>.json` beside the database, read in a
 worker process with a time limit and a memory ceiling, so one hostile file cannot hang or sink the
-run. The JSON files are a cache: a re-load or a schema change never re-parses PDFs.
+run. A worker reads file after file (what it loads once, such as spaCy's rules, serves them all) and
+is replaced when a file fails, times out or crashes it. The JSON files are a cache: a re-load or a schema change never re-parses PDFs.
 load: JSON records → SQLite, one transaction per document, then amber reasons are re-linked.
 """
 from __future__ import annotations
 
+import contextlib
 import errno
 import json
 import multiprocessing as mp
+import multiprocessing.connection
 import os
 import resource
 import time
 from collections.abc import Callable, Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from plantrack.extract import EXTRACTOR_VERSION
 from plantrack.extract.document import extract_document, sha256_of
-from plantrack.models import Extraction
+from plantrack.models import Action, Extraction
 from plantrack.pipeline.sources import authority as authorities
 from plantrack.pipeline.sources.discovery import safe_text
 from plantrack.pipeline.stages import failures, store
@@ -83,22 +86,59 @@ def read_cache(file: Path) -> tuple[Path, Extraction]:
 
 
 # ---- isolation -----------------------------------------------------------------------------------
-def _child(path: str, cache_dir: str, memory_mb: int) -> None:
-    if memory_mb:
-        # RLIMIT_AS counts address space, and a forked worker inherits its parent's (a parent that has
-        # loaded Datasette or pandas already maps hundreds of MB): the ceiling is what it may add.
-        limit = _address_space() + memory_mb * 1024 * 1024
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+# A worker reads file after file, so what it sets up once (spaCy's pipeline for minutes, 0.5–2 s and
+# ~50 MB) serves every file it reads; it is replaced after a failure, and after this many files, so a
+# slow leak in a PDF library cannot grow without end.
+FILES_PER_WORKER = 100
+
+
+def _read(path: str, cache_dir: str) -> int:
+    """Read one file into the cache; the exit code the parent turns into a failure's line (_result)."""
     try:
         ex = extract_document(Path(path))
         ex.filename = safe_text(ex.filename)  # a name that is not UTF-8 cannot go into JSON as it is
         write_cache(Path(cache_dir), Path(path), ex)
     except MemoryError:
-        os._exit(3)
+        return 3
     except OSError as e:  # the parent turns the exit code into the failure's one line and kind
-        os._exit({errno.ENOSPC: 4, errno.ENOENT: 5, errno.EACCES: 6, errno.EPERM: 6}.get(e.errno, 7))
+        return {errno.ENOSPC: 4, errno.ENOENT: 5, errno.EACCES: 6, errno.EPERM: 6}.get(e.errno, 7)
     except BaseException:  # noqa: BLE001 - the parent records it; a traceback here helps nobody
-        os._exit(7)
+        return 7
+    return 0
+
+
+def _limit_memory(memory_mb: int) -> None:
+    if memory_mb:
+        # RLIMIT_AS counts address space, and a forked worker inherits its parent's (a parent that has
+        # loaded Datasette or pandas already maps hundreds of MB): the ceiling is what it may add.
+        limit = _address_space() + memory_mb * 1024 * 1024
+        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+
+
+def _child(path: str, cache_dir: str, memory_mb: int) -> None:
+    """One file in a process of its own (the Dask workers' way, cluster.py): its code is the exit status."""
+    _limit_memory(memory_mb)
+    os._exit(_read(path, cache_dir))
+
+
+def _worker(conn, memory_mb: int, parent: int) -> None:
+    """A local worker: (path, cache dir) in, the file's code out, until told to stop (None), a file
+    fails (its state after a failure is not trusted: the parent starts a fresh worker) or the parent
+    is gone (killed: a worker forked later holds the parent's end of this pipe, so no EOF comes)."""
+    _limit_memory(memory_mb)
+    code = 0
+    try:
+        while code == 0:
+            while not conn.poll(1.0):
+                if os.getppid() != parent:
+                    os._exit(0)
+            task = conn.recv()
+            if task is None:
+                break
+            code = _read(*task)
+            conn.send(code)
+    except (EOFError, OSError):  # the parent has gone
+        pass
     os._exit(0)
 
 
@@ -114,37 +154,104 @@ def _failed(path: Path, sha256: str, error: str) -> Extraction:
                       extractor_version=EXTRACTOR_VERSION)
 
 
+class _Worker:
+    """The parent's end of one worker process: the file it is reading, since when, and how many it has read."""
+
+    def __init__(self, ctx, memory_mb: int):
+        self.conn, child = ctx.Pipe()
+        self.proc = ctx.Process(target=_worker, args=(child, memory_mb, os.getpid()), daemon=True)
+        self.proc.start()
+        child.close()
+        self.task: tuple[Path, str, float] | None = None
+        self.done = 0
+
+    def give(self, path: Path, sha: str, cache_dir: Path) -> None:
+        self.conn.send((str(path), str(cache_dir)))
+        self.task = (path, sha, time.monotonic())
+
+    def code(self, timeout: float) -> tuple[bool, int | None]:
+        """(finished, code) of the file being read: its code when sent back; the exit status when the
+        worker died without one (a crash, the kernel's OOM killer); None when it ran out of time."""
+        started = self.task[2]
+        try:
+            if self.conn.poll():
+                return True, self.conn.recv()
+        except (EOFError, OSError):
+            pass
+        if not self.proc.is_alive():
+            self.proc.join()
+            try:  # a code sent just before the worker left
+                if self.conn.poll():
+                    return True, self.conn.recv()
+            except (EOFError, OSError):
+                pass
+            return True, self.proc.exitcode if self.proc.exitcode != 0 else 1
+        if time.monotonic() - started >= timeout:
+            self.stop(kill=True)
+            return True, None
+        return False, None
+
+    def stop(self, kill: bool = False) -> None:
+        if self.proc.is_alive():
+            if kill:
+                self.proc.kill()
+            else:
+                with contextlib.suppress(OSError):
+                    self.conn.send(None)
+        self.proc.join(timeout=None if kill else 5)
+        if self.proc.is_alive():
+            self.proc.kill()
+            self.proc.join()
+        self.conn.close()
+
+
 def extract_isolated(paths: list[tuple[Path, str]], cache_dir: Path, *, workers: int = 1, timeout: float = DEFAULT_TIMEOUT_S,
                      memory_mb: int = DEFAULT_MEMORY_MB, reprocess: bool = False) -> Iterator[tuple[Path, Extraction, float]]:
     """Extract (path, sha256) pairs in worker processes, `workers` at a time; yields (path, extraction, seconds).
 
-    A file already in the cache (same bytes, same extractor) is not read again unless `reprocess`.
+    Each worker is a forked process that reads one file after another (FILES_PER_WORKER at most), under
+    a memory ceiling, each file with a time limit; a worker that runs out of time, crashes or fails on
+    a file is replaced. A file already in the cache (same bytes, same extractor) is not read again
+    unless `reprocess`.
     """
     ctx = mp.get_context("fork")
     pending = list(paths)
-    active: dict = {}
-    while pending or active:
-        while pending and len(active) < max(1, workers):
-            path, sha = pending.pop(0)
-            cached = cache_path(cache_dir, sha)
-            if cached.exists() and not reprocess:
-                yield path, read_cache(cached)[1], 0.0
-                continue
-            proc = ctx.Process(target=_child, args=(str(path), str(cache_dir), memory_mb), daemon=True)
-            proc.start()
-            active[proc] = (path, sha, time.monotonic())
-        for proc in list(active):
-            path, sha, started = active[proc]
-            elapsed = time.monotonic() - started
-            if proc.is_alive() and elapsed < timeout:
-                continue
-            if proc.is_alive():
-                proc.kill()
-            proc.join()
-            del active[proc]
-            yield path, _result(path, sha, cache_dir, proc.exitcode, elapsed, timeout), elapsed
-        if active:
-            time.sleep(0.02)
+    idle: list[_Worker] = []
+    busy: list[_Worker] = []
+    try:
+        while pending or busy:
+            while pending and len(busy) < max(1, workers):
+                path, sha = pending.pop(0)
+                cached = cache_path(cache_dir, sha)
+                if cached.exists() and not reprocess:
+                    yield path, read_cache(cached)[1], 0.0
+                    continue
+                worker = idle.pop() if idle else _Worker(ctx, memory_mb)
+                worker.give(path, sha, cache_dir)
+                busy.append(worker)
+            for worker in list(busy):
+                finished, code = worker.code(timeout)
+                if not finished:
+                    continue
+                busy.remove(worker)
+                path, sha, started = worker.task
+                elapsed = time.monotonic() - started
+                worker.done += 1
+                if code == 0 and worker.done < FILES_PER_WORKER and worker.proc.is_alive():
+                    idle.append(worker)
+                else:
+                    worker.stop(kill=code is None)
+                yield path, _result(path, sha, cache_dir, code, elapsed, timeout), elapsed
+            if busy:
+                _wait(busy)
+    finally:
+        for worker in idle + busy:
+            worker.stop(kill=worker in busy)
+
+
+def _wait(busy: list) -> None:
+    """Until a worker sends a code or dies, or 20 ms: time limits are checked at least that often."""
+    mp.connection.wait([w.conn for w in busy] + [w.proc.sentinel for w in busy], timeout=0.02)
 
 
 def executor(scheduler: str | None = None) -> Callable[..., Iterator[tuple[Path, Extraction, float]]]:
@@ -274,6 +381,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
         outcomes.append(o)
         if progress:
             progress(o)
+        o.extraction = summary_of(ex)  # stored now: the run keeps only what its summary says
     restatus(db, statuses)  # documents stored before [statuses] last changed
     from plantrack.pipeline.reconcile.linking_store import relink  # late: linking needs the whole database, not one document
     if reprocess or store.data_version(db) != version:
@@ -281,6 +389,16 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
     from plantrack.pipeline.review.corrections import apply_all  # a clerk's corrections outlive every re-read and re-link
     apply_all(db)
     return outcomes
+
+
+def summary_of(ex: Extraction) -> Extraction:
+    """What a run keeps of a document once it is stored: its kind, status, error, papers with their
+    warnings, and each action's status only (how many, and the words no key knew). The texts, scores
+    and reasons are in the database; a night that reads thousands of documents must not hold them all
+    in the writer until its summary."""
+    return replace(ex, reports=[replace(r, priorities=[], legend={}, actions=[
+        Action(priority_number=None, ref=None, text="", rag=a.rag, status_text=a.status_text) for a in r.actions])
+        for r in ex.reports], meetings=[replace(m, agenda_items=[], amber_reasons=[]) for m in ex.meetings])
 
 
 def still_failing(db, path: Path) -> Outcome | None:
@@ -305,7 +423,7 @@ def load_cached(db, cache_dir: Path, *, authority: authorities.Spec = None,
         settle_extraction(ex, statuses)
         doc_id = store.load_extraction(db, ex, path if path.exists() else None,
                                        authority=told[ex.sha256] if ex.sha256 in told else author(path))
-        outcomes.append(Outcome(path, ex, "failed" if ex.status == "failed" else "new", 0.0, doc_id))
+        outcomes.append(Outcome(path, summary_of(ex), "failed" if ex.status == "failed" else "new", 0.0, doc_id))
     restatus(db, statuses)
     from plantrack.pipeline.reconcile.linking_store import relink
     relink(db)
