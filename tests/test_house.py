@@ -7,9 +7,8 @@ PACKAGE = Path(__file__).resolve().parents[1] / "plantrack"
 
 # private imports allowed for now: none
 ALLOWED: set[str] = set()
-# stages/ingest.py's, read as ingest._failed / _result / _child by cli.py and cluster.py: to be made
-# public where ingest is being reworked (the ingest streaming branch), then removed from here
-ALLOWED_ATTRIBUTES = {"_failed", "_result", "_child"}
+# private names read off other modules allowed for now: none
+ALLOWED_ATTRIBUTES: set[str] = set()
 
 
 def _private(name: str) -> bool:

@@ -159,10 +159,10 @@ def test_a_scanned_report_reads_colour_only_statuses_from_the_pixels(scans):
 
 @needs_ocr
 def test_a_scan_that_runs_out_of_time_says_ocr_is_slow_not_the_file_broken(tmp_path):
-    from plantrack.pipeline.stages.ingest import _result
+    from plantrack.pipeline.stages.ingest import child_result
 
     path = tmp_path / "scan.pdf"
     make_image_only(path, pages=2)
-    ex = _result(path, "0" * 64, tmp_path, None, 5.0, 5.0)  # the worker was stopped at its time limit
+    ex = child_result(path, "0" * 64, tmp_path, None, 5.0, 5.0)  # the worker was stopped at its time limit
     assert (ex.status, ex.error) == ("failed", "took longer than 5 s to read: 2 scanned page(s) are read by OCR, a "
                                                "few seconds each; raise ingest.timeout (--timeout) for this file")

@@ -63,7 +63,7 @@ def _files(paths: list[Path] | None, exclude: list[Path] | None = None) -> disco
 def _problem_outcomes(found: discovery.Found) -> list[stages.Outcome]:
     """What discovery could not read, as outcomes the ledger records: an unreadable folder or file
     fails (it may hold papers), a FIFO, device or loop is skipped with its line."""
-    return [stages.Outcome(p.path, stages._failed(p.path, "", p.error), "failed" if p.failed else "skipped")
+    return [stages.Outcome(p.path, stages.failed_extraction(p.path, "", p.error), "failed" if p.failed else "skipped")
             for p in found.problems]
 
 
@@ -427,7 +427,7 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
             pairs.append((f, stages.sha256_of(f)))
         except OSError as e:  # unreadable: recorded, the others are read
             from plantrack.pipeline.stages.failures import os_error_line
-            outcomes.append(stages.Outcome(f, stages._failed(f, "", os_error_line(e)), "failed"))
+            outcomes.append(stages.Outcome(f, stages.failed_extraction(f, "", os_error_line(e)), "failed"))
     author = authorities.resolver(authorities.for_command(authority, cfg["authorities"]), given=files)
     authorities.remember(out, {sha: name for f, sha in pairs if (name := author(f)) is not None})
     with _progress(len(files)) as bar:

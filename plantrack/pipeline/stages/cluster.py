@@ -10,7 +10,7 @@ still loads each document in its own transaction as results arrive, and reconcil
   only `WINDOW_PER_THREAD` tasks per worker thread are in flight, so a national backfill never holds
   more than a few packs in memory at once.
 * On the worker the extraction runs in a forked child with the same time limit and memory ceiling as
-  locally (ingest._child and ingest._result), so a hang or a memory blow-up is a failed document with
+  locally (ingest.read_in_child and ingest.child_result), so a hang or a memory blow-up is a failed document with
   its one line and the worker lives on.
 * A worker that dies mid-task (the whole process, not the child) has its tasks rescheduled by Dask;
   a document that kills `distributed.scheduler.allowed-failures` + 1 workers (default 4) is failed
@@ -55,7 +55,7 @@ def extract_bytes(filename: str, data: bytes, timeout: float, memory_mb: int) ->
         sha = stages.sha256_of(path)
         cache = Path(tmp) / "cache"
         code, elapsed = _run_child(path, cache, timeout, memory_mb)
-        ex = stages._result(path, sha, cache, code, elapsed, timeout)
+        ex = stages.child_result(path, sha, cache, code, elapsed, timeout)
         # A record the child wrote is the extraction (even a 'not a PDF' failure, cached like locally);
         # a timeout, crash or memory blow-up is a failure line and is not cached, as locally.
         if stages.cache_path(cache, sha).exists():
@@ -64,13 +64,13 @@ def extract_bytes(filename: str, data: bytes, timeout: float, memory_mb: int) ->
 
 
 def _run_child(path: Path, cache: Path, timeout: float, memory_mb: int) -> tuple[int | None, float]:
-    """Fork, run ingest._child, wait at most `timeout` s. os.fork rather than multiprocessing: a Dask
+    """Fork, run ingest.read_in_child, wait at most `timeout` s. os.fork rather than multiprocessing: a Dask
     worker is a daemonic process, and multiprocessing refuses to start children from one."""
     started = time.monotonic()
     pid = os.fork()
-    if pid == 0:  # the child: _child always leaves with os._exit; anything escaping it is a crash
+    if pid == 0:  # the child: read_in_child always leaves with os._exit; anything escaping it is a crash
         try:
-            stages._child(str(path), str(cache), memory_mb)
+            stages.read_in_child(str(path), str(cache), memory_mb)
         finally:
             os._exit(1)
     while True:
@@ -123,7 +123,7 @@ def extract_on_cluster(paths: list[tuple[Path, str]], cache_dir: Path, *, schedu
         client = connect(scheduler)
     except ClusterUnavailable as e:  # gone since the command checked it: each document says so, none is lost
         for path, sha in todo:
-            yield path, stages._failed(path, sha, str(e)), 0.0
+            yield path, stages.failed_extraction(path, sha, str(e)), 0.0
         return
     try:
         yield from _stream(client, todo, cache_dir, timeout, memory_mb, task, scheduler, as_completed)
@@ -162,7 +162,7 @@ def _stream(client, todo, cache_dir: Path, timeout: float, memory_mb: int, task:
     while running or pending or unreadable:
         while unreadable:
             path, sha, line = unreadable.pop(0)
-            yield path, stages._failed(path, sha, line), 0.0
+            yield path, stages.failed_extraction(path, sha, line), 0.0
         batch = results.next_batch(block=False) if running else []
         for future in batch:
             _, path, sha = running.pop(future.key)
@@ -183,9 +183,9 @@ def _stream(client, todo, cache_dir: Path, timeout: float, memory_mb: int, task:
                     line = f"no Dask worker was connected to {scheduler} for {timeout:g} s: start workers and run again"
                     client.cancel([f for f, _, _ in running.values()])
                     for _, path, sha in running.values():
-                        yield path, stages._failed(path, sha, line), 0.0
+                        yield path, stages.failed_extraction(path, sha, line), 0.0
                     for _, (path, sha) in pending:
-                        yield path, stages._failed(path, sha, line), 0.0
+                        yield path, stages.failed_extraction(path, sha, line), 0.0
                     return
             time.sleep(0.02)
         submit_more()
@@ -208,19 +208,19 @@ def _outcome(future, path: Path, sha: str, cache_dir: Path) -> tuple[Extraction,
         record, line, seconds = future.result()
     except KilledWorker as e:
         deaths = f"{e.allowed_failures + 1} times" if isinstance(getattr(e, "allowed_failures", None), int) else "repeatedly"
-        return stages._failed(path, sha, f"the Dask workers reading it died {deaths}: the file may be damaged "
+        return stages.failed_extraction(path, sha, f"the Dask workers reading it died {deaths}: the file may be damaged "
                                          f"or far too large"), 0.0
     except CancelledError:
-        return stages._failed(path, sha, "the Dask scheduler dropped the task (was it restarted?): run again"), 0.0
+        return stages.failed_extraction(path, sha, "the Dask scheduler dropped the task (was it restarted?): run again"), 0.0
     except Exception as e:  # noqa: BLE001 - one document's failure must not stop the run
         first = str(e).splitlines()[0] if str(e) else ""
         hint = ": is plantrack installed on every worker?" if isinstance(e, (ImportError, AttributeError)) else ""
-        return stages._failed(path, sha, f"the Dask task failed ({type(e).__name__}{': ' + first if first else ''}){hint}"), 0.0
+        return stages.failed_extraction(path, sha, f"the Dask task failed ({type(e).__name__}{': ' + first if first else ''}){hint}"), 0.0
     if record is None:
-        return stages._failed(path, sha, line), seconds
+        return stages.failed_extraction(path, sha, line), seconds
     ex = Extraction.from_dict(record)
     if ex.extractor_version != EXTRACTOR_VERSION:
-        return stages._failed(path, sha, f"the Dask worker runs plantrack extractor v{ex.extractor_version}, this "
+        return stages.failed_extraction(path, sha, f"the Dask worker runs plantrack extractor v{ex.extractor_version}, this "
                                          f"machine v{EXTRACTOR_VERSION}: install the same plantrack on every worker"), seconds
     stages.write_cache(cache_dir, path, ex)
     return ex, seconds

@@ -93,7 +93,7 @@ FILES_PER_WORKER = 100
 
 
 def _read(path: str, cache_dir: str) -> int:
-    """Read one file into the cache; the exit code the parent turns into a failure's line (_result)."""
+    """Read one file into the cache; the exit code the parent turns into a failure's line (child_result)."""
     try:
         ex = extract_document(Path(path))
         ex.filename = safe_text(ex.filename)  # a name that is not UTF-8 cannot go into JSON as it is
@@ -115,7 +115,7 @@ def _limit_memory(memory_mb: int) -> None:
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
-def _child(path: str, cache_dir: str, memory_mb: int) -> None:
+def read_in_child(path: str, cache_dir: str, memory_mb: int) -> None:
     """One file in a process of its own (the Dask workers' way, cluster.py): its code is the exit status."""
     _limit_memory(memory_mb)
     os._exit(_read(path, cache_dir))
@@ -149,7 +149,7 @@ def _address_space() -> int:
         return 0
 
 
-def _failed(path: Path, sha256: str, error: str) -> Extraction:
+def failed_extraction(path: Path, sha256: str, error: str) -> Extraction:
     return Extraction(sha256=sha256, filename=safe_text(path.name), kind=None, status="failed", error=error,
                       extractor_version=EXTRACTOR_VERSION)
 
@@ -241,7 +241,7 @@ def extract_isolated(paths: list[tuple[Path, str]], cache_dir: Path, *, workers:
                     idle.append(worker)
                 else:
                     worker.stop(kill=code is None)
-                yield path, _result(path, sha, cache_dir, code, elapsed, timeout), elapsed
+                yield path, child_result(path, sha, cache_dir, code, elapsed, timeout), elapsed
             if busy:
                 _wait(busy)
     finally:
@@ -265,31 +265,31 @@ def executor(scheduler: str | None = None) -> Callable[..., Iterator[tuple[Path,
     return partial(extract_on_cluster, scheduler=scheduler)
 
 
-def _result(path: Path, sha: str, cache_dir: Path, code: int | None, elapsed: float, timeout: float) -> Extraction:
+def child_result(path: Path, sha: str, cache_dir: Path, code: int | None, elapsed: float, timeout: float) -> Extraction:
     cached = cache_path(cache_dir, sha)
     if code == 0 and cached.exists():
         return read_cache(cached)[1]
     if elapsed >= timeout:
         from plantrack.extract.scanned import timeout_line  # a scan is slow to read by OCR, not damaged
-        return _failed(path, sha, timeout_line(path, timeout)
+        return failed_extraction(path, sha, timeout_line(path, timeout)
                        or f"took longer than {timeout:g} s to read: the file may be damaged or far too large")
     if code == 0:  # read, but under other bytes than were hashed: replaced while the run read it
-        return _failed(path, sha, "the file changed while being read (replaced or still being copied); "
+        return failed_extraction(path, sha, "the file changed while being read (replaced or still being copied); "
                                   "the next run reads it again")
     if code in (3, -9):
-        return _failed(path, sha, "ran out of memory while reading: the file may be damaged or far too large")
+        return failed_extraction(path, sha, "ran out of memory while reading: the file may be damaged or far too large")
     if code == 4:
-        return _failed(path, sha, "disk full while reading: free some space; the next run reads it again")
+        return failed_extraction(path, sha, "disk full while reading: free some space; the next run reads it again")
     if code == 5:
-        return _failed(path, sha, "the file vanished while the run was reading it; the next run reads it again")
+        return failed_extraction(path, sha, "the file vanished while the run was reading it; the next run reads it again")
     if code == 6:
-        return _failed(path, sha, "cannot open this file: permission denied (the run's user needs read access)")
+        return failed_extraction(path, sha, "cannot open this file: permission denied (the run's user needs read access)")
     if code == 7:
-        return _failed(path, sha, "the reader failed on this file (an error in plantrack): please report it with the file")
+        return failed_extraction(path, sha, "the reader failed on this file (an error in plantrack): please report it with the file")
     if code == 1:  # an interpreter dying without a result under its memory ceiling
-        return _failed(path, sha, "the reader stopped without a result (exit code 1): it may have run out "
+        return failed_extraction(path, sha, "the reader stopped without a result (exit code 1): it may have run out "
                                   "of memory; the next run reads it again")
-    return _failed(path, sha, f"the PDF reader crashed (exit code {code}): the file may be damaged")
+    return failed_extraction(path, sha, f"the PDF reader crashed (exit code {code}): the file may be damaged")
 
 
 # ---- ingest --------------------------------------------------------------------------------------
@@ -353,7 +353,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
                 continue
             sha = sha256_of(path)
         except OSError as e:  # unreadable or gone since it was found: recorded, the run goes on
-            o = Outcome(path, _failed(path, "", failures.os_error_line(e)), "failed")
+            o = Outcome(path, failed_extraction(path, "", failures.os_error_line(e)), "failed")
             outcomes.append(o)
             if progress:
                 progress(o)
@@ -362,7 +362,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
         if (row and row["extractor_version"] == EXTRACTOR_VERSION and not reprocess
                 and not failures.transient(row.get("failure_kind") or failures.kind_of(row.get("error")))):
             store.touch(db, row["id"], path, authority=author(path))  # the same bytes under another name or path
-            o = (Outcome(path, _failed(path, sha, row["error"]), "failed", 0.0, row["id"])
+            o = (Outcome(path, failed_extraction(path, sha, row["error"]), "failed", 0.0, row["id"])
                  if row["status"] == "failed" else Outcome(path, None, "unchanged", 0.0, row["id"]))
             outcomes.append(o)
             if progress:
@@ -407,7 +407,7 @@ def still_failing(db, path: Path) -> Outcome | None:
     row = db.conn.execute(
         "SELECT id, sha256, error FROM documents WHERE path = ? AND status = 'failed' AND extractor_version = ?",
         (safe_text(path), EXTRACTOR_VERSION)).fetchone()
-    return Outcome(path, _failed(path, row[1], row[2]), "failed", 0.0, row[0]) if row else None
+    return Outcome(path, failed_extraction(path, row[1], row[2]), "failed", 0.0, row[0]) if row else None
 
 
 def load_cached(db, cache_dir: Path, *, authority: authorities.Spec = None,
