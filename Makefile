@@ -42,7 +42,7 @@ real: $(STAMP)
 # Speed and memory benchmark (not a test): writes BENCHMARKS.md; see bench/run.py.
 .PHONY: bench
 bench: $(STAMP)
-	$(BIN)/python bench/run.py --real-dir $(SHARED)/corpus/real_uk
+	PYTHONPATH=tests $(BIN)/python bench/run.py --real-dir $(SHARED)/corpus/real_uk
 
 clean:
 	rm -rf data/out/* $(VENV)

@@ -12,19 +12,22 @@ Every function is deterministic (fixed seeds, reportlab's invariant mode).
 from __future__ import annotations
 
 import random
-import sys
 import zlib
 from dataclasses import dataclass, replace
 from decimal import ROUND_HALF_UP, Decimal
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-sys.path.insert(0, str(ROOT / "tests"))
+import pypdfium2 as pdfium
+from reportlab.lib.pagesizes import A4
+from reportlab.pdfgen import canvas as rl_canvas
 
-import paperfactory as pf  # noqa: E402
-import pypdfium2 as pdfium  # noqa: E402
-from reportlab.lib.pagesizes import A4  # noqa: E402
-from reportlab.pdfgen import canvas as rl_canvas  # noqa: E402
+try:
+    import paperfactory as pf
+except ModuleNotFoundError:  # the generator lives with the tests; it is not installed with plantrack
+    raise SystemExit("the paper generator is in tests/: run `make bench`, or PYTHONPATH=tests .venv/bin/python bench/run.py") from None
+
+ROOT = Path(__file__).resolve().parent.parent
+
 
 # ---- long reports -------------------------------------------------------------------------------
 

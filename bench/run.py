@@ -10,7 +10,7 @@ per figure on stdout:
 
 and writes BENCHMARKS.md at the repository root. Progress goes to stderr.
 
-    .venv/bin/python bench/run.py [--keep] [--strict] [--rounds N] [--no-markdown] [--only dask]
+    PYTHONPATH=tests .venv/bin/python bench/run.py [--keep] [--strict] [--rounds N] [--no-markdown] [--only dask]
 
 With plantrack[dask] installed it also compares the local pool with a LocalCluster on the same mix
 (`--only dask`: that part alone, on its own small corpus) and estimates the national backfill.
@@ -37,11 +37,10 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
+import corpus  # bench/ is on the path: it is the running script's folder
+
 HERE = Path(__file__).resolve().parent
 ROOT = HERE.parent
-sys.path.insert(0, str(HERE))
-
-import corpus  # noqa: E402
 
 CORPUS = HERE / ".corpus"
 VENV_BIN = Path(sys.executable).parent

@@ -5,7 +5,7 @@ completed action leaves, one action joins), the sub-committee minutes that discu
 and a Brackenshire CSIP report. The papers come from tests/paperfactory/; re-running gives
 byte-identical files.
 
-    .venv/bin/python scripts/make_examples.py [output folder]
+    PYTHONPATH=tests .venv/bin/python scripts/make_examples.py [output folder]
 """
 from __future__ import annotations
 
@@ -13,9 +13,10 @@ import sys
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
-
-from paperfactory import csip_spec, make_minutes, make_report, sdp_minutes_spec, sdp_spec  # noqa: E402
+try:
+    from paperfactory import csip_spec, make_minutes, make_report, sdp_minutes_spec, sdp_spec
+except ModuleNotFoundError:  # the generator lives with the tests; it is not installed with plantrack
+    raise SystemExit("the paper generator is in tests/: run PYTHONPATH=tests .venv/bin/python scripts/make_examples.py") from None
 
 # "Example_" keeps these apart from the sample corpus, whose papers have similar names.
 PAPERS = {
