@@ -1,7 +1,8 @@
 """Reading and understanding are separate layers: readers turn a file into the format-neutral model
-(`models/layout.py` laid-out pages, `models/document.py` a flow), and the minutes recognisers work on
-the model alone. Checked two ways: what the recognisers import (their source, not a run), and minutes
-built as model Pages by hand — no PDF at all — read into the same Meeting a PDF would give."""
+(`models/layout.py` laid-out pages, `models/document.py` a flow), and the minutes and plan-report
+recognisers work on the model alone. Checked two ways: what the recognisers import (their source, not
+a run), and minutes built as model Pages by hand — no PDF at all — read into the same Meeting a PDF
+would give."""
 import ast
 from pathlib import Path
 
@@ -13,6 +14,8 @@ from plantrack.models.layout import Line, Page, Rule, Word
 ROOT = Path(__file__).resolve().parents[1]
 EXTRACT = ROOT / "plantrack" / "extract"
 RECOGNISERS = sorted(EXTRACT.glob("minutes*.py")) + [EXTRACT / "flow_minutes.py"]
+REPORT_RECOGNISERS = [EXTRACT / f"{name}.py" for name in
+                      ("report", "textgrid", "textlines", "legend", "scores", "columns", "flow_report")]
 # the PDF libraries, and plantrack's own modules that hand their objects about
 READERS = ("pdfplumber", "pypdfium2", "pdfminer", "plantrack.extract.pdf", "plantrack.extract.words",
            "plantrack.extract.pdf_layout", "plantrack.extract.ocr")
@@ -82,6 +85,13 @@ def test_the_import_check_sees_what_a_reader_imports():
 
 @pytest.mark.parametrize("path", RECOGNISERS, ids=lambda p: p.name)
 def test_the_minutes_recognisers_import_no_pdf_library_nor_reader(path):
+    bad = {name: by for name, by in _reached(path).items() if _forbidden(name)}
+    assert not bad, f"{path.name} reaches the readers' layer: " + ", ".join(
+        f"{name} (imported by {by})" for name, by in sorted(bad.items()))
+
+
+@pytest.mark.parametrize("path", REPORT_RECOGNISERS, ids=lambda p: p.name)
+def test_the_plan_report_recognisers_import_no_pdf_library_nor_reader(path):
     bad = {name: by for name, by in _reached(path).items() if _forbidden(name)}
     assert not bad, f"{path.name} reaches the readers' layer: " + ", ".join(
         f"{name} (imported by {by})" for name, by in sorted(bad.items()))
@@ -221,3 +231,4 @@ def test_the_pdf_reader_gives_lines_with_weight_size_rules_and_fills(tmp_path):
     with pdfplumber.open(tmp_path / "r.pdf") as pdf:
         fills = [f for p in read_pages(pdf.pages, fills=True) for f in p.fills]
     assert fills and all(f.colour.startswith("#") and len(f.colour) == 7 and f.colour != "#ffffff" for f in fills)
+
