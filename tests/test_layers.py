@@ -1,15 +1,16 @@
 """Reading and understanding are separate layers: readers turn a file into the format-neutral model
 (`models/layout.py` laid-out pages, `models/document.py` a flow), and the minutes and plan-report
 recognisers work on the model alone. Checked two ways: what the recognisers import (their source, not
-a run), and minutes built as model Pages by hand — no PDF at all — read into the same Meeting a PDF
-would give."""
+a run), and minutes and a plan report built as model Pages by hand — no PDF at all — read into the
+same records a PDF would give."""
 import ast
 from pathlib import Path
 
 import pytest
 
 from plantrack.extract.minutes import extract_minutes
-from plantrack.models.layout import Line, Page, Rule, Word
+from plantrack.extract.colours import hex_of
+from plantrack.models.layout import Fill, Grid, GridRow, Line, Page, Rule, Word
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRACT = ROOT / "plantrack" / "extract"
@@ -232,3 +233,64 @@ def test_the_pdf_reader_gives_lines_with_weight_size_rules_and_fills(tmp_path):
         fills = [f for p in read_pages(pdf.pages, fills=True) for f in p.fills]
     assert fills and all(f.colour.startswith("#") and len(f.colour) == 7 and f.colour != "#ffffff" for f in fills)
 
+
+# ---- a plan report built as a model Page ---------------------------------------------------------
+def _cells(tops: list[float], xs: list[float]) -> list[GridRow]:
+    """A ruled grid: one row between each pair of tops, one cell between each pair of xs."""
+    return [GridRow([(x0, top, x1, bottom) for x0, x1 in zip(xs, xs[1:])], (xs[0], top, xs[-1], bottom))
+            for top, bottom in zip(tops, tops[1:])]
+
+
+def _report_page() -> Page:
+    """A plan report's one page: title and date lines, a key printed as a ruled table (a swatch's
+    fill, then the status's sentence), a priority heading, and a ruled action table whose status
+    cells are shaded (one also says its status in words, one a ● drawn as a filled shape)."""
+    amber, green, red = (1.0, 0.75, 0.0), (0.0, 0.69, 0.31), (1.0, 0.0, 0.0)
+    rows: list[list[Word]] = [
+        line("Family Support Improvement Plan 2023-24", 72, 50, bold=True, size=16),
+        line("Progress update as at 31 May 2023", 72, 72, size=11),
+        line("Key", 72, 95, bold=True),
+    ]
+    fills: list[Fill] = []
+    key = [(red, "Not started or significantly delayed"), (amber, "Started, with some delay"),
+           (green, "On track to be delivered")]
+    key_tops = [110.0 + 16 * k for k in range(len(key) + 1)]
+    for (rgb, text), top in zip(key, key_tops):
+        fills.append(Fill(73, 119, top + 1, top + 15, hex_of(rgb), rgb))
+        rows.append(line(text, 126, top + 3))
+    xs = [72.0, 110, 300, 400, 470, 540]
+    rows.append(line("Priority 1: Early help", 72, 190, bold=True, size=12))
+    header = [("Ref", 72), ("Action", 110), ("Lead", 300), ("Timescale", 400), ("RAG", 470)]
+    rows.append([w for text, x in header for w in line(text, x + 3, 213, bold=True)])
+    body = [("1.1", "Launch the family hubs", "Head of Early Help", "June 2023", "", amber),
+            ("1.2", "Train all staff in the new model", "Workforce Lead", "March 2024", "Green", green),
+            ("1.3", "Publish the local offer", "Service Manager", "April 2023", "●", None)]
+    tops = [210.0, 226.0] + [226.0 + 20 * (k + 1) for k in range(len(body))]
+    for (ref, text, lead, when, status, rgb), top in zip(body, tops[1:]):
+        cells = [(ref, 72), (text, 110), (lead, 300), (when, 400), (status, 470)]
+        rows.append([w for t, x in cells if t for w in line(t, x + 3, top + 4)])
+        if rgb is not None:
+            fills.append(Fill(470, 540, top, top + 20, hex_of(rgb), rgb))
+    # the last status is a red ● drawn as a filled shape, not a font's character
+    fills.append(Fill(480, 490, tops[-2] + 5, tops[-2] + 15, hex_of(red), red))
+    tables = [Grid((72, key_tops[0], 540, key_tops[-1]), _cells(key_tops, [72, 120, 540]), 0),
+              Grid((xs[0], tops[0], xs[-1], tops[-1]), _cells(tops, xs), 0)]
+    return Page(0, 842.0, 595.0, [Line(r) for r in rows if r], [], fills, tables)
+
+
+def test_a_plan_report_built_as_a_model_page_reads_without_any_pdf():
+    from plantrack.extract.report import ReportReader
+
+    page = _report_page()
+    reader = ReportReader(first_page=1)
+    reader.feed(page, 1)
+    r = reader.finish()
+    assert (r.plan, r.as_at, r.period) == ("Family Support Improvement Plan 2023-24", "2023-05-31", "2023-05")
+    got = [(a.priority_number, a.ref, a.text, a.lead, a.timescale, a.rag, a.rag_source, a.page)
+           for a in r.actions]
+    assert got == [
+        (1, "1.1", "Launch the family hubs", "Head of Early Help", "June 2023", "amber", "colour", 1),
+        (1, "1.2", "Train all staff in the new model", "Workforce Lead", "March 2024", "green", "default", 1),
+        (1, "1.3", "Publish the local offer", "Service Manager", "April 2023", "red", "colour", 1),
+    ]
+    assert set(r.legend.values()) == {"red", "amber", "green"}
