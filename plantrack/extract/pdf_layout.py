@@ -14,11 +14,12 @@ A scanned page reaches this reader too: OCR rebuilds it as a born-digital page (
 """
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterable, Iterator
 from typing import Any
 
-from ..models.layout import Fill, Glyph, Grid, GridRow, Page, Rule, Word, group_lines
+from ..models.layout import RGB, Fill, Glyph, Grid, GridRow, Page, Rule, Word, group_lines
 from .colours import hex_of, to_rgb
 from .pdf import find_tables, page_edges
 from .words import page_words
@@ -35,12 +36,14 @@ def read_page(p: Any, number: int = 0, fills: bool = False, glyphs: bool = False
     run inside a line is a word of its own); without it a word is cut at spaces alone, and its face
     is bold when most of its characters are."""
     extra = ("fontname",) if split_fonts else ()
-    words = [_word(w, split_fonts, glyphs) for w in page_words(p, extra)]
+    # one Glyph per character, shared by the page's list and its word's characters
+    read = _Glyphs() if glyphs else None
+    page_glyphs = [read(c) for c in p.chars if c["text"].strip()] if read else []
+    words = [_word(w, split_fonts, read) for w in page_words(p, extra)]
     rules = [Rule(e["x0"], e["x1"], e["top"], e["bottom"], vertical=e["orientation"] == "v")
              for e in page_edges(p)]
     return Page(number, float(p.width), float(p.height), group_lines(words), rules,
-                _fills(p) if fills else [], _tables(p, number) if tables else [],
-                [_glyph(c) for c in p.chars if c["text"].strip()] if glyphs else [])
+                _fills(p) if fills else [], _tables(p, number) if tables else [], page_glyphs)
 
 
 def read_pages(pages: Iterable[Any], fills: bool = False, close: bool = True) -> list[Page]:
@@ -63,18 +66,44 @@ def read_report_page(p: Any, number: int) -> Page:
     return read_page(p, number, fills=True, glyphs=True, tables=True, split_fonts=False)
 
 
-def _word(w: dict, split_fonts: bool, glyphs: bool) -> Word:
+def _word(w: dict, split_fonts: bool, read: _Glyphs | None) -> Word:
     chars = w.get("chars") or ()
     if split_fonts:
-        bold = bool(_BOLD.search(w.get("fontname", "")))
+        bold = _bold(w.get("fontname") or "")
     else:
-        bold = sum(bool(_BOLD.search(c.get("fontname") or "")) for c in chars) * 2 > len(chars)
+        bold = sum(_bold(c.get("fontname") or "") for c in chars) * 2 > len(chars)
     return Word(w["text"], w["x0"], w["x1"], w["top"], w["bottom"], bold=bold, size=w.get("size"),
-                chars=tuple(_glyph(c) for c in chars) if glyphs else ())
+                chars=tuple(map(read, chars)) if read else ())
 
 
-def _glyph(c: dict) -> Glyph:
-    return Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"], to_rgb(c.get("non_stroking_color")))
+@functools.lru_cache(maxsize=256)
+def _bold(fontname: str) -> bool:
+    return bool(_BOLD.search(fontname))
+
+
+class _Glyphs:
+    """pdfplumber characters as Glyphs, each made once (a word's characters are the page's), their
+    colours converted once per colour."""
+
+    def __init__(self) -> None:
+        self.made: dict[int, Glyph] = {}
+        self.colours: dict[Any, RGB | None] = {}
+
+    def __call__(self, c: dict) -> Glyph:
+        g = self.made.get(id(c))
+        if g is None:
+            g = self.made[id(c)] = Glyph(c["text"], c["x0"], c["x1"], c["top"], c["bottom"],
+                                         self.colour(c.get("non_stroking_color")))
+        return g
+
+    def colour(self, value: Any) -> RGB | None:
+        try:
+            return self.colours[value]
+        except KeyError:
+            rgb = self.colours[value] = to_rgb(value)
+            return rgb
+        except TypeError:  # a colour given as a list: not hashable
+            return to_rgb(value)
 
 
 def _fills(p: Any) -> list[Fill]:
