@@ -234,6 +234,26 @@ def test_the_pdf_reader_gives_lines_with_weight_size_rules_and_fills(tmp_path):
     assert fills and all(f.colour.startswith("#") and len(f.colour) == 7 and f.colour != "#ffffff" for f in fills)
 
 
+def test_the_pdf_reader_gives_a_report_page_its_grids_glyph_colours_and_word_characters(tmp_path):
+    import pdfplumber
+    import paperfactory as pf
+
+    from plantrack.extract.pdf_layout import read_report_page
+
+    pf.make_report(tmp_path / "r.pdf", pf.csip_spec(status_style="symbol"))
+    with pdfplumber.open(tmp_path / "r.pdf") as pdf:
+        page = read_report_page(pdf.pages[1], 1)
+    assert page.tables and all(t.page == 1 and t.rows for t in page.tables)
+    assert all(c is None or (c[0] < c[2] and c[1] < c[3]) for t in page.tables for r in t.rows for c in r.cells)
+    symbols = [g for g in page.glyphs if g.text == "●"]
+    assert symbols and all(g.colour is not None and g.colour != (0.0, 0.0, 0.0) for g in symbols)
+    # a word's characters are the page's glyphs, their texts the word's
+    word = next(w for w in page.words if len(w.text) > 3)
+    assert "".join(c.text for c in word.chars) == word.text
+    assert {id(c) for c in word.chars} <= {id(g) for g in page.glyphs}
+    assert page.fills and all(f.rgb is not None and f.fill_rgb == f.rgb for f in page.fills)
+
+
 # ---- a plan report built as a model Page ---------------------------------------------------------
 def _cells(tops: list[float], xs: list[float]) -> list[GridRow]:
     """A ruled grid: one row between each pair of tops, one cell between each pair of xs."""

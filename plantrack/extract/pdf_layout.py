@@ -62,7 +62,8 @@ def iter_pages(pages: Iterable[Any], fills: bool = False, close: bool = True) ->
 
 def read_report_page(p: Any, number: int) -> Page:
     """A page of a plan report with all the plan-report recogniser reads (`report.py`): words cut
-    at spaces alone with their characters, fills, coloured characters and ruled tables."""
+    at spaces alone with their characters, fills, coloured characters and ruled tables. `number` is
+    its 0-based page in the file."""
     return read_page(p, number, fills=True, glyphs=True, tables=True, split_fonts=False)
 
 

@@ -153,9 +153,10 @@ class Grid:
 
 @dataclass
 class Page:
-    """One laid-out page. `number` is the 0-based page of the paper it is on: a page printed in two
-    newspaper columns may be read as two Pages of the same number, the second column moved onto
-    the first one's x positions."""
+    """One laid-out page. `number` is its 0-based page (in the paper for minutes, in the file for a
+    plan report's pages): a page printed in two newspaper columns may be read as two Pages of the same
+    number, the second column moved onto the first one's x positions. `tables` and `glyphs` are given
+    when the reader is asked for them (`pdf_layout.read_report_page`)."""
 
     number: int
     width: float
