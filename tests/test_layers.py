@@ -314,3 +314,33 @@ def test_a_plan_report_built_as_a_model_page_reads_without_any_pdf():
         (1, "1.3", "Publish the local offer", "Service Manager", "April 2023", "red", "colour", 1),
     ]
     assert set(r.legend.values()) == {"red", "amber", "green"}
+
+
+def test_a_plan_report_printed_as_text_columns_reads_from_a_model_page_without_rules():
+    """No ruled table: the action table is rebuilt from where the model's words are (textgrid)."""
+    from plantrack.extract.report import ReportReader
+
+    xs = {"Ref": 72.0, "Action": 110.0, "Lead": 330.0, "Timescale": 430.0, "Status": 510.0}
+    rows: list[list[Word]] = [
+        line("Youth Justice Plan 2023-24", 72, 50, bold=True, size=16),
+        line("Position as at 30 June 2023", 72, 72, size=11),
+        [w for name, x in xs.items() for w in line(name, x, 110, bold=True)],
+    ]
+    body = [("2.1", ["Reduce first-time entrants", "through diversion schemes"], "YOT Manager", "March 2024", "Green"),
+            ("2.2", ["Review the out-of-court panel"], "Head of Service", "Sept 2023", "Amber")]
+    top = 126.0
+    for ref, text, lead, when, status in body:
+        for k, part in enumerate(text):
+            cells = [(ref, "Ref"), (part, "Action"), (lead, "Lead"), (when, "Timescale"), (status, "Status")] \
+                if k == 0 else [(part, "Action")]
+            rows.append([w for t, col in cells for w in line(t, xs[col], top)])
+            top += 12
+        top += 6
+    reader = ReportReader(first_page=3)
+    reader.feed(Page(2, 595.0, 842.0, [Line(r) for r in rows]), 3)
+    r = reader.finish()
+    assert (r.plan, r.as_at) == ("Youth Justice Plan 2023-24", "2023-06-30")
+    assert [(a.ref, a.text, a.lead, a.timescale, a.rag, a.page) for a in r.actions] == [
+        ("2.1", "Reduce first-time entrants through diversion schemes", "YOT Manager", "March 2024", "green", 3),
+        ("2.2", "Review the out-of-court panel", "Head of Service", "Sept 2023", "amber", 3),
+    ]
