@@ -1,18 +1,22 @@
 """Reading and understanding are separate layers: readers turn a file into the format-neutral model
-(`models/layout.py` laid-out pages, `models/document.py` a flow), and the minutes recognisers work on
-the model alone. Checked two ways: what the recognisers import (their source, not a run), and minutes
-built as model Pages by hand — no PDF at all — read into the same Meeting a PDF would give."""
+(`models/layout.py` laid-out pages, `models/document.py` a flow), and the minutes and plan-report
+recognisers work on the model alone. Checked two ways: what the recognisers import (their source, not
+a run), and minutes and a plan report built as model Pages by hand — no PDF at all — read into the
+same records a PDF would give."""
 import ast
 from pathlib import Path
 
 import pytest
 
 from plantrack.extract.minutes import extract_minutes
-from plantrack.models.layout import Line, Page, Rule, Word
+from plantrack.extract.colours import hex_of
+from plantrack.models.layout import Fill, Grid, GridRow, Line, Page, Rule, Word
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRACT = ROOT / "plantrack" / "extract"
 RECOGNISERS = sorted(EXTRACT.glob("minutes*.py")) + [EXTRACT / "flow_minutes.py"]
+REPORT_RECOGNISERS = [EXTRACT / f"{name}.py" for name in
+                      ("report", "textgrid", "textlines", "legend", "scores", "columns", "flow_report")]
 # the PDF libraries, and plantrack's own modules that hand their objects about
 READERS = ("pdfplumber", "pypdfium2", "pdfminer", "plantrack.extract.pdf", "plantrack.extract.words",
            "plantrack.extract.pdf_layout", "plantrack.extract.ocr")
@@ -82,6 +86,13 @@ def test_the_import_check_sees_what_a_reader_imports():
 
 @pytest.mark.parametrize("path", RECOGNISERS, ids=lambda p: p.name)
 def test_the_minutes_recognisers_import_no_pdf_library_nor_reader(path):
+    bad = {name: by for name, by in _reached(path).items() if _forbidden(name)}
+    assert not bad, f"{path.name} reaches the readers' layer: " + ", ".join(
+        f"{name} (imported by {by})" for name, by in sorted(bad.items()))
+
+
+@pytest.mark.parametrize("path", REPORT_RECOGNISERS, ids=lambda p: p.name)
+def test_the_plan_report_recognisers_import_no_pdf_library_nor_reader(path):
     bad = {name: by for name, by in _reached(path).items() if _forbidden(name)}
     assert not bad, f"{path.name} reaches the readers' layer: " + ", ".join(
         f"{name} (imported by {by})" for name, by in sorted(bad.items()))
@@ -221,3 +232,115 @@ def test_the_pdf_reader_gives_lines_with_weight_size_rules_and_fills(tmp_path):
     with pdfplumber.open(tmp_path / "r.pdf") as pdf:
         fills = [f for p in read_pages(pdf.pages, fills=True) for f in p.fills]
     assert fills and all(f.colour.startswith("#") and len(f.colour) == 7 and f.colour != "#ffffff" for f in fills)
+
+
+def test_the_pdf_reader_gives_a_report_page_its_grids_glyph_colours_and_word_characters(tmp_path):
+    import pdfplumber
+    import paperfactory as pf
+
+    from plantrack.extract.pdf_layout import read_report_page
+
+    pf.make_report(tmp_path / "r.pdf", pf.csip_spec(status_style="symbol"))
+    with pdfplumber.open(tmp_path / "r.pdf") as pdf:
+        page = read_report_page(pdf.pages[1], 1)
+    assert page.tables and all(t.page == 1 and t.rows for t in page.tables)
+    assert all(c is None or (c[0] < c[2] and c[1] < c[3]) for t in page.tables for r in t.rows for c in r.cells)
+    symbols = [g for g in page.glyphs if g.text == "●"]
+    assert symbols and all(g.colour is not None and g.colour != (0.0, 0.0, 0.0) for g in symbols)
+    # a word's characters are the page's glyphs, their texts the word's
+    word = next(w for w in page.words if len(w.text) > 3)
+    assert "".join(c.text for c in word.chars) == word.text
+    assert {id(c) for c in word.chars} <= {id(g) for g in page.glyphs}
+    assert page.fills and all(f.rgb is not None and f.fill_rgb == f.rgb for f in page.fills)
+
+
+# ---- a plan report built as a model Page ---------------------------------------------------------
+def _cells(tops: list[float], xs: list[float]) -> list[GridRow]:
+    """A ruled grid: one row between each pair of tops, one cell between each pair of xs."""
+    return [GridRow([(x0, top, x1, bottom) for x0, x1 in zip(xs, xs[1:])], (xs[0], top, xs[-1], bottom))
+            for top, bottom in zip(tops, tops[1:])]
+
+
+def _report_page() -> Page:
+    """A plan report's one page: title and date lines, a key printed as a ruled table (a swatch's
+    fill, then the status's sentence), a priority heading, and a ruled action table whose status
+    cells are shaded (one also says its status in words, one a ● drawn as a filled shape)."""
+    amber, green, red = (1.0, 0.75, 0.0), (0.0, 0.69, 0.31), (1.0, 0.0, 0.0)
+    rows: list[list[Word]] = [
+        line("Family Support Improvement Plan 2023-24", 72, 50, bold=True, size=16),
+        line("Progress update as at 31 May 2023", 72, 72, size=11),
+        line("Key", 72, 95, bold=True),
+    ]
+    fills: list[Fill] = []
+    key = [(red, "Not started or significantly delayed"), (amber, "Started, with some delay"),
+           (green, "On track to be delivered")]
+    key_tops = [110.0 + 16 * k for k in range(len(key) + 1)]
+    for (rgb, text), top in zip(key, key_tops):
+        fills.append(Fill(73, 119, top + 1, top + 15, hex_of(rgb), rgb))
+        rows.append(line(text, 126, top + 3))
+    xs = [72.0, 110, 300, 400, 470, 540]
+    rows.append(line("Priority 1: Early help", 72, 190, bold=True, size=12))
+    header = [("Ref", 72), ("Action", 110), ("Lead", 300), ("Timescale", 400), ("RAG", 470)]
+    rows.append([w for text, x in header for w in line(text, x + 3, 213, bold=True)])
+    body = [("1.1", "Launch the family hubs", "Head of Early Help", "June 2023", "", amber),
+            ("1.2", "Train all staff in the new model", "Workforce Lead", "March 2024", "Green", green),
+            ("1.3", "Publish the local offer", "Service Manager", "April 2023", "●", None)]
+    tops = [210.0, 226.0] + [226.0 + 20 * (k + 1) for k in range(len(body))]
+    for (ref, text, lead, when, status, rgb), top in zip(body, tops[1:]):
+        cells = [(ref, 72), (text, 110), (lead, 300), (when, 400), (status, 470)]
+        rows.append([w for t, x in cells if t for w in line(t, x + 3, top + 4)])
+        if rgb is not None:
+            fills.append(Fill(470, 540, top, top + 20, hex_of(rgb), rgb))
+    # the last status is a red ● drawn as a filled shape, not a font's character
+    fills.append(Fill(480, 490, tops[-2] + 5, tops[-2] + 15, hex_of(red), red))
+    tables = [Grid((72, key_tops[0], 540, key_tops[-1]), _cells(key_tops, [72, 120, 540]), 0),
+              Grid((xs[0], tops[0], xs[-1], tops[-1]), _cells(tops, xs), 0)]
+    return Page(0, 842.0, 595.0, [Line(r) for r in rows if r], [], fills, tables)
+
+
+def test_a_plan_report_built_as_a_model_page_reads_without_any_pdf():
+    from plantrack.extract.report import ReportReader
+
+    page = _report_page()
+    reader = ReportReader(first_page=1)
+    reader.feed(page, 1)
+    r = reader.finish()
+    assert (r.plan, r.as_at, r.period) == ("Family Support Improvement Plan 2023-24", "2023-05-31", "2023-05")
+    got = [(a.priority_number, a.ref, a.text, a.lead, a.timescale, a.rag, a.rag_source, a.page)
+           for a in r.actions]
+    assert got == [
+        (1, "1.1", "Launch the family hubs", "Head of Early Help", "June 2023", "amber", "colour", 1),
+        (1, "1.2", "Train all staff in the new model", "Workforce Lead", "March 2024", "green", "default", 1),
+        (1, "1.3", "Publish the local offer", "Service Manager", "April 2023", "red", "colour", 1),
+    ]
+    assert set(r.legend.values()) == {"red", "amber", "green"}
+
+
+def test_a_plan_report_printed_as_text_columns_reads_from_a_model_page_without_rules():
+    """No ruled table: the action table is rebuilt from where the model's words are (textgrid)."""
+    from plantrack.extract.report import ReportReader
+
+    xs = {"Ref": 72.0, "Action": 110.0, "Lead": 330.0, "Timescale": 430.0, "Status": 510.0}
+    rows: list[list[Word]] = [
+        line("Youth Justice Plan 2023-24", 72, 50, bold=True, size=16),
+        line("Position as at 30 June 2023", 72, 72, size=11),
+        [w for name, x in xs.items() for w in line(name, x, 110, bold=True)],
+    ]
+    body = [("2.1", ["Reduce first-time entrants", "through diversion schemes"], "YOT Manager", "March 2024", "Green"),
+            ("2.2", ["Review the out-of-court panel"], "Head of Service", "Sept 2023", "Amber")]
+    top = 126.0
+    for ref, text, lead, when, status in body:
+        for k, part in enumerate(text):
+            cells = [(ref, "Ref"), (part, "Action"), (lead, "Lead"), (when, "Timescale"), (status, "Status")] \
+                if k == 0 else [(part, "Action")]
+            rows.append([w for t, col in cells for w in line(t, xs[col], top)])
+            top += 12
+        top += 6
+    reader = ReportReader(first_page=3)
+    reader.feed(Page(2, 595.0, 842.0, [Line(r) for r in rows]), 3)
+    r = reader.finish()
+    assert (r.plan, r.as_at) == ("Youth Justice Plan 2023-24", "2023-06-30")
+    assert [(a.ref, a.text, a.lead, a.timescale, a.rag, a.page) for a in r.actions] == [
+        ("2.1", "Reduce first-time entrants through diversion schemes", "YOT Manager", "March 2024", "green", 3),
+        ("2.2", "Review the out-of-court panel", "Head of Service", "Sept 2023", "amber", 3),
+    ]

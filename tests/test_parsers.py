@@ -204,23 +204,19 @@ def test_plan_name_from_a_title(title, plan):
     assert plan_name(title) == plan
 
 
-class _Page:
-    """Just what band_colour reads of a pdfplumber page."""
-
-    def __init__(self, width, rects, chars=()):
-        self.width, self.rects, self.curves, self.chars = width, list(rects), [], list(chars)
-
-
-def _rect(x0, x1, top, bottom, colour):
-    return {"x0": x0, "x1": x1, "top": top, "bottom": bottom, "fill": True, "non_stroking_color": colour}
+def _fill(x0, x1, top, bottom, rgb):
+    from plantrack.extract.colours import hex_of
+    from plantrack.models.layout import Fill
+    return Fill(x0, x1, top, bottom, hex_of(rgb), rgb)
 
 
 def test_a_fill_across_the_whole_table_is_a_row_colour_not_a_page_band():
     from plantrack.extract.legend import band_colour
+    from plantrack.models.layout import Page
     # landscape A4: a spreadsheet export fills a same-coloured row with one rectangle of 770 of 842 points
-    row = _Page(842, [_rect(36, 806, 100, 120, (1.0, 0.75, 0.0))])
+    row = Page(0, 842, 595, fills=[_fill(36, 806, 100, 120, (1.0, 0.75, 0.0))])
     assert band_colour(row, 100, 120, 700, 760) == (1.0, 0.75, 0.0)
-    band = _Page(842, [_rect(0, 842, 0, 26, (0.0, 0.4, 0.42))])  # a running head's band
+    band = Page(0, 842, 595, fills=[_fill(0, 842, 0, 26, (0.0, 0.4, 0.42))])  # a running head's band
     assert band_colour(band, 0, 26, 700, 760) is None
 
 

@@ -6,6 +6,7 @@ import pytest
 from paperfactory import csip_spec, make_report, sdp_spec
 
 from plantrack.extract.document import extract_document
+from plantrack.extract.pdf_layout import read_report_page
 from plantrack.extract.report import cell_texts
 
 FIELDS = ("priority_number", "ref", "ofsted_ref", "text", "lead", "timescale", "due_date", "success_measure",
@@ -188,9 +189,9 @@ def test_a_priority_cell_merged_down_the_table(tmp_path):
     doc.build([Paragraph("Workforce Improvement Plan 2019-20", getSampleStyleSheet()["Title"]),
                Paragraph("Progress update as at 31 March 2020", style), table])
     with pdfplumber.open(path) as pdf:  # read as the ruled table it is, not rebuilt from text columns
-        page = pdf.pages[0]
-        (found,) = page.find_tables()
-        cells = cell_texts(found, page.extract_words())
+        page = read_report_page(pdf.pages[0], 0)
+    (found,) = page.tables
+    cells = cell_texts(found, page.words)
     assert [row[1] for row in cells] == ["Ref", "1.1", "1.2", "1.3"]
     (report,) = extract_document(path).reports
     assert [(a.ref, a.text, a.lead, a.timescale, a.progress, a.rag) for a in report.actions] == [

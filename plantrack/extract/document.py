@@ -22,7 +22,7 @@ from .dates import find_date
 from .minutes import extract_minutes
 from .minutes_words import looks_like_minutes, opens_mid_paragraph
 from .pdf import CORRUPT, NO_TEXT, Unreadable, open_pdf
-from .pdf_layout import read_pages
+from .pdf_layout import read_pages, read_report_page
 from .report import ReportReader
 from .flow import extract_flow  # Word documents and web pages
 from .sniff import UNSUPPORTED, Sniffed, sniff
@@ -234,16 +234,19 @@ def find_papers(texts: list[str]) -> list[Paper]:
 
 
 def extract_paper(pdf, paper: Paper):
-    """The full pdfplumber pass over one paper's pages."""
+    """The full pdfplumber pass over one paper's pages: each page is laid out and closed in turn,
+    and the recogniser sees only the layout."""
     pages = range(paper.first, paper.last + 1)
     if paper.kind == Kind.PLAN_REPORT.value:
         reader = ReportReader(paper.first)
         for n in pages:
             page = pdf.pages[n - 1]
-            reader.feed(page, n)
-            page.close()
+            try:
+                laid_out = read_report_page(page, n - 1)
+            finally:
+                page.close()
+            reader.feed(laid_out, n)
         return reader.finish()
-    # each page is laid out and closed in turn; the recogniser sees only the layout
     return extract_minutes(read_pages(pdf.pages[n - 1] for n in pages), first_page_number=paper.first)
 
 

@@ -3,15 +3,17 @@
 Keys differ: a swatch beside a sentence ("The action has started but there is some delay…"), a
 coloured word ("Purple – Complete, with sustained impact…"), a letter in a coloured cell, a coloured
 ●. The meaning is read from the sentence, so a key that uses purple where others use grey still
-calibrates; the swatch colour is then whatever the report printed (RGB, CMYK or grey).
+calibrates; the swatch colour is then whatever the report printed (RGB, CMYK or grey), read from the
+model page (`models/layout.Page`: its fills and its characters' colours).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from ..models.layout import Page
 from ..models.status import COLOUR_WORDS, DEFAULT, KEY, default_status, lookup
-from .colours import DEFAULT_PALETTE, RGB, hex_of, is_background, nearest, to_rgb
+from .colours import DEFAULT_PALETTE, RGB, hex_of, is_background, nearest
 
 RAG_WORDS = {**COLOUR_WORDS, "yellow": "amber"}
 
@@ -80,25 +82,22 @@ class Legend:
         return out
 
 
-def band_colour(page, top: float, bottom: float, x0: float, x1: float) -> RGB | None:
-    """The status-like colour shown in a box: a filled rectangle, else a coloured character (●, a letter)."""
-    # rects are swatches and shaded cells; curves are drawn symbols (a filled circle is four béziers)
-    for r in (*page.rects, *page.curves):
-        if not r.get("fill"):
+def band_colour(page: Page, top: float, bottom: float, x0: float, x1: float) -> RGB | None:
+    """The status-like colour shown in a box: a filled shape, else a coloured character (●, a letter)."""
+    # fills are swatches and shaded cells, then drawn symbols (a filled circle is four béziers)
+    for f in page.fills:
+        overlap = min(bottom, f.bottom) - max(top, f.top)
+        if overlap < 0.5 * min(bottom - top, f.bottom - f.top) or f.x1 <= x0 or f.x0 >= x1:
             continue
-        overlap = min(bottom, r["bottom"]) - max(top, r["top"])
-        if overlap < 0.5 * min(bottom - top, r["bottom"] - r["top"]) or r["x1"] <= x0 or r["x0"] >= x1:
+        if f.x0 < 3 and f.x1 > page.width - 3:  # a band across the page, not a cell or a swatch
             continue
-        if r["x0"] < 3 and r["x1"] > page.width - 3:  # a band across the page, not a cell or a swatch
-            continue
-        rgb = to_rgb(r.get("non_stroking_color"))
+        rgb = f.fill_rgb
         if not is_background(rgb):
             return rgb
-    for c in page.chars:  # by its middle: a large ● in a top-aligned cell rises above the cell's top
-        if top <= (c["top"] + c["bottom"]) / 2 <= bottom and x0 <= c["x0"] < x1 and c["text"].strip():
-            rgb = to_rgb(c.get("non_stroking_color"))
-            if not is_background(rgb):
-                return rgb
+    for c in page.glyphs:  # by its middle: a large ● in a top-aligned cell rises above the cell's top
+        if top <= (c.top + c.bottom) / 2 <= bottom and x0 <= c.x0 < x1 and c.text.strip():
+            if not is_background(c.colour):
+                return c.colour
     return None
 
 
@@ -123,7 +122,7 @@ def colour_word(cells: list[str | None]) -> str | None:
     return word.group(1) if word and word.group(1).lower() in (*RAG_WORDS, "purple", "yellow") else None
 
 
-def legend_from_rows(page, rows: list[tuple[list[str | None], tuple[float, float, float, float]]]) -> Legend:
+def legend_from_rows(page: Page, rows: list[tuple[list[str | None], tuple[float, float, float, float]]]) -> Legend:
     """Read a key from table rows: each (cell texts, row bbox). Needs three distinct statuses to count."""
     legend, seen = Legend(), set()
     for cells, (x0, top, x1, bottom) in rows:
@@ -141,7 +140,7 @@ def legend_from_rows(page, rows: list[tuple[list[str | None], tuple[float, float
 _ENTRY_START = re.compile(r"^\s*(?:[●•■◆▲]|(?:red|amber|yellow|green|blue|grey|gray|purple|[RAGBPC])\b\s*[–—:=-])", re.I)
 
 
-def _starts_entry(page, line: dict) -> bool:
+def _starts_entry(page: Page, line: dict) -> bool:
     """A key entry opens with a symbol or a colour's name, or with a swatch drawn left of its text;
     the lines a description wraps onto have neither."""
     if _ENTRY_START.match(line["text"]):
@@ -149,7 +148,7 @@ def _starts_entry(page, line: dict) -> bool:
     return band_colour(page, line["top"] - 1, line["bottom"] + 1, 0, line["x0"] - 0.5) is not None
 
 
-def legend_from_lines(page, lines: list[dict]) -> Legend:
+def legend_from_lines(page: Page, lines: list[dict]) -> Legend:
     """A key printed as lines of text (no table): the entries after a 'key'/'legend' heading, each a
     symbol or swatch and a description that may wrap over several lines."""
     entries: list[tuple[dict, list[str]]] = []

@@ -1,8 +1,10 @@
 """A plan progress report, page by page, into a `Report` record.
 
-The reader is fed one pdfplumber page at a time (so the caller can close each page as it goes) and
-keeps what spans pages: the key, the current priority, the column layout of the action table, and the
-last action — which the next page may continue when a page break splits its row.
+The reader is fed one laid-out page at a time (`models/layout.Page`, as `pdf_layout.read_report_page`
+reads a PDF's page, or built by hand) and keeps what spans pages: the key, the current priority, the
+column layout of the action table, and the last action — which the next page may continue when a page
+break splits its row. It reads the model alone: the page's words, its ruled tables as grids of cell
+boxes (a cell's text is the words inside its box), its fills and its characters' colours.
 """
 from __future__ import annotations
 
@@ -10,15 +12,15 @@ import re
 from dataclasses import dataclass, field
 
 from ..models import Action, Priority, Report
+from ..models.layout import Box, Grid, Page, Word
 from .colours import DEFAULT_PALETTE, distance, hex_of
 from ..models.status import COLOUR, direction_text, split_direction
 from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
-from .pdf import find_tables
 from .legend import Legend, band_colour, legend_from_lines, legend_from_rows
 from .scores import ROMAN, heading_score, overall_in_text, priority_number, read_scores, read_scores_from_lines
 from .textgrid import text_tables
-from .words import group_lines, line_text, page_words, split_at_edges, text_lines
+from .textlines import group_lines, line_text, split_at_edges, text_lines
 
 PRIORITY_HEADING = re.compile(rf"^\s*priority\s+(\d{{1,2}}|{ROMAN})\b\s*[:.\-–—)]?\s*(.*)$", re.I)
 OFSTED = re.compile(r"\bOfsted\s*(\d+)\b", re.I)
@@ -38,31 +40,29 @@ TEXT_FIELDS = ("text", "lead", "timescale", "success_measure", "progress")
 FAR_COLOUR = 0.15
 
 
-def cell_texts(table, words: list[dict]) -> list[list[str | None]]:
-    """What `table.extract()` gives (each cell's lines of text), from the page's words.
-
-    pdfplumber's own extract re-runs its text layout for every cell, which costs more than reading
-    the page's words once and dropping each into the cell that holds its middle. A word that a
-    border of its row's cells runs through is cut there first (see `split_at_edges`).
+def cell_texts(table: Grid, words: list[Word]) -> list[list[str | None]]:
+    """Each cell's lines of text (what pdfplumber's `table.extract()` gives), from the page's words:
+    each word is dropped into the cell that holds its middle. A word that a border of its row's cells
+    runs through is cut there first (see `textlines.split_at_edges`).
     """
     rows = table.rows
     grid = [list(r.cells) for r in rows]
     if grid:
         grid[-1] = completed_last_row(grid)
-    cells: list[list[list[dict] | None]] = [[[] if c is not None else None for c in r] for r in grid]
+    cells: list[list[list[Word] | None]] = [[[] if c is not None else None for c in r] for r in grid]
     extents = [_extent(r) if any(c is not None for c in r) else None for r in grid]
     borders = [[c[2] for c in r if c is not None][:-1] for r in grid]
     for word in words:
-        y = (word["top"] + word["bottom"]) / 2
+        y = (word.top + word.bottom) / 2
         for i, extent in enumerate(extents):
             if extent is None:
                 continue
             x0, top, x1, bottom = extent
-            if not (top <= y <= bottom and word["x1"] > x0 and word["x0"] < x1):
+            if not (top <= y <= bottom and word.x1 > x0 and word.x0 < x1):
                 continue
             placed = False
             for w in split_at_edges([word], borders[i]):
-                x = (w["x0"] + w["x1"]) / 2
+                x = (w.x0 + w.x1) / 2
                 # a cell merged down over later rows stretches this row's bbox over theirs: a word
                 # in none of this row's cells belongs to a later row
                 j = next((j for j, c in enumerate(grid[i])
@@ -75,12 +75,12 @@ def cell_texts(table, words: list[dict]) -> list[list[str | None]]:
     return [[None if ws is None else "\n".join(map(line_text, group_lines(ws))) for ws in r] for r in cells]
 
 
-def _extent(cells: list[tuple | None]) -> tuple[float, float, float, float]:
+def _extent(cells: list[Box | None]) -> Box:
     boxes = [c for c in cells if c is not None]
     return min(b[0] for b in boxes), min(b[1] for b in boxes), max(b[2] for b in boxes), max(b[3] for b in boxes)
 
 
-def completed_last_row(grid: list[list[tuple | None]]) -> list[tuple | None]:
+def completed_last_row(grid: list[list[Box | None]]) -> list[Box | None]:
     """The cells of a table's last row, with those the page break left undrawn put back.
 
     A browser prints the part of a row that a page break cuts without its bottom border, so only the
@@ -136,7 +136,7 @@ def ofsted_tag(cell: str | None) -> str | None:
     return f"Ofsted {int(m.group(1))}" if m else None
 
 
-def hollow(table, data: list[list[str | None]]) -> bool:
+def hollow(table: Grid, data: list[list[str | None]]) -> bool:
     """A table whose rows below its header are mostly empty or mostly missing their cells, or that
     has no rows below its header: the grid that the rules of shaded status cells make (a status letter
     in them at most), or the shaded header row alone of a table printed as text columns without rules."""
@@ -222,14 +222,15 @@ class ReportReader:
                              last_page=self.first_page)
 
     # ---- the page --------------------------------------------------------------------------
-    def feed(self, page, number: int) -> None:
+    def feed(self, page: Page, number: int) -> None:
+        """Read one page; `number` is its 1-based page in the file."""
         self.last_page = number
-        # One pass of word extraction serves the page's lines, table cells and text tables.
-        words = page_words(page)
+        # The page's words serve its lines, table cells and text tables.
+        words = page.words
         lines = text_lines(words)
         if self.report.plan is None or self.report.as_at is None:
             self._read_title(lines)
-        tables = sorted(find_tables(page), key=lambda t: t.bbox[1])
+        tables = sorted(page.tables, key=lambda t: t.bbox[1])
         extracted = [cell_texts(t, words) for t in tables]
         if not self.legend.found:
             self._read_legend(page, tables, extracted, lines)
@@ -299,7 +300,7 @@ class ReportReader:
                         return
 
     # ---- key ----------------------------------------------------------------------------------
-    def _read_legend(self, page, tables, extracted, lines) -> None:
+    def _read_legend(self, page: Page, tables: list[Grid], extracted, lines) -> None:
         for table, data in zip(tables, extracted):
             rows = [(cells, row.bbox) for cells, row in zip(data, table.rows)]
             legend = legend_from_rows(page, rows)
@@ -323,7 +324,7 @@ class ReportReader:
         return True
 
     # ---- actions ----------------------------------------------------------------------------------
-    def _read_actions(self, page, number, table, data, first_on_page) -> bool:
+    def _read_actions(self, page: Page, number: int, table: Grid, data, first_on_page: bool) -> bool:
         start = 0
         for i, cells in enumerate(data):
             roles = header_roles(cells)
@@ -352,7 +353,7 @@ class ReportReader:
             self._add_row(page, number, texts, bbox, first_on_page and i == start)
         return True
 
-    def _seen(self, page, text: str, bbox, whole_row: bool = False) -> StatusSeen:
+    def _seen(self, page: Page, text: str, bbox: Box | None, whole_row: bool = False) -> StatusSeen:
         """What a row shows of its status: its words, and (unless they already say it) its colour."""
         if self.legend.status_of_text(text) or bbox is None:
             return StatusSeen(text, None, whole_row)
@@ -372,7 +373,7 @@ class ReportReader:
         by_colour = self.legend.status_of_colour(seen.colour)
         return (by_colour, COLOUR) if by_colour else (None, None)
 
-    def _add_row(self, page, number, texts, bboxes, first_row_of_page) -> None:
+    def _add_row(self, page: Page, number: int, texts, bboxes, first_row_of_page: bool) -> None:
         layout = self.layout
         values = {role: texts[j] for j, role in layout.roles.items() if j < len(texts)}
         # a direction of travel printed in the status cell ("Amber ↑", "Green é") is not the status

@@ -1,17 +1,19 @@
 """Action tables printed without ruling lines, rebuilt from word positions.
 
-pdfplumber's `find_tables` needs drawn lines. Some reports print their action tables as aligned text
-columns; for those the header row gives the columns (each header cell's left edge) and the rows start
-where the anchor column — the ref, else the status — prints a new value. The result quacks like a
-pdfplumber Table (`bbox`, `rows[i].cells`, `extract()`), so the report reader treats both alike.
+A ruled table is found from its drawn lines (the reader's `Page.tables`). Some reports print their
+action tables as aligned text columns; for those the header row gives the columns (each header cell's
+left edge) and the rows start where the anchor column — the ref, else the status — prints a new value.
+The result is a model `Grid` (`bbox`, `rows[i].cells`) that carries its cells' texts (`extract()`), so
+the report reader treats both alike. Words are the model's (`models/layout.Word`).
 """
 from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
 
+from ..models.layout import Grid, GridRow, Page, Word
 from .columns import header_roles, header_words_only, is_header, roles_in
-from .words import group_lines, line_text
+from .textlines import group_lines, line_text
 
 REF_LIKE = re.compile(r"^(\d{1,2}(\.\d{1,2}){0,2}\.?|[A-Z]\d{1,2}(\.\d{1,2})?)$")
 FOOTER = re.compile(r"\bpage\s+\d+(\s+of\s+\d+)?\b|^\s*\d+\s*$", re.I)
@@ -19,16 +21,13 @@ PRIORITY = re.compile(r"^\s*priority\s+\d{1,2}\b", re.I)
 HEADER_LINES = 3  # a header cell ("Officer / responsible", "Evidence of / success") may wrap this far
 
 
-@dataclass
-class Row:
-    cells: list[tuple[float, float, float, float] | None]
-    bbox: tuple[float, float, float, float]
+Row = GridRow
 
 
 @dataclass
-class TextTable:
-    bbox: tuple[float, float, float, float]
-    rows: list[Row] = field(default_factory=list)
+class TextTable(Grid):
+    """A table rebuilt from text columns: its grid, and its cells' texts row by row."""
+
     data: list[list[str | None]] = field(default_factory=list)
 
     def extract(self) -> list[list[str | None]]:
@@ -42,20 +41,20 @@ class Column:
     name: str
 
 
-def header_depth(lines: list[list[dict]], start: int) -> int:
+def header_depth(lines: list[list[Word]], start: int) -> int:
     """How many lines from `start` the header row takes: its first line, and the lines just under it
     that hold nothing but header words (the wrapped parts of its cells)."""
     n = 1
     while n < HEADER_LINES and start + n < len(lines):
         line, above = lines[start + n], lines[start + n - 1]
-        height = max(w["bottom"] - w["top"] for w in above)
-        if line[0]["top"] - above[0]["top"] > 1.6 * height or not header_words_only(line_text(line)):
+        height = max(w.bottom - w.top for w in above)
+        if line[0].top - above[0].top > 1.6 * height or not header_words_only(line_text(line)):
             break
         n += 1
     return n
 
 
-def header_at(lines: list[list[dict]], i: int) -> int:
+def header_at(lines: list[list[Word]], i: int) -> int:
     """The number of lines of an action-table header starting at line i, or 0 when none starts there."""
     if len(roles_in(line_text(lines[i]))) < 2:
         return 0
@@ -63,19 +62,19 @@ def header_at(lines: list[list[dict]], i: int) -> int:
     return n if is_header(set().union(*(roles_in(line_text(ln)) for ln in lines[i:i + n]))) else 0
 
 
-def header_columns(block: list[list[dict]]) -> list[Column]:
+def header_columns(block: list[list[Word]]) -> list[Column]:
     """The header's cells, from every line of it: words whose horizontal extents touch (or nearly,
     the width of a space) belong to one cell, so a cell's wrapped lines join the cell above them."""
     words = [w for line in block for w in line]
     space = 0.45 * sorted(map(_size, words))[len(words) // 2]
     columns = []
-    for x0, x1 in _merged([(w["x0"], w["x1"]) for w in words], space):
-        parts = [" ".join(w["text"] for w in line if x0 <= w["x0"] and w["x1"] <= x1) for line in block]
+    for x0, x1 in _merged([(w.x0, w.x1) for w in words], space):
+        parts = [" ".join(w.text for w in line if x0 <= w.x0 and w.x1 <= x1) for line in block]
         columns.append(Column(x0, x1, " ".join(p for p in parts if p)))
     return columns
 
 
-def column_edges(columns: list[Column], body: list[list[dict]]) -> list[float]:
+def column_edges(columns: list[Column], body: list[list[Word]]) -> list[float]:
     """Where each column starts. A header may be centred over its column, so the start is the right
     end of the white-space river that the body shows between two headers, where the next column's
     words start; else the header's left edge. Of several rivers the one nearest the next header is
@@ -91,7 +90,7 @@ def column_edges(columns: list[Column], body: list[list[dict]]) -> list[float]:
     for left, right in zip(columns, columns[1:]):
         lo, hi = left.x1, right.x0 + 0.5
         steps = [lo + 0.5 * k for k in range(int((hi - lo) / 0.5) + 1)]
-        free = [not any(w["x0"] <= x <= w["x1"] for line in body for w in line) for x in steps]
+        free = [not any(w.x0 <= x <= w.x1 for line in body for w in line) for x in steps]
         runs: list[list[float]] = []  # stretches of steps that no word covers
         for k, x in enumerate(steps):
             if not free[k]:
@@ -100,14 +99,14 @@ def column_edges(columns: list[Column], body: list[list[dict]]) -> list[float]:
                 runs[-1][1] = x
             else:
                 runs.append([x, x])
-        starts = [w["x0"] for line in body for w in line if lo <= w["x0"] <= hi + 1]
+        starts = [w.x0 for line in body for w in line if lo <= w.x0 <= hi + 1]
         rivers = [r for r in runs if r[1] - r[0] >= least and any(abs(x - r[1]) <= 1.0 for x in starts)]
         edges.append(min(rivers[-1][1], right.x0) if rivers else right.x0)
     return edges
 
 
-def _size(word: dict) -> float:
-    return word.get("size") or (word["bottom"] - word["top"])
+def _size(word: Word) -> float:
+    return word.size or (word.bottom - word.top)
 
 
 def _merged(spans: list[tuple[float, float]], gap: float) -> list[list[float]]:
@@ -121,15 +120,15 @@ def _merged(spans: list[tuple[float, float]], gap: float) -> list[list[float]]:
     return runs
 
 
-def _spans_columns(line: list[dict], columns: list[Column], gap: float) -> bool:
+def _spans_columns(line: list[Word], columns: list[Column], gap: float) -> bool:
     """Does a run of words (words closer than `gap`) reach over two header cells?"""
-    runs = _merged([(w["x0"], w["x1"]) for w in line], gap)
+    runs = _merged([(w.x0, w.x1) for w in line], gap)
     return any(sum(x0 < c.x1 and x1 > c.x0 for c in columns) >= 2 for x0, x1 in runs)
 
 
-def _crosses(line: list[dict], edges: list[float]) -> bool:
+def _crosses(line: list[Word], edges: list[float]) -> bool:
     """A word of the line runs across a column's start: the line is not in the table's columns."""
-    return any(w["x0"] < e - 1.5 and w["x1"] > e + 1.5 for w in line for e in edges)
+    return any(w.x0 < e - 1.5 and w.x1 > e + 1.5 for w in line for e in edges)
 
 
 def _column_of(x0: float, edges: list[float]) -> int:
@@ -140,10 +139,10 @@ def _column_of(x0: float, edges: list[float]) -> int:
     return col
 
 
-def text_tables(page, words: list[dict]) -> list[TextTable]:
+def text_tables(page: Page, words: list[Word]) -> list[TextTable]:
     """Every header-led text table on the page (none when the page prints no action-table header)."""
-    lines = [ln for ln in group_lines(words, 2.5) if ln[0]["top"] < page.height * 0.95 and not (
-        FOOTER.search(line_text(ln)) and not page.height * 0.08 < ln[0]["top"] < page.height * 0.92)]
+    lines = [ln for ln in group_lines(words, 2.5) if ln[0].top < page.height * 0.95 and not (
+        FOOTER.search(line_text(ln)) and not page.height * 0.08 < ln[0].top < page.height * 0.92)]
     tables: list[TextTable] = []
     i = 0
     while i < len(lines):
@@ -153,11 +152,12 @@ def text_tables(page, words: list[dict]) -> list[TextTable]:
             continue
         table, i = _read_table(lines, i, depth, page.width)
         if table is not None:
+            table.page = page.number
             tables.append(table)
     return tables
 
 
-def _read_table(lines: list[list[dict]], start: int, depth: int, width: float) -> tuple[TextTable | None, int]:
+def _read_table(lines: list[list[Word]], start: int, depth: int, width: float) -> tuple[TextTable | None, int]:
     block = lines[start:start + depth]
     columns = header_columns(block)
     names = [c.name for c in columns]
@@ -168,17 +168,17 @@ def _read_table(lines: list[list[dict]], start: int, depth: int, width: float) -
     edges = column_edges(columns, lines[start + depth:end])
     rights = [e - 1 for e in edges[1:]] + [width - 20]
     anchor = next((j for r in ("ref", "rag") for j, role in roles.items() if role == r), None)
-    top = min(w["top"] for w in block[0])
+    top = min(w.top for w in block[0])
     table = TextTable(bbox=(edges[0], top, rights[-1], top))
     table.data.append(names)
-    table.rows.append(_row(edges, rights, top, max(w["bottom"] for w in block[-1])))
+    table.rows.append(_row(edges, rights, top, max(w.bottom for w in block[-1])))
     current: list[list[str]] | None = None
     pitch = None  # the smallest top-to-top distance between lines: one line of text
-    last_top = block[-1][0]["top"]
+    last_top = block[-1][0].top
     i = start + depth
     while i < end:
         line = lines[i]
-        text, line_top = line_text(line), line[0]["top"]
+        text, line_top = line_text(line), line[0].top
         step = line_top - last_top
         after_heading = current is None and bool(table.data[-1][0]) and bool(PRIORITY.match(table.data[-1][0]))
         if (pitch and step > 5 * pitch) or (
@@ -186,12 +186,12 @@ def _read_table(lines: list[list[dict]], start: int, depth: int, width: float) -
             break  # a wide gap, or a paragraph across the columns ("Report author: …"): the table is over
         if PRIORITY.match(text):
             table.data.append([text] + [None] * (len(edges) - 1))
-            table.rows.append(_row(edges, rights, line_top, line[0]["bottom"]))
+            table.rows.append(_row(edges, rights, line_top, line[0].bottom))
             current, last_top, i = None, line_top, i + 1
             continue
         cells: list[list[str]] = [[] for _ in edges]
         for w in line:
-            cells[_column_of(w["x0"], edges)].append(w["text"])
+            cells[_column_of(w.x0, edges)].append(w.text)
         if after_heading and (
                 anchor is None or not cells[anchor] or not REF_LIKE.match(cells[anchor][0])):
             table.data[-1][0] += " " + text  # a priority heading wrapped onto a second line
@@ -205,12 +205,12 @@ def _read_table(lines: list[list[dict]], start: int, depth: int, width: float) -
         if current is None or new_row:
             current = [[] for _ in edges]
             table.data.append(current)  # type: ignore[arg-type]
-            table.rows.append(_row(edges, rights, line_top, line[0]["bottom"]))
+            table.rows.append(_row(edges, rights, line_top, line[0].bottom))
         for j, words in enumerate(cells):
             if words:
                 current[j].append(" ".join(words))
         row = table.rows[-1]
-        table.rows[-1] = _row(edges, rights, row.bbox[1] + 2, max(w["bottom"] for w in line))
+        table.rows[-1] = _row(edges, rights, row.bbox[1] + 2, max(w.bottom for w in line))
         if step > 0.5:
             pitch = step if pitch is None else min(pitch, step)
         last_top, i = line_top, i + 1

@@ -6,12 +6,16 @@ A paper reaches the recognisers in one of two format-neutral shapes:
   heading and a table cell, so their readers give an ordered flow of paragraphs and tables;
 * **laid-out pages** (this module): a PDF says only where each word is printed and which lines and
   shaded boxes are drawn, so its reader gives, page by page, the words grouped into text lines (with
-  their weight and size), the ruling lines (a table's cell borders) and the fills (shaded cells). The
-  recognisers read structure from that geometry: a heading is a bold numbered line at the margin, a
-  table's columns are where its header's words and its rules are.
+  their weight and size), the ruling lines (a table's cell borders), the fills (shaded cells, swatches
+  and drawn status symbols, each with its colour), the printed characters with their colours, and the
+  ruled tables found on the page as grids of cell boxes (`Grid`). The recognisers read structure from
+  that geometry: a heading is a bold numbered line at the margin, a table's columns are where its
+  header's words and its rules are, a cell's text is the words inside its box, a status is the colour
+  shown in a cell.
 
 Nothing here knows which library read the file: `extract/pdf_layout.py` builds these from pdfplumber,
-and a test can build them by hand. Coordinates are PDF points from the page's top-left corner.
+and a test can build them by hand. Coordinates are PDF points from the page's top-left corner; colours
+are RGB triples in 0..1.
 """
 from __future__ import annotations
 
@@ -20,6 +24,22 @@ from dataclasses import dataclass, field
 from functools import cached_property
 
 LINE_TOLERANCE = 2.5  # points: a word whose top is this close to a line's top is on that line
+
+RGB = tuple[float, float, float]
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom
+
+
+@dataclass(slots=True)
+class Glyph:
+    """One printed character, its box and its fill colour (None when the reader knows none, or the
+    PDF paints it with a pattern)."""
+
+    text: str
+    x0: float
+    x1: float
+    top: float
+    bottom: float
+    colour: RGB | None = None
 
 
 @dataclass(slots=True)
@@ -33,6 +53,8 @@ class Word:
     bottom: float
     bold: bool = False          # set in a bold (black, heavy, semibold) face
     size: float | None = None   # font size in points (its largest character's), when known
+    chars: tuple[Glyph, ...] = ()  # its characters, when the reader gives them (a word that runs
+    #                                over a cell border is cut there by them)
 
 
 @dataclass
@@ -91,20 +113,50 @@ class Rule:
 
 @dataclass(slots=True)
 class Fill:
-    """A shaded box (a table cell's fill), its colour as "#rrggbb"."""
+    """A filled shape in a colour other than white: a shaded cell, a key's swatch, or a drawn status
+    symbol (a ● drawn as curves), as its bounding box; its colour as "#rrggbb" and, as the PDF gives
+    it, in `rgb` (None for a hand-built fill: read from `colour`)."""
 
     x0: float
     x1: float
     top: float
     bottom: float
     colour: str
+    rgb: RGB | None = None
+
+    @property
+    def fill_rgb(self) -> RGB:
+        if self.rgb is not None:
+            return self.rgb
+        h = self.colour.lstrip("#")
+        return (int(h[0:2], 16) / 255, int(h[2:4], 16) / 255, int(h[4:6], 16) / 255)
+
+
+@dataclass
+class GridRow:
+    """One row of a ruled table: its cells' boxes left to right (None where a merged cell or a
+    missing border leaves no cell of its own), and the row's box."""
+
+    cells: list[Box | None]
+    bbox: Box
+
+
+@dataclass
+class Grid:
+    """A table found from its ruling lines, as the boxes of its cells, row by row; the recogniser
+    reads each cell's text from the page's words inside its box. `page` is the `Page.number` it is on."""
+
+    bbox: Box
+    rows: list[GridRow] = field(default_factory=list)
+    page: int = 0
 
 
 @dataclass
 class Page:
-    """One laid-out page. `number` is the 0-based page of the paper it is on: a page printed in two
-    newspaper columns may be read as two Pages of the same number, the second column moved onto
-    the first one's x positions."""
+    """One laid-out page. `number` is its 0-based page (in the paper for minutes, in the file for a
+    plan report's pages): a page printed in two newspaper columns may be read as two Pages of the same
+    number, the second column moved onto the first one's x positions. `tables` and `glyphs` are given
+    when the reader is asked for them (`pdf_layout.read_report_page`)."""
 
     number: int
     width: float
@@ -112,6 +164,8 @@ class Page:
     lines: list[Line] = field(default_factory=list)
     rules: list[Rule] = field(default_factory=list)
     fills: list[Fill] = field(default_factory=list)
+    tables: list[Grid] = field(default_factory=list)    # ruled tables, when the reader is asked
+    glyphs: list[Glyph] = field(default_factory=list)   # printed characters, in the PDF's order
 
     @property
     def words(self) -> list[Word]:
