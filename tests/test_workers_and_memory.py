@@ -82,9 +82,9 @@ def test_minutes_pages_are_released_as_they_are_read(pack, monkeypatch):
     parsed_then = []
     real = pdf_layout.read_page
 
-    def spy(p, number=0, fills=False):
+    def spy(p, number=0, **options):
         parsed_then.append(sum(hasattr(q, "_layout") or hasattr(q, "_objects") for q in p.pdf.pages if q is not p))
-        return real(p, number, fills=fills)
+        return real(p, number, **options)
     monkeypatch.setattr(pdf_layout, "read_page", spy)
     ex = document.extract_document(pack)
     assert ex.kind == "pack" and len(ex.meetings) == 1 and len(ex.reports) == 1
