@@ -269,3 +269,19 @@ def test_new_names_get_their_key_from_the_trigger(database, tmp_path):
         conn.executemany("INSERT INTO reports (document_id, plan, period) VALUES (1, ?, '2024-01')", [(n,) for n in names])
         got = dict(conn.execute("SELECT plan, series FROM plan_series"))
     assert {n: got[n] for n in names} == {n: plan_key(n) for n in names}
+
+
+def test_authority_name_is_the_council_as_stored_and_compared():
+    """One home for how a council's name is stored (store), grouped (supersede, reconcile) and shown
+    (digest): white space folded, nothing else; unknown in any spelling is None."""
+    from plantrack.models.keys import authority_name
+    from plantrack.pipeline.reconcile.supersede import authority_key
+    from plantrack.pipeline.stages.store import clean_authority
+
+    assert authority_name("  Kent \t County\nCouncil ") == "Kent County Council"
+    assert authority_name("Kent") != authority_name("Kent County Council")
+    for unknown in (None, "", "   ", float("nan")):
+        assert authority_name(unknown) is None
+        assert authority_key(unknown) == ""
+    assert clean_authority(" Kent  County Council") == "Kent County Council"
+    assert clean_authority("") is None

@@ -148,6 +148,13 @@ def plan_matches(key: str, query: Any) -> bool:
     return True
 
 
+def authority_name(v: Any) -> str | None:
+    """A council's name as stored and compared: white space folded; None when not known (NULL, NaN,
+    blank). Councils are told apart as stored, never by a looser key: "Kent County Council" and
+    "Kent" are two councils unless the clerk names them alike."""
+    return " ".join(v.split()) or None if isinstance(v, str) else None
+
+
 def authority_matches(name: Any, query: Any) -> bool:
     """Whether `query` names the council `name`: after folding both with plan_key, the query is part
     of the name or each of its words is a word of the name ("kent" and "KENT council" name "Kent

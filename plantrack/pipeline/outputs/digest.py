@@ -23,7 +23,7 @@ from typing import Any
 
 import pandas as pd
 
-from plantrack.models.keys import PERIOD_RE, authority_matches, month_label, plan_key, plan_matches, ref_order
+from plantrack.models.keys import PERIOD_RE, authority_matches, authority_name, month_label, plan_key, plan_matches, ref_order
 from plantrack.models.status import ORDER, RANK
 from plantrack.pipeline import schema
 from plantrack.pipeline.frames import read_frames
@@ -87,12 +87,8 @@ def _one_per_period(reports: pd.DataFrame) -> pd.DataFrame:
     """The reports in series order, one per (authority, series, period): superseded copies are left
     out by `series`; should two copies remain, the last by as_at and id wins, as in reconcile."""
     s = series(reports)
-    s["authority"] = s["authority"].map(_authority).astype(object)
+    s["authority"] = s["authority"].map(authority_name).astype(object)
     return s.drop_duplicates(["authority", "series", "period"], keep="last").reset_index(drop=True)
-
-
-def _authority(v: Any) -> str | None:
-    return " ".join(v.split()) or None if isinstance(v, str) else None
 
 
 def _status_counts(reps: pd.DataFrame, actions: pd.DataFrame) -> pd.DataFrame:
@@ -122,8 +118,8 @@ def _texts(actions: pd.DataFrame) -> dict[int, dict]:
 
 def _mine(frame: pd.DataFrame, key: str, authority: str | None) -> pd.Series:
     """Rows of `frame` (history, findings) about the plan `key` of `authority`."""
-    return (frame["plan"].map(plan_key) == key) & (frame["authority"].map(_authority) == authority) \
-        if authority is not None else (frame["plan"].map(plan_key) == key) & frame["authority"].map(_authority).isna()
+    return (frame["plan"].map(plan_key) == key) & (frame["authority"].map(authority_name) == authority) \
+        if authority is not None else (frame["plan"].map(plan_key) == key) & frame["authority"].map(authority_name).isna()
 
 
 def _transitions(history: pd.DataFrame, key: str, authority: str | None, period: str | None, report_id: Any,
@@ -236,7 +232,7 @@ def plan_views(frames: dict[str, pd.DataFrame], plan: str | None = None, period:
     keys = list(dict.fromkeys(zip(reps["authority"], reps["series"])))
     # Findings about a plan no report of which was read (a reason in minutes) still need a home.
     found = frames["findings"]
-    keys += sorted({(_authority(a), plan_key(p)) for a, p in zip(found["authority"], found["plan"])
+    keys += sorted({(authority_name(a), plan_key(p)) for a, p in zip(found["authority"], found["plan"])
                     if isinstance(p, str) and plan_key(p)} - set(keys), key=lambda k: (k[0] or "", k[1]))
     if authority is not None:
         keys = [k for k in keys if authority_matches(k[0], authority)]
@@ -272,7 +268,7 @@ def digest_frames(conn: Any) -> dict[str, pd.DataFrame]:
     frames["corrections"] = fixes["listing"]  # type: ignore[assignment]  # plain rows, not a frame
     frames["stale_corrections"] = fixes["stale"]  # type: ignore[assignment]
     # a report's council is its document's (read_frames reads it), white space folded
-    frames["reports"]["authority"] = frames["reports"]["authority"].map(_authority).astype(object)
+    frames["reports"]["authority"] = frames["reports"]["authority"].map(authority_name).astype(object)
     return frames
 
 

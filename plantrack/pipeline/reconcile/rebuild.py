@@ -23,7 +23,7 @@ from typing import Any, Iterable
 import pandas as pd
 from rapidfuzz import fuzz, process
 
-from plantrack.models.keys import month_label, plan_key, ref_key, ref_order, text_key
+from plantrack.models.keys import authority_name, month_label, plan_key, ref_key, ref_order, text_key
 from plantrack.models.status import DONE, RANK, SCORES
 from plantrack.pipeline import schema
 from plantrack.pipeline.frames import read_frames
@@ -117,14 +117,9 @@ def _num(v: Any) -> float | None:
         return None
 
 
-def _authority(v: Any) -> str | None:
-    """A council's name as stored (white space folded); None when not known."""
-    return None if _blank(v) else " ".join(str(v).split())
-
-
 def _series_key(r: dict[str, Any]) -> tuple[str, str]:
     """A series: one plan of one council (reports of unknown authority are one council, '')."""
-    return (_authority(r.get("authority")) or "", r["series"])
+    return (authority_name(r.get("authority")) or "", r["series"])
 
 
 def _used(rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
@@ -200,7 +195,7 @@ def _series_rows(reports: pd.DataFrame | None) -> list[dict[str, Any]]:
     rows = [r for r in _used(_records(reports, "reports")) if not _blank(r["plan"]) and not _blank(r["period"])]
     for r in rows:
         r["series"] = plan_key(r["plan"])
-        r["authority"] = _authority(r["authority"])
+        r["authority"] = authority_name(r["authority"])
     rows.sort(key=lambda r: (*_series_key(r), str(r["period"]), str(r["as_at"] or ""), _int(r["id"]) or 0))
     last_of_period: dict[tuple, Any] = {}  # (series key, period) -> its last report's id
     periods: dict[tuple, list[str]] = {}   # series key -> its periods so far, in order
@@ -331,7 +326,7 @@ def action_history(frames: dict[str, pd.DataFrame], settings: Settings | None = 
 
 def _finding(rep: dict, kind: str, detail: str, ref: Any = None, priority: Any = None,
              document_id: Any = None) -> dict:
-    return {"authority": _authority(rep.get("authority")), "plan": rep["plan"], "period": rep["period"], "kind": kind,
+    return {"authority": authority_name(rep.get("authority")), "plan": rep["plan"], "period": rep["period"], "kind": kind,
             "ref": None if _blank(ref) else ref, "priority_number": _int(priority),
             "document_id": _int(rep["document_id"] if document_id is None else document_id),
             "detail": detail}
@@ -408,7 +403,7 @@ def change_findings(history: pd.DataFrame, reps: list[dict], actions: dict) -> l
     act = {a["id"]: a for lst in actions.values() for a in lst}
     out = []
     for h in history.astype(object).where(history.notna(), None).to_dict("records"):
-        rep = rep_of.get((_authority(h.get("authority")) or "", plan_key(h["plan"]), h["period"]))
+        rep = rep_of.get((authority_name(h.get("authority")) or "", plan_key(h["plan"]), h["period"]))
         if rep is None:
             continue
         if h["change"] == "worsened":
@@ -459,7 +454,7 @@ def _report_for_orphan(r: dict, meeting: dict, discussed: dict, reps: list[dict]
     """The report a justification that matches no action belongs to: the one its meeting discussed
     for that plan (or its only one), else the latest report of the plan as at the meeting date."""
     mine = {k[1]: rep for k, rep in discussed.items() if k[0] == r["meeting_id"]}
-    key = (_authority(meeting.get("authority")) or "", plan_key(r["plan"]))
+    key = (authority_name(meeting.get("authority")) or "", plan_key(r["plan"]))
     if key in mine:
         return mine[key]
     if len(mine) == 1:

@@ -21,7 +21,7 @@ import sqlite3
 from collections.abc import Iterable, Mapping
 from typing import Any
 
-from plantrack.models.keys import plan_key
+from plantrack.models.keys import authority_name, plan_key
 
 # table -> (the column naming the paper, the column dating it, the document kind of a paper on its own)
 PAPERS = {"reports": ("plan", "period", "plan_report"), "meetings": ("committee", "meeting_date", "minutes")}
@@ -33,7 +33,7 @@ def _blank(v: Any) -> bool:
 
 def authority_key(v: Any) -> str:
     """The authority as a grouping key: NULL (unknown) is one group of its own, spelled ''."""
-    return "" if _blank(v) else " ".join(str(v).split())
+    return authority_name(v) or ""
 
 
 def paper_key(table: str, row: Mapping[str, Any]) -> tuple[str, str, str] | None:

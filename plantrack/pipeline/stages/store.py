@@ -17,6 +17,7 @@ from pathlib import Path
 
 from plantrack.extract import EXTRACTOR_VERSION
 from plantrack.models import Extraction
+from plantrack.models.keys import authority_name
 from plantrack.pipeline import schema
 from plantrack.pipeline.reconcile import supersede
 from plantrack.pipeline.sources.discovery import safe_text
@@ -116,9 +117,7 @@ def touch(db: sqlite_utils.Database, document_id: int, path: Path, *, authority:
 
 def clean_authority(name: str | None) -> str | None:
     """An authority as stored: white space folded; '' (asked to clear it) is NULL."""
-    if name is None:
-        return None
-    return " ".join(name.split()) or None
+    return authority_name(name)
 
 
 def _set_authority(conn: sqlite3.Connection, document_id: int, authority: str | None) -> bool:
