@@ -1,4 +1,4 @@
-"""The benchmark corpus, made with the project's own generator (tests/paperfactory.py).
+"""The benchmark corpus, made with the project's own generator (tests/paperfactory/).
 
 * long single plan reports (10–60 pages): the sample SDP / CSIP specs with their priorities repeated
   under new titles and their progress texts lengthened, in several layouts;

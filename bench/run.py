@@ -1,6 +1,6 @@
 """plantrack's speed and memory benchmark (`make bench`; not a test).
 
-Generates its corpus with the project's generator (bench/corpus.py → tests/paperfactory.py) in
+Generates its corpus with the project's generator (bench/corpus.py → tests/paperfactory/) in
 bench/.corpus/, runs the installed `plantrack` CLI on it as a subprocess (so every figure includes
 process start-up), compares with a raw pdfplumber baseline (bench/baseline.py), checks that the
 single reports and the packs were read correctly (kind, page ranges, action counts), prints one line
@@ -816,7 +816,7 @@ two busy processes during this run: `--workers 2` cannot beat it.
 
 ## Corpus
 
-Generated on every run by `bench/corpus.py` with the project's generator (`tests/paperfactory.py`),
+Generated on every run by `bench/corpus.py` with the project's generator (`tests/paperfactory/`),
 into `bench/.corpus/` (git-ignored):
 
 * {len(reports)} single plan reports, {sum(e.pages for e in reports.values())} pages
