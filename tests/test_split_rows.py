@@ -117,3 +117,45 @@ def test_word_reports_printed_by_libreoffice(tmp_path):
     missing = [name for name, refs in carried.items() if not refs]
     assert not missing, f"LibreOffice put no page break inside row 7.4's ref cell for {missing}: adjust the nudges"
     assert WIDTHS_CM[0] > 1.5  # the default ref column holds "Ofsted 7" on one line
+
+
+# ---- text columns whose header is not printed again on the next page -------------------------------
+PROSE = ["8. Next steps",
+         "The service will report on these actions to the Corporate Parenting Board in the spring, with a "
+         "fuller account of the work with care leavers and of what young people have told us about it.",
+         "7.6 Further work with the Children in Care Council is planned for the new year, and the board "
+         "will be asked to agree the priorities for the next plan at its meeting in March 2020.",
+         "Report author: Head of Service, Children Looked After and Care Leavers"]
+
+
+@pytest.mark.parametrize("ref_lines, lines_before", [(None, 1), (None, 3), (WRAPPED_TAG, 2)],
+                         ids=["tag carried over", "wording carried over", "tag's number carried over"])
+def test_a_row_split_by_a_page_break_without_a_repeated_header_is_read_whole(tmp_path, ref_lines, lines_before):
+    pdf = make_split_pdf(tmp_path / "report.pdf", PRIORITY_7, ref_lines=ref_lines, break_inside={3: lines_before},
+                         ruled=False, repeat_header=False)
+    with pdfplumber.open(pdf) as doc:
+        second = doc.pages[1].extract_text()
+    assert "Ref" not in second and "7.5" in second  # the layout under test: no header on page 2
+    assert_read_whole(pdf)
+    assert [a.page for a in actions(pdf)] == [1, 1, 1, 1, 2]
+
+
+def test_rows_after_a_page_break_without_a_repeated_header_are_read(tmp_path):
+    pdf = make_split_pdf(tmp_path / "report.pdf", PRIORITY_7, rows_per_page=3, ruled=False, repeat_header=False)
+    with pdfplumber.open(pdf) as doc:
+        assert doc.pages[1].extract_text().startswith("7.4 Pathway plans")
+    got = actions(pdf)
+    assert [(a.ref, a.ofsted_ref, a.page) for a in got] == [
+        ("7.1", None, 1), ("7.2", None, 1), ("7.3", None, 1), ("7.4", "Ofsted 7", 2), ("7.5", None, 2)]
+    assert [a.text for a in got] == [r.text for r in PRIORITY_7]
+    assert (got[4].lead, got[4].progress, got[4].rag) == (PRIORITY_7[4].lead, PRIORITY_7[4].progress, "amber")
+
+
+def test_a_page_of_prose_after_a_text_table_is_not_read_as_its_rows(tmp_path):
+    rows = PRIORITY_7[:3]
+    pdf = make_split_pdf(tmp_path / "report.pdf", rows, ruled=False, repeat_header=False, after=PROSE)
+    with pdfplumber.open(pdf) as doc:
+        assert len(doc.pages) == 2 and doc.pages[1].extract_text().startswith("8. Next steps")
+    got = actions(pdf)
+    assert [(a.ref, a.page) for a in got] == [("7.1", 1), ("7.2", 1), ("7.3", 1)]
+    assert [(a.text, a.progress) for a in got] == [(r.text, r.progress) for r in rows]

@@ -162,11 +162,14 @@ PRIORITY_7 = [
 # ---- the same split drawn by the project's PDF generator (no LibreOffice needed) -----------------
 def make_split_pdf(path: Path, rows: list[WordRow], ref_lines: dict[str, list[str]] | None = None,
                    break_inside: dict[int, int] | None = None, ruled: bool = True,
-                   rows_per_page: int | None = None) -> Path:
+                   rows_per_page: int | None = None, repeat_header: bool = True,
+                   after: list[str] | None = None) -> Path:
     """The report as Word prints it, drawn with paperfactory's table: the ref cell's lines are not
     kept together (Word breaks every cell line by line), a split needs only one line to fit, and
     `break_inside` (row index → lines before the break) puts the page break inside a row.
-    `ref_lines` overrides how a ref cell wraps ("7.4", "Ofsted", "7" in a narrow column)."""
+    `ref_lines` overrides how a ref cell wraps ("7.4", "Ofsted", "7" in a narrow column).
+    `repeat_header=False` leaves the header off the pages the table runs on to; `after`: paragraphs
+    printed after the table, starting on a new page."""
     import paperfactory as pf
 
     regular, bold = pf.font_pair("helvetica")
@@ -179,7 +182,7 @@ def make_split_pdf(path: Path, rows: list[WordRow], ref_lines: dict[str, list[st
     sheet.para(spec.as_at_line, bold, 12, pf.BLACK_RGB, after=8)
     sheet.para(spec.heading, bold, 10, pf.BLACK_RGB)
     style = pf.TableStyle(regular, bold, size=8.5, leading=10, pad=3, min_split_lines=1,
-                          grid=(0.0, 0.0, 0.0) if ruled else None)
+                          grid=(0.0, 0.0, 0.0) if ruled else None, repeat_header=repeat_header)
     fills = {k: tuple(int(v[i:i + 2], 16) / 255 for i in (0, 2, 4)) for k, v in FILLS.items()}
     cells = [[pf.Cell((ref_lines or {}).get(r.ref or "", r.cells()[0]))]
              + [pf.Cell(parts[0]) for parts in r.cells()[1:-1]]
@@ -187,5 +190,9 @@ def make_split_pdf(path: Path, rows: list[WordRow], ref_lines: dict[str, list[st
     widths = [w / 2.54 * 72 for w in spec.widths_cm]
     pf.draw_table(sheet, widths, cells, style, header=list(spec.header), break_inside=break_inside,
                   rows_per_page=rows_per_page)
+    if after:
+        sheet.new_page()
+        for text in after:
+            sheet.para(text, regular, 9, pf.BLACK_RGB, after=6)
     pf.render(sheet, path, spec.plan)
     return Path(path)

@@ -19,7 +19,7 @@ from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
 from .legend import Legend, band_colour, legend_from_lines, legend_from_rows
 from .scores import ROMAN, heading_score, overall_in_text, priority_number, read_scores, read_scores_from_lines
-from .textgrid import text_tables
+from .textgrid import TextTable, continued_table, text_tables
 from .textlines import group_lines, line_text, split_at_edges, text_lines
 
 PRIORITY_HEADING = re.compile(rf"^\s*priority\s+(\d{{1,2}}|{ROMAN})\b\s*[:.\-–—)]?\s*(.*)$", re.I)
@@ -216,6 +216,7 @@ class ReportReader:
     action_tables: int = 0
     statuses_seen: list[StatusSeen | None] = field(default_factory=list)  # one per action
     priorities_in_headings: list[Priority] = field(default_factory=list)
+    open_text_table: TextTable | None = None  # a text table that ran to the last page's foot
 
     def __post_init__(self) -> None:
         self.report = Report(plan=None, period=None, as_at=None, first_page=self.first_page,
@@ -251,9 +252,13 @@ class ReportReader:
         candidates = [(t, d) for t, d in zip(tables, extracted) if not hollow(t, d)]
         if not any(header_roles(row) for _, data in candidates for row in data):
             # no ruled table carries an action header: the table may be printed as text columns
-            candidates += [(t, t.extract()) for t in text_tables(page, words)]
+            texts = text_tables(page, words)
+            # a text table left open at the last page's foot may go on here without its header
+            carried = continued_table(page, words, self.open_text_table) if self.open_text_table else None
+            candidates += [(t, t.extract()) for t in ([carried] if carried else []) + texts]
             candidates.sort(key=lambda td: td[0].bbox[1])
         first_on_page = True
+        last_read: Grid | None = None
         for table, data in candidates:
             for top, m in headings:
                 if top < table.bbox[1]:
@@ -261,6 +266,8 @@ class ReportReader:
             headings = [(t, m) for t, m in headings if t >= table.bbox[1]]
             if self._read_actions(page, number, table, data, first_on_page):
                 first_on_page = False
+                last_read = table
+        self.open_text_table = last_read if isinstance(last_read, TextTable) and last_read.open_end else None
         for _, m in headings:
             self._set_priority(m)
 

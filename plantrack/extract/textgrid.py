@@ -5,6 +5,8 @@ action tables as aligned text columns; for those the header row gives the column
 left edge) and the rows start where the anchor column — the ref, else the status — prints a new value.
 The result is a model `Grid` (`bbox`, `rows[i].cells`) that carries its cells' texts (`extract()`), so
 the report reader treats both alike. Words are the model's (`models/layout.Word`).
+A table that runs on to the next page without printing its header again goes on there in the
+columns of the page before (`continued_table`), as long as the page's first lines keep to them.
 """
 from __future__ import annotations
 
@@ -29,6 +31,11 @@ class TextTable(Grid):
     """A table rebuilt from text columns: its grid, and its cells' texts row by row."""
 
     data: list[list[str | None]] = field(default_factory=list)
+    edges: list[float] = field(default_factory=list)   # where each column starts
+    rights: list[float] = field(default_factory=list)  # where each column ends
+    anchor: int | None = None                         # the column whose new value starts a row
+    size: float = 0.0                                 # the body's usual font size
+    open_end: bool = False  # it ran to the page's foot: the next page may go on with it, headerless
 
     def extract(self) -> list[list[str | None]]:
         return self.data
@@ -139,10 +146,15 @@ def _column_of(x0: float, edges: list[float]) -> int:
     return col
 
 
+def _page_lines(page: Page, words: list[Word]) -> list[list[Word]]:
+    """The page's lines, without the page number at its foot (or head)."""
+    return [ln for ln in group_lines(words, 2.5) if ln[0].top < page.height * 0.95 and not (
+        FOOTER.search(line_text(ln)) and not page.height * 0.08 < ln[0].top < page.height * 0.92)]
+
+
 def text_tables(page: Page, words: list[Word]) -> list[TextTable]:
     """Every header-led text table on the page (none when the page prints no action-table header)."""
-    lines = [ln for ln in group_lines(words, 2.5) if ln[0].top < page.height * 0.95 and not (
-        FOOTER.search(line_text(ln)) and not page.height * 0.08 < ln[0].top < page.height * 0.92)]
+    lines = _page_lines(page, words)
     tables: list[TextTable] = []
     i = 0
     while i < len(lines):
@@ -169,20 +181,72 @@ def _read_table(lines: list[list[Word]], start: int, depth: int, width: float) -
     rights = [e - 1 for e in edges[1:]] + [width - 20]
     anchor = next((j for r in ("ref", "rag") for j, role in roles.items() if role == r), None)
     top = min(w.top for w in block[0])
-    table = TextTable(bbox=(edges[0], top, rights[-1], top))
+    sizes = sorted(_size(w) for line in lines[start + depth:end] for w in line)
+    table = TextTable(bbox=(edges[0], top, rights[-1], top), edges=edges, rights=rights, anchor=anchor,
+                      size=sizes[len(sizes) // 2] if sizes else 0.0)
     table.data.append(names)
     table.rows.append(_row(edges, rights, top, max(w.bottom for w in block[-1])))
+    i = _read_rows(table, lines, start + depth, end, block[-1][0].top)
+    return table, i
+
+
+def continued_table(page: Page, words: list[Word], before: TextTable) -> TextTable | None:
+    """The rows at the top of a page that go on with a text table left open at the foot of the page
+    before, its header not printed again: read in that table's columns, from the first line that
+    shows them (after any running head) until a line that does not fit them. None when the page does
+    not start with such a line (a page of prose, a heading, a table of its own)."""
+    lines = _page_lines(page, words)
+    end = next((k for k in range(len(lines)) if header_at(lines, k)), len(lines))
+    k = 0
+    while k < end and not _opens(lines[k], before) and lines[k][0].top < page.height * 0.1:
+        k += 1  # a running head above the table
+    if k >= end or not _opens(lines[k], before):
+        return None
+    top = lines[k][0].top
+    table = TextTable(bbox=(before.edges[0], top, before.rights[-1], top), edges=before.edges,
+                      rights=before.rights, anchor=before.anchor, size=before.size)
+    _read_rows(table, lines, k, end, top, carried=True)
+    table.page = page.number
+    return table
+
+
+def _opens(line: list[Word], table: TextTable) -> bool:
+    """Does a line at a page's top read as a row of `table` going on without its header? Its words
+    keep to the table's columns and size, and start at two of its columns or give the anchor column
+    a ref and nothing else (not a numbered heading, "8. Next steps")."""
+    edges = table.edges
+    if not _fits(line, table):
+        return False
+    starts = {j for w in line for j, e in enumerate(edges) if abs(w.x0 - e) <= 2.0}
+    in_anchor = [w for w in line if _column_of(w.x0, edges) == table.anchor]
+    return len(starts) >= 2 or (
+        table.anchor is not None and len(in_anchor) == 1 and bool(REF_LIKE.match(in_anchor[0].text)))
+
+
+def _fits(line: list[Word], table: TextTable) -> bool:
+    """A line in the table's columns: no word runs across a column's start, none printed larger."""
+    return not _crosses(line, table.edges[1:]) and not PRIORITY.match(line_text(line)) and (
+        not table.size or all(_size(w) <= 1.15 * table.size for w in line))
+
+
+def _read_rows(table: TextTable, lines: list[list[Word]], i: int, end: int, last_top: float,
+               carried: bool = False) -> int:
+    """Read the table's rows from line i until `end` or the table is over; returns where it stopped.
+    `carried`: the rows go on from the page before, headerless, and stop at any line that does not
+    fit the columns (a priority's title included)."""
+    edges, rights, anchor = table.edges, table.rights, table.anchor
     current: list[list[str]] | None = None
     pitch = None  # the smallest top-to-top distance between lines: one line of text
-    last_top = block[-1][0].top
-    i = start + depth
+    start = i
     while i < end:
         line = lines[i]
         text, line_top = line_text(line), line[0].top
         step = line_top - last_top
-        after_heading = current is None and bool(table.data[-1][0]) and bool(PRIORITY.match(table.data[-1][0]))
+        after_heading = current is None and bool(table.data) and bool(table.data[-1][0]) and bool(
+            PRIORITY.match(table.data[-1][0]))
         if (pitch and step > 5 * pitch) or (
-                not PRIORITY.match(text) and not after_heading and _crosses(line, edges[1:])):
+                not PRIORITY.match(text) and not after_heading and _crosses(line, edges[1:])) or (
+                carried and not _fits(line, table)):
             break  # a wide gap, or a paragraph across the columns ("Report author: …"): the table is over
         if PRIORITY.match(text):
             table.data.append([text] + [None] * (len(edges) - 1))
@@ -214,11 +278,12 @@ def _read_table(lines: list[list[Word]], start: int, depth: int, width: float) -
         if step > 0.5:
             pitch = step if pitch is None else min(pitch, step)
         last_top, i = line_top, i + 1
-    last_bottom = table.rows[-1].bbox[3] - 2
+    last_bottom = table.rows[-1].bbox[3] - 2 if table.rows else table.bbox[1]
     table.data = [r if not r or isinstance(r[0], (str, type(None))) else ["\n".join(c) or None for c in r]
                   for r in table.data]
-    table.bbox = (edges[0], top, rights[-1], last_bottom)
-    return table, i
+    table.bbox = (edges[0], table.bbox[1], rights[-1], last_bottom)
+    table.open_end = i >= len(lines) and i > start
+    return i
 
 
 def _ends_tag(cell: list[str]) -> bool:
