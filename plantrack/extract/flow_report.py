@@ -9,14 +9,14 @@ from __future__ import annotations
 
 import re
 
-from ..models import Action, Priority, Report
+from ..models import Priority, Report
 from ..models.document import FlowDocument, Para, Table, fold
 from ..models.status import COLOUR
 from .colours import RGB
 from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
-from .legend import Legend, colour_word, key_row
-from .report import (AS_AT, PRIORITY_HEADING, REF_PRIORITY, TEXT_FIELDS, Layout, ofsted_tag, plan_name, split_ref,
+from .legend import Legend, legend_of_rows
+from .report import (AS_AT, PRIORITY_HEADING, TEXT_FIELDS, Layout, action_of, ofsted_tag, plan_name, split_ref,
                      warn_unread)
 from .scores import heading_score, overall_in_text, priority_number, read_scores
 
@@ -36,19 +36,9 @@ def is_report(doc: FlowDocument) -> bool:
 def legend_from_table(table: Table) -> Legend:
     """A key printed as a table: a row per status, a shaded swatch cell (or a colour's name) and its
     meaning. As for a PDF's key, three distinct statuses make it a key."""
-    legend, seen = Legend(), set()
-    for row in table.rows:
-        cells = [c.text for c in row.cells if c.text]
-        found = key_row(cells)
-        if found is None:
-            continue
-        status, label = found
-        seen.add(status)
-        if word := colour_word(cells):
-            legend.add(status, None, word)
-        swatch = next((rgb_of(c.fill) for c in row.cells if rgb_of(c.fill) is not None), None)
-        legend.add(status, swatch, label)
-    return legend if len(seen) >= 3 else Legend()
+    return legend_of_rows(([c.text for c in row.cells if c.text],
+                           lambda row=row: next((rgb_of(c.fill) for c in row.cells if rgb_of(c.fill) is not None), None))
+                          for row in table.rows)
 
 
 class FlowReportReader:
@@ -164,14 +154,8 @@ class FlowReportReader:
             seen = ("", rgb_of(fills.pop()) if len(fills) == 1 else None, True)
         ref, ofsted = split_ref(values.get("ref"))
         ofsted = ofsted or ofsted_tag(values.get("ofsted"))
-        priority = self.priority
-        if priority is None and ref and (m := REF_PRIORITY.match(ref)):
-            priority = int(m.group(1))
-        self.report.actions.append(Action(
-            priority_number=priority, ref=ref, text=values.get("text", ""), lead=values.get("lead") or None,
-            timescale=values.get("timescale") or None, success_measure=values.get("success_measure") or None,
-            progress=values.get("progress") or None, rag=None, page=None, ofsted_ref=ofsted, extra=extra,
-            status_text=fold(values.get("rag")) or None))
+        self.report.actions.append(action_of(values, self.priority, ref, ofsted, extra, rag=None, page=None,
+                                             status_text=fold(values.get("rag")) or None))
         self.seen.append(seen)
 
     def _status(self, text: str, colour: RGB | None, whole_row: bool) -> tuple[str | None, str | None]:

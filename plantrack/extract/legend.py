@@ -9,6 +9,7 @@ model page (`models/layout.Page`: its fills and its characters' colours).
 from __future__ import annotations
 
 import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from ..models.layout import Page
@@ -124,8 +125,16 @@ def colour_word(cells: list[str | None]) -> str | None:
 
 def legend_from_rows(page: Page, rows: list[tuple[list[str | None], tuple[float, float, float, float]]]) -> Legend:
     """Read a key from table rows: each (cell texts, row bbox). Needs three distinct statuses to count."""
+    return legend_of_rows((cells, lambda box=box: band_colour(page, box[1], box[3], box[0], box[2]))
+                          for cells, box in rows)
+
+
+def legend_of_rows(rows: Iterable[tuple[list[str | None], Callable[[], RGB | None]]]) -> Legend:
+    """A key from its rows, each (cell texts, the row's swatch colour when asked): a row naming a
+    status gives its label, a colour's name printed in it, and its swatch. Three distinct statuses
+    make a key; fewer are no key at all. The PDF and the Word/HTML readers differ only in the swatch."""
     legend, seen = Legend(), set()
-    for cells, (x0, top, x1, bottom) in rows:
+    for cells, swatch in rows:
         row = key_row(cells)
         if row is None:
             continue
@@ -133,7 +142,7 @@ def legend_from_rows(page: Page, rows: list[tuple[list[str | None], tuple[float,
         seen.add(status)
         if word := colour_word(cells):
             legend.add(status, None, word)
-        legend.add(status, band_colour(page, top, bottom, x0, x1), label)
+        legend.add(status, swatch(), label)
     return legend if len(seen) >= 3 else Legend()
 
 

@@ -176,6 +176,18 @@ def carried_tag(last: Action, cell: str | None, values: dict[str, str]) -> str |
     return None
 
 
+def action_of(values: dict[str, str], priority: int | None, ref: str | None, ofsted: str | None,
+              extra: str | None, *, rag: str | None, page: int | None, status_text: str | None = None) -> Action:
+    """An action row's values (by role) as an Action; under no priority heading, the priority its ref
+    names ("3.2" → 3). Shared by the PDF and the Word/HTML report readers."""
+    if priority is None and ref and (m := REF_PRIORITY.match(ref)):
+        priority = int(m.group(1))
+    return Action(priority_number=priority, ref=ref, text=values.get("text", ""), lead=values.get("lead") or None,
+                  timescale=values.get("timescale") or None, success_measure=values.get("success_measure") or None,
+                  progress=values.get("progress") or None, rag=rag, page=page, ofsted_ref=ofsted, extra=extra,
+                  status_text=status_text)
+
+
 def warn_unread(r: Report, where: str) -> None:
     """What a reader could not find in a report it read, as warnings (`where` says where it looked)."""
     if r.actions and not any(a.rag for a in r.actions):
@@ -416,14 +428,7 @@ class ReportReader:
         if continues:
             self._continue(last, values, extra)
             return
-        priority = self.priority
-        if priority is None and ref and (m := REF_PRIORITY.match(ref)):
-            priority = int(m.group(1))
-        self.report.actions.append(Action(
-            priority_number=priority, ref=ref, text=values.get("text", ""), lead=values.get("lead") or None,
-            timescale=values.get("timescale") or None, success_measure=values.get("success_measure") or None,
-            progress=values.get("progress") or None, rag=rag, page=number,
-            ofsted_ref=ofsted, extra=extra))
+        self.report.actions.append(action_of(values, self.priority, ref, ofsted, extra, rag=rag, page=number))
         self.statuses_seen.append(seen)
 
     def _note_far_colour(self, action: Action, seen: StatusSeen | None) -> None:
