@@ -373,3 +373,97 @@ def test_on_the_sample_sdp_2_2(tmp_path):
                  "--db", str(db), code=2)
     assert len(result.stderr.strip().splitlines()) == 1 and "no action 99.9" in result.stderr
     assert dump(db) == before
+
+
+# ----------------------------------------------------------------------------
+# two councils holding the same plan and the same meeting date: a correction stays in its council
+# ----------------------------------------------------------------------------
+
+KENT, OTHER = "Kent County Council", "City of Otherton"
+
+
+@pytest.fixture(scope="module")
+def two_councils(tmp_path_factory) -> Path:
+    """The SDP papers printed by two councils (the same plan name, periods, refs and meeting date)."""
+    root = tmp_path_factory.mktemp("two_councils")
+    db_path = root / "out" / "plantrack.db"
+    db = store.connect(db_path)
+    for council in (KENT, OTHER):
+        raw = root / council.split()[-1].lower()
+        raw.mkdir()
+        for period in ("2019-10", "2019-11"):
+            pf.make_report(raw / f"SDP_progress_update_{period}.pdf", pf.sdp_spec(period, authority=council))
+        pf.make_minutes(raw / "Minutes_12_December_2019.pdf", replace(pf.sdp_minutes_spec(), authority=council))
+        outcomes = ingest(sorted(raw.glob("*.pdf")), db, root / "extracted", workers=2, authority=council)
+        assert all(o.outcome == "new" for o in outcomes), [(o.path.name, o.error) for o in outcomes]
+    reconcile(db.conn)
+    db.conn.close()
+    return db_path
+
+
+@pytest.fixture()
+def two(two_councils, tmp_path) -> Path:
+    path = tmp_path / "plantrack.db"
+    with sqlite3.connect(two_councils) as src, sqlite3.connect(path) as dst:
+        src.backup(dst)
+    return path
+
+
+def council_rag(path: Path, council: str, period: str, ref: str) -> list[str | None]:
+    return [r[0] for r in rows(path, "SELECT a.rag FROM actions a JOIN reports r ON r.id = a.report_id "
+                                     "JOIN documents d ON d.id = r.document_id "
+                                     "WHERE d.authority = ? AND r.period = ? AND a.ref = ?", council, period, ref)]
+
+
+def test_a_plan_of_two_councils_is_refused_without_authority(two):
+    before = dump(two)
+    result = cli(*CORRECT_22, "--db", str(two), code=2)
+    line = " ".join(result.stderr.split())
+    assert "several councils" in line and KENT in line and OTHER in line and "--authority" in line
+    assert dump(two) == before
+
+
+def test_a_correction_changes_its_own_council_only(two):
+    cli(*CORRECT_22, "--authority", "kent", "--db", str(two))
+    assert council_rag(two, KENT, "2019-11", "2.2") == ["amber"]
+    assert council_rag(two, OTHER, "2019-11", "2.2") == ["green"]
+    assert rows(two, "SELECT row_table, count(*) FROM corrected_values GROUP BY row_table") == [("actions", 1)]
+    assert rows(two, "SELECT authority, plan, period, ref, new_value FROM corrections") == \
+        [(KENT, "Service Development Plan 2019-20", "2019-11", "2.2", "amber")]
+    # the other council's own correction of the same action is a second correction, not a replacement
+    cli(*CORRECT_22[:-4], "--authority", "otherton", "--db", str(two))
+    assert council_rag(two, OTHER, "2019-11", "2.2") == ["amber"]
+    assert rows(two, "SELECT authority FROM corrections WHERE withdrawn_at IS NULL ORDER BY id") == [(KENT,), (OTHER,)]
+
+
+def test_an_amber_reason_of_two_councils(two):
+    before = dump(two)
+    result = cli("correct", "--meeting", "2019-12-12", "--position", "4", "--set", "action_ref=2.3",
+                 "--db", str(two), code=2)
+    assert "several councils" in result.stderr and "--authority" in result.stderr
+    assert dump(two) == before
+    cli("correct", "--meeting", "2019-12-12", "--position", "4", "--set", "action_ref=2.3",
+        "--authority", OTHER, "--db", str(two))
+    linked = rows(two, "SELECT d.authority, x.ref, xd.authority FROM amber_reasons ar "
+                       "JOIN meetings m ON m.id = ar.meeting_id JOIN documents d ON d.id = m.document_id "
+                       "LEFT JOIN actions x ON x.id = ar.action_id LEFT JOIN reports xr ON xr.id = x.report_id "
+                       "LEFT JOIN documents xd ON xd.id = xr.document_id WHERE ar.position = 4 ORDER BY d.authority")
+    assert linked == [(OTHER, "2.3", OTHER), (KENT, None, None)] or linked == [(KENT, None, None), (OTHER, "2.3", OTHER)]
+    assert rows(two, "SELECT row_table, count(*) FROM corrected_values GROUP BY row_table") == [("amber_reasons", 1)]
+
+
+def test_an_unknown_council_is_refused_with_the_councils(two):
+    result = cli(*CORRECT_22, "--authority", "Surrey", "--db", str(two), code=2)
+    assert "no council matches 'Surrey'" in result.stderr and KENT in result.stderr
+
+
+def test_review_and_corrections_show_and_filter_the_council(two):
+    cli(*CORRECT_22, "--authority", "kent", "--db", str(two))
+    listed = json.loads(cli("corrections", "--json", "--db", str(two)).stdout)
+    assert [c["authority"] for c in listed] == [KENT]
+    assert json.loads(cli("corrections", "--json", "--authority", "otherton", "--db", str(two)).stdout) == []
+    queue = json.loads(cli("review", "--json", "--db", str(two)).stdout)
+    assert {i["authority"] for i in queue} == {KENT, OTHER}
+    mine = json.loads(cli("review", "--json", "--authority", "otherton", "--db", str(two)).stdout)
+    assert mine and {i["authority"] for i in mine} == {OTHER}
+    assert len(mine) < len(queue)

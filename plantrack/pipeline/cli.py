@@ -824,6 +824,9 @@ def serve(db: ReadDbOpt = DEFAULT_DB,
 
 # ---- clerk corrections and the review queue (logic in corrections.py and review.py) -------------
 
+CouncilOpt = Annotated[str | None, typer.Option("--authority", help="The council whose paper is corrected (documents.authority; part of the name will do). Needed when the plan or meeting date is in the papers of several councils.", show_default=False)]
+CouncilFilterOpt = Annotated[str | None, typer.Option("--authority", help="Only the councils this names (documents.authority; part of the name will do).", show_default=False)]
+
 def _read_only(db: Path):
     """A connection that cannot write: bad input is refused before anything touches the file."""
     import sqlite3
@@ -861,6 +864,7 @@ def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, n
             note: Annotated[str | None, typer.Option("--note", help="Why: kept with the correction.")] = None,
             by: Annotated[str | None, typer.Option("--by", help="Who makes the correction. Default: the login name.")] = None,
             undo: Annotated[int | None, typer.Option("--undo", help="Withdraw correction ID (see `plantrack corrections`): the extracted value comes back.")] = None,
+            authority: CouncilOpt = None,
             db: DbOpt = DEFAULT_DB, wait: WaitOpt = 600) -> None:
     """Put right a value extraction got wrong; it is applied again after every load, so `ingest
     --reprocess` keeps it. Findings, action history and report.html are rebuilt at once.
@@ -871,7 +875,11 @@ def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, n
 
         plantrack correct --meeting 2019-12-12 --position 4 --set action_ref=2.3
 
+        plantrack correct --authority kent --plan "SDP 2019-20" --period 2019-11 --ref 2.2 --set rag=amber
+
         plantrack correct --undo 3
+
+    A plan or meeting date found in the papers of several councils is refused until --authority says which.
     """
     import getpass
 
@@ -884,12 +892,12 @@ def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, n
     conn = _read_only(db)
     try:
         if undo is not None:
-            if any(v is not None for v in (plan, period, ref, meeting, position, note)) or sets:
+            if any(v is not None for v in (plan, period, ref, meeting, position, note, authority)) or sets:
                 raise corrections.CorrectionError("--undo ID withdraws a correction; give it alone (with --db, --by)")
             corrections.check_undo(conn, undo)
         else:
             request = corrections.Request(sets=list(sets or []), plan=plan, period=period, ref=ref, meeting=meeting,
-                                          position=position, note=note, by=who)
+                                          position=position, note=note, by=who, authority=authority)
             corrections.plan_request(conn, request)
     except corrections.CorrectionError as e:
         _refuse(e)
@@ -907,7 +915,8 @@ def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, n
                 for c in corrections.listing(database.conn):
                     if c["id"] in ids:
                         err.print(f"correction {c['id']}: {c['what']} {c['field']} {c['old_value'] or 'none'} → "
-                                  f"{c['new_value'] or 'none'} (by {c['by']})", soft_wrap=True)
+                                  f"{c['new_value'] or 'none'} (by {c['by']}"
+                                  f"{'; ' + c['authority'] if c['authority'] else ''})", soft_wrap=True)
         except corrections.CorrectionError as e:  # the database changed since the check
             _refuse(e)
         finally:
@@ -916,7 +925,8 @@ def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, n
 
 
 @app.command("corrections")
-def corrections_list(db: ReadDbOpt = DEFAULT_DB, json_out: Annotated[bool, typer.Option("--json", help="Print the corrections as JSON on stdout.")] = False) -> None:
+def corrections_list(db: ReadDbOpt = DEFAULT_DB, json_out: Annotated[bool, typer.Option("--json", help="Print the corrections as JSON on stdout.")] = False,
+                     authority: CouncilFilterOpt = None) -> None:
     """Every clerk correction: what, field, the extracted value, the new value, note, who, when, and
     whether it still applies (withdrawn ones are listed too).
 
@@ -928,22 +938,23 @@ def corrections_list(db: ReadDbOpt = DEFAULT_DB, json_out: Annotated[bool, typer
 
     conn = _read_only(db)
     try:
-        rows = corrections.listing(conn)
+        rows = corrections.listing(conn, authority=authority)
     finally:
         conn.close()
     if json_out:
         print(json.dumps(rows, ensure_ascii=False, indent=1))
-    t = Table("id", "what", "field", "extracted", "new", "note", "by", "when", "state", title="corrections",
+    t = Table("id", "council", "what", "field", "extracted", "new", "note", "by", "when", "state", title="corrections",
               title_justify="left")
     for c in rows:
-        t.add_row(str(c["id"]), c["what"], c["field"], str(c["old_value"] or ""), str(c["new_value"] or "none"),
+        t.add_row(str(c["id"]), c["authority"] or "", c["what"], c["field"], str(c["old_value"] or ""), str(c["new_value"] or "none"),
                   c["note"] or "", c["by"] or "", c["when"] or "", c["state"] + (f": {c['problem']}" if c["problem"] and c["state"] != "applies" else ""))
     err.print(t if rows else "no corrections yet.")
 
 
 @app.command()
 def review(db: ReadDbOpt = DEFAULT_DB, limit: Annotated[int, typer.Option("--limit", min=1, help="How many items to show in the table (--json gives all).")] = 50,
-           json_out: Annotated[bool, typer.Option("--json", help="Print every item as JSON on stdout.")] = False) -> None:
+           json_out: Annotated[bool, typer.Option("--json", help="Print every item as JSON on stdout.")] = False,
+           authority: CouncilFilterOpt = None) -> None:
     """What most deserves a human look, most doubtful first: statuses read from a colour far from
     every key colour, status words nobody knows, Amber reasons linked weakly or not at all, minutes
     without committee or date, priority scores that do not add up — each with file, page and value read.
@@ -956,14 +967,14 @@ def review(db: ReadDbOpt = DEFAULT_DB, limit: Annotated[int, typer.Option("--lim
 
     conn = _read_only(db)
     try:
-        items = queue(conn)
+        items = queue(conn, authority=authority)
     finally:
         conn.close()
     if json_out:
         print(json.dumps(items, ensure_ascii=False, indent=1))
-    t = Table("doubt", "what", "file", "page", "value read", "why", title="review queue", title_justify="left")
+    t = Table("doubt", "council", "what", "file", "page", "value read", "why", title="review queue", title_justify="left")
     for i in items[:limit]:
-        t.add_row(f"{i['doubt']:.2f}", i["what"], i["file"] or "", str(i["page"] or ""), str(i["value"] or ""), i["why"])
+        t.add_row(f"{i['doubt']:.2f}", i["authority"] or "", i["what"], i["file"] or "", str(i["page"] or ""), str(i["value"] or ""), i["why"])
     err.print(t if items else "nothing to review.")
     if len(items) > limit:
         err.print(f"… and {len(items) - limit} more (--limit, or --json for all)")

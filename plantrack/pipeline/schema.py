@@ -328,8 +328,8 @@ TABLES: tuple[Table, ...] = (
                          "action by plan, period and ref; an Amber reason by meeting date and position.", (
         _extra("id", "INTEGER PRIMARY KEY", "the correction's number (plantrack correct --undo ID)"),
         _extra("target", "TEXT NOT NULL", "action or amber_reason"),
-        _extra("authority", "TEXT", "the council whose paper is corrected, when series are told apart by authority; "
-                                    "NULL for now"),
+        _extra("authority", "TEXT", "the council whose paper is corrected (documents.authority); NULL for papers "
+                                    "whose council is not known. A correction only touches its council's rows"),
         _extra("plan", "TEXT", "the plan's name as its latest report prints it (actions)"),
         _extra("plan_key", "TEXT", "the plan's name folded as for series (plan_series.series): what is matched"),
         _extra("period", "TEXT", "YYYY-MM: the report's period (actions)"),

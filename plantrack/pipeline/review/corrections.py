@@ -4,8 +4,10 @@ silently puts the wrong value back.
 
 A correction is keyed by what a clerk sees on the paper, never by row ids (ids change whenever a
 document is read again): an action by plan (folded as everywhere, `models.keys.plan_key`), period and ref;
-an Amber reason in minutes by meeting date and position. `authority` is stored (NULL for now) so that
-corrections can join series keyed by (authority, plan) later.
+an Amber reason in minutes by meeting date and position — each within one council (`authority`, the
+documents' council; NULL is the group of papers whose council is not known, as everywhere). Two councils
+may print the same plan name and meeting dates, so a name that fits several councils is refused unless
+the council is given, and a stored correction only ever touches its own council's rows.
 
 Two tables:
 
@@ -25,7 +27,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import date
 
-from plantrack.models.keys import PERIOD_RE, plan_key, plan_matches, ref_key, ref_order
+from plantrack.models.keys import PERIOD_RE, authority_matches, plan_key, plan_matches, ref_key, ref_order
 from plantrack.models.status import ORDER
 from plantrack.pipeline import schema
 from plantrack.pipeline.stages.store import bump_data_version, now, transaction
@@ -76,14 +78,59 @@ def _has(conn: sqlite3.Connection, table: str) -> bool:
 
 
 # ----------------------------------------------------------------------------
-# what a clerk names: plan, period, ref; meeting date, position
+# what a clerk names: council; plan, period, ref; meeting date, position
 # ----------------------------------------------------------------------------
 
-def resolve_plan(conn: sqlite3.Connection, asked: str) -> tuple[str, str]:
-    """(series key, the name the latest report prints) of the one plan `asked` names."""
+ANY = object()  # no council given: every council's papers (a name that fits several is then refused)
+
+
+def _council_of(column: str) -> str:
+    """SQL: the council of the document `column` (a documents.id) names."""
+    return f"(SELECT authority FROM documents WHERE documents.id = {column})"
+
+
+def _same_council(a: str | None, b) -> bool:
+    return b is ANY or (a or None) == (b or None)
+
+
+def councils(conn: sqlite3.Connection) -> list[str]:
+    """The councils the database's papers name, sorted."""
+    if not _has(conn, "documents"):
+        return []
+    return [a for a, in conn.execute("SELECT DISTINCT authority FROM documents WHERE authority IS NOT NULL "
+                                      "ORDER BY authority")]
+
+
+def resolve_authority(conn: sqlite3.Connection, asked: str | None):
+    """The council as stored that `asked` names (by the rules of `report --authority`: part of the
+    name will do), ANY when none is asked; CorrectionError naming the councils otherwise."""
+    if asked is None or not asked.strip():
+        return ANY
+    known = councils(conn)
+    exact = [a for a in known if plan_key(a) == plan_key(asked)]
+    hits = exact or [a for a in known if authority_matches(a, asked)]
+    if len(hits) == 1:
+        return hits[0]
+    if not hits:
+        raise CorrectionError(f"no council matches {asked!r}; councils: {'; '.join(known) or 'none (no paper names one)'}")
+    raise CorrectionError(f"{asked!r} names several councils: {'; '.join(hits)} — give more of the name")
+
+
+def _one_council(found: Iterable[str | None], what: str) -> None:
+    """Refuse a name that fits papers of several councils (the clerk must say which)."""
+    several = sorted({a or "council not known" for a in found})
+    if len(several) > 1:
+        raise CorrectionError(f"{what} is in the papers of several councils: {'; '.join(several)} — give --authority")
+
+
+def resolve_plan(conn: sqlite3.Connection, asked: str, authority=ANY) -> tuple[str, str]:
+    """(series key, the name the latest report prints) of the one plan `asked` names (among the
+    plans of `authority`, when given)."""
     names: dict[str, str] = {}
-    for plan, in conn.execute("SELECT plan FROM reports WHERE plan IS NOT NULL ORDER BY period, id"):
-        names[plan_key(plan)] = plan  # the latest report's spelling wins
+    for plan, council in conn.execute(f"SELECT plan, {_council_of('document_id')} FROM reports "
+                                      "WHERE plan IS NOT NULL ORDER BY period, id"):
+        if _same_council(council, authority):
+            names[plan_key(plan)] = plan  # the latest report's spelling wins
     q = plan_key(asked)
     if q in names:
         return q, names[q]
@@ -97,9 +144,11 @@ def resolve_plan(conn: sqlite3.Connection, asked: str) -> tuple[str, str]:
                           "give more of the name")
 
 
-def _reports(conn: sqlite3.Connection, key: str, period: str) -> list[dict]:
-    return [r for r in _rows(conn, "SELECT id, plan, period, as_at, document_id FROM reports WHERE period = ? "
-                             "ORDER BY id", (period,)) if plan_key(r["plan"]) == key]
+def _reports(conn: sqlite3.Connection, key: str, period: str | None, authority=ANY) -> list[dict]:
+    """The reports of plan `key` (for `period`, unless None) of `authority` (ANY: every council)."""
+    rows = _rows(conn, f"SELECT id, plan, period, as_at, document_id, {_council_of('document_id')} AS authority "
+                       "FROM reports WHERE period = ? OR ? IS NULL ORDER BY id", (period, period))
+    return [r for r in rows if plan_key(r["plan"]) == key and _same_council(r["authority"], authority)]
 
 
 def _markers(conn: sqlite3.Connection, table: str, field_: str) -> dict[int, dict]:
@@ -149,11 +198,13 @@ class Request:
     position: int | None = None
     note: str | None = None
     by: str | None = None
+    authority: str | None = None  # the council, as the clerk names it (part of the name will do)
 
 
 @dataclass
 class Target:
     kind: str                       # "action" | "amber_reason"
+    authority: str | None = None    # the council as stored (NULL: papers whose council is not known)
     plan: str | None = None
     key: str | None = None
     period: str | None = None
@@ -221,12 +272,15 @@ def _action_target(conn: sqlite3.Connection, req: Request) -> Target:
     missing = [o for o, v in (("--plan", req.plan), ("--period", req.period), ("--ref", req.ref)) if not v]
     if missing:
         raise CorrectionError(f"an action is named by --plan, --period and --ref: give {', '.join(missing)}")
-    key, name = resolve_plan(conn, req.plan)
+    council = resolve_authority(conn, req.authority)
+    key, name = resolve_plan(conn, req.plan, council)
     period = _period(req.period)
-    reports = _reports(conn, key, period)
+    every = _reports(conn, key, None, council)
+    if council is ANY:
+        _one_council((r["authority"] for r in every), name)
+    reports = [r for r in every if r["period"] == period]
     if not reports:
-        periods = sorted({r["period"] for r in _rows(conn, "SELECT plan, period FROM reports WHERE period IS NOT NULL")
-                          if plan_key(r["plan"]) == key})
+        periods = sorted({r["period"] for r in every if r["period"]})
         raise CorrectionError(f"no report of {name} for {period}; its periods: {', '.join(periods) or 'none'}")
     refs = _printed_refs(conn, [r["id"] for r in reports])
     wanted = ref_key(req.ref)
@@ -236,12 +290,14 @@ def _action_target(conn: sqlite3.Connection, req: Request) -> Target:
         raise CorrectionError(f"no action {req.ref} in the {period} report of {name}; refs: "
                               f"{', '.join(known) or 'none (the report prints no refs)'}")
     printed = refs[ids[0]]
-    return Target("action", plan=name, key=key, period=period, ref=printed,
+    return Target("action", authority=reports[0]["authority"], plan=name, key=key, period=period, ref=printed,
                   rows=[{"id": i, "report_id": None} for i in ids])
 
 
-def _meetings(conn: sqlite3.Connection, day: str) -> list[dict]:
-    return _rows(conn, "SELECT id, committee, meeting_date FROM meetings WHERE meeting_date = ? ORDER BY id", (day,))
+def _meetings(conn: sqlite3.Connection, day: str, authority=ANY) -> list[dict]:
+    rows = _rows(conn, f"SELECT id, committee, meeting_date, {_council_of('document_id')} AS authority FROM meetings "
+                       "WHERE meeting_date = ? ORDER BY id", (day,))
+    return [m for m in rows if _same_council(m["authority"], authority)]
 
 
 def _reason_target(conn: sqlite3.Connection, req: Request) -> Target:
@@ -251,8 +307,9 @@ def _reason_target(conn: sqlite3.Connection, req: Request) -> Target:
     if not req.meeting or req.position is None:
         raise CorrectionError("an Amber reason is named by --meeting YYYY-MM-DD and --position N (its place in the "
                               "minutes' list)")
+    council = resolve_authority(conn, req.authority)
     day = _day(req.meeting)
-    meetings = _meetings(conn, day)
+    meetings = _meetings(conn, day, council)
     if not meetings:
         dates = [f"{d} ({c or 'committee unknown'})" for d, c in conn.execute(
             "SELECT DISTINCT meeting_date, committee FROM meetings WHERE meeting_date IS NOT NULL ORDER BY meeting_date")]
@@ -261,6 +318,9 @@ def _reason_target(conn: sqlite3.Connection, req: Request) -> Target:
     rows = _rows(conn, f"SELECT id, meeting_id, position FROM amber_reasons WHERE meeting_id IN "
                        f"({', '.join('?' * len(ids))}) ORDER BY position", ids)
     mine = [r for r in rows if r["position"] == req.position]
+    if council is ANY:
+        held = {r["meeting_id"] for r in mine}
+        _one_council((m["authority"] for m in meetings if m["id"] in held), f"the minutes of {day}")
     if not mine:
         positions = sorted({r["position"] for r in rows if r["position"] is not None})
         span = f"{positions[0]}–{positions[-1]}" if positions else "none"
@@ -269,14 +329,15 @@ def _reason_target(conn: sqlite3.Connection, req: Request) -> Target:
     if len(committees) > 1:
         raise CorrectionError(f"several sets of minutes dated {day} hold a reason {req.position}: "
                               f"{'; '.join(sorted({m['committee'] or '?' for m in meetings}))}")
-    committee = next(m["committee"] for m in meetings if m["id"] == mine[0]["meeting_id"])
+    meeting = next(m for m in meetings if m["id"] == mine[0]["meeting_id"])
+    committee = meeting["committee"]
     # the plan the reason is about and the period of the report the meeting discussed: where the
     # report lists the correction (matching still goes by meeting date and position)
     from plantrack.pipeline.reconcile.linking import discussed_report
 
     about = _one(conn, "SELECT plan FROM amber_reasons WHERE id = ?", (mine[0]["id"],))["plan"]
-    report = discussed_report(day, about, _rows(conn, "SELECT id, plan, as_at, period FROM reports"))
-    return Target("amber_reason", plan=about, key=plan_key(about) if about else None,
+    report = discussed_report(day, about, _all_reports(conn), meeting["authority"])
+    return Target("amber_reason", authority=meeting["authority"], plan=about, key=plan_key(about) if about else None,
                   period=report["period"] if report else None, meeting_date=day, position=req.position,
                   committee=committee, rows=[{"id": r["id"]} for r in mine])
 
@@ -288,10 +349,9 @@ def _link_target(conn: sqlite3.Connection, reason_id: int, ref: str | None) -> t
 
     if ref is None:
         return None, None, "no action"
-    row = _one(conn, "SELECT ar.plan, ar.action_text, m.meeting_date FROM amber_reasons ar JOIN meetings m "
-                     "ON m.id = ar.meeting_id WHERE ar.id = ?", (reason_id,))
-    reports = _rows(conn, "SELECT id, plan, as_at, period FROM reports")
-    report = discussed_report(row["meeting_date"], row["plan"], reports)
+    row = _one(conn, f"SELECT ar.plan, ar.action_text, m.meeting_date, {_council_of('m.document_id')} AS authority "
+                     "FROM amber_reasons ar JOIN meetings m ON m.id = ar.meeting_id WHERE ar.id = ?", (reason_id,))
+    report = discussed_report(row["meeting_date"], row["plan"], _all_reports(conn), row["authority"])
     if report is None:
         raise CorrectionError(f"the reason is about {row['plan'] or 'no plan'}, and no report of it dated on or before "
                               f"{row['meeting_date']} has been read, so there is no action to link it to")
@@ -303,6 +363,10 @@ def _link_target(conn: sqlite3.Connection, reason_id: int, ref: str | None) -> t
                               f"meeting discussed); refs: {', '.join(known) or 'none'}")
     text = conn.execute("SELECT text FROM actions WHERE id = ?", (ids[0],)).fetchone()[0]
     return ids[0], round(pair_score(row["action_text"] or "", text or ""), 1), refs[ids[0]]
+
+
+def _all_reports(conn: sqlite3.Connection) -> list[dict]:
+    return _rows(conn, f"SELECT id, plan, as_at, period, {_council_of('document_id')} AS authority FROM reports")
 
 
 def plan_request(conn: sqlite3.Connection, req: Request) -> tuple[Target, list[tuple[str, str | None]]]:
@@ -346,8 +410,8 @@ def create(db, req: Request) -> list[int]:
                              (now(), req.by, old))
             ids.append(conn.execute(
                 "INSERT INTO corrections (target, authority, plan, plan_key, period, ref, meeting_date, position, "
-                "committee, field, new_value, note, made_by, made_at) VALUES (?, NULL, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                (target.kind, target.plan, target.key, target.period, target.ref, target.meeting_date, target.position,
+                "committee, field, new_value, note, made_by, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                (target.kind, target.authority, target.plan, target.key, target.period, target.ref, target.meeting_date, target.position,
                  target.committee, name, value, req.note, req.by, now())).lastrowid)
         bump_data_version(conn)
         _apply(conn)
@@ -355,8 +419,9 @@ def create(db, req: Request) -> list[int]:
 
 
 def _same(conn: sqlite3.Connection, t: Target, name: str) -> list[int]:
-    rows = _rows(conn, "SELECT id, target, plan_key, period, ref, meeting_date, position FROM corrections "
-                       "WHERE withdrawn_at IS NULL AND field = ? AND target = ?", (name, t.kind))
+    rows = [r for r in _rows(conn, "SELECT id, target, authority, plan_key, period, ref, meeting_date, position "
+                                   "FROM corrections WHERE withdrawn_at IS NULL AND field = ? AND target = ?",
+                             (name, t.kind)) if _same_council(r["authority"], t.authority)]
     if t.kind == "action":
         return [r["id"] for r in rows if r["plan_key"] == t.key and r["period"] == t.period
                 and ref_key(r["ref"]) == ref_key(t.ref)]
@@ -427,7 +492,7 @@ def _apply(conn: sqlite3.Connection) -> dict[str, int]:
 def _current_target(conn: sqlite3.Connection, c: dict) -> Target:
     """The rows a stored correction names today; CorrectionError (why it no longer applies) when none."""
     if c["target"] == "action":
-        reports = _reports(conn, c["plan_key"], c["period"])
+        reports = _reports(conn, c["plan_key"], c["period"], c["authority"])
         if not reports:
             raise CorrectionError(f"no report of {c['plan']} for {c['period']} any more")
         refs = _printed_refs(conn, [r["id"] for r in reports])
@@ -435,7 +500,7 @@ def _current_target(conn: sqlite3.Connection, c: dict) -> Target:
         if not ids:
             raise CorrectionError(f"no action {c['ref']} in the {c['period']} report of {c['plan']} any more")
         return Target("action", rows=[{"id": i} for i in ids])
-    meetings = _meetings(conn, c["meeting_date"])
+    meetings = _meetings(conn, c["meeting_date"], c["authority"])
     if c["committee"] and len(meetings) > 1:  # several meetings that day: the one corrected
         meetings = [m for m in meetings if plan_key(m["committee"]) == plan_key(c["committee"])] or meetings
     ids = [m["id"] for m in meetings]
@@ -508,14 +573,17 @@ def state(c: dict) -> str:
     return "applies" if c["applies"] else "no longer applies"
 
 
-def listing(conn: sqlite3.Connection, include_withdrawn: bool = True) -> list[dict]:
-    """Every correction, oldest first, as a clerk reads it."""
+def listing(conn: sqlite3.Connection, include_withdrawn: bool = True, authority: str | None = None) -> list[dict]:
+    """Every correction, oldest first, as a clerk reads it; only those of the councils `authority`
+    names (part of the name will do), when given."""
     if not _has(conn, "corrections"):
         return []
     rows = _rows(conn, "SELECT * FROM corrections ORDER BY id")
     out = []
     for r in rows:
         if r["withdrawn_at"] and not include_withdrawn:
+            continue
+        if authority and not authority_matches(r["authority"], authority):
             continue
         if not r["withdrawn_at"]:  # checked now, not only at the last load: rows may have gone since
             try:

@@ -14,13 +14,15 @@ from 0 to 1 that orders the queue:
 * minutes without a committee or a date (a meeting without a date cannot be linked to a report): 0.95;
 * a priority's printed score that does not add up (`score_mismatch` finding: often a misread status): 0.6.
 
-Papers superseded by another copy are left out, and so is anything a clerk has already corrected
+Each item names its council (`authority`, the paper's documents.authority). Papers superseded by
+another copy are left out, and so is anything a clerk has already corrected
 (`corrected_values`).
 """
 from __future__ import annotations
 
 import sqlite3
 
+from plantrack.models.keys import authority_matches
 from plantrack.pipeline.reconcile.linking import MATCH_THRESHOLD
 
 # Right pairs on the sample score 100; lightly edited ones ≥ 85 in 99% of simulations (linking.py).
@@ -39,7 +41,7 @@ SELECT round(CASE WHEN a.rag IS NULL THEN 1.0
        'the cell colour is ' || json_extract(a.extra, '$._colour_distance')
          || ' from the nearest key colour (0 = the same)' AS why,
        r.plan AS plan, r.period AS period, a.ref AS ref, NULL AS meeting_date, NULL AS position,
-       a.id AS action_id, NULL AS amber_reason_id, d.id AS document_id
+       a.id AS action_id, NULL AS amber_reason_id, d.id AS document_id, d.authority AS authority
 FROM actions a JOIN reports r ON r.id = a.report_id LEFT JOIN documents d ON d.id = r.document_id
 WHERE json_extract(a.extra, '$._colour_distance') IS NOT NULL AND r.superseded_by IS NULL
   AND NOT EXISTS (SELECT 1 FROM corrected_values c WHERE c.row_table = 'actions' AND c.row_id = a.id AND c.field = 'rag')
@@ -48,7 +50,7 @@ SELECT 0.9, 'unknown status word',
        r.plan || ' ' || coalesce(r.period, '?') || ' action ' || coalesce(a.ref, '(no ref)'),
        d.filename, a.page, a.status_text,
        'no key, configured word or default word gives this status a colour, so it is unrated',
-       r.plan, r.period, a.ref, NULL, NULL, a.id, NULL, d.id
+       r.plan, r.period, a.ref, NULL, NULL, a.id, NULL, d.id, d.authority
 FROM actions a JOIN reports r ON r.id = a.report_id LEFT JOIN documents d ON d.id = r.document_id
 WHERE a.status_text IS NOT NULL AND a.rag IS NULL AND r.superseded_by IS NULL
   AND NOT EXISTS (SELECT 1 FROM corrected_values c WHERE c.row_table = 'actions' AND c.row_id = a.id AND c.field = 'rag')
@@ -61,7 +63,7 @@ SELECT CASE WHEN ar.action_id IS NULL THEN 0.8
        CASE WHEN ar.action_id IS NULL THEN 'its action text matches no action of the report the meeting discussed'
             ELSE 'linked to action ' || coalesce(x.ref, '(no ref)') || ' with a match score of ' || ar.match_score
                  || ' out of 100' END,
-       ar.plan, NULL, x.ref, m.meeting_date, ar.position, ar.action_id, ar.id, d.id
+       ar.plan, NULL, x.ref, m.meeting_date, ar.position, ar.action_id, ar.id, d.id, d.authority
 FROM amber_reasons ar JOIN meetings m ON m.id = ar.meeting_id LEFT JOIN documents d ON d.id = m.document_id
 LEFT JOIN actions x ON x.id = ar.action_id
 WHERE (ar.action_id IS NULL OR ar.match_score < {REVIEW_SCORE}) AND m.superseded_by IS NULL
@@ -74,7 +76,7 @@ SELECT 0.95, 'minutes without ' || CASE WHEN m.meeting_date IS NULL AND m.commit
        coalesce(m.committee, '?') || ', ' || coalesce(m.meeting_date, '?'),
        CASE WHEN m.meeting_date IS NULL THEN 'without a date its Amber reasons cannot be linked to a report'
             ELSE 'the committee''s name was not found in the title block' END,
-       NULL, NULL, NULL, m.meeting_date, NULL, NULL, NULL, d.id
+       NULL, NULL, NULL, m.meeting_date, NULL, NULL, NULL, d.id, d.authority
 FROM meetings m LEFT JOIN documents d ON d.id = m.document_id
 WHERE (m.committee IS NULL OR trim(m.committee) = '' OR m.meeting_date IS NULL) AND m.superseded_by IS NULL
 UNION ALL
@@ -82,7 +84,7 @@ SELECT 0.6, 'priority score does not add up',
        f.plan || ' ' || coalesce(f.period, '?') || ' priority ' || f.priority_number,
        d.filename, r.first_page,
        (SELECT p.current_score FROM priorities p WHERE p.report_id = r.id AND p.number = f.priority_number),
-       f.detail, f.plan, f.period, NULL, NULL, NULL, NULL, NULL, d.id
+       f.detail, f.plan, f.period, NULL, NULL, NULL, NULL, NULL, d.id, d.authority
 FROM findings f LEFT JOIN documents d ON d.id = f.document_id
 LEFT JOIN reports r ON r.document_id = f.document_id AND r.period = f.period AND r.plan = f.plan
 WHERE f.kind = 'score_mismatch'
@@ -97,8 +99,9 @@ _EMPTY = {
 }
 
 
-def queue(conn: sqlite3.Connection) -> list[dict]:
-    """Every item of the review queue, most doubtful first, as dicts."""
+def queue(conn: sqlite3.Connection, authority: str | None = None) -> list[dict]:
+    """Every item of the review queue, most doubtful first, as dicts; only the items of the councils
+    `authority` names (part of the name will do, as `report --authority`), when given."""
     have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     if "actions" not in have:
         return []
@@ -107,7 +110,8 @@ def queue(conn: sqlite3.Connection) -> list[dict]:
             conn.execute(sql)
     cur = conn.execute(REVIEW_SQL)
     names = [c[0] for c in cur.description]
-    return [dict(zip(names, row)) for row in cur]
+    items = [dict(zip(names, row)) for row in cur]
+    return [i for i in items if not authority or authority_matches(i["authority"], authority)]
 
 
 CANNED = {
