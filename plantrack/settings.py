@@ -106,6 +106,14 @@ def _names(v: Mapping) -> str | None:
     return None if bad is None else f"gives {bad!r} no council name"
 
 
+def _hashes(v: Mapping) -> str | None:
+    """[clerks]: each value a password hash (`plantrack clerk-password` makes one), never a password."""
+    bad = next((k for k, h in v.items() if not isinstance(h, str) or not h.startswith("scrypt$")
+                or h.count("$") != 5), None)
+    return None if bad is None else (f"gives {bad!r} something that is not a password hash: put the line "
+                                     f"`plantrack clerk-password {bad!r}` prints (never the password itself)")
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting("reconcile.tolerance", "number", 0.05,
             "How far a printed score may be from the one computed before it is a finding.",
@@ -132,6 +140,13 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("authorities", "table", {},
             "Which council published the papers under a folder (folder = council).",
             '"data/raw/kent" = "Kent County Council"', _names),
+    Setting("clerks", "table", {},
+            "Clerks who may sign in to `plantrack serve`'s pages with a password: name = the hash "
+            "`plantrack clerk-password NAME` prints (never the password itself).",
+            '"J Mayer" = "scrypt$16384$8$1$…"', _hashes),
+    Setting("serve.upload_mb", "integer", 200,
+            "The most (MB) one upload on `plantrack serve`'s Add papers page may hold.", "upload_mb = 500",
+            _at_least(1)),
     Setting("fetch", "list", [],
             "The council sites `plantrack fetch` (and `plantrack run --fetch`) brings papers from: one "
             "[[fetch]] entry per site with its committees (titles or ids) and, optionally, since/until dates.",

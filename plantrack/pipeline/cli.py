@@ -798,21 +798,40 @@ def export(db: ReadDbOpt = DEFAULT_DB,
 @app.command()
 def serve(db: ReadDbOpt = DEFAULT_DB,
           port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on.")] = 8001,
-          host: Annotated[str, typer.Option("--host", help="Address to listen on; 127.0.0.1 keeps it to this machine.")] = "127.0.0.1") -> None:
-    """Open the database in Datasette, read-only: search, canned questions and a data dictionary.
+          host: Annotated[str, typer.Option("--host", help="Address to listen on; 127.0.0.1 keeps it to this machine.")] = "127.0.0.1",
+          papers: Annotated[Path, typer.Option("--papers", help="The folder the clerk's Add papers page saves uploads under (one folder per council).")] = DEFAULT_RAW) -> None:
+    """Open the database in Datasette: search, canned questions and a data dictionary for everyone,
+    and the clerk's pages (/-/clerk: add papers, the review queue, corrections with undo) whose
+    changes need a signed-in clerk.
+
+    It prints a one-time sign-in link for this machine on stderr; clerks of plantrack.toml's
+    [clerks] table (hashes from `plantrack clerk-password NAME`) sign in with name and password.
 
     Example:
 
         plantrack serve                       # then open http://127.0.0.1:8001
+
+        plantrack serve --papers data/raw --port 8002
     """
     from plantrack.pipeline.outputs.analyst import DatasetteMissing, serve as serve_datasette
 
     _open_existing(db).close()  # the message and exit status 2 when there is no database yet
+    from plantrack.pipeline.clerk.desk import Desk
     from plantrack.pipeline.stages.readonly import writable
+
+    cfg = _settings()
+    read_only = not writable(db)
+    desk = Desk(db.resolve(), papers.resolve(), clerks=dict(cfg["clerks"]), upload_mb=cfg["serve.upload_mb"],
+                read_only=read_only)
+    where = f"[{host}]" if ":" in host else host
+
+    def ready(_ds) -> None:
+        err.print(f"clerk sign-in link (works once, for this machine): "
+                  f"http://{where}:{port}/-/clerk/sign-in?token={desk.link.token}", markup=False, soft_wrap=True)
 
     try:
         _port_free(host, port)
-        serve_datasette(db, host=host, port=port, read_only=not writable(db))
+        serve_datasette(db, host=host, port=port, read_only=read_only, desk=desk, ready=ready)
     except OSError as e:
         output.say(err, f"error: cannot listen on {host}:{port}: {e.strerror or e} — is another "
                         f"`plantrack serve` running? Choose another --port. (exit status {PORT_BUSY})", "red")
@@ -820,6 +839,26 @@ def serve(db: ReadDbOpt = DEFAULT_DB,
     except DatasetteMissing:
         typer.echo("serve needs Datasette: pip install 'plantrack[serve]'", err=True)
         raise typer.Exit(2) from None
+    finally:
+        desk.close()
+
+
+@app.command("clerk-password")
+def clerk_password(name: Annotated[str, typer.Argument(help="The clerk's name, as they will type it to sign in.")]) -> None:
+    """Make a clerk's password hash for plantrack.toml: asks for the password (not shown) and prints
+    the line to put under [clerks]. The password itself is never stored.
+
+    Example:
+
+        plantrack clerk-password "J Mayer" >> plantrack.toml   # under a [clerks] line
+    """
+    from plantrack.pipeline.clerk.accounts import hash_password
+
+    password = typer.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
+    if len(password) < 8:
+        err.print("error: a password needs at least 8 characters", markup=False)
+        raise typer.Exit(2)
+    print(f"{json.dumps(name, ensure_ascii=False)} = {json.dumps(hash_password(password))}")
 
 
 # ---- clerk corrections and the review queue (logic in corrections.py and review.py) -------------

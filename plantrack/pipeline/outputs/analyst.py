@@ -436,25 +436,36 @@ class DatasetteMissing(ImportError):
     """Datasette is an optional extra: pip install 'plantrack[serve]'."""
 
 
-def datasette(path: Path, read_only: bool = False):
+def datasette(path: Path, read_only: bool = False, desk=None):
     """A Datasette for the database at `path` with the metadata; its read connections are
-    read-only (`mode=ro`), and there are no writable canned queries and no write plugins.
-    `read_only`: the database is on a read-only mount or folder, opened immutable (no -shm needed)."""
+    read-only (`mode=ro`), and there are no writable canned queries. `read_only`: the database is on a
+    read-only mount or folder, opened immutable (no -shm needed). `desk` (plantrack.pipeline.clerk.desk):
+    the clerk's pages, whose writes need a signed-in clerk and go through the plantrack commands."""
     try:
         from datasette.app import Datasette
     except ImportError as e:
         raise DatasetteMissing(str(e)) from e
+    if desk is not None:
+        from plantrack.pipeline.clerk import install
+        from plantrack.pipeline.clerk.desk import attach
+
+        install()
     if read_only:
-        return Datasette(immutables=[str(path)], metadata=metadata(Path(path).stem))
-    return Datasette([str(path)], metadata=metadata(Path(path).stem))
+        ds = Datasette(immutables=[str(path)], metadata=metadata(Path(path).stem))
+    else:
+        ds = Datasette([str(path)], metadata=metadata(Path(path).stem))
+    if desk is not None:
+        attach(ds, desk)
+    return ds
 
 
-def serve(path: Path, host: str = "127.0.0.1", port: int = 8001, read_only: bool = False) -> None:
+def serve(path: Path, host: str = "127.0.0.1", port: int = 8001, read_only: bool = False, desk=None,
+          ready=None) -> None:
     """prepare() (the one write; skipped for a database that cannot be written, which serves the
     views its last run made), then serve read-only until interrupted."""
     from plantrack.pipeline.stages import store
 
-    ds = datasette(path, read_only=read_only)  # fails before touching the file when Datasette is missing
+    ds = datasette(path, read_only=read_only, desk=desk)  # fails before touching the file when Datasette is missing
     import uvicorn  # a dependency of Datasette
 
     if not read_only:
@@ -463,4 +474,6 @@ def serve(path: Path, host: str = "127.0.0.1", port: int = 8001, read_only: bool
             prepare(db)
         finally:
             db.conn.close()
+    if ready is not None:  # e.g. print the clerk's sign-in link, now that the database is ready
+        ready(ds)
     uvicorn.run(ds.app(), host=host, port=port, log_level="info", lifespan="on", workers=1)
