@@ -1,6 +1,6 @@
 # Two commands do all the set-up on a machine that has only python3:
 #   make run   – create .venv if missing, install plantrack, read data/raw into data/out/plantrack.db
-#   make test  – the same set-up, then the test suite
+#   make test  – the same set-up (and Debian's chromium for the browser tests, as root), then the test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
@@ -22,8 +22,20 @@ install: $(STAMP)
 run: $(STAMP)
 	$(BIN)/plantrack run data/raw --db data/out/plantrack.db
 
-test: $(STAMP)
+test: $(STAMP) chromium
 	$(BIN)/python -m pytest
+
+# The browser tests (pytest -m browser) drive Debian's chromium through Playwright; nothing is
+# downloaded at run time. Installed here when missing and we are root (as CI is); otherwise those
+# tests skip, saying why.
+.PHONY: chromium
+chromium:
+	@command -v chromium >/dev/null 2>&1 || test -x /usr/bin/chromium \
+	  || { if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	         echo "installing chromium for the browser tests (apt-get)…"; \
+	         apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium \
+	           || echo "warning: chromium could not be installed: the browser tests will be skipped"; \
+	       else echo "note: no chromium and not root: the browser tests will be skipped (apt-get install chromium)"; fi; }
 
 # Score the shared sample papers (when ../shared exists) as CI does.
 score: $(STAMP)

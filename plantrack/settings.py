@@ -107,11 +107,11 @@ def _names(v: Mapping) -> str | None:
 
 
 def _hashes(v: Mapping) -> str | None:
-    """[clerks]: each value a password hash (`plantrack clerk-password` makes one), never a password."""
+    """[clerks]: each value a password hash (`python -m plantrack.pipeline.clerk.accounts NAME` makes one), never a password."""
     bad = next((k for k, h in v.items() if not isinstance(h, str) or not h.startswith("scrypt$")
                 or h.count("$") != 5), None)
     return None if bad is None else (f"gives {bad!r} something that is not a password hash: put the line "
-                                     f"`plantrack clerk-password {bad!r}` prints (never the password itself)")
+                                     f"`python -m plantrack.pipeline.clerk.accounts {bad!r}` prints (never the password itself)")
 
 
 SETTINGS: tuple[Setting, ...] = (
@@ -142,7 +142,7 @@ SETTINGS: tuple[Setting, ...] = (
             '"data/raw/kent" = "Kent County Council"', _names),
     Setting("clerks", "table", {},
             "Clerks who may sign in to `plantrack serve`'s pages with a password: name = the hash "
-            "`plantrack clerk-password NAME` prints (never the password itself).",
+            "`python -m plantrack.pipeline.clerk.accounts NAME` prints (never the password itself).",
             '"J Mayer" = "scrypt$16384$8$1$…"', _hashes),
     Setting("serve.upload_mb", "integer", 200,
             "The most (MB) one upload on `plantrack serve`'s Add papers page may hold.", "upload_mb = 500",

@@ -805,7 +805,7 @@ def serve(db: ReadDbOpt = DEFAULT_DB,
     changes need a signed-in clerk.
 
     It prints a one-time sign-in link for this machine on stderr; clerks of plantrack.toml's
-    [clerks] table (hashes from `plantrack clerk-password NAME`) sign in with name and password.
+    [clerks] table (a hash from `python -m plantrack.pipeline.clerk.accounts NAME`) sign in with name and password.
 
     Example:
 
@@ -841,24 +841,6 @@ def serve(db: ReadDbOpt = DEFAULT_DB,
         raise typer.Exit(2) from None
     finally:
         desk.close()
-
-
-@app.command("clerk-password")
-def clerk_password(name: Annotated[str, typer.Argument(help="The clerk's name, as they will type it to sign in.")]) -> None:
-    """Make a clerk's password hash for plantrack.toml: asks for the password (not shown) and prints
-    the line to put under [clerks]. The password itself is never stored.
-
-    Example:
-
-        plantrack clerk-password "J Mayer" >> plantrack.toml   # under a [clerks] line
-    """
-    from plantrack.pipeline.clerk.accounts import hash_password
-
-    password = typer.prompt("password", hide_input=True, confirmation_prompt=True, err=True)
-    if len(password) < 8:
-        err.print("error: a password needs at least 8 characters", markup=False)
-        raise typer.Exit(2)
-    print(f"{json.dumps(name, ensure_ascii=False)} = {json.dumps(hash_password(password))}")
 
 
 # ---- clerk corrections and the review queue (logic in corrections.py and review.py) -------------

@@ -1,7 +1,8 @@
 """Who may write from the browser: clerks signed in with the one-time link `plantrack serve` prints, or
 with a name and password whose hash is in plantrack.toml's `[clerks]` table.
 
-Passwords are never stored: `plantrack clerk-password NAME` prints the line to add, a salted scrypt
+Passwords are never stored: `python -m plantrack.pipeline.clerk.accounts NAME` asks for one and prints
+the line to add to [clerks], a salted scrypt
 hash (hashlib's, from OpenSSL: memory-hard, no extra dependency), checked in constant time.
 """
 from __future__ import annotations
@@ -33,18 +34,18 @@ def hash_password(password: str, *, salt: bytes | None = None) -> str:
 def check_hash(value: object) -> str | None:
     """Why `value` is not a usable password hash (for settings checking), or None."""
     if not isinstance(value, str):
-        return "must be a password hash made by `plantrack clerk-password NAME`"
+        return "must be a password hash made by `python -m plantrack.pipeline.clerk.accounts NAME`"
     parts = value.split("$")
     if len(parts) != 6 or parts[0] != SCHEME:
-        return "must be a password hash made by `plantrack clerk-password NAME` (never the password itself)"
+        return "must be a password hash made by `python -m plantrack.pipeline.clerk.accounts NAME` (never the password itself)"
     try:
         n, r, p = (int(x) for x in parts[1:4])
         base64.b64decode(parts[4], validate=True)
         base64.b64decode(parts[5], validate=True)
     except ValueError:
-        return "is a damaged password hash: make it again with `plantrack clerk-password NAME`"
+        return "is a damaged password hash: make it again with `python -m plantrack.pipeline.clerk.accounts NAME`"
     if n < 2 ** 10 or n & (n - 1) or not 1 <= r <= 32 or not 1 <= p <= 16:
-        return "has scrypt parameters out of range: make it again with `plantrack clerk-password NAME`"
+        return "has scrypt parameters out of range: make it again with `python -m plantrack.pipeline.clerk.accounts NAME`"
     return None
 
 
@@ -70,3 +71,30 @@ class SignInLink:
             return False
         self.token = None
         return True
+
+
+def main(argv: list[str] | None = None) -> int:
+    """`python -m plantrack.pipeline.clerk.accounts NAME`: ask for a password (twice, not shown) and print
+    the line to put under [clerks] in plantrack.toml."""
+    import getpass
+    import json
+    import sys
+
+    args = sys.argv[1:] if argv is None else argv
+    if len(args) != 1 or not args[0].strip():
+        print("usage: python -m plantrack.pipeline.clerk.accounts NAME   (the clerk's name, as they sign in)",
+              file=sys.stderr)
+        return 2
+    password = getpass.getpass("password: ")
+    if len(password) < 8:
+        print("error: a password needs at least 8 characters", file=sys.stderr)
+        return 2
+    if getpass.getpass("the same again: ") != password:
+        print("error: the two passwords differ", file=sys.stderr)
+        return 2
+    print(f"{json.dumps(args[0].strip(), ensure_ascii=False)} = {json.dumps(hash_password(password))}")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
