@@ -221,6 +221,7 @@ def test_a_plain_password_in_the_settings_is_refused(tmp_path):
 # the review queue: correct in place, see it, undo
 # ----------------------------------------------------------------------------
 
+@pytest.mark.slow  # plantrack commands in child processes: a run, corrections
 def test_correct_a_status_from_the_queue_then_undo(db, tmp_path):
     ds, desk = serve(db, tmp_path / "papers")
 
@@ -290,6 +291,7 @@ def test_file_names_are_made_safe():
         file_name("run.sh")
 
 
+@pytest.mark.slow  # plantrack commands in child processes: a run, corrections
 def test_upload_papers_and_see_each_read(db, tmp_path):
     papers = tmp_path / "papers"
     ds, desk = serve(db, papers)
