@@ -366,3 +366,22 @@ def test_an_upload_without_the_forms_token_is_refused(db, tmp_path):
     assert r.status_code == 403 and "security token" in r.text and "nothing was saved" in r.text
     assert not any(p.is_file() for p in papers.rglob("*"))
     assert not desk.uploads()
+
+
+def test_the_queue_per_council_and_everything_escaped(db, tmp_path):
+    hostile = '<script>alert("x")</script> Council'
+    with sqlite3.connect(db) as conn:
+        conn.execute("UPDATE documents SET authority = ? WHERE filename = 'Minutes_12_December_2019.pdf'", (hostile,))
+    ds, desk = serve(db, tmp_path / "papers")
+
+    async def go():
+        v = Visitor(ds)
+        return [(await v.get(f"/-/clerk/queue?authority={q}")).text for q in ("", "kingsgate", "script", "surrey")]
+
+    every, kingsgate, hostile_only, none = run(go())
+    assert "2019-11 action 2.3" in every and "minutes of 2019-12-12 reason 4" in every
+    assert "2019-11 action 2.3" in kingsgate and "reason 4" not in kingsgate
+    assert "reason 4" in hostile_only and "action 2.3" not in hostile_only
+    assert "Nothing to review" in none
+    for page in (every, hostile_only):
+        assert "<script>alert" not in page and "&lt;script&gt;alert" in page
