@@ -82,16 +82,23 @@ class Rebuilt:
 
 @functools.lru_cache(maxsize=1)
 def _engine():
+    """The OCR engine, built once per worker process: loading the models and RapidOCR's own import
+    take a second or more, a page's reading about as long."""
     from rapidocr import RapidOCR
 
     # One thread: `plantrack run` already reads one document per core. No angle classifier: pages are
     # deskewed first, and the classifier turned some long upright lines upside down ("RE e d eect").
     # Text is found on the page scaled to at most 1600 px (twice as fast as at full size, and as good
-    # on printed text); each line is then read at full resolution.
+    # on printed text); each line is then read at full resolution. Lines are recognised one at a time
+    # (Rec.rec_batch_num 1): the recogniser's cost grows with the width it is given, and in a batch
+    # every line is padded to the widest, which cost a quarter more and misread a few lines next to
+    # the padding ("held on10 October"). ONNX Runtime keeps its memory arena between calls rather
+    # than allocating afresh for every line's shape.
     return RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False, "Global.return_word_box": True,
-                            "Det.limit_type": "max", "Det.limit_side_len": 1600,
+                            "Det.limit_type": "max", "Det.limit_side_len": 1600, "Rec.rec_batch_num": 1,
                             "EngineConfig.onnxruntime.intra_op_num_threads": 1,
-                            "EngineConfig.onnxruntime.inter_op_num_threads": 1})
+                            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                            "EngineConfig.onnxruntime.enable_cpu_mem_arena": True})
 
 
 def skew_angle(gray, limit: float = MAX_SKEW) -> float:
@@ -127,27 +134,46 @@ def deskew(rgb):
     return cv2.warpAffine(rgb, m, (w, h), flags=cv2.INTER_LINEAR, borderValue=(255, 255, 255))
 
 
-def ink_of(rgb, level: int = 170):
+@dataclass
+class Picture:
+    """One page's picture with the planes every reader of it needs, worked out once: grey level, and
+    each pixel's lowest and highest channel (a colour's saturation is their spread). OpenCV's per-channel
+    min/max, not numpy's reduce over the colour axis, which took a quarter of a page's time."""
+    rgb: object
+    lum: object
+    lo: object
+    hi: object
+
+    @classmethod
+    def of(cls, rgb) -> Picture:
+        import cv2
+
+        r, g, b = cv2.split(rgb)
+        return cls(rgb, cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY), cv2.min(cv2.min(r, g), b), cv2.max(cv2.max(r, g), b))
+
+    @property
+    def spread(self):
+        import cv2
+
+        return cv2.subtract(self.hi, self.lo)
+
+
+def ink_of(pic: Picture, level: int = 170):
     """Dark, colourless pixels: print and rules. A saturated fill (a red or green status cell) is dark
     by its lowest channel but is not ink."""
-    import cv2
-
-    lum = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    spread = rgb.max(axis=2).astype(int) - rgb.min(axis=2)
-    return (lum < level) & (spread < 60)
+    return (pic.lum < level) & (pic.spread < 60)
 
 
-def rule_ink(rgb):
+def rule_ink(pic: Picture):
     """Ink as rules are found in it: pale enough to keep a hairline rule (it scans grey), without the
     solid mid-grey of a shaded cell, which would otherwise swallow the rules around it."""
     import cv2
     import numpy as np
 
-    lum = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    spread = rgb.max(axis=2).astype(int) - rgb.min(axis=2)
+    lum, spread = pic.lum, pic.spread
     grey = ((lum >= 110) & (lum < 225) & (spread < 60)).astype(np.uint8)
     shaded = cv2.morphologyEx(grey, cv2.MORPH_OPEN, np.ones((9, 9), np.uint8)).astype(bool)
-    return ink_of(rgb, 200) & ~shaded
+    return (lum < 200) & (spread < 60) & ~shaded
 
 
 def ruling_lines(ink) -> list[tuple[int, int, int, int]]:
@@ -172,16 +198,15 @@ def ruling_lines(ink) -> list[tuple[int, int, int, int]]:
     return out
 
 
-def colour_fills(rgb, rules=(), min_side: int = 12) -> list[tuple[int, int, int, int, tuple[float, float, float]]]:
+def colour_fills(pic: Picture, rules=(), min_side: int = 12) -> list[tuple[int, int, int, int, tuple[float, float, float]]]:
     """Solid areas of colour or mid grey (a shaded status cell, a coloured ●): neither paper nor ink.
     Text strokes are thinner than the opening, so they do not count; the table's rules are cut out
     first, and an area whose colour changes from one row of cells to the next is cut there."""
     import cv2
     import numpy as np
 
-    lo, hi = rgb.min(axis=2), rgb.max(axis=2)
-    lum = cv2.cvtColor(rgb, cv2.COLOR_RGB2GRAY)
-    paint = (lo < 205) & (hi > 70) & ~((hi.astype(int) - lo < 40) & (lum < 120))
+    rgb, lo, hi, lum = pic.rgb, pic.lo, pic.hi, pic.lum
+    paint = (lo < 205) & (hi > 70) & ~((pic.spread < 40) & (lum < 120))
     paint = paint.astype(np.uint8)
     for x0, y0, x1, y1 in rules:
         cv2.rectangle(paint, (int(x0) - 2, int(y0) - 2), (int(x1) + 2, int(y1) + 2), 0, thickness=-1)
@@ -208,15 +233,13 @@ def colour_fills(rgb, rules=(), min_side: int = 12) -> list[tuple[int, int, int,
     return out
 
 
-def read_words(rgb, ink=None) -> list[Word]:
+def read_words(rgb, ink) -> list[Word]:
     """OCR's words with their boxes (pixels), each box shrunk to the ink it holds. The recogniser
     sometimes runs two words of a large bold title together ("CHILDREN'SSAFEGUARDING"): a word is
     also cut where the picture shows a gap of white as wide as a space (see `split_at_gaps`)."""
     import numpy as np
 
     result = _engine()(rgb)
-    if ink is None:
-        ink = ink_of(rgb)
     words: list[Word] = []
     lines: list[list[Word]] = []
     for line in getattr(result, "word_results", None) or ():
@@ -319,15 +342,15 @@ def rebuild(image) -> Rebuilt:
     """One scanned page (a PIL image rendered at DPI) as words, rules and fills in points."""
     import numpy as np
 
-    rgb = deskew(np.asarray(image.convert("RGB")))
-    ink = ink_of(rgb)
-    rules = ruling_lines(rule_ink(rgb))
+    pic = Picture.of(deskew(np.asarray(image.convert("RGB"))))
+    rgb, ink = pic.rgb, ink_of(pic)
+    rules = ruling_lines(rule_ink(pic))
     k = 72.0 / DPI
     page = Rebuilt(rgb.shape[1] * k, rgb.shape[0] * k)
     page.words = [Word(w.text, w.x0 * k, w.top * k, w.x1 * k, w.bottom * k, w.stroke, w.bold)
                   for w in read_words(rgb, ink)]
     page.lines = [(x0 * k, y0 * k, x1 * k, y1 * k) for x0, y0, x1, y1 in rules]
-    page.fills = [(x0 * k, y0 * k, x1 * k, y1 * k, c) for x0, y0, x1, y1, c in colour_fills(rgb, rules)]
+    page.fills = [(x0 * k, y0 * k, x1 * k, y1 * k, c) for x0, y0, x1, y1, c in colour_fills(pic, rules)]
     return page
 
 
