@@ -57,8 +57,12 @@ def tree(tmp_path: Path) -> set[str]:
     return {str(p.relative_to(root)) for p in root.rglob("*") if p.is_file()}
 
 
+MINUTES_PAGE = f"Minutes Audit Committee {FEB}.html"
+
+
 def meeting_dir(site: FakeModernGov) -> str:
-    return f"{safe_name(site_root(site.url).split('//')[1])}/Audit Committee/{FEB}"
+    """The host without its port (127.0.0.1), the committee, the date: no spaces from a port."""
+    return f"127.0.0.1/Audit Committee/{FEB}"
 
 
 def test_the_web_service_brings_exactly_the_public_papers_and_the_minutes_as_one_page(site, tmp_path):
@@ -68,7 +72,7 @@ def test_the_web_service_brings_exactly_the_public_papers_and_the_minutes_as_one
     folder = meeting_dir(site)
     assert tree(tmp_path) == {f"{folder}/{name}" for name in (
         "Agenda frontsheet.pdf", "Printed minutes.pdf", "Minutes 25 Nov 2025.pdf",
-        "Improvement Plan progress update January 2026.pdf", "Minutes.html")}
+        "Improvement Plan progress update January 2026.pdf", MINUTES_PAGE)}
     assert (summary.meetings, summary.cancelled, summary.count("new"), summary.count("failed")) == (1, 1, 5, 0)
     assert summary.route == "web service" and summary.authority == "Ashby Vale Council"
 
@@ -88,7 +92,7 @@ def test_the_web_service_brings_exactly_the_public_papers_and_the_minutes_as_one
     assert Path(paper["path"]).read_bytes().startswith(b"%PDF") and len(paper["sha256"]) == 64
     assert rows[f"{site.url}/mgConvert2PDF.aspx?ID=70001"]["etag"]
 
-    page = (tmp_path / "raw" / folder / "Minutes.html").read_text(encoding="utf-8")
+    page = (tmp_path / "raw" / folder / MINUTES_PAGE).read_text(encoding="utf-8")
     doc = lhtml.document_fromstring(page)
     assert doc.xpath("string(//h1[@class='mgMainTitleTxt'])") == "Audit Committee - Tuesday, 10th February, 2026 10.00 am"
     items = doc.xpath("//table[@class='mgItemTable']/tr")
@@ -146,12 +150,12 @@ def test_when_the_web_service_is_refused_the_pages_bring_the_same_papers(tmp_pat
     folder = meeting_dir(site)
     assert tree(tmp_path) == {f"{folder}/{name}" for name in (   # a paper *about* restricted parking is public
         "Agenda frontsheet.pdf", "Printed minutes.pdf", "Minutes.pdf", "Restricted parking zones review.pdf",
-        "Improvement Plan progress update January 2026.pdf", "Minutes.html")}
+        "Improvement Plan progress update January 2026.pdf", MINUTES_PAGE)}
     assert site.asked("s60998") == []                       # "Restricted enclosure": never asked
     assert site.asked("MId=4966") == []                     # listed as CANCELLED: its page never read
     assert site.asked("Year=2026") and summary.authority == "Ashby Vale Council"
     assert (summary.meetings, summary.cancelled, summary.restricted) == (1, 1, 1)
-    page = (tmp_path / "raw" / folder / "Minutes.html").read_text(encoding="utf-8")
+    page = (tmp_path / "raw" / folder / MINUTES_PAGE).read_text(encoding="utf-8")
     assert AMBER in page and "<script" not in page and "onmouseover" not in page
     assert "mgItemTable" in page and "Audit Committee - Tuesday, 10th February, 2026 10.00 am" in page
     assert (second.count("new"), second.count("failed")) == (0, 0)
@@ -174,7 +178,7 @@ def test_papers_held_from_the_web_service_are_not_saved_again_when_the_pages_lin
     assert summary.route.startswith("pages")
     # only the minutes page is written again: now the site's own "Agenda and minutes" page, same name
     assert [o.title for o in summary.papers if o.outcome == "new"] == ["Restricted parking zones: review",
-                                                                        "Minutes (text)"]
+                                                                        f"Minutes Audit Committee {FEB} (text)"]
     assert (summary.count("unchanged"), summary.count("failed")) == (4, 0)
     # no "Agenda frontsheet (2).pdf": only the paper the pages list and the web service did not
     assert tree(tmp_path) - held == {f"{meeting_dir(site)}/Restricted parking zones review.pdf"}
