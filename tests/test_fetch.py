@@ -293,7 +293,7 @@ def test_the_command_line(site, tmp_path, monkeypatch):
     bad = CliRunner().invoke(app, [*base, "--committee", "144", "--since", "1st May"], env=env)
     assert bad.exit_code == 2 and "--since must be a date written YYYY-MM-DD" in bad.stderr
     none = CliRunner().invoke(app, ["fetch"], env=env)
-    assert none.exit_code == 2 and "no [[fetch]] entries" in none.stderr
+    assert none.exit_code == 2 and "no [[fetch.sites]] entries" in none.stderr
 
 
 def test_run_fetch_brings_the_papers_then_reads_them(tmp_path):

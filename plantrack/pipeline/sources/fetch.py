@@ -275,6 +275,19 @@ class Fetcher:
 
     def _paper(self, mg: ModernGovSite, meeting: Meeting, paper: Paper, folder: Path, claimed: set[Path],
                authority: str | None) -> Outcome:
+        """One paper fetched (or found held); a paper that cannot be saved here (the disk full, the folder
+        not writable) fails alone, with its line, and the others are still fetched."""
+        try:
+            return self._get_paper(mg, meeting, paper, folder, claimed, authority)
+        except OSError as e:
+            out = Outcome(paper.url, paper.title, "failed", committee=meeting.committee.title,
+                          meeting_date=meeting.date.isoformat(),
+                          error=f"could not be saved under {folder}: {e.strerror or e}")
+            self._record(paper.url, mg, meeting, paper.title, authority, error=out.error)
+            return out
+
+    def _get_paper(self, mg: ModernGovSite, meeting: Meeting, paper: Paper, folder: Path, claimed: set[Path],
+                   authority: str | None) -> Outcome:
         out = Outcome(paper.url, paper.title, "failed", committee=meeting.committee.title,
                       meeting_date=meeting.date.isoformat())
         row = self._row(paper.url)
