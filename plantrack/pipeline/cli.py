@@ -286,6 +286,8 @@ def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = No
     fetch_failed: list[tuple[str, str]] = []
     if fetch_first:  # the papers land under the folder the run reads, so they are ingested below
         into = paths[0] if paths and paths[0].is_dir() else DEFAULT_RAW
+        with contextlib.suppress(OSError):  # the first night, with the site down: still a folder to read
+            into.mkdir(parents=True, exist_ok=True)
         fetch_failed = _fetch(_fetch_jobs(None, None, None, None), into, db, wait, False)
     outcomes, found = _ingest(paths, db, workers, timeout, reprocess, wait, log_file, "run", authority,
                               fetched=fetch_first, scheduler=scheduler, fetch_failed=fetch_failed)

@@ -230,7 +230,10 @@ class Fetcher:
             summary.problems.append(f"{label}: the next meeting ({later.date.isoformat()}), whose agenda carries "
                                     f"the minutes, could not be read: {e}")
             return
-        papers = [p for p in later.papers if p.previous_minutes] if not later.cancelled else []
+        # named for where they were found, so "Minutes of the previous meeting" in the earlier meeting's
+        # folder is not taken for the minutes of the one before it
+        papers = [Paper(p.url, f"{p.title} (on the {later.date.isoformat()} agenda)", True)
+                  for p in later.papers if p.previous_minutes] if not later.cancelled else []
         if not papers:
             return
         claimed: set[Path] = set()
@@ -355,7 +358,12 @@ class Fetcher:
             claimed.add(held)
             return out
         path = held or self._place(folder, name, ".html", url, claimed)
-        write_atomically(path, data)
+        try:
+            write_atomically(path, data)
+        except OSError as e:  # the disk full, the folder not writable: this page fails, the fetch goes on
+            out.outcome, out.path, out.error = "failed", None, f"could not be saved under {folder}: {e.strerror or e}"
+            self._record(url, mg, meeting, title, authority, error=out.error)
+            return out
         out.outcome, out.path = "new", path
         self._record(url, mg, meeting, title, authority, sha256=sha, fetched_at=now(), path=str(path), error=None)
         return out

@@ -93,7 +93,7 @@ class Download:
 
 
 def megabytes(n: int) -> str:
-    return f"{n / 2**20:g} MB"
+    return f"{n / 2**20:.3g} MB"
 
 
 class PoliteClient:
