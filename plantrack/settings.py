@@ -140,8 +140,8 @@ SETTINGS: tuple[Setting, ...] = (
             "Which council published the papers under a folder (folder = council).",
             '"data/raw/kent" = "Kent County Council"', _names),
     Setting("fetch", "list", [],
-            "The council sites `plantrack fetch` (and `plantrack run --fetch`) brings papers from: one "
-            "[[fetch]] entry per site with its committees (titles or ids) and, optionally, since/until dates.",
+            "The council sites `plantrack fetch` (and `plantrack run --fetch`) brings papers from, in the older "
+            "spelling: one [[fetch]] entry per site (keys as for fetch.sites). Still read beside fetch.sites.",
             'fetch = [{ site = "https://democracy.example.gov.uk", committees = ["Cabinet"] }]', _fetch_entries),
     Setting("fetch.sites", "list", [],
             "The council sites, as [[fetch.sites]] entries under [fetch]: each a site and its committees (titles "

@@ -528,7 +528,7 @@ def test_safe_names_are_cut_with_a_hash_that_keeps_long_titles_apart():
     wide = safe_name("報告" * 100)
     assert len(wide.encode()) <= 200 and wide != safe_name("報告" * 101)
     assert safe_name("..") == "paper" and safe_name("../../etc/passwd") == "etc passwd"
-    assert safe_name("a\x1b[31mb\x00c\u202ed") == "a [31mb c d"
+    assert safe_name("a\x1b[31mb\x00c\u202ed\x1b]0;title\x07") == "abc d"   # escapes go whole
     assert safe_name("Short title") == "Short title"                  # a name that fits is left as it is
 
 

@@ -48,7 +48,7 @@ WaitOpt = Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait f
 LogOpt = Annotated[Path | None, typer.Option("--log-file", help="Append one JSON line per file (and per run start/end) to this file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print the outcome of every file as JSON on stdout.")]
 AuthorityOpt = Annotated[str | None, typer.Option("--authority", help="The council that published these files (stored as documents.authority; papers of different councils never share a series). Default: the `[authorities]` folders in plantrack.toml, else as stored.", show_default=False)]
-FetchOpt = Annotated[bool, typer.Option("--fetch", metavar="", help="First bring new papers from the council sites of plantrack.toml's [[fetch]] entries into the first folder given (default data/raw), e.g. `plantrack run --fetch`.")]
+FetchOpt = Annotated[bool, typer.Option("--fetch", metavar="", help="First bring new papers from the council sites of plantrack.toml ([[fetch.sites]] or [[fetch]] entries) into the first folder given (default data/raw), e.g. `plantrack run --fetch`; what the fetch could not bring is recorded in the run (`plantrack status`) and gives exit status 1.")]
 SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Read the documents on a Dask cluster: its scheduler's address, e.g. tcp://HOST:8786 (needs plantrack[dask] here and on the workers). Default: `dask.scheduler`, else this machine.", show_default=False)]
 
 
@@ -279,13 +279,13 @@ def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = No
 
         plantrack run papers/kent --authority "Kent County Council"
 
-        plantrack run --fetch                 # new papers from the [[fetch]] sites first
+        plantrack run --fetch                 # new papers from the plantrack.toml sites first
 
         plantrack run archive/ --scheduler tcp://10.0.0.5:8786   # read on a Dask cluster
     """
     fetch_failed: list[tuple[str, str]] = []
     if fetch_first:  # the papers land under the folder the run reads, so they are ingested below
-        into = paths[0] if paths and paths[0].is_dir() else DEFAULT_RAW
+        into = paths[0] if paths and not paths[0].is_file() else DEFAULT_RAW
         with contextlib.suppress(OSError):  # the first night, with the site down: still a folder to read
             into.mkdir(parents=True, exist_ok=True)
         fetch_failed = _fetch(_fetch_jobs(None, None, None, None), into, db, wait, False)

@@ -27,7 +27,7 @@ from plantrack.extract.document import sha256_of
 from plantrack.pipeline import schema
 from plantrack.pipeline.stages.store import now
 from plantrack.pipeline.sources.http import FetchError, PoliteClient, write_atomically
-from plantrack.pipeline.sources.moderngov import Meeting, ModernGovSite, Paper, check_site, suggest
+from plantrack.pipeline.sources.moderngov import Meeting, ModernGovSite, Paper, check_site, clean_title, suggest
 
 DAYS_BACK = 365      # a first fetch without --since brings the last year
 DAYS_AHEAD = 31      # and agendas already published for the month ahead
@@ -110,8 +110,7 @@ def safe_name(text: str, fallback: str = "paper") -> str:
     MAX_NAME_BYTES bytes; a name that had to be cut ends with a short hash of the whole, so two long
     titles that begin alike stay apart."""
     whole = unicodedata.normalize("NFKC", text)
-    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp") else ch for ch in whole)
-    text = re.sub(r'[<>:"/\\|?*]+', " ", text)
+    text = re.sub(r'[<>:"/\\|?*]+', " ", clean_title(whole))
     text = " ".join(text.split()).strip(" .")
     if len(text) > MAX_NAME or len(text.encode("utf-8")) > MAX_NAME_BYTES:
         tag = hashlib.sha256(whole.encode("utf-8", "surrogatepass")).hexdigest()[:8]
@@ -371,7 +370,7 @@ class Fetcher:
 
 @dataclass(frozen=True)
 class Job:
-    """One site to fetch: from the command line or a [[fetch]] entry of plantrack.toml."""
+    """One site to fetch: from the command line or a [[fetch.sites]] / [[fetch]] entry of plantrack.toml."""
 
     site: str
     committees: tuple[str, ...]
