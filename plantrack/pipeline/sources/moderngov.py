@@ -41,7 +41,7 @@ SIZE_SUFFIX = re.compile(r"\s*\b(?:PDF|DOCX?|XLSX?|RTF|HTML?|PPTX?)\s*[\d.,]+\s*
 # "Minutes", "Minutes of the previous meeting", "To approve the minutes of the meeting held on 10 February
 # 2026": the committee's own earlier minutes; "Minutes of the Health and Wellbeing Board" (another
 # body's) is not
-PREVIOUS_MINUTES = re.compile(r"^[\W\d]*(?:(?:to\s+)?(?:approve|confirm|agree|sign|receive)\w*\s+(?:of\s+)?(?:the\s+)?)?"
+PREVIOUS_MINUTES = re.compile(r"^[\W\d]*(?:(?:to\s+)?(?:approv|confirm|agree|sign|receiv|adopt)\w*\s+(?:of\s+)?(?:the\s+)?)?"
                               r"minutes\b(?P<rest>.*)$", re.I)
 PREVIOUS_WORDS = re.compile(r"\b(?:previous|last|preceding|prior|earlier|meeting|held)\b|\b\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\b"
                             r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}", re.I)
