@@ -705,8 +705,8 @@ def _show(ex, links: dict | None = None) -> None:
 @app.command()
 def status(db: Annotated[Path, typer.Option("--db", help="The SQLite database to read.")] = DEFAULT_DB, limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs to list.")] = 10,
            json_out: JsonOpt = False) -> None:
-    """The last runs, and every file that could not be read with the reason (to stdout: plain
-    tab-separated lines when piped, or --json).
+    """The last runs, what the last run's fetch could not bring, and every file that could not be read
+    with the reason (to stdout: plain tab-separated lines when piped, or --json).
 
     Example:
 
