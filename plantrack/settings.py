@@ -62,11 +62,12 @@ def _words(v: Mapping) -> str | None:
     return None if bad is None else f"maps {bad!r} to {v[bad]!r}; a status word maps to one of {', '.join(RAGS)}"
 
 
-FETCH_KEYS = {"site", "committees", "since", "until", "authority"}
+FETCH_KEYS = {"site", "committees", "since", "until", "authority", "contact", "delay"}
 
 
 def _fetch_entries(v: list) -> str | None:
-    """Each [[fetch]] entry: a site, its committees (titles or ids), optionally since/until dates."""
+    """Each [[fetch.sites]] (or [[fetch]]) entry: a site, its committees (titles or ids), optionally
+    since/until dates, the council's name, and the site's own contact and delay."""
     import datetime as dt
 
     for n, entry in enumerate(v, start=1):
@@ -91,6 +92,12 @@ def _fetch_entries(v: list) -> str | None:
                 return f"{where} ({site}) {key} must be a date written YYYY-MM-DD"
         if "authority" in entry and (not isinstance(entry["authority"], str) or not entry["authority"].strip()):
             return f"{where} ({site}) gives authority no council name"
+        if "contact" in entry and not isinstance(entry["contact"], str):
+            return f'{where} ({site}) contact must be text, e.g. contact = "clerk@example.gov.uk"'
+        delay = entry.get("delay")
+        if delay is not None and (isinstance(delay, bool) or not isinstance(delay, (int, float))
+                                  or not 0 <= delay < float("inf")):
+            return f"{where} ({site}) delay must be a number of seconds, 0 or more"
     return None
 
 
@@ -148,14 +155,27 @@ SETTINGS: tuple[Setting, ...] = (
             "The most (MB) one upload on `plantrack serve`'s Add papers page may hold.", "upload_mb = 500",
             _at_least(1)),
     Setting("fetch", "list", [],
-            "The council sites `plantrack fetch` (and `plantrack run --fetch`) brings papers from: one "
-            "[[fetch]] entry per site with its committees (titles or ids) and, optionally, since/until dates.",
+            "The council sites `plantrack fetch` (and `plantrack run --fetch`) brings papers from, in the older "
+            "spelling: one [[fetch]] entry per site (keys as for fetch.sites). Still read beside fetch.sites.",
             'fetch = [{ site = "https://democracy.example.gov.uk", committees = ["Cabinet"] }]', _fetch_entries),
+    Setting("fetch.sites", "list", [],
+            "The council sites, as [[fetch.sites]] entries under [fetch]: each a site and its committees (titles "
+            "or ids), optionally since/until dates, authority, and the site's own contact and delay. The older "
+            "[[fetch]] entries are read too.",
+            'sites = [{ site = "https://democracy.example.gov.uk", committees = ["Cabinet"] }]', _fetch_entries),
     Setting("fetch.contact", "text", "",
             "An e-mail address or web page sent in the User-Agent of every fetch, so a council can reach you.",
             '"fetch.contact" = "democratic.services@example.gov.uk"'),
     Setting("fetch.delay", "number", 1.0,
             "Seconds between two requests to the same council site.", '"fetch.delay" = 2', _at_least(0)),
+    Setting("fetch.deadline", "number", 900.0,
+            "Seconds one request (a page, an answer or a whole paper) may take in all before it is given up.",
+            "deadline = 600", lambda v: None if 1 <= v < float("inf") else "must be 1 or more (and finite)"),
+    Setting("fetch.max_paper_mb", "integer", 200,
+            "The largest paper (MB) a fetch saves; a larger one is recorded as failed, and nothing of it kept.",
+            "max_paper_mb = 500", _at_least(1)),
+    Setting("fetch.max_answer_mb", "integer", 20,
+            "The largest web-service answer or web page (MB) a fetch reads.", "max_answer_mb = 50", _at_least(1)),
 )
 
 BY_NAME: dict[str, Setting] = {s.name: s for s in SETTINGS}

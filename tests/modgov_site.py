@@ -4,11 +4,16 @@ moderngov.kingston.gov.uk), with a request log to prove what was (not) asked for
 
 The Audit Committee (144) has three meetings on the record: 13 Jan 2026 (cancelled), 10 Feb 2026
 (agenda, reports, a restricted appendix, an exempt item, minutes published as text) and 3 Mar 2020
-(outside every test's dates; the web service sends it anyway, as some hosts send every meeting).
+(outside every test's dates; the web service sends it anyway, as some hosts send every meeting). With
+`next_meeting`, a meeting on 14 Apr 2026 (after the tests' --until) whose "Minutes of the previous
+meeting" item carries the minutes of 10 Feb 2026 (document 61001), beside papers no test asks for.
+Hostile sites: `committee_title` / `agenda_title` for titles with separators, escapes or great length,
+`drip` for documents sent a byte at a time, `wrapped` for a GetMeeting answer inside another element.
 """
 from __future__ import annotations
 
 import threading
+import time
 from html import escape
 from dataclasses import dataclass, field
 from email.utils import formatdate
@@ -27,7 +32,7 @@ COMMITTEES_XML = """<?xml version="1.0" encoding="utf-8"?>
   <committee><committeeid>130</committeeid><committeetitle>Cabinet</committeetitle>
     <committeedeleted>False</committeedeleted><committeeexpired>False</committeeexpired>
     <committeecategory>Executive</committeecategory></committee>
-  <committee><committeeid>144</committeeid><committeetitle>Audit Committee</committeetitle>
+  <committee><committeeid>144</committeeid><committeetitle>{audit}</committeetitle>
     <committeedeleted>False</committeedeleted><committeeexpired>False</committeeexpired>
     <committeecategory>Governance</committeecategory></committee>
 </committees>
@@ -43,7 +48,7 @@ MEETINGS_XML = """<?xml version="1.0" encoding="utf-8"?>
       <meeting><meetingid>4967</meetingid><meetingdate>10/02/2026</meetingdate>
         <meetingstatus>Confirmed</meetingstatus><meetingtime>10.00 am</meetingtime></meeting>
       <meeting><meetingid>3001</meetingid><meetingdate>03/03/2020</meetingdate>
-        <meetingstatus>Confirmed</meetingstatus><meetingtime>2.00 pm</meetingtime></meeting>
+        <meetingstatus>Confirmed</meetingstatus><meetingtime>2.00 pm</meetingtime></meeting>{next}
     </committeemeetings>
   </committee>
 </getmeetings>
@@ -56,7 +61,7 @@ def _doc(attachment: int, title: str, url: str, restricted: bool = False) -> str
         </linkeddoc>"""
 
 
-def meeting_xml(base: str, item_minutes: str | None = None) -> str:
+def meeting_xml(base: str, item_minutes: str | None = None, agenda_title: str = "Agenda frontsheet") -> str:
     """The meeting's XML; `item_minutes` (HTML) replaces the plan item's minutes."""
     # document links come back as http:// (like many hosts) and with the site's own host
     conv = base + "/mgConvert2PDF.aspx?ID="
@@ -69,7 +74,7 @@ def meeting_xml(base: str, item_minutes: str | None = None) -> str:
   <meetingid>4967</meetingid><meetingdate>10/02/2026</meetingdate><meetingstatus>Confirmed</meetingstatus>
   <meetingtime>10.00 am</meetingtime><agendapublished>True</agendapublished><minutepublished>True</minutepublished>
   <linkeddocuments>
-    {_doc(70001, "Agenda frontsheet", conv + "70001")}
+    {_doc(70001, escape(agenda_title), conv + "70001")}
     {_doc(70002, "Printed minutes", conv + "70002")}
   </linkeddocuments>
   <agendaitems>
@@ -100,6 +105,35 @@ def meeting_xml(base: str, item_minutes: str | None = None) -> str:
 """
 
 
+NEXT_MEETING = """
+      <meeting><meetingid>4968</meetingid><meetingdate>14/04/2026</meetingdate>
+        <meetingstatus>Confirmed</meetingstatus><meetingtime>10.00 am</meetingtime></meeting>"""
+
+
+def next_meeting_xml(base: str) -> str:
+    """The meeting after the tests' dates: its agenda carries the minutes of 10 Feb 2026 on item 3."""
+    conv = base + "/mgConvert2PDF.aspx?ID="
+    return f"""<?xml version="1.0" encoding="utf-8"?>
+<meeting>
+  <meetingid>4968</meetingid><meetingdate>14/04/2026</meetingdate><meetingstatus>Confirmed</meetingstatus>
+  <linkeddocuments>{_doc(70010, "Agenda frontsheet 14 April", conv + "70010")}</linkeddocuments>
+  <agendaitems>
+    <agendaitem><agendaitemtitle>Apologies for absence</agendaitemtitle><agendaitemnumber>1</agendaitemnumber>
+      <isrestricted>False</isrestricted></agendaitem>
+    <agendaitem><agendaitemtitle>Minutes of the previous meeting</agendaitemtitle><agendaitemnumber>3</agendaitemnumber>
+      <isrestricted>False</isrestricted>
+      <linkeddocuments>{_doc(61001, "Minutes 10 February 2026", conv + "61001")}</linkeddocuments></agendaitem>
+    <agendaitem><agendaitemtitle>Minutes of the Health and Wellbeing Board</agendaitemtitle>
+      <agendaitemnumber>4</agendaitemnumber><isrestricted>False</isrestricted>
+      <linkeddocuments>{_doc(61003, "HWB minutes 2 March 2026", conv + "61003")}</linkeddocuments></agendaitem>
+    <agendaitem><agendaitemtitle>Budget monitoring</agendaitemtitle><agendaitemnumber>5</agendaitemnumber>
+      <isrestricted>False</isrestricted>
+      <linkeddocuments>{_doc(61002, "Budget monitoring Q4", conv + "61002")}</linkeddocuments></agendaitem>
+  </agendaitems>
+</meeting>
+"""
+
+
 CANCELLED_MEETING_XML = """<?xml version="1.0" encoding="utf-8"?>
 <meeting><meetingid>4966</meetingid><meetingdate>13/01/2026</meetingdate><meetingstatus>Cancelled</meetingstatus>
 <agendaitems></agendaitems></meeting>"""
@@ -111,15 +145,21 @@ PAGE = """<!DOCTYPE html>
 {body}
 </div></body></html>"""
 
-COMMITTEES_PAGE = PAGE.format(title="Committee structure", h1="Committee structure", body="""
+def committees_page(audit: str = "Audit Committee") -> str:
+    return PAGE.format(title="Committee structure", h1="Committee structure", body=f"""
 <ul class="mgBulletList">
 <li><a href="mgCommitteeDetails.aspx?ID=130" title="Link&#32;to&#32;details&#32;for&#32;Cabinet">Cabinet</a></li>
-<li><a href="mgCommitteeDetails.aspx?ID=144" title="Link&#32;to&#32;details&#32;for&#32;Audit&#32;Committee">Audit Committee</a></li>
+<li><a href="mgCommitteeDetails.aspx?ID=144" title="Link&#32;to&#32;details&#32;for&#32;Audit&#32;Committee">{audit}</a></li>
 </ul>""")
 
 
-def meetings_page(year: int) -> str:
-    rows = {2026: """
+COMMITTEES_PAGE = committees_page()
+
+
+def meetings_page(year: int, next_meeting: bool = False) -> str:
+    later = """
+<li class="mgTableOddRow"><a class="mgMeetingTableLnk" href="ieListDocuments.aspx?CId=144&amp;MId=4968&amp;Ver=4">14 Apr 2026&nbsp;10.00 am</a> - Agenda</li>"""
+    rows = {2026: (later if next_meeting else "") + """
 <li class="mgTableEvenRow"><a class="mgMeetingTableLnk" href="ieListDocuments.aspx?CId=144&amp;MId=4967&amp;Ver=4"
  title="Link&#32;to&#32;meeting&#32;details&#32;for&#32;Audit&#32;Committee&#32;meeting&#32;of&#32;10&#32;Feb&#32;2026">10 Feb 2026&nbsp;10.00 am</a> - Agenda, Minutes</li>
 <li class="mgTableOddRow"><a class="mgMeetingTableLnk" href="ieListDocuments.aspx?CId=144&amp;MId=4966&amp;Ver=4"
@@ -130,12 +170,47 @@ def meetings_page(year: int) -> str:
                        body=f'<div class="mgTableBorder"><ul class="mgNonBulletTableList">{rows.get(year, "")}</ul></div>')
 
 
-def agenda_page() -> str:
+def next_agenda_page() -> str:
+    return PAGE.format(title="Agenda for Audit Committee on Tuesday, 14th April, 2026, 10.00 am",
+                       h1="Agenda", body="""
+<div class="mgSubTitle"><h2 class="mgSubTitleTxt">Audit Committee - Tuesday, 14th April, 2026 10.00 am</h2></div>
+<div class="mgLinks"><ul class="mgActionList">
+<li><a href="documents/g4968/Agenda frontsheet 14th-Apr-2026.pdf?T=0">Agenda frontsheet <span class="mgFileSize"> PDF 198 KB</span> </a></li>
+</ul></div>
+<table class="mgItemTable">
+<tr><td class="mgItemNumberCell"><p class="mgAiTitleTxt">3.</p></td><td>
+<p class="mgAiTitleTxt"><a class="mgAiTitleLnk" href="documents/s61001/Minutes 10 February 2026.pdf">Minutes of the previous meeting <span class="mgFileSize"> PDF 99 KB</span> </a></p>
+</td></tr>
+<tr><td class="mgItemNumberCell"><p class="mgAiTitleTxt">5.</p></td><td>
+<p class="mgAiTitleTxt"><a class="mgAiTitleLnk" href="documents/s61002/Budget monitoring Q4.pdf">Budget monitoring <span class="mgFileSize"> PDF 80 KB</span> </a></p>
+</td></tr>
+</table>""")
+
+
+# what a hostile or careless page carries besides its papers: none of it may survive in a saved page
+ACTIVE_CONTENT = """
+<form method="post" action="https://collector.example.org/post"><input type="hidden" name="__VIEWSTATE" value="x">
+<iframe src="https://ads.example.org/frame"></iframe>
+<img src="https://tracker.example.org/pixel.gif" alt="">
+<img src="data:image/svg+xml;base64,PHN2Zz48L3N2Zz4=" alt="">
+<a href="data:text/html,&lt;script&gt;alert(1)&lt;/script&gt;">open</a>
+<a href="https://www.gov.uk/guidance">guidance</a>
+</form>"""
+
+
+def agenda_page(agenda_title: str = "Agenda frontsheet") -> str:
+    page = _agenda_page(agenda_title)
+    return page.replace("</head>", '<meta http-equiv="refresh" content="0;url=https://evil.example.org/">'
+                                   '<base href="https://evil.example.org/"></head>').replace(
+        "</body>", ACTIVE_CONTENT + "</body>")
+
+
+def _agenda_page(agenda_title: str) -> str:
     return PAGE.format(title="Agenda for Audit Committee on Tuesday, 10th February, 2026, 10.00 am",
                        h1="Agenda and minutes", body=f"""
 <div class="mgSubTitle"><h2 class="mgSubTitleTxt"><a href="mgCommitteeDetails.aspx?ID=144">Audit Committee - Tuesday, 10th February, 2026 10.00 am</a></h2></div>
 <div class="mgLinks"><ul class="mgActionList">
-<li><a href="documents/g4967/Agenda frontsheet 10th-Feb-2026 10.00 Audit Committee.pdf?T=0">Agenda frontsheet <span class="mgFileSize"> PDF 198 KB</span> </a></li>
+<li><a href="documents/g4967/Agenda frontsheet 10th-Feb-2026 10.00 Audit Committee.pdf?T=0">{escape(agenda_title)} <span class="mgFileSize"> PDF 198 KB</span> </a></li>
 <li><a href="mgChooseDocPack.aspx?ID=4967">Agenda reports pack</a></li>
 <li><a href="documents/g4967/Printed minutes 10th-Feb-2026 10.00 Audit Committee.pdf?T=1">Printed minutes <span class="mgFileSize"> PDF 111 KB</span> </a></li>
 </ul></div>
@@ -178,6 +253,11 @@ class FakeModernGov:
     body: bytes | None = None          # the same bytes for every document, e.g. a real PDF
     validators: bool = True            # ETag / Last-Modified on documents (not on 60909 either way)
     item_minutes: str | None = None    # HTML minutes of the plan's item (default: one paragraph)
+    next_meeting: bool = False         # a meeting on 14 Apr 2026 carrying the minutes of 10 Feb 2026
+    wrapped: bool = False              # GetMeeting's <meeting> inside <getmeeting> rather than the root
+    committee_title: str = "Audit Committee"
+    agenda_title: str = "Agenda frontsheet"
+    drip: dict = field(default_factory=dict)  # seconds between bytes, per document key
     log: list = field(default_factory=list)
 
     def __post_init__(self):
@@ -193,6 +273,7 @@ class FakeModernGov:
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        self.server.daemon_threads = True  # a dripping answer never holds close() up
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
         self.thread.start()
 
@@ -229,22 +310,30 @@ class FakeModernGov:
                 return self._send(h, req, 200, b"<html><body>Service unavailable</body></html>", "text/html")
             method = path.rsplit("/", 1)[1]
             if method == "getcommittees":
-                return self._xml(h, req, COMMITTEES_XML)
+                return self._xml(h, req, COMMITTEES_XML.format(audit=escape(self.committee_title)))
             if method == "getmeetings":
                 if not {"lcommitteeid", "sfromdate", "stodate"} <= set(query):
                     return self._send(h, req, 500, b"Missing parameter", "text/plain")
-                return self._xml(h, req, MEETINGS_XML if query["lcommitteeid"] == "144" else
+                return self._xml(h, req, MEETINGS_XML.format(next=NEXT_MEETING if self.next_meeting else "")
+                                 if query["lcommitteeid"] == "144" else
                                  "<getmeetings><meetingscount>0</meetingscount></getmeetings>")
             if method == "getmeeting":
-                xml = {"4967": meeting_xml(self.url, self.item_minutes), "4966": CANCELLED_MEETING_XML}.get(query.get("lmeetingid"))
+                xml = {"4967": meeting_xml(self.url, self.item_minutes, self.agenda_title),
+                       "4966": CANCELLED_MEETING_XML,
+                       "4968": next_meeting_xml(self.url) if self.next_meeting else None}.get(query.get("lmeetingid"))
+                if xml and self.wrapped:
+                    xml = xml.replace("<meeting>", "<getmeeting><meeting>", 1).replace(
+                        "</meeting>", "</meeting></getmeeting>")
                 return self._xml(h, req, xml) if xml else self._send(h, req, 404, b"", "text/plain")
             return self._send(h, req, 500, b"unknown method", "text/plain")
         if path == "/mglistcommittees.aspx":
-            return self._html(h, req, COMMITTEES_PAGE)
+            return self._html(h, req, committees_page(self.committee_title))
         if path == "/ielistmeetings.aspx" and query.get("cid") == "144":
-            return self._html(h, req, meetings_page(int(query.get("year", "0"))))
+            return self._html(h, req, meetings_page(int(query.get("year", "0")), self.next_meeting))
         if path == "/ielistdocuments.aspx" and query.get("mid") == "4967":
-            return self._html(h, req, agenda_page())
+            return self._html(h, req, agenda_page(self.agenda_title))
+        if path == "/ielistdocuments.aspx" and query.get("mid") == "4968" and self.next_meeting:
+            return self._html(h, req, next_agenda_page())
         if path == "/mgconvert2pdf.aspx" or path.startswith("/documents/"):
             return self._document(h, req, query.get("id") or path[len("/documents/"):])
         return self._send(h, req, 404, b"<html>Not found</html>", "text/html")
@@ -257,7 +346,25 @@ class FakeModernGov:
             headers = {"ETag": etag, "Last-Modified": formatdate(1767225600, usegmt=True)}
             if h.headers.get("If-None-Match") == etag:
                 return self._send(h, req, 304, b"", None, headers)
+        if key in self.drip:
+            return self._drip(h, req, body, self.drip[key])
         self._send(h, req, 200, body, "application/pdf", headers)
+
+    @staticmethod
+    def _drip(h, req: Request, body: bytes, every: float) -> None:
+        """A byte at a time, `every` seconds apart: each read is quick, the whole never ends in time."""
+        req.status = 200
+        h.send_response(200)
+        h.send_header("Content-Type", "application/pdf")
+        h.send_header("Content-Length", str(len(body)))
+        h.end_headers()
+        try:
+            for i in range(len(body)):
+                h.wfile.write(body[i:i + 1])
+                h.wfile.flush()
+                time.sleep(every)
+        except OSError:  # the client gave up: what the test wants
+            pass
 
     def _xml(self, h, req, text: str) -> None:
         self._send(h, req, 200, text.encode(), "text/xml; charset=utf-8")

@@ -248,7 +248,7 @@ def test_a_database_on_a_read_only_mount_can_be_read(built, tmp_path):
 
     status = plantrack("status", "--db", db, wrap=ro)
     assert status.returncode == 0, status.stderr
-    assert status.stdout.splitlines()[1] == "run\tstarted\tfinished\tstatus\tseen\tnew\tfailed"
+    assert status.stdout.splitlines()[1] == "run\tstarted\tfinished\tstatus\tseen\tnew\tfailed\tfetch failed"
     js = plantrack("status", "--db", db, "--json", wrap=ro)
     assert js.returncode == 0 and '"failed_files": []' in js.stdout
 

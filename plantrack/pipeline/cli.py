@@ -48,7 +48,7 @@ WaitOpt = Annotated[float, typer.Option("--wait", min=0, help="Seconds to wait f
 LogOpt = Annotated[Path | None, typer.Option("--log-file", help="Append one JSON line per file (and per run start/end) to this file.")]
 JsonOpt = Annotated[bool, typer.Option("--json", metavar="", help="Print the outcome of every file as JSON on stdout.")]
 AuthorityOpt = Annotated[str | None, typer.Option("--authority", help="The council that published these files (stored as documents.authority; papers of different councils never share a series). Default: the `[authorities]` folders in plantrack.toml, else as stored.", show_default=False)]
-FetchOpt = Annotated[bool, typer.Option("--fetch", metavar="", help="First bring new papers from the council sites of plantrack.toml's [[fetch]] entries into the first folder given (default data/raw), e.g. `plantrack run --fetch`.")]
+FetchOpt = Annotated[bool, typer.Option("--fetch", metavar="", help="First bring new papers from the council sites of plantrack.toml ([[fetch.sites]] or [[fetch]] entries) into the first folder given (default data/raw), e.g. `plantrack run --fetch`; what the fetch could not bring is recorded in the run (`plantrack status`) and gives exit status 1.")]
 SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Read the documents on a Dask cluster: its scheduler's address, e.g. tcp://HOST:8786 (needs plantrack[dask] here and on the workers). Default: `dask.scheduler`, else this machine.", show_default=False)]
 
 
@@ -74,9 +74,11 @@ def _progress(total: int):
     return bar
 
 
-def _summarise(outcomes: list[stages.Outcome], as_json: bool, found: discovery.Found | None = None) -> int:
+def _summarise(outcomes: list[stages.Outcome], as_json: bool, found: discovery.Found | None = None,
+               fetch_failed: list[tuple[str, str]] = ()) -> int:
     """The files that changed or failed as a table, then the failures one line each, then one last
-    line of counts; exit status 1 when any file failed (this run or, unchanged since, an earlier one)."""
+    line of counts (naming the first thing the fetch could not bring, if any); exit status 1 when any
+    file failed (this run or, unchanged since, an earlier one) or the fetch failed."""
     counts = Counter(o.outcome for o in outcomes)
     shown = [o for o in outcomes if o.outcome in ("new", "updated", "failed") and o.extraction]
     if len(shown) > MAX_TABLE_ROWS:
@@ -115,6 +117,11 @@ def _summarise(outcomes: list[stages.Outcome], as_json: bool, found: discovery.F
                  f"{found.hidden} hidden, {counts['skipped']} special file(s) or link(s)")
     last = (f"{seen} file(s): {counts['new']} new, {counts['updated']} read again, "
             f"{counts['unchanged']} unchanged, {counts['failed']} failed{aside}")
+    if fetch_failed:
+        more = f" and {len(fetch_failed) - 1} more" if len(fetch_failed) > 1 else ""
+        output.say(err, f"{last} — exit status 1: the fetch failed: {fetch_failed[0][1]}{more} "
+                        "(`plantrack status` lists them)", "red")
+        return 1
     if counts["failed"]:
         output.say(err, f"{last} — exit status 1: {counts['failed']} file(s) could not be read "
                         "(listed above; `plantrack status` lists them too)", "red")
@@ -150,7 +157,8 @@ def _cluster(scheduler: str | None) -> None:
 
 
 def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command,
-            authority: str | None = None, fetched: bool = False, scheduler: str | None = None):
+            authority: str | None = None, fetched: bool = False, scheduler: str | None = None,
+            fetch_failed: list[tuple[str, str]] = ()):
     """Read and load; returns (outcomes, what discovery found). The ledger is closed whatever happens:
     a run that fails midway is recorded as `error` with its one line and exits 4, never left `running`."""
     from plantrack.pipeline.sources.authority import fetched as by_site, for_command
@@ -179,6 +187,8 @@ def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command
                 problems = _problem_outcomes(found)
                 for o in problems:
                     ledger.record(o)
+                for where, line in fetch_failed:  # `run --fetch`: what the fetch could not bring
+                    ledger.fetch_failure(where, line)
                 outcomes = stages.ingest(files, db, db_path.parent / "extracted", workers=workers, timeout=timeout,
                                          memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess, progress=advance,
                                          authority=(by_site(db_path, for_command(None, cfg["authorities"]))
@@ -269,16 +279,18 @@ def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = No
 
         plantrack run papers/kent --authority "Kent County Council"
 
-        plantrack run --fetch                 # new papers from the [[fetch]] sites first
+        plantrack run --fetch                 # new papers from the plantrack.toml sites first
 
         plantrack run archive/ --scheduler tcp://10.0.0.5:8786   # read on a Dask cluster
     """
-    fetched = 0
+    fetch_failed: list[tuple[str, str]] = []
     if fetch_first:  # the papers land under the folder the run reads, so they are ingested below
-        into = paths[0] if paths and paths[0].is_dir() else DEFAULT_RAW
-        fetched = _fetch(_fetch_jobs(None, None, None, None), into, db, wait, False)
+        into = paths[0] if paths and not paths[0].is_file() else DEFAULT_RAW
+        with contextlib.suppress(OSError):  # the first night, with the site down: still a folder to read
+            into.mkdir(parents=True, exist_ok=True)
+        fetch_failed = _fetch(_fetch_jobs(None, None, None, None), into, db, wait, False)
     outcomes, found = _ingest(paths, db, workers, timeout, reprocess, wait, log_file, "run", authority,
-                              fetched=fetch_first, scheduler=scheduler)
+                              fetched=fetch_first, scheduler=scheduler, fetch_failed=fetch_failed)
     with _writing(db, wait):
         try:
             _after_ingest(db)
@@ -287,72 +299,136 @@ def run(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt = No
         except (Exception, KeyboardInterrupt) as e:  # noqa: BLE001 - the files are loaded; reconciling failed
             _run_failed(None, e)
     # last, so its last line is the run's last line; a fetch that failed keeps the status at least 1
-    raise typer.Exit(max(fetched, _summarise(outcomes, json_out, found)))
+    raise typer.Exit(_summarise(outcomes, json_out, found, fetch_failed))
 
 
 @app.command()
-def fetch(site: Annotated[str | None, typer.Argument(help="The council's ModernGov site, e.g. https://democracy.example.gov.uk. Default: every [[fetch]] entry of plantrack.toml.", show_default=False)] = None,
-          committee: Annotated[list[str] | None, typer.Option("--committee", "-c", help="A committee's title (any case) or id; repeat for several, e.g. `--committee Cabinet --committee 144`.", show_default=False)] = None,
+def fetch(site: Annotated[str | None, typer.Argument(help="The council's ModernGov site, e.g. https://democracy.example.gov.uk. Default: every site of plantrack.toml ([[fetch.sites]] or [[fetch]] entries).", show_default=False)] = None,
+          committee: Annotated[list[str] | None, typer.Option("--committee", "-c", help="A committee's title (any case) or id; repeat for several, e.g. `--committee Cabinet --committee 144`. `--list` shows them.", show_default=False)] = None,
           since: Annotated[str | None, typer.Option("--since", help="The first meeting date, e.g. `--since 2024-04-01`. Default: a year ago.", show_default=False)] = None,
-          until: Annotated[str | None, typer.Option("--until", help="The last meeting date, e.g. `--until 2025-03-31`. Default: a month from today.", show_default=False)] = None,
-          into: Annotated[Path, typer.Option("--into", help="The folder papers are saved under, as `<site>/<committee>/<YYYY-MM-DD>/<title>.pdf`, e.g. `--into data/raw`.")] = DEFAULT_RAW,
+          until: Annotated[str | None, typer.Option("--until", help="The last meeting date, e.g. `--until 2025-03-31`. Default: a month from today. The minutes the next meeting's agenda carries are fetched too.", show_default=False)] = None,
+          into: Annotated[Path, typer.Option("--into", help="The folder papers are saved under, as `<site host>/<committee>/<YYYY-MM-DD>/<title>.pdf`, e.g. `--into data/raw`.")] = DEFAULT_RAW,
+          list_committees: Annotated[bool, typer.Option("--list", metavar="", help="Only list the site's committees (id, title, current), to pick --committee from: a table on a terminal, tab-separated when piped, JSON with --json.")] = False,
           db: DbOpt = DEFAULT_DB, wait: WaitOpt = 600, json_out: JsonOpt = False) -> None:
     """Bring new public papers (and minutes published as text) from a council's ModernGov site.
 
     Politely: one request at a time, `fetch.delay` seconds apart, conditional requests, nothing held
-    asked for twice; restricted papers and cancelled meetings are left alone. Run `plantrack ingest`
-    (or use `plantrack run --fetch`) to read what was fetched.
+    asked for twice, nothing larger than `fetch.max_paper_mb` kept; restricted papers and cancelled
+    meetings are left alone. What could not be fetched is recorded in the run ledger (`plantrack
+    status`) and gives exit status 1. Run `plantrack ingest` (or use `plantrack run --fetch`) to read
+    what was fetched.
 
     Examples:
 
+        plantrack fetch https://democracy.example.gov.uk --list
+
         plantrack fetch https://democracy.example.gov.uk --committee "Children's Services Committee" --since 2024-01-01
 
-        plantrack fetch                       # every [[fetch]] entry of plantrack.toml
+        plantrack fetch                       # every site of plantrack.toml
     """
-    raise typer.Exit(_fetch(_fetch_jobs(site, committee, since, until), into, db, wait, json_out))
+    if list_committees:
+        raise typer.Exit(_list_committees(site, json_out))
+    jobs = _fetch_jobs(site, committee, since, until)
+    failed = _fetch(jobs, into, db, wait, json_out, ledger="fetch")
+    raise typer.Exit(1 if failed else 0)
+
+
+def _list_committees(site: str | None, json_out: bool) -> int:
+    """`fetch SITE --list`: the site's committees, by the one output rule."""
+    from plantrack.pipeline.sources.http import FetchError
+    from plantrack.pipeline.sources.moderngov import ModernGovSite, check_site
+
+    if site is None:
+        output.say(err, "error: --list needs the site, e.g. plantrack fetch https://democracy.example.gov.uk --list",
+                   "red")
+        return 2
+    try:
+        check_site(site)
+    except ValueError as e:
+        output.say(err, f"error: {e}", "red")
+        return 2
+    cfg = _settings()
+    with _client(cfg) as client:
+        mg = ModernGovSite(site, client)
+        try:
+            committees = sorted(mg.committees(), key=lambda c: (c.gone, c.title.casefold()))
+        except FetchError as e:
+            output.say(err, f"error: {mg.base}: {e}", "red")
+            return 1
+    if json_out:
+        print(json.dumps([{"id": c.id, "title": c.title, "current": not c.gone} for c in committees],
+                         ensure_ascii=False, indent=1))
+    else:
+        output.table(output.console(stderr=False), f"committees of {mg.base}", ("id", "title", "current"),
+                     [[c.id, c.title, "no" if c.gone else "yes"] for c in committees])
+    output.say(err, f"{len(committees)} committee(s) on {mg.base}, via the {mg.route}")
+    return 0
+
+
+def _client(cfg):
+    """The polite client with the fetch settings: contact, delay, deadline and size caps."""
+    from plantrack.pipeline.sources.http import PoliteClient
+
+    return PoliteClient(contact=cfg["fetch.contact"], delay=cfg["fetch.delay"], **_limits(cfg))
+
+
+def _limits(cfg) -> dict:
+    return {"deadline": cfg["fetch.deadline"], "max_paper": cfg["fetch.max_paper_mb"] * 2**20,
+            "max_answer": cfg["fetch.max_answer_mb"] * 2**20}
 
 
 def _fetch_jobs(site, committees, since, until) -> list:
-    """The sites to fetch: the one named on the command line, or plantrack.toml's [[fetch]] entries."""
+    """The sites to fetch: the one named on the command line, or plantrack.toml's sites; exit 2 with
+    one line for a site that is not a web site or dates the wrong way round."""
     from plantrack.pipeline.sources.fetch import Job, parse_day
 
     try:
         if site is None:
-            entries = _settings()["fetch"]
+            cfg = _settings()
+            entries = [*cfg["fetch.sites"], *cfg["fetch"]]
             if not entries:
-                raise ValueError("no site given and plantrack.toml has no [[fetch]] entries "
+                raise ValueError("no site given and plantrack.toml has no [[fetch.sites]] entries "
                                  "(see `plantrack fetch --help`)")
             return [Job.from_entry(e) for e in entries]
         if not committees:
-            raise ValueError("--committee is needed: a committee's title or id, e.g. --committee Cabinet")
+            raise ValueError("--committee is needed: a committee's title or id, e.g. --committee Cabinet "
+                             "(`--list` shows the site's committees)")
         return [Job(site, tuple(committees), parse_day(since, "--since"), parse_day(until, "--until"))]
     except ValueError as e:
-        err.print(f"error: {e}", markup=False, soft_wrap=True)
+        output.say(err, f"error: {e}", "red")
         raise typer.Exit(2) from None
 
 
-def _fetch(jobs: list, into: Path, db_path: Path, wait: float, json_out: bool) -> int:
-    """Fetch every job, print a line per meeting and a summary per site; 1 when anything failed."""
+def _fetch(jobs: list, into: Path, db_path: Path, wait: float, json_out: bool,
+           ledger: str | None = None) -> list[tuple[str, str]]:
+    """Fetch every job, print a line per meeting and a summary per site; returns what failed, as
+    (address, line). With `ledger`, the fetch is a run of its own in the run ledger (`plantrack fetch`);
+    `run --fetch` records the failures in its own run instead."""
     from plantrack.pipeline.sources.fetch import as_json, describe, fetch_all
 
     cfg = _settings()
-    if not cfg["fetch.contact"]:
-        err.print("note: set fetch.contact (an e-mail address) so councils can reach whoever is fetching",
-                  markup=False, soft_wrap=True)
+    if not cfg["fetch.contact"] and any(not j.contact for j in jobs):
+        output.say(err, "note: set fetch.contact (an e-mail address) so councils can reach whoever is fetching")
     status = err.status("fetching…") if err.is_terminal else contextlib.nullcontext()
     with _writing(db_path, wait), status:
         database = store.connect(db_path)
         try:
             summaries = fetch_all(jobs, into, database.conn, contact=cfg["fetch.contact"], delay=cfg["fetch.delay"],
-                                  say=lambda line: err.print(line, markup=False, soft_wrap=True))
+                                  say=lambda line: output.say(err, line), **_limits(cfg))
+            failures = [f for s in summaries for f in s.failures()]
+            if ledger:
+                record = runs.Ledger(database, ledger).start()
+                for where, line in failures:
+                    record.fetch_failure(where, line)
+                record.finish()
         finally:
             database.conn.close()
     for summary in summaries:
         for line in describe(summary):
-            err.print(line, markup=False, soft_wrap=True)
+            output.say(err, line, "red" if line.startswith("failed:") else None)
     if json_out:
         print(json.dumps(as_json(summaries), ensure_ascii=False, indent=1))
-    return 1 if any(s.failed for s in summaries) else 0
+    return failures
 
 
 def _after_ingest(db_path: Path) -> None:
@@ -629,8 +705,8 @@ def _show(ex, links: dict | None = None) -> None:
 @app.command()
 def status(db: Annotated[Path, typer.Option("--db", help="The SQLite database to read.")] = DEFAULT_DB, limit: Annotated[int, typer.Option("--limit", min=1, help="How many runs to list.")] = 10,
            json_out: JsonOpt = False) -> None:
-    """The last runs, and every file that could not be read with the reason (to stdout: plain
-    tab-separated lines when piped, or --json).
+    """The last runs, what the last run's fetch could not bring, and every file that could not be read
+    with the reason (to stdout: plain tab-separated lines when piped, or --json).
 
     Example:
 
@@ -641,6 +717,7 @@ def status(db: Annotated[Path, typer.Option("--db", help="The SQLite database to
     conn = _open_existing(db)
     try:
         last, failed = runs.last_runs(conn, limit)
+        fetches = runs.failed_fetches(conn)
         from plantrack.pipeline.review.corrections import stale, stale_sentence
         lapsed = stale(conn)  # a clerk's correction whose action or reason is gone: said, never dropped
     finally:
@@ -648,17 +725,20 @@ def status(db: Annotated[Path, typer.Option("--db", help="The SQLite database to
     if lapsed:  # a warning, not data: on stderr, with or without --json
         output.say(err, stale_sentence(lapsed), "yellow")
     if json_out:
-        print(json.dumps({"runs": last, "failed_files": failed, "stale_corrections": lapsed}, indent=1,
-                         ensure_ascii=False))
+        print(json.dumps({"runs": last, "failed_files": failed, "failed_fetches": fetches,
+                          "stale_corrections": lapsed}, indent=1, ensure_ascii=False))
         return
     out = output.console(stderr=False)  # data: to stdout, plain lines when piped
-    output.table(out, "runs", ("run", "started", "finished", "status", "seen", "new", "failed"),
+    output.table(out, "runs", ("run", "started", "finished", "status", "seen", "new", "failed", "fetch failed"),
                  [[r["id"], r["started_at"], r["finished_at"], r["status"], r["files_seen"], r["files_new"],
-                   r["files_failed"]] for r in last])
+                   r["files_failed"], r["fetch_failed"] or 0] for r in last])
+    if fetches:
+        output.table(out, "what the last run's fetch could not bring", ("address", "error"),
+                     [[f["url"], f["error"]] for f in fetches])
     if failed:
         output.table(out, "files that could not be read", ("file", "kind", "attempts", "error", "path"),
                      [[f["filename"], f["failure_kind"], f["attempts"], f["error"], f["path"]] for f in failed])
-    else:
+    elif not fetches:
         output.say(out, "no file has failed.")
 
 

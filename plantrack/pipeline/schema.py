@@ -299,11 +299,12 @@ TABLES: tuple[Table, ...] = (
         _extra("value", "TEXT", "its value"),
     ), contract=False),
     # the run ledger (plantrack/pipeline/stages/runs.py)
-    Table("runs", "One row per plantrack run that wrote this database (ingest, load or run).", (
+    Table("runs", "One row per plantrack run that wrote this database (ingest, load, run or fetch).", (
         _extra("id", "INTEGER PRIMARY KEY", ""),
         _extra("started_at", "TEXT", "ISO 8601 UTC timestamp"),
         _extra("finished_at", "TEXT", "ISO 8601 UTC timestamp, NULL while running or when it never finished"),
-        _extra("status", "TEXT", "running; ok (every file read); failed (some files failed); interrupted "
+        _extra("status", "TEXT", "running; ok (every file read); failed (some files failed, or the fetch "
+                                 "failed: see fetch_failed); interrupted "
                                  "(it died before finishing); error (the run itself failed: its line is the "
                                  "run_files row with outcome error)"),
         _extra("files_seen", "INTEGER", "files it looked at"),
@@ -311,14 +312,18 @@ TABLES: tuple[Table, ...] = (
         _extra("files_failed", "INTEGER", "files it could not read"),
         _extra("pid", "INTEGER", "the process id of the run"),
         _extra("command", "TEXT", "the command line it ran"),
+        _extra("fetch_failed", "INTEGER", "what its fetch could not bring: a site down, a committee unknown, a "
+                                          "paper refused (each a run_files row with outcome fetch_failed); 0 or "
+                                          "NULL when nothing failed or nothing was fetched"),
     ), contract=False, made_by="runs"),
     Table("run_files", "What one run did with each file.", (
         _extra("run_id", "INTEGER REFERENCES runs(id)", "the run (runs.id)"),
         _extra("document_id", "INTEGER REFERENCES documents(id)", "the file's document (documents.id), NULL when none was stored"),
-        _extra("path", "TEXT", "the file's path as given"),
+        _extra("path", "TEXT", "the file's path as given; for a fetch failure, the site's or the paper's address"),
         _extra("outcome", "TEXT", "new, updated (read again), unchanged, failed, missing (a stored document's "
                                   "file is gone), skipped (a FIFO, device, symlink loop or broken link: never "
-                                  "opened) or error (the run itself failed)"),
+                                  "opened), fetch_failed (a site, committee or paper the fetch could not bring) "
+                                  "or error (the run itself failed)"),
         _extra("error", "TEXT", "one line a clerk can act on when it failed, else NULL"),
         _extra("seconds", "REAL", "how long reading it took"),
     ), contract=False, made_by="runs", indexes=(Index("run_files_run", "run_id"),)),

@@ -1,8 +1,11 @@
 """`plantrack fetch`: new papers from a council's ModernGov site into a readable tree, and a `sources` row
 for every paper so the next night asks only for what changed.
 
-The tree is `<into>/<site host>/<committee>/<YYYY-MM-DD>/<title>.pdf` (names made safe for every
-file system), plus `Minutes.html` when the meeting's minutes are published as text. A paper already
+The tree is `<into>/<site host>/<committee>/<YYYY-MM-DD>/<title>.pdf` (the host without its port; names
+made safe for every file system: no separators, `..` or control characters, cut to fit with a short hash
+to keep long names apart), plus `Minutes <committee> <YYYY-MM-DD>.html` when the meeting's minutes are
+published as text. Minutes on the next meeting's "Minutes of the previous meeting" item are fetched
+into the earlier meeting's folder even when the next meeting falls after `--until`. A paper already
 held is not asked for again unless the site gave validators (ETag / Last-Modified), in which case it is
 asked conditionally and a 304 costs nothing; bytes already held under that URL are not written again,
 so the nightly ingest skips them too.
@@ -24,11 +27,13 @@ from plantrack.extract.document import sha256_of
 from plantrack.pipeline import schema
 from plantrack.pipeline.stages.store import now
 from plantrack.pipeline.sources.http import FetchError, PoliteClient, write_atomically
-from plantrack.pipeline.sources.moderngov import Meeting, ModernGovSite, Paper, suggest
+from plantrack.pipeline.sources.moderngov import Meeting, ModernGovSite, Paper, check_site, clean_title, suggest
 
 DAYS_BACK = 365      # a first fetch without --since brings the last year
 DAYS_AHEAD = 31      # and agendas already published for the month ahead
 MAX_NAME = 120       # characters of a file name, before its extension
+MAX_NAME_BYTES = 200  # and its UTF-8 bytes: file systems allow 255 a name, leaving room for " (2).pdf"
+NEXT_MEETING_WITHIN = 183  # days after --until to look for the next meeting, whose agenda carries the minutes
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 EXTENSIONS = (".pdf", ".docx", ".doc", ".xlsx", ".xls", ".rtf", ".html", ".htm", ".pptx")
 CONTENT_TYPES = {"application/pdf": ".pdf", "application/msword": ".doc", "text/html": ".html",
@@ -61,6 +66,11 @@ class Summary:
     restricted: int = 0
     papers: list[Outcome] = field(default_factory=list)
     problems: list[str] = field(default_factory=list)  # whole committees or the site, one line each
+
+    def failures(self) -> list[tuple[str, str]]:
+        """Every failure as (where, line) for the run's ledger: the site or committee, or the paper's URL."""
+        return [(self.site, p) for p in self.problems] + [(o.url, failed_line(o)) for o in self.papers
+                                                          if o.outcome == "failed"]
 
     def count(self, outcome: str) -> int:
         return sum(p.outcome == outcome for p in self.papers)
@@ -95,13 +105,20 @@ def window(since: date | None, until: date | None, today: date | None = None) ->
 
 
 def safe_name(text: str, fallback: str = "paper") -> str:
-    """A file or folder name any file system takes: no separators or reserved characters, no leading
-    dot, not a Windows device name, at most MAX_NAME characters (cut at a word)."""
-    text = unicodedata.normalize("NFKC", text)
-    text = re.sub(r'[\x00-\x1f\x7f<>:"/\\|?*]+', " ", text)
+    """A file or folder name any file system takes: no separators, reserved or control characters, no
+    leading dot (so never `.` or `..`), not a Windows device name, at most MAX_NAME characters and
+    MAX_NAME_BYTES bytes; a name that had to be cut ends with a short hash of the whole, so two long
+    titles that begin alike stay apart."""
+    whole = unicodedata.normalize("NFKC", text)
+    text = re.sub(r'[<>:"/\\|?*]+', " ", clean_title(whole))
     text = " ".join(text.split()).strip(" .")
-    if len(text) > MAX_NAME:
-        text = text[:MAX_NAME].rsplit(" ", 1)[0].strip(" .") or text[:MAX_NAME]
+    if len(text) > MAX_NAME or len(text.encode("utf-8")) > MAX_NAME_BYTES:
+        tag = hashlib.sha256(whole.encode("utf-8", "surrogatepass")).hexdigest()[:8]
+        cut = text[:MAX_NAME - 9]
+        while len(cut.encode("utf-8")) > MAX_NAME_BYTES - 9:
+            cut = cut[:-1]
+        cut = (cut.rsplit(" ", 1)[0] if " " in cut[len(cut) // 2:] else cut).strip(" .")
+        text = f"{cut} {tag}".strip()
     if not text or text.split(".")[0].upper() in WINDOWS_RESERVED:
         text = f"{fallback} {text}".strip()
     return text
@@ -144,12 +161,14 @@ class Fetcher:
             summary.authority = authority or self._known_authority(mg.base) or mg.authority()
             for committee in wanted:
                 try:
-                    meetings = mg.meetings(committee, since, until)
+                    meetings = mg.meetings(committee, since, until + timedelta(days=NEXT_MEETING_WITHIN))
                 except FetchError as e:
                     summary.problems.append(f"{committee.title}: meetings could not be listed: {e}")
                     continue
-                for meeting in meetings:
-                    self._meeting(mg, meeting, summary)
+                held = [m for m in meetings if m.date <= until and self._meeting(mg, m, summary)]
+                later = [m for m in meetings if m.date > until and not m.cancelled]
+                if held and later:
+                    self._previous_minutes(mg, later[0], held[-1], summary)
         except FetchError as e:
             summary.problems.append(f"{mg.base}: {e}")
         summary.route = mg.route + (f" ({mg.why_pages})" if mg.why_pages else "")
@@ -160,26 +179,30 @@ class Fetcher:
                                 "ORDER BY fetched_at DESC LIMIT 1", (site,)).fetchone()
         return row[0] if row else None
 
-    def _meeting(self, mg: ModernGovSite, meeting: Meeting, summary: Summary) -> None:
+    def _folder(self, mg: ModernGovSite, meeting: Meeting) -> Path:
+        return self.into / safe_name(mg.host, "site") / safe_name(meeting.committee.title, "committee") \
+            / meeting.date.isoformat()
+
+    def _meeting(self, mg: ModernGovSite, meeting: Meeting, summary: Summary) -> bool:
+        """The meeting's public papers and minutes; False when it was cancelled or could not be read."""
         label = f"{meeting.committee.title} {meeting.date.isoformat()}"
         if meeting.cancelled:
             summary.cancelled += 1
             self.say(f"{label}: cancelled, skipped")
-            return
+            return False
         try:
             mg.read(meeting)
         except FetchError as e:
             summary.problems.append(f"{label}: the meeting's page could not be read: {e}")
             self.say(f"{label}: could not be read: {e}")
-            return
+            return False
         if meeting.cancelled:
             summary.cancelled += 1
             self.say(f"{label}: cancelled, skipped")
-            return
+            return False
         summary.meetings += 1
         summary.restricted += meeting.restricted
-        folder = self.into / safe_name(mg.host, "site") / safe_name(meeting.committee.title, "committee") \
-            / meeting.date.isoformat()
+        folder = self._folder(mg, meeting)
         # a fetch killed by SIGKILL leaves its temporary file; only one fetch writes a database's tree at a
         # time (the run lock), so any found now is stale
         for stale in folder.glob(".plantrack-*.part") if folder.is_dir() else ():
@@ -193,6 +216,33 @@ class Fetcher:
         self.say(f"{label}: {len(outcomes)} paper(s): {counts['new']} new, {counts['unchanged']} unchanged, "
                  f"{counts['failed']} failed" + (f"; {meeting.restricted} restricted, not requested"
                                                  if meeting.restricted else ""))
+        return True
+
+    def _previous_minutes(self, mg: ModernGovSite, later: Meeting, earlier: Meeting, summary: Summary) -> None:
+        """The minutes the next meeting's agenda carries ("Minutes of the previous meeting"), though that
+        meeting is after the dates asked: saved beside the earlier meeting's papers, whose meeting they
+        most likely record (the paper's own title block settles it when it is read)."""
+        label = f"{earlier.committee.title} {earlier.date.isoformat()}"
+        try:
+            mg.read(later)
+        except FetchError as e:
+            summary.problems.append(f"{label}: the next meeting ({later.date.isoformat()}), whose agenda carries "
+                                    f"the minutes, could not be read: {e}")
+            return
+        # named for where they were found, so "Minutes of the previous meeting" in the earlier meeting's
+        # folder is not taken for the minutes of the one before it
+        papers = [Paper(p.url, f"{p.title} (on the {later.date.isoformat()} agenda)", True)
+                  for p in later.papers if p.previous_minutes] if not later.cancelled else []
+        if not papers:
+            return
+        claimed: set[Path] = set()
+        outcomes = [self._paper(mg, earlier, p, self._folder(mg, earlier), claimed, summary.authority)
+                    for p in papers]
+        summary.papers += outcomes
+        self.say(f"{label}: {len(outcomes)} paper(s) of minutes on the next meeting's agenda "
+                 f"({later.date.isoformat()}): {sum(o.outcome == 'new' for o in outcomes)} new, "
+                 f"{sum(o.outcome == 'unchanged' for o in outcomes)} unchanged, "
+                 f"{sum(o.outcome == 'failed' for o in outcomes)} failed")
 
     def _row(self, url: str) -> dict | None:
         cur = self.conn.execute("SELECT * FROM sources WHERE url = ?", (url,))
@@ -227,6 +277,19 @@ class Fetcher:
 
     def _paper(self, mg: ModernGovSite, meeting: Meeting, paper: Paper, folder: Path, claimed: set[Path],
                authority: str | None) -> Outcome:
+        """One paper fetched (or found held); a paper that cannot be saved here (the disk full, the folder
+        not writable) fails alone, with its line, and the others are still fetched."""
+        try:
+            return self._get_paper(mg, meeting, paper, folder, claimed, authority)
+        except OSError as e:
+            out = Outcome(paper.url, paper.title, "failed", committee=meeting.committee.title,
+                          meeting_date=meeting.date.isoformat(),
+                          error=f"could not be saved under {folder}: {e.strerror or e}")
+            self._record(paper.url, mg, meeting, paper.title, authority, error=out.error)
+            return out
+
+    def _get_paper(self, mg: ModernGovSite, meeting: Meeting, paper: Paper, folder: Path, claimed: set[Path],
+                   authority: str | None) -> Outcome:
         out = Outcome(paper.url, paper.title, "failed", committee=meeting.committee.title,
                       meeting_date=meeting.date.isoformat())
         row = self._row(paper.url)
@@ -282,7 +345,8 @@ class Fetcher:
     def _minutes(self, mg: ModernGovSite, meeting: Meeting, folder: Path, claimed: set[Path],
                  authority: str | None) -> Outcome:
         """The minutes page, keyed by the meeting's page URL; written only when its content changed."""
-        url, title = meeting.page_url, f"{MINUTES_NAME} (text)"
+        name = f"{MINUTES_NAME} {meeting.committee.title} {meeting.date.isoformat()}"
+        url, title = meeting.page_url, f"{name} (text)"
         data = meeting.minutes_html.encode("utf-8")
         sha = hashlib.sha256(data).hexdigest()
         row = self._row(url)
@@ -292,8 +356,13 @@ class Fetcher:
         if held is not None and held.exists() and row["sha256"] == sha and sha256_of(held) == sha:
             claimed.add(held)
             return out
-        path = held or self._place(folder, MINUTES_NAME, ".html", url, claimed)
-        write_atomically(path, data)
+        path = held or self._place(folder, name, ".html", url, claimed)
+        try:
+            write_atomically(path, data)
+        except OSError as e:  # the disk full, the folder not writable: this page fails, the fetch goes on
+            out.outcome, out.path, out.error = "failed", None, f"could not be saved under {folder}: {e.strerror or e}"
+            self._record(url, mg, meeting, title, authority, error=out.error)
+            return out
         out.outcome, out.path = "new", path
         self._record(url, mg, meeting, title, authority, sha256=sha, fetched_at=now(), path=str(path), error=None)
         return out
@@ -301,30 +370,47 @@ class Fetcher:
 
 @dataclass(frozen=True)
 class Job:
-    """One site to fetch: from the command line or a [[fetch]] entry of plantrack.toml."""
+    """One site to fetch: from the command line or a [[fetch.sites]] / [[fetch]] entry of plantrack.toml."""
 
     site: str
     committees: tuple[str, ...]
     since: date | None = None
     until: date | None = None
     authority: str | None = None
+    contact: str | None = None   # the site's own, else fetch.contact
+    delay: float | None = None   # the site's own, else fetch.delay
+
+    def __post_init__(self):
+        """ValueError with one line for what no fetch could do: a site that is not a web site, dates
+        the wrong way round."""
+        check_site(self.site)
+        if self.since and self.until and self.until < self.since:
+            raise ValueError(f"until ({self.until}) is before since ({self.since}) for {self.site}: no meeting "
+                             "could fall between them")
 
     @classmethod
     def from_entry(cls, entry: dict) -> Job:
-        """A [[fetch]] entry, already checked by plantrack.settings."""
+        """A [[fetch]] / [[fetch.sites]] entry, already checked by plantrack.settings."""
         return cls(str(entry["site"]), tuple(str(c) for c in entry["committees"]),
                    parse_day(entry.get("since"), "since"), parse_day(entry.get("until"), "until"),
-                   entry.get("authority"))
+                   entry.get("authority"), entry.get("contact"),
+                   float(entry["delay"]) if entry.get("delay") is not None else None)
 
 
 def fetch_all(jobs: Iterable[Job], into: Path, conn: sqlite3.Connection, *, contact: str = "", delay: float = 1.0,
-              say: Callable[[str], None] = lambda line: None, client: PoliteClient | None = None) -> list[Summary]:
-    """Every job in turn, with one polite client (so one request at a time per host across jobs)."""
+              say: Callable[[str], None] = lambda line: None, client: PoliteClient | None = None,
+              **limits) -> list[Summary]:
+    """Every job in turn, with one polite client (so one request at a time per host across jobs);
+    `limits` are PoliteClient's (deadline, max_paper, max_answer)."""
     own = client is None
-    client = client or PoliteClient(contact=contact, delay=delay)
+    client = client or PoliteClient(contact=contact, delay=delay, **limits)
     try:
         fetcher = Fetcher(conn, client, into, say=say)
-        return [fetcher.fetch(j.site, j.committees, j.since, j.until, j.authority) for j in jobs]
+        summaries = []
+        for j in jobs:
+            client.manners(check_site(j.site), contact=j.contact, delay=j.delay)
+            summaries.append(fetcher.fetch(j.site, j.committees, j.since, j.until, j.authority))
+        return summaries
     finally:
         if own:
             client.close()
@@ -337,9 +423,12 @@ def describe(s: Summary) -> list[str]:
              + f"; papers: {s.count('new')} new, {s.count('unchanged')} unchanged, {s.count('failed')} failed"
              + (f"; {s.restricted} restricted paper(s) not requested" if s.restricted else "")]
     lines += [f"failed: {p}" for p in s.problems]
-    lines += [f"failed: {o.committee} {o.meeting_date} {o.title!r} ({o.url}): {o.error}"
-              for o in s.papers if o.outcome == "failed"]
+    lines += [f"failed: {failed_line(o)}" for o in s.papers if o.outcome == "failed"]
     return lines
+
+
+def failed_line(o: Outcome) -> str:
+    return f"{o.committee} {o.meeting_date} {o.title!r} ({o.url}): {o.error}"
 
 
 def as_json(summaries: list[Summary]) -> list[dict]:

@@ -1,11 +1,13 @@
 """A polite HTTP client for council sites, on httpx.
 
-Council hosts are small and slow: one request at a time per host, `delay` seconds between requests,
-a 60 s timeout, a few retries with growing waits on 5xx answers and dropped connections, and a
-User-Agent that says who is asking and how to reach them. Downloads stream into a temporary file
-beside their destination while being hashed, so a killed fetch never leaves half a PDF under a
-paper's name (the caller renames the temporary file into place, or drops it when the bytes are
-already held).
+Council hosts are small and slow: one request at a time per host, `delay` seconds between requests
+(redirect hops included: each hop is a request), a 60 s timeout per read and an overall deadline per
+request (a server dripping one byte every few seconds is cut off), a few retries with growing waits on
+5xx answers and dropped connections, and a User-Agent that says who is asking and how to reach them.
+Nothing is held or written beyond a size cap: a web-service answer or page is read up to
+`max_answer` bytes, a paper up to `max_paper` bytes. Downloads stream into a temporary file beside
+their destination while being hashed, so a killed fetch never leaves half a PDF under a paper's name
+(the caller renames the temporary file into place, or drops it when the bytes are already held).
 """
 from __future__ import annotations
 
@@ -18,14 +20,20 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 import httpx
 
-TIMEOUT_S = 60.0
+TIMEOUT_S = 60.0          # the longest wait for any one read
+DEADLINE_S = 900.0        # the longest one request may take in all (a 200 MB paper at 2 Mbit/s fits)
+MAX_PAPER = 200 * 2**20   # bytes of one paper: real agenda packs run to tens of MB
+MAX_ANSWER = 20 * 2**20   # bytes of one web-service answer or page: real ones are well under 1 MB
+MAX_REDIRECTS = 5
 RETRIES = 3
 RETRY_STATUSES = {429, 500, 502, 503, 504}
+REDIRECT_STATUSES = {301, 302, 303, 307, 308}
 MAX_RETRY_AFTER_S = 300  # a site asking for longer than this is treated as down for tonight
+SCHEMES = ("http", "https")
 
 
 def version() -> str:
@@ -50,6 +58,20 @@ class FetchError(Exception):
 
 
 @dataclass
+class Answer:
+    """A whole (capped) answer: a web-service XML or a page; 4xx come back for the caller to judge."""
+
+    url: str
+    status_code: int
+    headers: httpx.Headers
+    content: bytes = b""
+
+    @property
+    def text(self) -> str:
+        return self.content.decode("utf-8", "replace")
+
+
+@dataclass
 class Download:
     """One GET of a paper: `status` 304 (unchanged, no file) or 200 (`temp` holds the bytes)."""
 
@@ -62,6 +84,7 @@ class Download:
     last_modified: str | None = None
     content_type: str = ""
     retry_after: str | None = None
+    location: str | None = None
 
     def discard(self) -> None:
         if self.temp is not None:
@@ -69,23 +92,33 @@ class Download:
             self.temp = None
 
 
+def megabytes(n: int) -> str:
+    return f"{n / 2**20:.3g} MB"
+
+
 class PoliteClient:
     """GETs with the manners above. `sleep` and `transport` are for tests (no real waiting, no network)."""
 
     def __init__(self, *, contact: str = "", delay: float = 1.0, timeout: float = TIMEOUT_S,
+                 deadline: float = DEADLINE_S, max_paper: int = MAX_PAPER, max_answer: int = MAX_ANSWER,
                  retries: int = RETRIES, backoff: float | None = None,
                  transport: httpx.BaseTransport | None = None, sleep: Callable[[float], None] = time.sleep):
         self.delay = max(0.0, delay)
+        self.deadline = deadline
+        self.max_paper, self.max_answer = max_paper, max_answer
         self.retries = retries
         # waits after a failure grow from here (2, 4, 8 × backoff); never shorter than the delay
         self.backoff = max(self.delay, 1.0) if backoff is None else backoff
         self.sleep = sleep
         self.requests = 0
         self._last: dict[str, float] = {}
+        self._delays: dict[str, float] = {}      # a site's own delay and contact ([[fetch.sites]] entries)
+        self._agents: dict[str, str] = {}
         self._locks: dict[str, threading.Lock] = {}
         self._guard = threading.Lock()
-        self.client = httpx.Client(headers={"User-Agent": user_agent(contact)}, timeout=timeout,
-                                   follow_redirects=True, transport=transport)
+        # redirects are followed here, one hop at a time, so each hop waits its turn like any request
+        self.client = httpx.Client(headers={"User-Agent": user_agent(contact)}, timeout=min(timeout, deadline),
+                                   follow_redirects=False, transport=transport)
 
     def close(self) -> None:
         self.client.close()
@@ -96,6 +129,19 @@ class PoliteClient:
     def __exit__(self, *exc) -> None:
         self.close()
 
+    def manners(self, site: str, *, contact: str | None = None, delay: float | None = None) -> None:
+        """A site's own contact (in the User-Agent) and delay, instead of the client's, for every
+        request to its host."""
+        host = urlsplit(site).netloc.lower()
+        if delay is not None:
+            self._delays[host] = max(0.0, float(delay))
+        if contact:
+            self._agents[host] = user_agent(contact)
+
+    def _headers(self, url: str, extra: dict | None = None) -> dict:
+        agent = self._agents.get(urlsplit(url).netloc.lower())
+        return {**({"User-Agent": agent} if agent else {}), **(extra or {})}
+
     def _host_lock(self, url: str) -> tuple[str, threading.Lock]:
         host = urlsplit(url).netloc.lower()
         with self._guard:
@@ -104,7 +150,7 @@ class PoliteClient:
     def _pause(self, host: str) -> None:
         last = self._last.get(host)
         if last is not None:
-            wait = self.delay - (time.monotonic() - last)
+            wait = self._delays.get(host, self.delay) - (time.monotonic() - last)
             if wait > 0:
                 self.sleep(wait)
 
@@ -120,7 +166,7 @@ class PoliteClient:
                 except httpx.TransportError as e:
                     error: FetchError = FetchError(f"could not reach {host}: {_transport_reason(e)}")
                     result = None
-                except (httpx.HTTPError, httpx.InvalidURL) as e:  # too many redirects, a bad link: no retry helps
+                except (httpx.HTTPError, httpx.InvalidURL) as e:  # a bad link: no retry helps
                     raise FetchError(f"could not fetch {url}: {e}") from None
                 finally:
                     self._last[host] = time.monotonic()
@@ -144,9 +190,42 @@ class PoliteClient:
                     self.sleep(wait)
             raise error
 
-    def get(self, url: str) -> httpx.Response:
-        """The whole response (pages and web-service XML); 4xx comes back for the caller to judge."""
-        return self._attempts(url, lambda: self.client.get(url))
+    def _hops(self, url: str, one: Callable[[str], object], location: Callable[[object], str | None]):
+        """`one(url)` (retried by `_attempts`), following up to MAX_REDIRECTS redirects to http(s) only."""
+        for _ in range(MAX_REDIRECTS + 1):
+            check_url(url)
+            result = self._attempts(url, lambda u=url: one(u))
+            where = location(result)
+            if where is None:
+                return result
+            url = urljoin(url, where)
+        raise FetchError(f"too many redirects (more than {MAX_REDIRECTS}) from {url}")
+
+    def _chunks(self, r: httpx.Response, cap: int, what: str, started: float):
+        """The body in chunks, cut off past `cap` bytes or the request's deadline."""
+        length = r.headers.get("content-length", "")
+        if length.isdigit() and int(length) > cap:
+            raise FetchError(f"{what} is larger than the {megabytes(cap)} limit ({megabytes(int(length))})")
+        size = 0
+        for chunk in r.iter_bytes():
+            size += len(chunk)
+            if size > cap:
+                raise FetchError(f"{what} is larger than the {megabytes(cap)} limit")
+            if time.monotonic() - started > self.deadline:
+                raise FetchError(f"{what} took longer than {self.deadline:g} s in all (the site is too slow)")
+            yield chunk
+
+    def get(self, url: str) -> Answer:
+        """The whole answer (pages and web-service XML), at most `max_answer` bytes."""
+        def one(u: str) -> Answer:
+            started = time.monotonic()
+            with self.client.stream("GET", u, headers=self._headers(u)) as r:
+                a = Answer(u, r.status_code, r.headers)
+                if r.status_code not in REDIRECT_STATUSES:
+                    a.content = b"".join(self._chunks(r, self.max_answer, "the site's answer", started))
+                return a
+
+        return self._hops(url, one, lambda a: a.headers.get("location") if a.status_code in REDIRECT_STATUSES else None)
 
     def download(self, url: str, folder: Path, *, etag: str | None = None,
                  last_modified: str | None = None) -> Download:
@@ -158,12 +237,14 @@ class PoliteClient:
         if last_modified:
             headers["If-Modified-Since"] = last_modified
 
-        def send():
-            with self.client.stream("GET", url, headers=headers) as r:
-                d = Download(url, r.status_code, etag=r.headers.get("etag"),
+        def one(u: str):
+            started = time.monotonic()
+            with self.client.stream("GET", u, headers=self._headers(u, headers)) as r:
+                d = Download(u, r.status_code, etag=r.headers.get("etag"),
                              last_modified=r.headers.get("last-modified"),
                              content_type=r.headers.get("content-type", "").split(";")[0].strip().lower(),
-                             retry_after=r.headers.get("retry-after"))
+                             retry_after=r.headers.get("retry-after"),
+                             location=r.headers.get("location") if r.status_code in REDIRECT_STATUSES else None)
                 if r.status_code != 200:
                     return r.status_code, d
                 folder.mkdir(parents=True, exist_ok=True)
@@ -171,7 +252,7 @@ class PoliteClient:
                 digest = hashlib.sha256()
                 try:
                     with os.fdopen(fd, "wb") as f:
-                        for chunk in r.iter_bytes():
+                        for chunk in self._chunks(r, self.max_paper, "the paper", started):
                             digest.update(chunk)
                             f.write(chunk)
                             d.size += len(chunk)
@@ -181,10 +262,18 @@ class PoliteClient:
                 d.temp, d.sha256 = Path(name), digest.hexdigest()
                 return r.status_code, d
 
-        status, d = self._attempts(url, send)
+        status, d = self._hops(url, one, lambda result: result[1].location)
         if status in (200, 304):
             return d
         raise FetchError(f"the site answered {status} {_reason(status)}", status)
+
+
+def check_url(url: str) -> None:
+    """Only web addresses are asked for: a `file:`, `ftp:` or `javascript:` link (or a redirect to
+    one) is refused with one line."""
+    parts = urlsplit(url)
+    if parts.scheme.lower() not in SCHEMES or not parts.hostname:
+        raise FetchError(f"not a web address (http or https): {url[:200]!r}")
 
 
 def _reason(status: int) -> str:

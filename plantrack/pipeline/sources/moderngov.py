@@ -10,11 +10,19 @@ pages: `mgListCommittees.aspx` → `mgCommitteeDetails.aspx?ID=` → `ieListMeet
 Restricted (exempt) papers are never requested: the web service flags them (`isrestricted`), the
 pages name them ("Restricted enclosure"). A document link given as http:// on an https site is
 asked for over https (ModernGov hosts often print their own links with the wrong scheme).
+
+Minutes are found wherever a site puts them: the meeting's own documents ("Printed minutes"), each
+item's, the items' minutes published as text, and the minutes many councils attach to the *next*
+meeting's "Minutes of the previous meeting" item (`Paper.previous_minutes`), which the fetch asks for
+even when that next meeting falls after the dates asked (the paper's own title block says which meeting
+it records). Every title from the site is cleaned of control characters and terminal escapes before it
+is printed, stored or used in a file name.
 """
 from __future__ import annotations
 
 import html
 import re
+import unicodedata
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
@@ -22,6 +30,7 @@ from urllib.parse import parse_qs, urljoin, urlsplit, urlunsplit
 from lxml import etree
 from lxml import html as lhtml
 
+from plantrack.pipeline.sources.discovery import printable
 from plantrack.pipeline.sources.http import FetchError, PoliteClient
 
 # no entities, no network: the XML comes from a server we do not control
@@ -29,6 +38,17 @@ XML_PARSER = etree.XMLParser(resolve_entities=False, no_network=True, load_dtd=F
 BLOCKED = {401, 403, 404, 405}  # the web service is refused or absent here: read the pages instead
 PAGE_NAMES = re.compile(r"/(mgWebService\.asmx.*|mg\w+\.aspx.*|ie\w+\.aspx.*)$", re.I)
 SIZE_SUFFIX = re.compile(r"\s*\b(?:PDF|DOCX?|XLSX?|RTF|HTML?|PPTX?)\s*[\d.,]+\s*[KMG]?B\s*$", re.I)
+# "Minutes", "Minutes of the previous meeting", "To approve the minutes of the meeting held on 10 February
+# 2026": the committee's own earlier minutes; "Minutes of the Health and Wellbeing Board" (another
+# body's) is not
+PREVIOUS_MINUTES = re.compile(r"^[\W\d]*(?:(?:to\s+)?(?:approv|confirm|agree|sign|receiv|adopt)\w*\s+(?:of\s+)?(?:the\s+)?)?"
+                              r"minutes\b(?P<rest>.*)$", re.I)
+PREVIOUS_WORDS = re.compile(r"\b(?:previous|last|preceding|prior|earlier|meeting|held)\b|\b\d{1,2}(?:st|nd|rd|th)?\s+[a-z]{3,9}\b"
+                            r"|\d{1,2}[./]\d{1,2}[./]\d{2,4}", re.I)
+ACTIVE = ("src", "srcset", "poster", "background", "data", "action", "formaction", "lowsrc", "dynsrc", "codebase")
+LINKS = ("href", "xlink:href", "{http://www.w3.org/1999/xlink}href", "cite", "longdesc", "usemap", "ping")
+DROPPED = ("script", "style", "iframe", "frame", "frameset", "object", "embed", "applet", "base", "link", "input",
+           "button", "select", "textarea", "portal", "template", "noembed", "noframes")
 MONTHS = {m: i for i, m in enumerate(("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct",
                                        "nov", "dec"), start=1)}
 
@@ -48,6 +68,38 @@ class Committee:
 class Paper:
     url: str
     title: str
+    previous_minutes: bool = False  # on an item that holds the committee's earlier minutes
+
+
+def clean_title(text: str) -> str:
+    """A title from the site as one plain line: no terminal escapes, control or formatting characters
+    (a right-to-left override would make a name read backwards), runs of white space as one space."""
+    text = "".join(" " if unicodedata.category(ch) in ("Cc", "Cf", "Co", "Cs", "Zl", "Zp") else ch
+                   for ch in printable(text))
+    return " ".join(text.split())
+
+
+def is_previous_minutes(title: str) -> bool:
+    """Whether an agenda item's title says it holds the committee's own earlier minutes."""
+    m = PREVIOUS_MINUTES.match(clean_title(title))
+    if m is None:
+        return False
+    rest = m.group("rest").strip(" .:-–—")
+    return not rest or bool(PREVIOUS_WORDS.search(rest))
+
+
+def check_site(site: str) -> str:
+    """The site's root, or ValueError with one line when it is not a web site: `file:///etc`, `ftp://x`,
+    `javascript:alert(1)` are refused; `democracy.example.gov.uk` means https://democracy.example.gov.uk."""
+    text = site.strip()
+    scheme = re.match(r"^([a-z][a-z0-9+.-]*):(//)?(.?)", text, re.I)
+    if scheme and (scheme.group(2) or not scheme.group(3).isdigit()) and scheme.group(1).lower() not in ("http", "https"):
+        raise ValueError(f"not a council web site (http or https): {printable(text)[:200]!r}")
+    root = site_root(text)
+    parts = urlsplit(root)
+    if not parts.hostname or any(ch.isspace() for ch in parts.netloc):
+        raise ValueError(f"not a council web site (http or https): {printable(text)[:200]!r}")
+    return root
 
 
 @dataclass
@@ -109,7 +161,8 @@ class ModernGovSite:
 
     @property
     def host(self) -> str:
-        return urlsplit(self.base).netloc
+        """The site's host name without port: the first folder of the fetched tree."""
+        return urlsplit(self.base).hostname or "site"
 
     # -- the web service -------------------------------------------------------------------------
     def _service(self, method: str, **params: str) -> etree._Element:
@@ -142,7 +195,7 @@ class ModernGovSite:
                 try:
                     root = self._service("GetCommittees", lDummy="0")
                     self._committees = [
-                        Committee(_text(c, "committeeid"), _text(c, "committeetitle"),
+                        Committee(_text(c, "committeeid"), clean_title(_text(c, "committeetitle")),
                                   _true(c, "committeedeleted") or _true(c, "committeeexpired"))
                         for c in root.iter("committee") if _text(c, "committeeid")]
                 except ServiceBlocked as e:
@@ -188,13 +241,16 @@ class ModernGovSite:
                 return self._read_service_meeting(meeting, root)
         return self._read_page(meeting)
 
-    def _read_service_meeting(self, meeting: Meeting, root: etree._Element) -> Meeting:
+    def _read_service_meeting(self, meeting: Meeting, answer: etree._Element) -> Meeting:
+        # real answers have <meeting> as their root; a host that wraps it (<getmeeting><meeting>…) must
+        # not lose the meeting's own papers, which hang directly under <meeting>
+        root = answer if answer.tag.lower() == "meeting" else next(answer.iter("meeting"), answer)
         if _text(root, "meetingstatus").lower().startswith("cancel"):
             meeting.cancelled = True
             return meeting
         seen: set[str] = set()
 
-        def take(docs: etree._Element | None) -> None:
+        def take(docs: etree._Element | None, previous: bool = False) -> None:
             for d in (docs.iter("linkeddoc") if docs is not None else ()):
                 url = _text(d, "url")
                 if _true(d, "isrestricted"):
@@ -205,7 +261,7 @@ class ModernGovSite:
                 url = link(self.base, url)
                 if url not in seen:
                     seen.add(url)
-                    meeting.papers.append(Paper(url, _text(d, "title") or _file_title(url)))
+                    meeting.papers.append(Paper(url, clean_title(_text(d, "title")) or _file_title(url), previous))
 
         take(root.find("linkeddocuments"))  # the meeting's own: agenda, reports pack, printed minutes
         minutes = []
@@ -213,14 +269,15 @@ class ModernGovSite:
             if _true(item, "isrestricted"):  # an exempt item: neither its papers nor its minutes
                 meeting.restricted += sum(1 for _ in item.iter("linkeddoc"))
                 continue
-            take(item.find("linkeddocuments"))
+            take(item.find("linkeddocuments"), is_previous_minutes(_text(item, "agendaitemtitle")))
             body = _text(item, "minutesnonemptyhtmlbody")
             if body and _true(item, "isminutepublished"):
                 number = (_text(item, "minutesitemnumber") + _text(item, "minutesitemsubnumber")) \
                     or _text(item, "agendaitemnumber")
-                minutes.append((number, _text(item, "agendaitemtitle"), body))
+                minutes.append((number, clean_title(_text(item, "agendaitemtitle")), body))
         if minutes:
-            meeting.minutes_html = minutes_page(meeting.committee.title, meeting.date, meeting.time, minutes)
+            meeting.minutes_html = minutes_page(meeting.committee.title, meeting.date, meeting.time, minutes,
+                                                self.host)
         return meeting
 
     # -- the pages -------------------------------------------------------------------------------
@@ -242,7 +299,7 @@ class ModernGovSite:
         found: dict[str, Committee] = {}
         for a in doc.iter("a"):
             cid = _query(a.get("href", ""), "mgCommitteeDetails.aspx", "id")
-            title = " ".join(a.text_content().split())
+            title = clean_title(a.text_content())
             if cid and title and cid not in found:
                 found[cid] = Committee(cid, title)
         return list(found.values())
@@ -255,7 +312,7 @@ class ModernGovSite:
         heading = doc.xpath("string(//h1[contains(@class,'mgMainTitleTxt')])").strip()
         if not heading:
             return None
-        title = re.sub(r"^Committee details\s*-\s*", "", " ".join(heading.split()), flags=re.I)
+        title = re.sub(r"^Committee details\s*-\s*", "", clean_title(heading), flags=re.I)
         return Committee(cid, title)
 
     def _page_meetings(self, committee: Committee, since: date, until: date) -> list[Meeting]:
@@ -287,7 +344,7 @@ class ModernGovSite:
             path = urlsplit(href).path.lower()
             if "documents/" not in path and "mgconvert2pdf.aspx" not in path:
                 continue
-            title = _link_title(a)
+            title = clean_title(_link_title(a))
             context = " ".join((a.getparent().text_content() if a.getparent() is not None else "").split())
             # "Restricted enclosure" / "View the reasons why document 6./2 is restricted": ModernGov's words
             # for an exempt paper (a report *about* restricted parking is not one)
@@ -297,11 +354,14 @@ class ModernGovSite:
             url = link(self.base, href)
             if url not in seen:
                 seen.add(url)
-                meeting.papers.append(Paper(url, title or _file_title(url)))
+                row = next(a.iterancestors("tr"), None)  # an item's row of the "Agenda and minutes" table
+                item = row.xpath("string(.//p[contains(@class,'mgAiTitleTxt')][.//a])") if row is not None else ""
+                meeting.papers.append(Paper(url, title or _file_title(url),
+                                            row is not None and is_previous_minutes(SIZE_SUFFIX.sub("", item.strip()))))
         has_minutes = any(p.text_content().strip().lower().startswith("minutes")
                           for p in doc.xpath("//p[contains(@class,'mgSubItemTitleTxt')]"))
         if has_minutes:
-            meeting.minutes_html = clean_page(doc)
+            meeting.minutes_html = clean_page(doc, self.host)
         return meeting
 
     def authority(self) -> str | None:
@@ -332,7 +392,7 @@ def heading(committee: str, day: date, time: str = "") -> str:
     return f"{committee} - {day:%A}, {n}{suffix} {day:%B}, {day.year}" + (f" {time}" if time else "")
 
 
-def minutes_page(committee: str, day: date, time: str, items: list[tuple[str, str, str]]) -> str:
+def minutes_page(committee: str, day: date, time: str, items: list[tuple[str, str, str]], host: str = "") -> str:
     """The items' minutes (number, title, the site's own HTML) as one page in the shape of ModernGov's
     "Agenda and minutes" page, which the HTML reader understands."""
     title = heading(committee, day, time)
@@ -341,37 +401,65 @@ def minutes_page(committee: str, day: date, time: str, items: list[tuple[str, st
         label = f"{number}. {item_title}" if number else item_title
         rows.append(f'<tr><td><p class="mgAiTitleTxt">{html.escape(label)}</p>'
                     f'<p class="mgSubItemTitleTxt">Minutes:</p>'
-                    f'<div class="mgWordPara">{clean_fragment(body)}</div></td></tr>')
+                    f'<div class="mgWordPara">{clean_fragment(body, host)}</div></td></tr>')
     return ("<!DOCTYPE html>\n<html><head><meta charset=\"utf-8\"><title>" + html.escape(title) + "</title></head>\n"
             f'<body>\n<h1 class="mgMainTitleTxt">{html.escape(title)}</h1>\n<table class="mgItemTable">\n'
             + "\n".join(rows) + "\n</table>\n</body></html>\n")
 
 
-def _clean(root: lhtml.HtmlElement) -> None:
-    """Scripts, styles, event handlers and javascript: links out: the saved page is data, not a program."""
-    for el in list(root.iter("script", "style")):
+def _clean(root: lhtml.HtmlElement, host: str = "") -> None:
+    """The saved page is data, not a program: scripts, styles, frames, embedded objects, form controls,
+    `<base>`/`<link>` and `<meta http-equiv>` (refresh, cookies) go; a form keeps its words but not
+    itself; event handlers and inline styles go; `javascript:`/`data:` addresses and anything loaded
+    from another host than the site's are removed; plain links to other sites stay (nothing follows them).
+
+    Walked with lxml.html rather than lxml_html_clean's Cleaner: the Cleaner's `meta` option also drops
+    `<meta charset>` (which the HTML reader needs), its host list governs only embedded objects, and a
+    new dependency for a dozen lines was not worth it."""
+    for el in list(root.iter(*DROPPED)):
         el.drop_tree()
+    for el in list(root.iter("meta")):
+        if el.get("http-equiv") is not None:
+            el.drop_tree()
+    for el in list(root.iter("form")):
+        el.drop_tag()
     for el in root.iter():
         if not isinstance(el.tag, str):
             continue
         for name in list(el.attrib):
-            value = el.attrib[name].strip().lower()
-            if name.lower().startswith("on") or (name.lower() in ("href", "src", "action")
-                                                  and value.startswith("javascript:")):
+            key, value = name.lower(), " ".join(el.attrib[name].split()).lower()
+            value = re.sub(r"[\x00-\x20]+", "", value)
+            if key.startswith("on") or key == "style" or key == "srcdoc":
                 del el.attrib[name]
+            elif key in ACTIVE or key in LINKS:
+                if value.startswith(("javascript:", "vbscript:", "data:", "file:")) or \
+                        (key in ACTIVE and _other_host(value, host)):
+                    del el.attrib[name]
 
 
-def clean_fragment(body: str) -> str:
+def _other_host(url: str, host: str) -> bool:
+    """An absolute address on another host than the site's (a relative one is the site's own)."""
+    found = urlsplit(url.split(",")[0].split(" ")[0]).hostname if "//" in url or ":" in url.split("/")[0] else None
+    return found is not None and found != host.lower()
+
+
+def clean_fragment(body: str, host: str = "") -> str:
     if not body.strip():
         return ""
     wrapper = lhtml.fragment_fromstring(body, create_parent="div")
-    _clean(wrapper)
+    _clean(wrapper, host)
     return html.escape(wrapper.text or "", quote=False) + "".join(
         etree.tostring(child, encoding=str, method="html") for child in wrapper)
 
 
-def clean_page(doc: lhtml.HtmlElement) -> str:
-    _clean(doc)
+def clean_page(doc: lhtml.HtmlElement, host: str = "") -> str:
+    """The page as saved: cleaned, and declared UTF-8 (it is written as UTF-8 whatever the site sent)."""
+    _clean(doc, host)
+    for meta in doc.xpath("//meta[@charset]"):
+        meta.drop_tree()
+    head = doc.find("head")
+    if head is not None:
+        head.insert(0, etree.Element("meta", charset="utf-8"))
     return etree.tostring(doc, encoding=str, method="html", doctype="<!DOCTYPE html>")
 
 
@@ -433,4 +521,4 @@ def _file_title(url: str) -> str:
     from urllib.parse import unquote
 
     name = unquote(urlsplit(url).path.rsplit("/", 1)[-1])
-    return re.sub(r"\.(pdf|docx?|xlsx?|html?)$", "", name, flags=re.I) or "paper"
+    return clean_title(re.sub(r"\.(pdf|docx?|xlsx?|html?)$", "", name, flags=re.I)) or "paper"

@@ -63,6 +63,7 @@ class Ledger:
     seen: int = 0
     new: int = 0
     failed: int = 0
+    fetch_failed: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
 
     def start(self) -> "Ledger":
@@ -90,12 +91,22 @@ class Ledger:
         self._log({"event": "file", "run_id": self.run_id, "path": safe_text(o.path), "outcome": o.outcome,
                    "document_id": o.document_id, "error": o.error, "seconds": round(o.seconds, 3)})
 
+    def fetch_failure(self, where: str, line: str) -> None:
+        """What a fetch could not bring (a site down, a committee unknown, a paper refused): its address and
+        its one line, so `plantrack status` names it the next morning and the run is not `ok`."""
+        self.fetch_failed += 1
+        with store.transaction(self.db) as conn:
+            conn.execute("INSERT INTO run_files (run_id, path, outcome, error) VALUES (?, ?, 'fetch_failed', ?)",
+                         (self.run_id, safe_text(where), line))
+            conn.execute("UPDATE runs SET fetch_failed = ? WHERE id = ?", (self.fetch_failed, self.run_id))
+        self._log({"event": "fetch_failed", "run_id": self.run_id, "url": safe_text(where), "error": line})
+
     def finish(self) -> str:
-        status = "failed" if self.failed else "ok"
+        status = "failed" if self.failed or self.fetch_failed else "ok"
         with store.transaction(self.db) as conn:
             conn.execute("UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", (store.now(), status, self.run_id))
         self._log({"event": "run_finished", "run_id": self.run_id, "status": status, "files_seen": self.seen,
-                   "files_new": self.new, "files_failed": self.failed})
+                   "files_new": self.new, "files_failed": self.failed, "fetch_failed": self.fetch_failed})
         return status
 
     def abort(self, line: str) -> None:
@@ -120,9 +131,11 @@ def last_runs(db, limit: int = 10) -> tuple[list[dict], list[dict]]:
     have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     runs = []
     if "runs" in have:
-        cols = ["id", "started_at", "finished_at", "status", "files_seen", "files_new", "files_failed"]
+        cols = ["id", "started_at", "finished_at", "status", "files_seen", "files_new", "files_failed", "fetch_failed"]
+        have_cols = {r[1] for r in conn.execute("PRAGMA table_info(runs)")}
+        picked = ", ".join(c if c in have_cols else f"NULL AS {c}" for c in cols)  # an older ledger: no fetch_failed
         runs = [dict(zip(cols, r)) for r in conn.execute(
-            f"SELECT {', '.join(cols)} FROM runs ORDER BY id DESC LIMIT ?", (limit,))]
+            f"SELECT {picked} FROM runs ORDER BY id DESC LIMIT ?", (limit,))]
     doc_cols = {r[1] for r in conn.execute("PRAGMA table_info(documents)")}
     extra = ", d.failure_kind, d.attempts" if {"failure_kind", "attempts"} <= doc_cols else ", NULL, NULL"
     failed = [dict(zip(("filename", "path", "error", "ingested_at", "failure_kind", "attempts"), r)) for r in conn.execute(
@@ -137,6 +150,16 @@ def last_runs(db, limit: int = 10) -> tuple[list[dict], list[dict]]:
             failed.append({"filename": path.rsplit("/", 1)[-1] if path else None, "path": path, "error": error,
                            "ingested_at": None, "failure_kind": kind_of(error), "attempts": None})
     return runs, failed
+
+
+def failed_fetches(db) -> list[dict]:
+    """What the last finished run's fetch could not bring: the site's or paper's address and the line why."""
+    conn = getattr(db, "conn", db)
+    if not {"runs", "run_files"} <= {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}:
+        return []
+    last = conn.execute("SELECT max(id) FROM runs WHERE status <> 'running'").fetchone()[0]
+    return [{"url": url, "error": error} for url, error in conn.execute(
+        "SELECT path, error FROM run_files WHERE run_id = ? AND outcome = 'fetch_failed' ORDER BY rowid", (last,))]
 
 
 Progress = Callable[[Outcome], None]
