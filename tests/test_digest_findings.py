@@ -5,12 +5,18 @@ generated CSIP series (a new action in July renumbers the later ones; two action
 minutes that discussed June's report (their Amber reasons sit under agenda item 21)."""
 from __future__ import annotations
 
+import re
+import shlex
 import sqlite3
 from pathlib import Path
+from urllib.parse import unquote
 
 import pytest
 from paperfactory import csip_minutes_spec, csip_spec, make_minutes, make_report
 from test_reports import parse, plan_section
+from typer.testing import CliRunner
+
+from plantrack.pipeline.cli import app
 
 from plantrack.pipeline.outputs.digest import build_report
 from plantrack.pipeline.outputs.digest.views import shorten
@@ -129,3 +135,43 @@ def test_markdown_carries_the_same_facts(conn):
             text = _action(conn, f["period"], f["ref"])[0]
             assert any(line.startswith("  - **Action ") and shorten(text).split()[0] in line for line in lines)
     assert sum(line.startswith("  - First: ") for line in lines) == len(_findings(conn))
+
+
+def test_links_lead_to_the_papers_from_where_the_page_is_written(db, tmp_path):
+    from plantrack.pipeline.outputs.digest import write_default_report
+
+    page = write_default_report(db)
+    root = parse(page.read_text(encoding="utf-8"))
+    links = [a.attrs["href"] for a in root.all("a", "paper")]
+    assert links and all(not h.startswith(("/", "file:")) for h in links)  # relative: page and papers move together
+    assert all((page.parent / h).is_file() for h in links)
+    elsewhere = tmp_path / "shared drive"
+    conn = sqlite3.connect(db)
+    hrefs = {a.attrs["href"] for a in parse(build_report(conn, links_from=elsewhere)).all("a", "paper")}
+    conn.close()
+    assert hrefs and all((elsewhere / unquote(h)).resolve().is_file() for h in hrefs)
+
+
+def test_the_correction_a_finding_offers_runs(db, tmp_path):
+    """The `plantrack correct` line shown for an Amber reason given for a green action is a command
+    that works as it stands (on a copy of the database)."""
+    copy = tmp_path / "copy.db"
+    src = sqlite3.connect(db)
+    src.backup(dst := sqlite3.connect(copy))
+    src.close(), dst.close()
+    conn = sqlite3.connect(copy)
+    li = plan_section(parse(build_report(conn)), CSIP).all("li", "finding", data_kind="reason_for_non_amber")[0]
+    conn.close()
+    line = li.one("p", "command").text()
+    assert line.startswith("plantrack correct --plan ") and line.endswith("--set rag=amber")
+    result = CliRunner().invoke(app, [*shlex.split(line)[1:], "--db", str(copy)])
+    assert result.exit_code == 0, result.output
+    ref = li.attrs["data-ref"]
+    conn = sqlite3.connect(copy)
+    assert conn.execute("SELECT a.rag FROM actions a JOIN reports r ON r.id = a.report_id WHERE r.period = ? "
+                        "AND a.ref = ?", (li.attrs["data-period"], ref)).fetchone() == ("amber",)
+    conn.close()
+    orphan = plan_section(parse(build_report(sqlite3.connect(db))), CSIP).one("li", "finding",
+                                                                             data_kind="reason_without_action")
+    assert re.fullmatch(r"plantrack correct --meeting 2022-07-19 --position \d+ --set action_ref=REF",
+                        orphan.one("p", "command").text())

@@ -28,14 +28,16 @@ __all__ = ["COUNTED", "DIGESTED", "KIND_TITLES", "PlanView", "build_report", "co
 
 
 def build_report(conn: Any, plan: str | None = None, period: str | None = None, fmt: str = "html",
-                 authority: str | None = None) -> str:
+                 authority: str | None = None, links_from: Path | None = None) -> str:
     """The report as text: `fmt` "html" (one self-contained file) or "md".  `plan` keeps the plans
     it loosely names, `authority` the councils it loosely names, `period` (YYYY-MM) the changes and
-    findings of that month.  Raises ValueError for a bad period or format, or a plan or authority that
-    matches nothing."""
+    findings of that month; `links_from`, the folder the page will be written to, makes the links to
+    the papers relative to it (else they are file: URLs).  Raises ValueError for a bad period or
+    format, or a plan or authority that matches nothing."""
     if fmt not in ("html", "md"):
         raise ValueError(f"unknown report format {fmt!r}: choose html or md")
     frames = digest_frames(conn)
+    frames["links_from"] = links_from  # type: ignore[assignment]  # a folder, not a frame: where links start
     views = plan_views(frames, plan, period, authority)
     render = render_html if fmt == "html" else render_markdown
     return render(views, counts(conn, authority), source_name(conn), now(), scope(plan, period, authority),
@@ -56,7 +58,7 @@ def write_default_report(db_path: Path) -> Path:
     out = default_report_path(db_path)
     conn = sqlite3.connect(db_path)
     try:
-        text = build_report(conn)
+        text = build_report(conn, links_from=out.parent)
     finally:
         conn.close()
     tmp = out.with_name(f".{out.name}.{os.getpid()}.tmp")

@@ -80,6 +80,8 @@ def finding(f: dict) -> list[str]:
         out.append("  - Where: " + "; ".join(f"{md(p['file'])} ({md(words.place_words(p))})" for p in a["places"]))
     if a.get("first"):
         out.append(f"  - First: {md(a['first'])}")
+    if a.get("command"):
+        out.append(f"  - `{a['command'].replace('`', '')}`")  # a code span: its text needs no escaping
     return out
 
 

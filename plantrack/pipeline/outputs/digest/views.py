@@ -9,9 +9,12 @@ action's wording, its page and file, and what to do first) and the clerks' corre
 """
 from __future__ import annotations
 
+import os
+import shlex
 import sqlite3
 from dataclasses import dataclass, field
 from pathlib import Path
+from urllib.parse import quote
 from typing import Any
 
 import pandas as pd
@@ -187,14 +190,14 @@ WORDING = 90  # characters of an action's wording shown beside its ref
 # What to do first about each kind of finding: the step a clerk can take today.
 FIRST_STEP = {
     "amber_without_reason": "Ask the action's lead why it is amber and have the reason minuted at the next "
-                            "meeting. If the minutes do give one that was not linked, link it with "
-                            "plantrack correct --meeting … --position … --set action_ref=….",
+                            "meeting. If the minutes do give one that was not linked to it, link it with "
+                            "plantrack correct (--meeting, --position, --set action_ref).",
     "reason_without_action": "Find the action the minutes mean in the report (it may have been renumbered or "
-                             "reworded) and link it with plantrack correct --meeting … --position … "
-                             "--set action_ref=…; if the plan no longer has it, tell the meeting's clerk.",
+                             "reworded) and link the reason to it with plantrack correct (the action's ref for "
+                             "REF); if the plan no longer has it, tell the meeting's clerk.",
     "reason_for_non_amber": "Check the action's status cell in the report: if it was misread, correct it with "
-                            "plantrack correct --set rag=…; if the report is right, ask whether the minutes "
-                            "meant another action.",
+                            "plantrack correct; if the report is right, ask whether the minutes meant "
+                            "another action.",
     "score_mismatch": "Check the priority's printed score against its actions' statuses in the report; ask the "
                       "report's author which is right before the paper goes to committee.",
     "restated_score_mismatch": "Compare the previous score this report prints with the score the previous "
@@ -229,13 +232,19 @@ def shorten(text: Any, limit: int = WORDING) -> str | None:
     return cut + "…"
 
 
-def file_link(path: Any) -> str | None:
-    """A file: URL for the paper where the database knows where it was read from, else None."""
+def file_link(path: Any, links_from: Path | None = None) -> str | None:
+    """A link to the paper where the database knows where it was read from (documents.path, taken
+    against the working directory as the run that read it did): relative to the folder `links_from`
+    (where the page is written, so that the page and the papers can move together), else a file: URL.
+    None when the path is not known."""
     if not isinstance(path, str) or not path:
         return None
     try:
-        return Path(path).resolve().as_uri()
-    except (OSError, ValueError):
+        where = Path(path).resolve()
+        if links_from is None:
+            return where.as_uri()
+        return quote(Path(os.path.relpath(where, Path(links_from).resolve())).as_posix())
+    except (OSError, ValueError):  # another drive, an unresolvable path: no link, the name still shows
         return None
 
 
@@ -246,7 +255,7 @@ def _place(frames: dict, document_id: Any, what: str, page: Any = None, last_pag
     first = int(page) if page is not None and not pd.isna(page) else None
     last = int(last_page) if last_page is not None and not pd.isna(last_page) else None
     return {"what": what, "file": doc.get("filename") or Path(str(doc.get("path") or "")).name or None,
-            "href": file_link(doc.get("path")), "page": first,
+            "href": file_link(doc.get("path"), frames.get("links_from")), "page": first,
             "last_page": last if last is not None and first is not None and last > first else None}
 
 
@@ -304,15 +313,30 @@ def agenda_item(frames: dict, reason: dict | None) -> dict | None:
     return _record(mine, mine["plan"].map(lambda p: isinstance(p, str) and plan_key(p) == key)) if key else None
 
 
+def _command(kind: Any, finding: dict, action: dict | None, reason: dict | None, frames: dict) -> str | None:
+    """The `plantrack correct` line a clerk would run for this finding, filled in as far as the database
+    knows (REF where only the clerk can say which action)."""
+    if kind == "reason_for_non_amber" and action is not None and action.get("ref") and finding.get("period"):
+        return (f"plantrack correct --plan {shlex.quote(str(finding['plan']))} --period {finding['period']} "
+                f"--ref {shlex.quote(str(action['ref']))} --set rag=amber")
+    if kind == "reason_without_action" and reason is not None and reason.get("position") is not None:
+        meeting = _by_id(frames["meetings"], reason.get("meeting_id"))
+        date = str((meeting or {}).get("meeting_date") or "")[:10]
+        if date:
+            return f"plantrack correct --meeting {date} --position {int(reason['position'])} --set action_ref=REF"
+    return None
+
+
 def explain(finding: dict, reps: pd.DataFrame, frames: dict) -> dict:
     """What a clerk needs beside the finding's sentence: `label` (the action or priority it is about,
     a renumbering as "14 → 13"), `wording` (the action's words, shortened), `status`, `places` (each
     file and page where it shows, the report first), `note` (a caution, e.g. that another action now
-    has the dropped one's ref), and `first` (what to do first)."""
+    has the dropped one's ref), `first` (what to do first) and `command` (the correction a clerk
+    may run, when one fits)."""
     kind, ref, period = finding.get("kind"), finding.get("ref"), finding.get("period")
     report = _report_of(reps, period)
     about: dict[str, Any] = {"label": None, "wording": None, "status": None, "places": [], "note": None,
-                             "renumbered": None, "first": FIRST_STEP.get(str(kind))}
+                             "renumbered": None, "first": FIRST_STEP.get(str(kind)), "command": None}
     action = None
     if kind == "dropped_incomplete":
         h = _history_row(frames, lambda h: (h["period"] == period) & (h["change"] == "dropped")
@@ -354,6 +378,7 @@ def explain(finding: dict, reps: pd.DataFrame, frames: dict) -> dict:
         if kind == "reason_without_action":
             about["label"] = "An Amber reason"
             about["wording"] = shorten(reason.get("action_text")) if reason else None
+        about["command"] = _command(kind, finding, action, reason, frames)
         item = agenda_item(frames, reason)
         where = _place(frames, finding.get("document_id"), "minutes", reason.get("page") if reason else None)
         if where is not None:
