@@ -338,9 +338,14 @@ def test_markdown_headings_tables_and_findings(conn):
     assert any(line.startswith("| from / to |") for line in lines)
     assert "<svg" not in md
     heading = lines.index("#### Actions whose status worsened (2)")
-    bullets = lines[heading + 2:heading + 4]
+    section = lines[heading + 2:lines.index("", heading + 2)]
+    bullets = [line for line in section if line.startswith("- ")]
     assert bullets == ["- November 2019: Action 2.3 went from green to amber.",
                        "- November 2019: Action 3.5 went from green to amber."]
+    # each finding's own lines: the action in words, where it is, what to do first
+    first = section[:section.index(bullets[1])]
+    assert first[1].startswith("  - **Action 2.3** (amber) “") and first[2].startswith("  - Where: sdp\\_2019-11.pdf")
+    assert first[-1].startswith("  - First: ")
     for (detail,) in conn.execute("SELECT detail FROM findings"):
         assert any(line.startswith("- ") and line.endswith(detail.replace("_", "\\_").replace("*", "\\*"))
                    for line in lines), detail

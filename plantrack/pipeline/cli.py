@@ -793,7 +793,8 @@ def report(db: ReadDbOpt = DEFAULT_DB,
            authority: Annotated[str | None, typer.Option("--authority", help="Only the plans of the councils this names (documents.authority; part of the name will do).")] = None,
            fmt: ReportFormatOpt = "html",
            out: Annotated[Path | None, typer.Option("--output", "-o", help="File to write. Default: stdout when it is piped or redirected (HTML is not printed on a terminal).")] = None) -> None:
-    """A report people read: per plan, status and score charts, what changed, and the findings.
+    """A report people read: per plan, the findings first (each action in words, with its page, the paper
+    linked, and what to do first), then corrections, what changed, and status and score charts.
 
     Examples:
 
@@ -818,7 +819,8 @@ def report(db: ReadDbOpt = DEFAULT_DB,
         raise typer.Exit(2)
     conn = _open_existing(db)
     try:
-        text = build_report(conn, plan=plan, period=period, fmt=fmt, authority=authority)
+        text = build_report(conn, plan=plan, period=period, fmt=fmt, authority=authority,
+                            links_from=out.parent if out is not None else None)
     except ValueError as e:
         err.print(f"[red]error:[/red] {escape(str(e))}", soft_wrap=True)
         raise typer.Exit(2) from None

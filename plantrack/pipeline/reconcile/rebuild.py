@@ -26,7 +26,7 @@ from rapidfuzz import fuzz, process
 from plantrack.models.keys import authority_name, month_label, plan_key, ref_key, ref_order, text_key
 from plantrack.models.status import DONE, RANK, SCORES
 from plantrack.pipeline import schema
-from plantrack.pipeline.frames import read_frames
+from plantrack.pipeline.frames import read_frames, read_table
 from plantrack.pipeline.reconcile.assignment import assign
 
 # The contract fixes the order for `change` (models.status.ORDER); the numeric scale (Settings.scale)
@@ -464,10 +464,23 @@ def _report_for_orphan(r: dict, meeting: dict, discussed: dict, reps: list[dict]
     return max(cands, key=lambda p: (str(p["period"]), str(p["as_at"] or ""))) if cands else None
 
 
+def _reason_number(r: dict, items: list[dict]) -> str:
+    """An Amber reason numbered as the minutes number it: the agenda item it sits under (the meeting's
+    item on the reason's plan), then its place in that item's list; "item 4" alone would read as the
+    minutes' agenda item 4, which is something else."""
+    key = plan_key(r.get("plan") or "")
+    item = next((i for i in items if i["meeting_id"] == r["meeting_id"] and key
+                 and plan_key(i.get("plan") or "") == key), None)
+    under = f"item {item['number']}, " if item and not _blank(item.get("number")) else ""
+    return f"{under}Amber reason {_int(r['position'])}"
+
+
 def reason_findings(reps: list[dict], acts: dict, meetings: list[dict], reasons: list[dict],
-                    s: Settings) -> list[dict]:
+                    s: Settings, items: list[dict] | None = None) -> list[dict]:
     """Amber justifications in minutes against the report each meeting discussed.  The problem
-    shows in the minutes, so these findings point at the minutes' document."""
+    shows in the minutes, so these findings point at the minutes' document.  `items`: the minutes'
+    agenda items (meeting_id, number, plan), to number a reason as the minutes do."""
+    items = items or []
     reps_by_id = {r["id"]: r for r in reps}
     act = {a["id"]: a for lst in acts.values() for a in lst}
     act_report = {aid: a["report_id"] for aid, a in act.items()}
@@ -492,7 +505,7 @@ def reason_findings(reps: list[dict], acts: dict, meetings: list[dict], reasons:
             rep = rep or {"plan": r["plan"], "period": None, "document_id": None, "authority": m.get("authority")}
             out.append(_finding(rep, "reason_without_action", document_id=m.get("document_id"), detail=(
                 f"The minutes of {_day(m.get('meeting_date'))} give a reason for \u201c{text[:80]}"
-                f"{'…' if len(text) > 80 else ''}\u201d (item {_int(r['position'])}), which matches no action "
+                f"{'…' if len(text) > 80 else ''}\u201d ({_reason_number(r, items)}), which matches no action "
                 f"of {target}.")))
             continue
         rag = _rag(a["rag"])
@@ -525,7 +538,9 @@ def findings(frames: dict[str, pd.DataFrame], settings: Settings | None = None,
     meetings = _records(frames.get("meetings"), "meetings")
     copies = {m["id"] for m in meetings if not _blank(m["superseded_by"])}  # their reasons count once, in the copy used
     reasons = [r for r in _records(frames.get("amber_reasons"), "amber_reasons") if r["meeting_id"] not in copies]
-    rows = (reason_findings(reps, acts, _used(meetings), reasons, s)
+    agenda = frames.get("agenda_items")
+    items = [] if agenda is None or agenda.empty else agenda.astype(object).where(agenda.notna(), None).to_dict("records")
+    rows = (reason_findings(reps, acts, _used(meetings), reasons, s, items)
             + score_findings(every, pris, acts, s) + restated_findings(reps, pris, s)
             + overall_findings(every, pris, s) + change_findings(history, reps, acts)
             + overdue_findings(reps, acts, s))
@@ -584,6 +599,7 @@ def reconcile(conn: sqlite3.Connection, settings: Settings | None = None) -> dic
         if supersede(conn):  # which copy of a paper counts moved since the last load: links follow it
             relink_in(conn)
         frames = read_frames(conn)
+        frames["agenda_items"] = read_table(conn, "agenda_items")  # to number Amber reasons as the minutes do
         hist = action_history(frames, s)
         found = findings(frames, s, history=hist)
         _write(conn, "action_history", hist, HISTORY_COLUMNS, with_id=False)
