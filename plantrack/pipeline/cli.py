@@ -480,6 +480,17 @@ def _scale(text: str | None) -> dict[str, int] | None:
     return scale
 
 
+def _finish_links(database) -> None:
+    """Links a killed run stored the papers for but never made: made now, the corrections applied
+    again over them (both already done, and so skipped, after any run that ended well)."""
+    from plantrack.pipeline.reconcile.linking_store import links_pending, relink
+    from plantrack.pipeline.review.corrections import apply_all
+
+    if links_pending(database):
+        relink(database)
+        apply_all(database)
+
+
 def _reconcile(db_path: Path, config: Path | None = None, tolerance: float | None = None,
                scale: str | None = None) -> dict:
     from plantrack.pipeline.reconcile.rebuild import load_settings, reconcile as rebuild
@@ -490,8 +501,11 @@ def _reconcile(db_path: Path, config: Path | None = None, tolerance: float | Non
         err.print(f"[red]error:[/red] {e}")
         raise typer.Exit(2) from None
     database = store.connect(db_path)
-    counts = rebuild(database.conn, settings)
-    database.conn.close()
+    try:
+        _finish_links(database)
+        counts = rebuild(database.conn, settings)
+    finally:
+        database.conn.close()
     kinds = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts["kinds"].items())) or "none"
     err.print(f"reconciled: {counts['action_history']} action(s) compared with the previous report; "
               f"findings: {kinds}")

@@ -332,7 +332,6 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
     from plantrack.pipeline.stages.statuswords import restatus, settle_extraction
 
     author = authorities.resolver(authority, given=paths)
-    version = store.data_version(db)  # what was stored before this run: links are redone only if it moves
     outcomes: list[Outcome] = []
     todo = []
     if reprocess:
@@ -383,9 +382,12 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
             progress(o)
         o.extraction = summary_of(ex)  # stored now: the run keeps only what its summary says
     restatus(db, statuses)  # documents stored before [statuses] last changed
-    from plantrack.pipeline.reconcile.linking_store import relink  # late: linking needs the whole database, not one document
-    if reprocess or store.data_version(db) != version:
-        relink(db)  # nothing loaded and no council changed: nothing to re-link, a no-op night stays fast
+    # late: linking needs the whole database, not one document
+    from plantrack.pipeline.reconcile.linking_store import links_pending, relink
+    if reprocess or links_pending(db):
+        # stored since the links were last made, by this run or by one killed before it linked; a
+        # no-op night (nothing stored, no council changed) stays fast
+        relink(db)
     from plantrack.pipeline.review.corrections import apply_all  # a clerk's corrections outlive every re-read and re-link
     apply_all(db)
     return outcomes
