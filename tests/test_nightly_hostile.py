@@ -273,6 +273,28 @@ def test_a_database_on_a_read_only_mount_can_be_read(built, tmp_path):
     assert sorted(p.name for p in folder.iterdir()) == before
 
 
+def test_corrections_and_review_read_a_read_only_mount_and_correct_refuses_in_one_line(built, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    for f in built.parent.iterdir():  # the database as a run left it, WAL and all
+        if f.is_file():
+            shutil.copy(f, folder / f.name)
+    db = folder / "plantrack.db"
+    ro = _read_only_mount(folder)
+    before = sorted(p.name for p in folder.iterdir())
+    queue = plantrack("review", "--db", db, wrap=ro)
+    assert queue.returncode == 0 and "Traceback" not in queue.stderr, queue.stderr
+    assert queue.stdout.splitlines()[:2] == ["review queue:", "doubt\twhat\tfile\tpage\tvalue read\twhy"]
+    assert len(queue.stdout.splitlines()) > 2  # the reason that matches no action, at least
+    listed = plantrack("corrections", "--db", db, "--json", wrap=ro)
+    assert listed.returncode == 0 and listed.stdout.strip() == "[]", listed.stderr
+    refused = plantrack("correct", "--db", db, "--plan", "SDP 2019-20", "--period", "2019-11", "--ref", "2.2",
+                        "--set", "rag=green", wrap=ro)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and "read-only" in refused.stderr, refused.stderr
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
 def test_readonly_open_never_switches_the_journal(tmp_path):
     from plantrack.pipeline.stages.readonly import open_read
 

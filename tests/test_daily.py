@@ -1,0 +1,127 @@
+"""Daily use: one output rule for every listing, one-line command-line errors, settings from the
+environment, and the small things a new user meets first (--version, an empty papers folder)."""
+from __future__ import annotations
+
+import json
+
+import pytest
+from paperfactory import csip_minutes_spec, csip_spec, make_minutes, make_report, sdp_minutes_spec, sdp_spec
+from typer.testing import CliRunner
+
+from plantrack import __version__
+from plantrack.extract import EXTRACTOR_VERSION
+from plantrack.pipeline.cli import app
+from plantrack.pipeline.stages import ingest as stages
+from plantrack.pipeline.stages import store
+from plantrack.settings import SettingsError, load
+
+
+def cli(*args: str):
+    return CliRunner().invoke(app, list(args))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory):
+    """Two reports and the minutes that discuss them, loaded in-process: a reason in each matches no
+    action, so the review queue has work."""
+    root = tmp_path_factory.mktemp("daily")
+    make_report(root / "sdp_nov.pdf", sdp_spec("2019-11"))
+    make_minutes(root / "minutes.pdf", sdp_minutes_spec())
+    make_report(root / "csip_jun.pdf", csip_spec("2022-06"))
+    make_minutes(root / "csip_minutes.pdf", csip_minutes_spec())
+    db = store.connect(root / "p.db")
+    stages.ingest(sorted(root.glob("*.pdf")), db, root / "cache")
+    db.conn.close()
+    return root / "p.db"
+
+
+# ---- one output rule -----------------------------------------------------------------------------
+def test_review_piped_is_its_table_on_stdout_one_tab_separated_line_per_item(built):
+    done = cli("review", "--db", str(built), "--limit", "1")
+    assert done.exit_code == 0, done.output
+    lines = done.stdout.splitlines()
+    assert lines[:2] == ["review queue:", "doubt\twhat\tfile\tpage\tvalue read\twhy"]
+    assert len(lines) == 2 + 1
+    assert all(len(line.split("\t")) == 6 for line in lines[2:])
+    assert "… and" in done.stderr and "more" in done.stderr  # a remark, not data
+    whole = json.loads(cli("review", "--db", str(built), "--json").stdout)
+    assert len(whole) > 1
+    # never cut: the reason's words as long as they are in the queue
+    assert lines[2].split("\t")[5] == whole[0]["why"]
+
+
+def test_review_json_is_only_json(built):
+    done = cli("review", "--db", str(built), "--json")
+    items = json.loads(done.stdout)
+    assert any("Welcome pack" in str(i["value"]) for i in items)
+    assert "review queue" not in done.stdout
+
+
+def test_corrections_listing_follows_the_same_rule(built):
+    empty = cli("corrections", "--db", str(built))
+    assert empty.exit_code == 0 and empty.stdout == "" and "no corrections yet" in empty.stderr
+    assert json.loads(cli("corrections", "--db", str(built), "--json").stdout) == []
+
+
+def test_inspect_piped_never_cuts_an_action(built):
+    pdf = built.parent / "sdp_nov.pdf"
+    done = cli("inspect", str(pdf), "--db", str(built))
+    assert done.exit_code == 0, done.output
+    texts = [line.split("\t")[3] for line in done.stdout.splitlines() if line.count("\t") == 7][1:]
+    assert texts and max(map(len, texts)) > 70
+
+
+# ---- one-line errors -----------------------------------------------------------------------------
+@pytest.mark.parametrize("args, says", [
+    (("correct", "--position", "0"), "'--position'"),
+    (("correct", "--undo", "abc"), "'--undo'"),
+    (("serve", "--port", "70000"), "'--port'"),
+    (("export", "--format", "csv"), "Missing option '--output'"),
+    (("status", "--no-such-flag"), "No such option"),
+    (("no-such-command",), "No such command"),
+    (("run", "--timeout", "inf"), "ingest.timeout must be a finite number"),
+    (("run", "--timeout", "nan"), "--timeout"),
+])
+def test_a_command_line_mistake_is_one_line_with_exit_status_2(tmp_path, args, says):
+    done = cli(*args, *(("--db", str(tmp_path / "none.db")) if args[0] in ("correct", "serve", "status") else ()))
+    assert done.exit_code == 2, done.output
+    assert len(done.output.strip().splitlines()) == 1, done.output
+    assert says in done.output and "╭" not in done.output and "Traceback" not in done.output
+
+
+def test_version():
+    done = cli("--version")
+    assert done.exit_code == 0
+    assert done.stdout.strip() == f"plantrack {__version__} (extractor version {EXTRACTOR_VERSION})"
+
+
+# ---- settings from the environment ---------------------------------------------------------------
+def test_table_settings_are_read_from_the_environment_as_json():
+    cfg = load(None, env={"PLANTRACK_RECONCILE_SCALE": '{"grey": 4}',
+                          "PLANTRACK_STATUSES": '{"Behind plan": "red"}'})
+    assert cfg["reconcile.scale"] == {"red": 1, "amber": 2, "green": 3, "blue": 4, "grey": 4}
+    assert cfg["statuses"] == {"Behind plan": "red"}
+
+
+@pytest.mark.parametrize("env, says", [
+    ({"PLANTRACK_RECONCILE_SCALE": "grey=4"}, "PLANTRACK_RECONCILE_SCALE must be JSON"),
+    ({"PLANTRACK_RECONCILE_SCALE": '{"pink": 4}'}, "unknown status 'pink'"),
+    ({"PLANTRACK_STATUSES": '["red"]'}, "statuses must be a table"),
+    ({"PLANTRACK_INGEST_TIMEOUT": "inf"}, "ingest.timeout must be a finite number"),
+    ({"PLANTRACK_RECONCILE_TOLERANCE": "nan"}, "reconcile.tolerance must be a finite number"),
+])
+def test_a_bad_environment_value_is_refused_in_one_line(env, says):
+    with pytest.raises(SettingsError) as e:
+        load(None, env=env)
+    assert says in str(e.value) and "\n" not in str(e.value)
+
+
+def test_reconcile_takes_its_scale_from_the_environment_or_refuses_it_in_one_line(tmp_path, monkeypatch):
+    db = tmp_path / "p.db"
+    monkeypatch.setenv("PLANTRACK_RECONCILE_SCALE", '{"grey": 4, "blue": 5}')
+    done = cli("reconcile", "--db", str(db))
+    assert done.exit_code == 0, done.output
+    monkeypatch.setenv("PLANTRACK_RECONCILE_SCALE", '{"grey": "four"}')
+    bad = cli("reconcile", "--db", str(db))
+    assert bad.exit_code == 2 and "reconcile.scale wants whole numbers" in bad.output
+    assert len(bad.output.strip().splitlines()) == 1
