@@ -3,8 +3,10 @@ environment, and the small things a new user meets first (--version, an empty pa
 from __future__ import annotations
 
 import json
+import shutil
 
 import pytest
+from conftest import rows
 from paperfactory import csip_minutes_spec, csip_spec, make_minutes, make_report, sdp_minutes_spec, sdp_spec
 from typer.testing import CliRunner
 
@@ -125,3 +127,42 @@ def test_reconcile_takes_its_scale_from_the_environment_or_refuses_it_in_one_lin
     bad = cli("reconcile", "--db", str(db))
     assert bad.exit_code == 2 and "reconcile.scale wants whole numbers" in bad.output
     assert len(bad.output.strip().splitlines()) == 1
+
+
+def test_a_built_in_status_word_is_accepted_as_the_status_it_is(built, tmp_path):
+    db = tmp_path / "p.db"
+    shutil.copy(built, db)
+    done = cli("correct", "--plan", "SDP", "--period", "2019-11", "--ref", "2.2", "--set", "rag=purple", "--db", str(db))
+    assert done.exit_code == 0, done.output
+    assert rows(db, "SELECT a.rag FROM actions a JOIN reports r ON r.id = a.report_id "
+                    "WHERE r.period = '2019-11' AND a.ref = '2.2'") == [("grey",)]
+
+
+# ---- what a new user meets first -----------------------------------------------------------------
+def test_an_empty_papers_folder_is_an_error_not_a_quiet_night(tmp_path):
+    (tmp_path / "raw").mkdir()
+    (tmp_path / "raw" / "README.md").write_text("papers go here")
+    for command in ("run", "ingest"):
+        done = cli(command, str(tmp_path / "raw"), "--db", str(tmp_path / "out" / "p.db"))
+        assert done.exit_code == 1, done.output
+        assert done.output.startswith(f"error: no papers found under {tmp_path / 'raw'} (1 note file(s)")
+        assert len(done.output.strip().splitlines()) == 1
+    assert not (tmp_path / "out").exists()  # nothing made: no database, no report
+
+
+def test_report_into_a_missing_folder_is_one_line_and_makes_no_folders(built, tmp_path):
+    done = cli("report", "--db", str(built), "-o", str(tmp_path / "no" / "such" / "r.html"))
+    assert done.exit_code == 2
+    assert done.output.strip() == (f"error: cannot write {tmp_path / 'no' / 'such' / 'r.html'}: there is no folder "
+                                   f"{tmp_path / 'no'} — choose another -o")
+    assert not (tmp_path / "no").exists()
+
+
+def test_the_reconcile_summary_is_in_the_clerks_words(built, tmp_path):
+    db = tmp_path / "p.db"
+    shutil.copy(built, db)
+    done = cli("reconcile", "--db", str(db))
+    assert done.exit_code == 0, done.output
+    line = next(line for line in done.stderr.splitlines() if line.startswith("reconciled:"))
+    assert "reasons in the minutes that match no action: " in line
+    assert "_" not in line and "reason without action" not in line

@@ -97,11 +97,18 @@ SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Read the 
 
 
 def _files(paths: list[Path] | None, exclude: list[Path] | None = None) -> discovery.Found:
+    given = paths or [DEFAULT_RAW]
     try:
-        return discovery.discover(paths or [DEFAULT_RAW], exclude or [])
+        found = discovery.discover(given, exclude or [])
     except FileNotFoundError as e:
         output.say(err, f"error: {e}", "red")
         raise typer.Exit(2) from None
+    if not found.files and not found.problems:  # a share that failed to mount looks just like this
+        skipped = f" ({found.notes} note file(s) and {found.hidden} hidden one(s) skipped)" if found.notes or found.hidden else ""
+        output.say(err, f"error: no papers found under {', '.join(map(discovery.safe_text, given))}{skipped}: "
+                        "is the folder (or the share it is on) there? — exit status 1", "red")
+        raise typer.Exit(1)
+    return found
 
 
 def _problem_outcomes(found: discovery.Found) -> list[stages.Outcome]:
@@ -277,7 +284,7 @@ def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt =
            timeout: TimeoutOpt = None, reprocess: ReprocessOpt = False,
            wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False,
            authority: AuthorityOpt = None, scheduler: SchedulerOpt = None) -> None:
-    """Extract and load: new or changed PDFs into the database (extract + load).
+    """Extract and load: new or changed papers (PDF, Word or web page) into the database (extract + load).
 
     Examples:
 
@@ -447,7 +454,7 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
             workers: WorkersOpt = None, timeout: TimeoutOpt = None,
             reprocess: ReprocessOpt = False, json_out: JsonOpt = False, authority: AuthorityOpt = None,
             scheduler: SchedulerOpt = None) -> None:
-    """Stage 1 alone: read PDFs into JSON records (`<sha256>.v<N>.json`), without touching a database.
+    """Stage 1 alone: read papers (PDF, Word or web page) into JSON records (`<sha256>.v<N>.json`), without touching a database.
     The authority (`--authority`, or the `[authorities]` folders) is kept in `authorities.json` beside
     the records for `plantrack load`.
 
@@ -550,9 +557,12 @@ def _reconcile(db_path: Path, config: Path | None = None, tolerance: float | Non
         counts = rebuild(database.conn, settings)
     finally:
         database.conn.close()
-    kinds = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts["kinds"].items())) or "none"
-    err.print(f"reconciled: {counts['action_history']} action(s) compared with the previous report; "
-              f"findings: {kinds}")
+    from plantrack.pipeline.outputs.digest import KIND_TITLES  # the report's words for each kind, for the clerk
+
+    kinds = "; ".join(f"{KIND_TITLES.get(k, k.replace('_', ' ')).lower()}: {n}"
+                      for k, n in sorted(counts["kinds"].items())) or "none"
+    output.say(err, f"reconciled: {counts['action_history']} action(s) compared with the previous report; "
+                    f"to look at — {kinds}")
     return counts
 
 
@@ -588,7 +598,7 @@ def reconcile(db: DbOpt = DEFAULT_DB,
 
 
 @app.command()
-def inspect(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="One file (a PDF, or another paper).")],
+def inspect(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="One paper: a PDF, Word or web page file.")],
             db: Annotated[Path, typer.Option("--db", help="For minutes: the database to read, whose reports the reasons are linked against (skipped when it does not exist).")] = DEFAULT_DB,
             json_out: JsonOpt = False) -> None:
     """Show what extraction yields for one file, with page numbers, without writing anything.
@@ -803,8 +813,10 @@ def report(db: ReadDbOpt = DEFAULT_DB,
     if out is None:
         sys.stdout.write(text)
         return
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+    try:  # its own folder is made, not a tree: a mistyped -o must not leave new folders behind
+        if not out.parent.parent.is_dir():
+            raise FileNotFoundError(2, f"there is no folder {out.parent.parent}")
+        out.parent.mkdir(exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as e:
         output.say(err, f"error: cannot write {out}: {e.strerror or e} — choose another -o", "red")
@@ -814,10 +826,11 @@ def report(db: ReadDbOpt = DEFAULT_DB,
 
 @app.command()
 def export(db: ReadDbOpt = DEFAULT_DB,
-           fmt: Annotated[str, typer.Option("--format", "-f", help="`csv` (a file per table), `xlsx` (one workbook) or `parquet` (a file per table).")] = ...,
+           fmt: Annotated[str, typer.Option("--format", "-f", help="`csv` (a file per table), `xlsx` (one workbook, a sheet per table) or `parquet` (a file per table).")] = ...,
            out: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the files into (created if need be).")] = ...,
            bom: Annotated[bool, typer.Option("--bom", metavar="", help="Start each CSV file with a UTF-8 byte order mark, so Excel reads its accents and symbols right.")] = False) -> None:
-    """Every table of the database as files for analysts.
+    """Every table and view of the database as files for analysts, with `data_dictionary.md` beside
+    them saying what each column means.
 
     Examples:
 
