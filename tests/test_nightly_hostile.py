@@ -134,16 +134,22 @@ def test_unreadable_files_and_folders_are_recorded_and_retried(tmp_path, report_
         failed = dict(rows(db, "SELECT path, error FROM run_files WHERE outcome = 'failed'"))
         assert "permission denied" in failed[str(raw / "locked.pdf")]
         assert "permission denied" in failed[str(raw / "locked_folder")]
-        assert rows(db, "SELECT filename, status FROM documents") == [("good.pdf", "ok")]
+        # the file the run may not read has its documents row, failed with its line (keyed by its path:
+        # it has no bytes to hash); the folder is not a document
+        assert rows(db, "SELECT filename, status, failure_kind, error LIKE '%permission denied%' FROM documents "
+                        "ORDER BY filename") == [("good.pdf", "ok", None, None), ("locked.pdf", "failed", "unreadable", 1)]
         assert rows(db, "SELECT status FROM runs") == [("failed",)]
         status = plantrack("status", "--db", db, wrap=wrap)
-        assert "locked.pdf\tunreadable" in status.stdout
+        assert status.stdout.count("locked.pdf\tunreadable") == 1
+        assert plantrack("run", raw, "--db", db, wrap=wrap).returncode == 1  # still locked: one row, two attempts
+        assert rows(db, "SELECT attempts FROM documents WHERE filename = 'locked.pdf'") == [(2,)]
     finally:
         (raw / "locked.pdf").chmod(0o644)
         (raw / "locked_folder").chmod(0o755)
     again = plantrack("run", raw, "--db", db, wrap=wrap)  # readable now: read, and no longer failed
     assert again.returncode == 0, again.stderr
     assert sorted(f for (f,) in rows(db, "SELECT filename FROM documents WHERE status = 'ok'")) == ["good.pdf", "locked.pdf"]
+    assert rows(db, "SELECT COUNT(*) FROM documents WHERE status = 'failed'") == [(0,)]
     assert "no file has failed." in plantrack("status", "--db", db).stdout
 
 
