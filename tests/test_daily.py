@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import shutil
+import zipfile
 
 import pytest
 from conftest import rows
@@ -166,3 +167,21 @@ def test_the_reconcile_summary_is_in_the_clerks_words(built, tmp_path):
     line = next(line for line in done.stderr.splitlines() if line.startswith("reconciled:"))
     assert "reasons in the minutes that match no action: " in line
     assert "_" not in line and "reason without action" not in line
+
+
+def test_a_docx_zip_bomb_fails_with_its_own_kind(tmp_path):
+    bomb = tmp_path / "bomb.docx"
+    with zipfile.ZipFile(bomb, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as z:
+        z.writestr("[Content_Types].xml", '<?xml version="1.0"?><Types xmlns="http://schemas.openxmlformats.org/'
+                   'package/2006/content-types"><Override PartName="/word/document.xml" ContentType="application/'
+                   'vnd.openxmlformats-officedocument.wordprocessingml.document.main+xml"/></Types>')
+        with z.open("word/document.xml", "w", force_zip64=True) as member:
+            chunk = b"<w:t>" + b" " * (1 << 20) + b"</w:t>"
+            for _ in range(210):  # 210 MB of markup in a file of a few hundred KB
+                member.write(chunk)
+    assert bomb.stat().st_size < 2 << 20
+    db = store.connect(tmp_path / "p.db")
+    stages.ingest([bomb], db, tmp_path / "cache")
+    got = db.conn.execute("SELECT status, failure_kind, error FROM documents").fetchall()
+    db.conn.close()
+    assert got == [("failed", "too large", "Word document too large to read (210 MB of text and markup)")]
