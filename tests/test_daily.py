@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import json
 import shutil
+import subprocess
 import zipfile
+from pathlib import Path
 
 import pytest
 from conftest import rows
@@ -185,3 +187,17 @@ def test_a_docx_zip_bomb_fails_with_its_own_kind(tmp_path):
     got = db.conn.execute("SELECT status, failure_kind, error FROM documents").fetchall()
     db.conn.close()
     assert got == [("failed", "too large", "Word document too large to read (210 MB of text and markup)")]
+
+
+@pytest.mark.skipif(shutil.which("make") is None, reason="needs make")
+def test_make_run_installs_what_running_needs_and_make_test_adds_the_test_extra():
+    root = Path(__file__).resolve().parents[1]
+
+    def installs(target: str) -> list[str]:  # what `make TARGET` would run on a fresh machine (-B), not run
+        done = subprocess.run(["make", "-n", "-B", "-C", str(root), target], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 0, done.stderr
+        return [line for line in done.stdout.splitlines() if "pip install" in line and "--upgrade pip" not in line]
+
+    run, test = installs("run"), installs("test")
+    assert run and all(line.endswith("install --progress-bar on -e .") for line in run)
+    assert test[:len(run)] == run and any(line.endswith("-e '.[test]'") for line in test[len(run):])
