@@ -201,3 +201,30 @@ def test_make_run_installs_what_running_needs_and_make_test_adds_the_test_extra(
     run, test = installs("run"), installs("test")
     assert run and all(line.endswith("install --progress-bar on -e .") for line in run)
     assert test[:len(run)] == run and any(line.endswith("-e '.[test]'") for line in test[len(run):])
+
+
+def test_a_word_file_saved_as_strict_open_xml_reads_like_the_same_file_saved_as_docx(tmp_path):
+    from wordpapers import PRIORITY_7, WordReport, make_word_report
+
+    from plantrack.extract.document import extract_document
+
+    plain = make_word_report(tmp_path / "plain.docx", WordReport(rows=PRIORITY_7))
+    # Word's "Strict Open XML Document": the ISO names for the same parts (ISO/IEC 29500-1 Strict)
+    iso = {"http://schemas.openxmlformats.org/wordprocessingml/2006/main": "http://purl.oclc.org/ooxml/wordprocessingml/main",
+           "http://schemas.openxmlformats.org/officeDocument/2006/relationships":
+               "http://purl.oclc.org/ooxml/officeDocument/relationships",
+           "http://schemas.openxmlformats.org/drawingml/2006/main": "http://purl.oclc.org/ooxml/drawingml/main"}
+    strict = tmp_path / "strict.docx"
+    with zipfile.ZipFile(plain) as z, zipfile.ZipFile(strict, "w", zipfile.ZIP_DEFLATED) as out:
+        for info in z.infolist():
+            data = z.read(info)
+            if info.filename.endswith((".xml", ".rels")):
+                for old, new in iso.items():
+                    data = data.replace(old.encode(), new.encode())
+            out.writestr(info, data)
+    assert b"purl.oclc.org" in zipfile.ZipFile(strict).read("_rels/.rels")
+    want, got = extract_document(plain), extract_document(strict)
+    assert got.status == "ok" and got.format == "docx" and got.kind == "plan_report", got.error
+    assert [(a.ref, a.text, a.rag) for a in got.reports[0].actions] == \
+        [(a.ref, a.text, a.rag) for a in want.reports[0].actions]
+    assert len(want.reports[0].actions) == len(PRIORITY_7)
