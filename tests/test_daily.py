@@ -228,3 +228,25 @@ def test_a_word_file_saved_as_strict_open_xml_reads_like_the_same_file_saved_as_
     assert [(a.ref, a.text, a.rag) for a in got.reports[0].actions] == \
         [(a.ref, a.text, a.rag) for a in want.reports[0].actions]
     assert len(want.reports[0].actions) == len(PRIORITY_7)
+
+
+def test_with_ocr_installed_a_pdf_of_drawings_only_says_so_not_to_install_ocr(tmp_path):
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    from plantrack.extract import ocr
+    from plantrack.extract.document import extract_document
+
+    if not ocr.installed():
+        pytest.skip("needs the OCR extra")
+    path = tmp_path / "logo.pdf"
+    c = canvas.Canvas(str(path), pagesize=A4)
+    c.setFillColorRGB(0.1, 0.3, 0.6)
+    c.circle(300, 600, 80, fill=1)  # a council's crest, drawn in vector paths: no text, no picture
+    c.rect(100, 200, 400, 40, fill=1)
+    c.showPage()
+    c.save()
+    ex = extract_document(path)
+    assert (ex.status, ex.error) == ("failed", "no text layer and no scanned image on any page: only drawings "
+                                               "(a logo, lines or shapes), nothing to read")
+    assert "pip install" not in ex.error
