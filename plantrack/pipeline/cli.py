@@ -17,11 +17,6 @@ from pathlib import Path
 from typing import Annotated
 
 import typer
-
-try:  # typer 0.29 and later carry their own copy of click: its exceptions are the ones raised
-    from typer._click import exceptions as click_errors
-except ImportError:  # pragma: no cover - an older typer on the real click
-    from click import exceptions as click_errors
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
 from plantrack.extract.document import extract_document
@@ -30,6 +25,11 @@ from plantrack.pipeline import output
 from plantrack.pipeline.sources import discovery
 from plantrack.pipeline.stages import ingest as stages
 from plantrack.pipeline.stages import runs, store
+
+try:  # typer 0.29 and later carry their own copy of click: its exceptions are the ones raised
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - an older typer on the real click
+    from click import exceptions as click_errors
 
 err = output.console(stderr=True)
 
@@ -76,6 +76,8 @@ def _version(shown: bool) -> None:
 def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
                                                help="Print plantrack's version and exit.")] = False) -> None:
     pass
+
+
 RUN_FAILED = 4  # the run itself failed, as against 1: it ran, and some files could not be read
 PORT_BUSY = 5
 
