@@ -1,28 +1,39 @@
 # Two commands do all the set-up on a machine that has only python3:
-#   make run   – create .venv if missing, install plantrack, read data/raw into data/out/plantrack.db
-#   make test  – the same set-up (and Debian's chromium for the browser tests, as root), then the test suite
+#   make run   – create .venv if missing, install plantrack (what a run needs, no extras), read data/raw
+#                into data/out/plantrack.db
+#   make test  – the same set-up plus the test extra (pytest, ruff, and the OCR, Dask, Datasette,
+#                Excel and Parquet extras the tests exercise; Debian's chromium for the browser tests,
+#                as root), then the test suite
 PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed-stamp
+# one stamp per set of packages: `make run` never pulls in the test extra's gigabyte, and `make test`
+# after `make run` adds only the extra
+RUN_STAMP  := $(VENV)/.installed-run
+TEST_STAMP := $(VENV)/.installed-test
 SHARED ?= ../shared
 
 .PHONY: install run test score clean docs
 
-$(STAMP): pyproject.toml
+$(RUN_STAMP): pyproject.toml
 	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
-	@echo "installing plantrack and its dependencies into $(VENV)/ (a minute or two the first time)…"
+	@echo "installing plantrack and what a run needs into $(VENV)/ (a minute the first time)…"
 	$(BIN)/python -m pip install --quiet --upgrade pip
 	# not --quiet: a first install takes a minute, and a silent minute looks like a hang
+	$(BIN)/python -m pip install --progress-bar on -e .
+	touch $(RUN_STAMP)
+
+$(TEST_STAMP): $(RUN_STAMP)
+	@echo "adding the test extra (pytest, ruff, OCR, Dask, Datasette…) to $(VENV)/ (a few minutes the first time)…"
 	$(BIN)/python -m pip install --progress-bar on -e '.[test]'
-	touch $(STAMP)
+	touch $(TEST_STAMP)
 
-install: $(STAMP)
+install: $(RUN_STAMP)
 
-run: $(STAMP)
+run: $(RUN_STAMP)
 	$(BIN)/plantrack run data/raw --db data/out/plantrack.db
 
-test: $(STAMP) chromium
+test: $(TEST_STAMP) chromium
 	$(BIN)/python -m pytest
 
 # The browser tests (pytest -m browser) drive Debian's chromium through Playwright; nothing is
@@ -38,7 +49,7 @@ chromium:
 	       else echo "note: no chromium and not root: the browser tests will be skipped (apt-get install chromium)"; fi; }
 
 # Score the shared sample papers (when ../shared exists) as CI does.
-score: $(STAMP)
+score: $(RUN_STAMP)
 	rm -rf /tmp/plantrack-score && mkdir -p /tmp/plantrack-score
 	-$(BIN)/plantrack run $(SHARED)/corpus/sample --db /tmp/plantrack-score/sample.db
 	$(BIN)/python $(SHARED)/eval/score.py --db /tmp/plantrack-score/sample.db --gold $(SHARED)/corpus/sample/gold.json
@@ -46,19 +57,19 @@ score: $(STAMP)
 # The real council papers (when ../shared exists): each minutes file one meeting with its printed
 # committee and date, nothing else taken for minutes or a plan report.
 .PHONY: real
-real: $(STAMP)
+real: $(RUN_STAMP)
 	rm -rf /tmp/plantrack-real && mkdir -p /tmp/plantrack-real
 	-$(BIN)/plantrack run $(SHARED)/corpus/real_uk --db /tmp/plantrack-real/real.db
 	$(BIN)/python $(SHARED)/eval/expect_check.py --db /tmp/plantrack-real/real.db --dir $(SHARED)/corpus/real_uk
 
 # Speed and memory benchmark (not a test): writes BENCHMARKS.md; see bench/run.py.
 .PHONY: bench
-bench: $(STAMP)
+bench: $(TEST_STAMP)
 	PYTHONPATH=tests $(BIN)/python bench/run.py --real-dir $(SHARED)/corpus/real_uk
 
 # The generated reference pages (docs/reference/: commands, settings, data dictionary) from the code;
 # tests/test_docs.py fails while one is stale.
-docs: $(STAMP)
+docs: $(TEST_STAMP)
 	$(BIN)/python scripts/gen_docs.py
 
 clean:

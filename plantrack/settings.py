@@ -8,10 +8,13 @@ below is the documentation too: `plantrack settings` prints it, and a test holds
 The file is `plantrack.toml` in the working directory (or `--config FILE`); its tables are the first
 part of each name (`[reconcile]` holds `reconcile.tolerance`). The environment variable of a setting is
 its name in capitals with dots as underscores, after `PLANTRACK_` (`PLANTRACK_RECONCILE_TOLERANCE`);
-only plain (non-table) settings can be set that way.
+a table or list setting is given there as JSON (`PLANTRACK_RECONCILE_SCALE='{"grey": 4}'`,
+`PLANTRACK_STATUSES='{"Behind plan": "red"}'`).
 """
 from __future__ import annotations
 
+import json
+import math
 import os
 import re
 import tomllib
@@ -197,17 +200,25 @@ def _kind_ok(s: Setting, value: Any) -> Any:
     """The value in the setting's kind, or a SettingsError."""
     wants = {"number": "a number", "integer": "a whole number", "text": "text", "table": "a table",
              "list": "a list of tables"}[s.kind]
-    ok = {"number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool),
+    # a number is finite: `--timeout inf` would be no time limit at all, and nan compares false with everything
+    ok = {"number": lambda v: isinstance(v, (int, float)) and not isinstance(v, bool) and math.isfinite(v),
           "integer": lambda v: isinstance(v, int) and not isinstance(v, bool),
           "text": lambda v: isinstance(v, str),
           "table": lambda v: isinstance(v, Mapping),
           "list": lambda v: isinstance(v, list) and all(isinstance(x, Mapping) for x in v)}[s.kind]
     if not ok(value):
+        wants = "a finite number" if s.kind == "number" and isinstance(value, float) else wants
         raise SettingsError(f"{s.name} must be {wants} (e.g. {s.example}), got {value!r}")
     return float(value) if s.kind == "number" else value
 
 
 def _from_env(s: Setting, text: str) -> Any:
+    if s.kind in ("table", "list"):  # a table in an environment variable: JSON, checked like the file's
+        try:
+            return json.loads(text)
+        except ValueError:
+            example = '{"grey": 4}' if s.kind == "table" else '[{"site": "https://…", "committees": ["Cabinet"]}]'
+            raise SettingsError(f"{s.env} must be JSON such as '{example}', got {text!r}") from None
     try:
         return {"number": float, "integer": int, "text": str}[s.kind](text)
     except ValueError:
@@ -249,7 +260,7 @@ def load(path: Path | None = None, *, env: Mapping[str, str] | None = None, **fl
         except tomllib.TOMLDecodeError as e:
             raise SettingsError(f"{source}: not valid TOML ({e})") from None
     for s in SETTINGS:
-        if s.kind not in ("table", "list") and s.env in env:
+        if s.env in env:
             given[s.name] = _from_env(s, env[s.env])
     for key, value in flags.items():
         name = key if key in BY_NAME else key.replace("_", ".", 1)

@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 import paperfactory as pf
 from plantrack.pipeline.stages import store
 from plantrack.pipeline.cli import app
-from plantrack.pipeline.outputs.export import TABLES, ExportError, export_tables, read_table
+from plantrack.pipeline.outputs.export import DICTIONARY, EVERY, TABLES, ExportError, export_tables, read_table, read_tables
 from plantrack.pipeline.stages.ingest import ingest
 from plantrack.pipeline.reconcile.rebuild import reconcile
 
@@ -90,9 +90,10 @@ def test_read_table_keeps_declared_types(conn):
 
 def test_csv_round_trip(conn, tmp_path):
     files = export_tables(conn, "csv", tmp_path)
-    assert sorted(f.name for f in files) == sorted(f"{t}.csv" for t in TABLES)
-    for table in TABLES:
-        expected = read_table(conn, table)
+    assert sorted(f.name for f in files) == sorted([*(f"{t}.csv" for t in EVERY), DICTIONARY])
+    exported = read_tables(conn)
+    for table in EVERY:
+        expected = exported[table]
         back = pd.read_csv(tmp_path / f"{table}.csv", dtype=str, keep_default_na=False, encoding="utf-8")
         assert list(back.columns) == list(expected.columns), table
         assert len(back) == len(expected), table
@@ -107,16 +108,28 @@ def test_csv_round_trip(conn, tmp_path):
     assert "'" + FORMULA in set(actions["text"]) and "Head of Service – “Early Help”" in set(actions["lead"])
     documents = pd.read_csv(tmp_path / "documents.csv", dtype=str, keep_default_na=False)
     assert "not a supported format: PDF, Word (.docx) or HTML" in set(documents["error"])
+    # each action names its report's plan and period; the tables beyond the contract's are there too
+    reports = pd.read_csv(tmp_path / "reports.csv", keep_default_na=False, dtype=str).set_index("id")
+    assert list(actions.columns[:4]) == ["id", "report_id", "plan", "period"]
+    assert all(reports.loc[r, "plan"] == plan and reports.loc[r, "period"] == period
+               for r, plan, period in zip(actions["report_id"], actions["plan"], actions["period"]))
+    assert {"corrections", "corrected_values", "runs", "run_files", "meta", "latest_actions",
+            "status_matrix"} <= set(EVERY)
+    meta = pd.read_csv(tmp_path / "meta.csv", keep_default_na=False, dtype=str)
+    assert "data_version" in set(meta["key"])
+    dictionary = (tmp_path / DICTIONARY).read_text(encoding="utf-8")
+    assert all(f"### {t} " in dictionary for t in EVERY)
 
 
 def test_xlsx_round_trip(conn, tmp_path):
     openpyxl = pytest.importorskip("openpyxl")
     files = export_tables(conn, "xlsx", tmp_path)
-    assert [f.name for f in files] == ["plantrack.xlsx"]
+    assert [f.name for f in files] == ["plantrack.xlsx", DICTIONARY]
     wb = openpyxl.load_workbook(files[0], read_only=False)
-    assert wb.sheetnames == list(TABLES)
-    for table in TABLES:
-        expected = read_table(conn, table)
+    assert wb.sheetnames == list(EVERY)
+    exported = read_tables(conn)
+    for table in EVERY:
+        expected = exported[table]
         rows = list(wb[table].iter_rows(values_only=True))
         assert list(rows[0]) == list(expected.columns), table
         assert len(rows) - 1 == len(expected), table
@@ -131,9 +144,10 @@ def test_xlsx_round_trip(conn, tmp_path):
 def test_parquet_round_trip(conn, tmp_path):
     pytest.importorskip("pyarrow")
     files = export_tables(conn, "parquet", tmp_path)
-    assert sorted(f.name for f in files) == sorted(f"{t}.parquet" for t in TABLES)
-    for table in TABLES:
-        expected = read_table(conn, table)
+    assert sorted(f.name for f in files) == sorted([*(f"{t}.parquet" for t in EVERY), DICTIONARY])
+    exported = read_tables(conn)
+    for table in EVERY:
+        expected = exported[table]
         back = pd.read_parquet(tmp_path / f"{table}.parquet")
         assert list(back.columns) == list(expected.columns), table
         assert _rows(back) == _rows(expected), table
@@ -164,7 +178,7 @@ def test_cli_export(db_path, tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["export", "--db", str(db_path), "--format", "csv", "-o", str(tmp_path / "out")])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted(f"{t}.csv" for t in TABLES)
+    assert sorted(p.name for p in (tmp_path / "out").iterdir()) == sorted([*(f"{t}.csv" for t in EVERY), DICTIONARY])
     assert result.stdout == ""  # files only; the summary goes to stderr
     result = runner.invoke(app, ["export", "--db", str(db_path), "--format", "json", "-o", str(tmp_path / "o2")])
     assert result.exit_code == 2
@@ -217,7 +231,7 @@ def test_export_bom_option_writes_utf8_with_bom(hostile_db, tmp_path):
     runner = CliRunner()
     result = runner.invoke(app, ["export", "--db", str(hostile_db), "--format", "csv", "--bom", "-o", str(tmp_path / "x")])
     assert result.exit_code == 0, result.output
-    for f in (tmp_path / "x").iterdir():
+    for f in (tmp_path / "x").glob("*.csv"):
         assert f.read_bytes().startswith(b"\xef\xbb\xbf"), f.name
     back = pd.read_csv(tmp_path / "x" / "actions.csv", dtype=str, keep_default_na=False, encoding="utf-8-sig")
     assert "'" + HOSTILE["lead"] in set(back["lead"])

@@ -134,16 +134,22 @@ def test_unreadable_files_and_folders_are_recorded_and_retried(tmp_path, report_
         failed = dict(rows(db, "SELECT path, error FROM run_files WHERE outcome = 'failed'"))
         assert "permission denied" in failed[str(raw / "locked.pdf")]
         assert "permission denied" in failed[str(raw / "locked_folder")]
-        assert rows(db, "SELECT filename, status FROM documents") == [("good.pdf", "ok")]
+        # the file the run may not read has its documents row, failed with its line (keyed by its path:
+        # it has no bytes to hash); the folder is not a document
+        assert rows(db, "SELECT filename, status, failure_kind, error LIKE '%permission denied%' FROM documents "
+                        "ORDER BY filename") == [("good.pdf", "ok", None, None), ("locked.pdf", "failed", "unreadable", 1)]
         assert rows(db, "SELECT status FROM runs") == [("failed",)]
         status = plantrack("status", "--db", db, wrap=wrap)
-        assert "locked.pdf\tunreadable" in status.stdout
+        assert status.stdout.count("locked.pdf\tunreadable") == 1
+        assert plantrack("run", raw, "--db", db, wrap=wrap).returncode == 1  # still locked: one row, two attempts
+        assert rows(db, "SELECT attempts FROM documents WHERE filename = 'locked.pdf'") == [(2,)]
     finally:
         (raw / "locked.pdf").chmod(0o644)
         (raw / "locked_folder").chmod(0o755)
     again = plantrack("run", raw, "--db", db, wrap=wrap)  # readable now: read, and no longer failed
     assert again.returncode == 0, again.stderr
     assert sorted(f for (f,) in rows(db, "SELECT filename FROM documents WHERE status = 'ok'")) == ["good.pdf", "locked.pdf"]
+    assert rows(db, "SELECT COUNT(*) FROM documents WHERE status = 'failed'") == [(0,)]
     assert "no file has failed." in plantrack("status", "--db", db).stdout
 
 
@@ -270,6 +276,28 @@ def test_a_database_on_a_read_only_mount_can_be_read(built, tmp_path):
     assert len(into_ro.stderr.strip().splitlines()) == 1 and "cannot write" in into_ro.stderr
     exp_ro = plantrack("export", "--db", db, "--format", "csv", "-o", folder / "csv", wrap=ro)
     assert exp_ro.returncode == 2 and len(exp_ro.stderr.strip().splitlines()) == 1, exp_ro.stderr
+    assert sorted(p.name for p in folder.iterdir()) == before
+
+
+def test_corrections_and_review_read_a_read_only_mount_and_correct_refuses_in_one_line(built, tmp_path):
+    folder = tmp_path / "ro"
+    folder.mkdir()
+    for f in built.parent.iterdir():  # the database as a run left it, WAL and all
+        if f.is_file():
+            shutil.copy(f, folder / f.name)
+    db = folder / "plantrack.db"
+    ro = _read_only_mount(folder)
+    before = sorted(p.name for p in folder.iterdir())
+    queue = plantrack("review", "--db", db, wrap=ro)
+    assert queue.returncode == 0 and "Traceback" not in queue.stderr, queue.stderr
+    assert queue.stdout.splitlines()[:2] == ["review queue:", "doubt\twhat\tfile\tpage\tvalue read\twhy"]
+    assert len(queue.stdout.splitlines()) > 2  # the reason that matches no action, at least
+    listed = plantrack("corrections", "--db", db, "--json", wrap=ro)
+    assert listed.returncode == 0 and listed.stdout.strip() == "[]", listed.stderr
+    refused = plantrack("correct", "--db", db, "--plan", "SDP 2019-20", "--period", "2019-11", "--ref", "2.2",
+                        "--set", "rag=green", wrap=ro)
+    assert refused.returncode == 2 and "Traceback" not in refused.stderr
+    assert len(refused.stderr.strip().splitlines()) == 1 and "read-only" in refused.stderr, refused.stderr
     assert sorted(p.name for p in folder.iterdir()) == before
 
 

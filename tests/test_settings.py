@@ -59,7 +59,9 @@ def test_settings_command_lists_every_setting(tmp_path, monkeypatch):
     (tmp_path / "plantrack.toml").write_text("[ingest]\nworkers = 2\n")
     result = CliRunner().invoke(app, ["settings"])
     assert result.exit_code == 0
-    lines = dict(line.split("\t")[:2] for line in result.stdout.splitlines())
+    header, *listed = result.stdout.splitlines()
+    assert header == "setting\tvalue\tenvironment\twhat it does"  # piped: the listings' one rule
+    lines = dict(line.split("\t")[:2] for line in listed)
     assert set(lines) == {s.name for s in SETTINGS}
     assert lines["ingest.workers"] == "2"
 

@@ -21,12 +21,12 @@ from .columns import header_like_roles, header_words_only, is_header
 from .dates import find_date
 from .minutes import extract_minutes
 from .minutes_words import looks_like_minutes, opens_mid_paragraph
-from .pdf import CORRUPT, NO_TEXT, Unreadable, open_pdf
+from .pdf import CORRUPT, Unreadable, open_pdf
 from .pdf_layout import read_pages, read_report_page
 from .report import ReportReader
 from .flow import extract_flow  # Word documents and web pages
 from .sniff import UNSUPPORTED, Sniffed, sniff
-from .scanned import read_scanned, scans_to_read
+from .scanned import no_text_line, read_scanned, scans_to_read
 
 
 def sha256_of(path: Path) -> str:
@@ -276,7 +276,7 @@ def extract_document(path: Path) -> Extraction:
             if scans:
                 return read_scanned(path, ex, scans)
             if not any(t.strip() for t in texts):
-                raise Unreadable(NO_TEXT)
+                raise Unreadable(no_text_line())
             for paper in find_papers(texts):
                 record = extract_paper(pdf, paper)
                 if big:

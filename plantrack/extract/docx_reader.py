@@ -17,10 +17,53 @@ MAX_BLOCKS = 20000  # a document larger than any committee paper is read no furt
 _HEADING_STYLE = re.compile(r"^(?:heading\s*(\d)|title)$", re.I)
 
 
+# Word's "Strict Open XML Document" (ISO/IEC 29500 Strict) is the same document under other namespace
+# and relationship names, which python-docx does not know: read as the Transitional names it does.
+STRICT_NAMES = {
+    "http://purl.oclc.org/ooxml/wordprocessingml/main": "http://schemas.openxmlformats.org/wordprocessingml/2006/main",
+    "http://purl.oclc.org/ooxml/officeDocument/relationships":
+        "http://schemas.openxmlformats.org/officeDocument/2006/relationships",
+    "http://purl.oclc.org/ooxml/officeDocument/math": "http://schemas.openxmlformats.org/officeDocument/2006/math",
+    "http://purl.oclc.org/ooxml/officeDocument/extendedProperties":
+        "http://schemas.openxmlformats.org/officeDocument/2006/extended-properties",
+    "http://purl.oclc.org/ooxml/officeDocument/customProperties":
+        "http://schemas.openxmlformats.org/officeDocument/2006/custom-properties",
+    "http://purl.oclc.org/ooxml/officeDocument/docPropsVTypes":
+        "http://schemas.openxmlformats.org/officeDocument/2006/docPropsVTypes",
+    "http://purl.oclc.org/ooxml/drawingml/main": "http://schemas.openxmlformats.org/drawingml/2006/main",
+    "http://purl.oclc.org/ooxml/drawingml/wordprocessingDrawing":
+        "http://schemas.openxmlformats.org/drawingml/2006/wordprocessingDrawing",
+    "http://purl.oclc.org/ooxml/drawingml/picture": "http://schemas.openxmlformats.org/drawingml/2006/picture",
+    "http://purl.oclc.org/ooxml/drawingml/chart": "http://schemas.openxmlformats.org/drawingml/2006/chart",
+}
+
+
+def _opened(path: Path):
+    """The file python-docx is given: the path itself, or for a Strict document the same package
+    with its names made Transitional, in memory."""
+    import io
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        rels = z.read("_rels/.rels") if "_rels/.rels" in z.namelist() else b""
+        if b"purl.oclc.org/ooxml/" not in rels:
+            return str(path)
+        out = io.BytesIO()
+        with zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as strict_free:
+            for info in z.infolist():
+                data = z.read(info)
+                if info.filename.endswith((".xml", ".rels")):
+                    for strict, transitional in STRICT_NAMES.items():
+                        data = data.replace(strict.encode(), transitional.encode())
+                strict_free.writestr(info, data)
+    out.seek(0)
+    return out
+
+
 def read_docx(path: Path) -> FlowDocument:
     import docx  # python-docx
 
-    document = docx.Document(str(path))
+    document = docx.Document(_opened(path))
     styles = _style_info(document)
     numbers = _Numbering(document)
     doc = FlowDocument("docx")

@@ -9,6 +9,14 @@ from . import ocr
 from .pdf import NO_TEXT
 
 NOTHING_READ = "scanned pages: OCR found no text on them (a blank or very faint scan?)"
+# with OCR installed, a file with no text that still gets here has no scanned picture either
+DRAWINGS_ONLY = "no text layer and no scanned image on any page: only drawings (a logo, lines or shapes), nothing to read"
+
+
+def no_text_line() -> str:
+    """Why a PDF with no text on any page cannot be read: without the OCR extra, that scans need it;
+    with it (every scanned page would have been read), that there is no picture to read either."""
+    return DRAWINGS_ONLY if ocr.installed() else NO_TEXT
 
 
 def scans_to_read(path: Path, texts: list[str]) -> list[int]:

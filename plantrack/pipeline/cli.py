@@ -18,7 +18,6 @@ from typing import Annotated
 
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Table
 
 from plantrack.extract.document import extract_document
 from plantrack.models.status import ORDER
@@ -27,11 +26,58 @@ from plantrack.pipeline.sources import discovery
 from plantrack.pipeline.stages import ingest as stages
 from plantrack.pipeline.stages import runs, store
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="markdown",
-                  help="Turn council plan progress reports and committee minutes (PDF) into a SQLite "
-                       "database, and reconcile each period against the previous one.\n\n"
-                       "Typical use: `plantrack run` (reads `data/raw/`, writes `data/out/plantrack.db`).")
+try:  # typer 0.29 and later carry their own copy of click: its exceptions are the ones raised
+    from typer._click import exceptions as click_errors
+except ImportError:  # pragma: no cover - an older typer on the real click
+    from click import exceptions as click_errors
+
 err = output.console(stderr=True)
+
+
+class _OneLineErrors(typer.core.TyperGroup):
+    """Command-line mistakes (`--position 0`, `--undo abc`, `--port 70000`, an unknown option) said in
+    one line on stderr, exit status 2, instead of click's usage box: under cron the box is six lines
+    of log for one fact, and a clerk reads the one line. `--help` is still the full help."""
+
+    def main(self, args=None, prog_name=None, complete_var=None, standalone_mode=True, **extra):
+        if not standalone_mode:
+            return super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        try:
+            code = super().main(args, prog_name, complete_var, standalone_mode=False, **extra)
+        except click_errors.NoArgsIsHelpError:  # `plantrack` alone: the help, as before
+            return super().main(args, prog_name, complete_var, standalone_mode=True, **extra)
+        except click_errors.ClickException as e:
+            where = e.ctx.command_path if getattr(e, "ctx", None) else "plantrack"
+            message = " ".join(e.format_message().split())
+            output.say(err, f"error: {message} (see `{where} --help`)", "red")
+            sys.exit(e.exit_code)
+        except typer.Abort:
+            output.say(err, "aborted", "red")
+            sys.exit(1)
+        sys.exit(code if isinstance(code, int) else 0)
+
+
+app = typer.Typer(cls=_OneLineErrors, add_completion=False, no_args_is_help=True, rich_markup_mode="markdown",
+                  help="Turn council plan progress reports and committee minutes (PDF, Word or web page) into a "
+                       "SQLite database, and reconcile each period against the previous one.\n\n"
+                       "Typical use: `plantrack run` (reads `data/raw/`, writes `data/out/plantrack.db`).")
+
+
+def _version(shown: bool) -> None:
+    if shown:
+        from plantrack import __version__
+        from plantrack.extract import EXTRACTOR_VERSION
+
+        print(f"plantrack {__version__} (extractor version {EXTRACTOR_VERSION})")
+        raise typer.Exit()
+
+
+@app.callback()
+def _main(version: Annotated[bool, typer.Option("--version", callback=_version, is_eager=True,
+                                               help="Print plantrack's version and exit.")] = False) -> None:
+    pass
+
+
 RUN_FAILED = 4  # the run itself failed, as against 1: it ran, and some files could not be read
 PORT_BUSY = 5
 
@@ -53,11 +99,18 @@ SchedulerOpt = Annotated[str | None, typer.Option("--scheduler", help="Read the 
 
 
 def _files(paths: list[Path] | None, exclude: list[Path] | None = None) -> discovery.Found:
+    given = paths or [DEFAULT_RAW]
     try:
-        return discovery.discover(paths or [DEFAULT_RAW], exclude or [])
+        found = discovery.discover(given, exclude or [])
     except FileNotFoundError as e:
         output.say(err, f"error: {e}", "red")
         raise typer.Exit(2) from None
+    if not found.files and not found.problems:  # a share that failed to mount looks just like this
+        skipped = f" ({found.notes} note file(s) and {found.hidden} hidden one(s) skipped)" if found.notes or found.hidden else ""
+        output.say(err, f"error: no papers found under {', '.join(map(discovery.safe_text, given))}{skipped}: "
+                        "is the folder (or the share it is on) there? — exit status 1", "red")
+        raise typer.Exit(1)
+    return found
 
 
 def _problem_outcomes(found: discovery.Found) -> list[stages.Outcome]:
@@ -165,11 +218,11 @@ def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command
     from plantrack.pipeline.stages.paths import own_files
     from plantrack.pipeline.stages.resources import workers_for_memory
 
-    cfg = _settings(dask_scheduler=scheduler)
+    cfg = _settings(dask_scheduler=scheduler, ingest_timeout=timeout)  # --timeout checked as the setting is
     _cluster(cfg["dask.scheduler"])
     # the default (one per core) is also capped by memory: workers × ingest.memory_mb ≤ what is free
     workers = workers or cfg["ingest.workers"] or workers_for_memory(os.cpu_count() or 1, cfg["ingest.memory_mb"])
-    timeout = timeout or cfg["ingest.timeout"]
+    timeout = cfg["ingest.timeout"]
 
     found = _files(paths, own_files(db_path))  # a folder given may hold the database itself
     files = found.files
@@ -243,7 +296,7 @@ def ingest(paths: PathsArg = None, db: DbOpt = DEFAULT_DB, workers: WorkersOpt =
            timeout: TimeoutOpt = None, reprocess: ReprocessOpt = False,
            wait: WaitOpt = 600, log_file: LogOpt = None, json_out: JsonOpt = False,
            authority: AuthorityOpt = None, scheduler: SchedulerOpt = None) -> None:
-    """Extract and load: new or changed PDFs into the database (extract + load).
+    """Extract and load: new or changed papers (PDF, Word or web page) into the database (extract + load).
 
     Examples:
 
@@ -479,7 +532,7 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
             workers: WorkersOpt = None, timeout: TimeoutOpt = None,
             reprocess: ReprocessOpt = False, json_out: JsonOpt = False, authority: AuthorityOpt = None,
             scheduler: SchedulerOpt = None) -> None:
-    """Stage 1 alone: read PDFs into JSON records (`<sha256>.v<N>.json`), without touching a database.
+    """Stage 1 alone: read papers (PDF, Word or web page) into JSON records (`<sha256>.v<N>.json`), without touching a database.
     The authority (`--authority`, or the `[authorities]` folders) is kept in `authorities.json` beside
     the records for `plantrack load`.
 
@@ -491,10 +544,10 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
     """
     from plantrack.pipeline.sources import authority as authorities
 
-    cfg = _settings(dask_scheduler=scheduler)
+    cfg = _settings(dask_scheduler=scheduler, ingest_timeout=timeout)
     _cluster(cfg["dask.scheduler"])
     workers = workers or cfg["ingest.workers"] or os.cpu_count() or 1
-    timeout = timeout or cfg["ingest.timeout"]
+    timeout = cfg["ingest.timeout"]
     found = _files(paths, [out])
     files = found.files
     outcomes, pairs = _problem_outcomes(found), []
@@ -556,6 +609,17 @@ def _scale(text: str | None) -> dict[str, int] | None:
     return scale
 
 
+def _finish_links(database) -> None:
+    """Links a killed run stored the papers for but never made: made now, the corrections applied
+    again over them (both already done, and so skipped, after any run that ended well)."""
+    from plantrack.pipeline.reconcile.linking_store import links_pending, relink
+    from plantrack.pipeline.review.corrections import apply_all
+
+    if links_pending(database):
+        relink(database)
+        apply_all(database)
+
+
 def _reconcile(db_path: Path, config: Path | None = None, tolerance: float | None = None,
                scale: str | None = None) -> dict:
     from plantrack.pipeline.reconcile.rebuild import load_settings, reconcile as rebuild
@@ -566,11 +630,17 @@ def _reconcile(db_path: Path, config: Path | None = None, tolerance: float | Non
         err.print(f"[red]error:[/red] {e}")
         raise typer.Exit(2) from None
     database = store.connect(db_path)
-    counts = rebuild(database.conn, settings)
-    database.conn.close()
-    kinds = ", ".join(f"{n} {k.replace('_', ' ')}" for k, n in sorted(counts["kinds"].items())) or "none"
-    err.print(f"reconciled: {counts['action_history']} action(s) compared with the previous report; "
-              f"findings: {kinds}")
+    try:
+        _finish_links(database)
+        counts = rebuild(database.conn, settings)
+    finally:
+        database.conn.close()
+    from plantrack.pipeline.outputs.digest import KIND_TITLES  # the report's words for each kind, for the clerk
+
+    kinds = "; ".join(f"{KIND_TITLES.get(k, k.replace('_', ' ')).lower()}: {n}"
+                      for k, n in sorted(counts["kinds"].items())) or "none"
+    output.say(err, f"reconciled: {counts['action_history']} action(s) compared with the previous report; "
+                    f"to look at — {kinds}")
     return counts
 
 
@@ -606,7 +676,7 @@ def reconcile(db: DbOpt = DEFAULT_DB,
 
 
 @app.command()
-def inspect(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="One file (a PDF, or another paper).")],
+def inspect(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, help="One paper: a PDF, Word or web page file.")],
             db: Annotated[Path, typer.Option("--db", help="For minutes: the database to read, whose reports the reasons are linked against (skipped when it does not exist).")] = DEFAULT_DB,
             json_out: JsonOpt = False) -> None:
     """Show what extraction yields for one file, with page numbers, without writing anything.
@@ -668,7 +738,6 @@ def _show(ex, links: dict | None = None) -> None:
     """What extraction yields, to stdout (plain lines when piped); every text from the file is printed
     as text, without control characters or terminal escapes."""
     out = output.console(stderr=False)
-    P = discovery.printable
     size = f"{ex.pages or '?'} page(s)" if ex.format in (None, "pdf") else f"{ex.format} (no pages)"
     output.say(out, f"{ex.filename}: {ex.kind or '-'}, {ex.status}, {size}"
                     + (f" — {ex.error}" if ex.error else ""), "bold")
@@ -683,21 +752,21 @@ def _show(ex, links: dict | None = None) -> None:
                      [[p.number, p.title, p.previous_score, p.current_score] for p in r.priorities])
         output.table(out, None, ("page", "P", "ref", "action", "lead", "timescale", "due", "rag"),
                      [[a.page, a.priority_number or "", " ".join(filter(None, [a.ref, a.ofsted_ref])),
-                       P(a.text)[:70], P(a.lead or "")[:30], a.timescale or "", a.due_date or "", a.rag or "?"]
+                       output.cut(out, a.text, 70), output.cut(out, a.lead or "", 30), a.timescale or "", a.due_date or "", a.rag or "?"]
                       for a in r.actions])
     for m in ex.meetings:
         output.say(out, "")
         output.say(out, f"minutes {_span(m)}: {m.committee!r}, {m.meeting_date}", "bold")
         for item in m.agenda_items:
             output.say(out, f"  item {item.number}: {item.title}"
-                            + (f"  RESOLVED: {P(item.resolution)[:80]}" if item.resolution else ""))
+                            + (f"  RESOLVED: {output.cut(out, item.resolution, 80)}" if item.resolution else ""))
         found = (links or {}).get(id(m), [])
         rows = []
         for i, a in enumerate(m.amber_reasons):
             report, (action, score) = found[i] if i < len(found) else (None, (None, None))
             link = (f"{report['period']} {action['ref'] or '(no ref)'} ({score:.0f})" if action else
                     ("no match" if report else "no report in the database")) if found else ""
-            rows.append([a.position, a.page or "", P(a.action_text)[:60], P(a.effective_reason)[:60],
+            rows.append([a.position, a.page or "", output.cut(out, a.action_text, 60), output.cut(out, a.effective_reason, 60),
                          a.new_rag or "", a.target_date or "", link])
         output.table(out, None, ("#", "page", "action (as minuted)", "reason", "new rag", "target", "links to"), rows)
 
@@ -758,12 +827,11 @@ def show_settings(config: Annotated[Path | None, typer.Option("--config", help="
     except SettingsError as e:
         err.print(f"error: {e}", markup=False, soft_wrap=True)
         raise typer.Exit(2) from None
-    if json_out:
-        print(json.dumps({s.name: cfg[s.name] for s in SETTINGS}, indent=1, default=str))
-        return
-    err.print(f"settings from {cfg.source or 'the defaults'}", markup=False, soft_wrap=True)
-    for s in SETTINGS:
-        print(f"{s.name}\t{json.dumps(cfg[s.name], ensure_ascii=False, default=str)}\t{s.env}\t{s.help}")
+    if not json_out:
+        output.say(err, f"settings from {cfg.source or 'the defaults'}")
+    output.listing(None, ("setting", "value", "environment", "what it does"),
+                   [[s.name, json.dumps(cfg[s.name], ensure_ascii=False, default=str), s.env, s.help]
+                    for s in SETTINGS], as_json=json_out, data={s.name: cfg[s.name] for s in SETTINGS})
 
 
 ReadDbOpt = Annotated[Path, typer.Option("--db", help="The SQLite database to read.")]
@@ -829,8 +897,10 @@ def report(db: ReadDbOpt = DEFAULT_DB,
     if out is None:
         sys.stdout.write(text)
         return
-    try:
-        out.parent.mkdir(parents=True, exist_ok=True)
+    try:  # its own folder is made, not a tree: a mistyped -o must not leave new folders behind
+        if not out.parent.parent.is_dir():
+            raise FileNotFoundError(2, f"there is no folder {out.parent.parent}")
+        out.parent.mkdir(exist_ok=True)
         out.write_text(text, encoding="utf-8")
     except OSError as e:
         output.say(err, f"error: cannot write {out}: {e.strerror or e} — choose another -o", "red")
@@ -840,10 +910,11 @@ def report(db: ReadDbOpt = DEFAULT_DB,
 
 @app.command()
 def export(db: ReadDbOpt = DEFAULT_DB,
-           fmt: Annotated[str, typer.Option("--format", "-f", help="`csv` (a file per table), `xlsx` (one workbook) or `parquet` (a file per table).")] = ...,
+           fmt: Annotated[str, typer.Option("--format", "-f", help="`csv` (a file per table), `xlsx` (one workbook, a sheet per table) or `parquet` (a file per table).")] = ...,
            out: Annotated[Path, typer.Option("--output", "-o", help="Folder to write the files into (created if need be).")] = ...,
            bom: Annotated[bool, typer.Option("--bom", metavar="", help="Start each CSV file with a UTF-8 byte order mark, so Excel reads its accents and symbols right.")] = False) -> None:
-    """Every table of the database as files for analysts.
+    """Every table and view of the database as files for analysts, with `data_dictionary.md` beside
+    them saying what each column means.
 
     Examples:
 
@@ -931,13 +1002,9 @@ CouncilOpt = Annotated[str | None, typer.Option("--authority", help="The council
 CouncilFilterOpt = Annotated[str | None, typer.Option("--authority", help="Only the councils this names (documents.authority; part of the name will do).", show_default=False)]
 
 def _read_only(db: Path):
-    """A connection that cannot write: bad input is refused before anything touches the file."""
-    import sqlite3
-
-    if not db.exists():
-        err.print(f"[red]error:[/red] no database at {db} yet: run `plantrack run` first", soft_wrap=True)
-        raise typer.Exit(2)
-    return sqlite3.connect(f"file:{db.resolve()}?mode=ro", uri=True, timeout=store.BUSY_TIMEOUT_S)
+    """A connection that cannot write (bad input is refused before anything touches the file), on a
+    read-only mount too."""
+    return _open_existing(db)
 
 
 def _refuse(e: Exception) -> None:
@@ -992,7 +1059,14 @@ def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, n
         who = by or getpass.getuser()
     except (OSError, KeyError):  # no login name in some containers and services
         who = "unknown"
+    from plantrack.pipeline.stages.readonly import writable
+
     conn = _read_only(db)
+    if not writable(db):  # refused before any check: nothing here may be written
+        conn.close()
+        output.say(err, f"error: cannot correct {db}: it is read-only here (a read-only mount or folder); "
+                        "corrections are made on the database `plantrack run` writes", "red")
+        raise typer.Exit(2)
     try:
         if undo is not None:
             if any(v is not None for v in (plan, period, ref, meeting, position, note, authority)) or sets:
@@ -1044,14 +1118,11 @@ def corrections_list(db: ReadDbOpt = DEFAULT_DB, json_out: Annotated[bool, typer
         rows = corrections.listing(conn, authority=authority)
     finally:
         conn.close()
-    if json_out:
-        print(json.dumps(rows, ensure_ascii=False, indent=1))
-    t = Table("id", "council", "what", "field", "extracted", "new", "note", "by", "when", "state", title="corrections",
-              title_justify="left")
-    for c in rows:
-        t.add_row(str(c["id"]), c["authority"] or "", c["what"], c["field"], str(c["old_value"] or ""), str(c["new_value"] or "none"),
-                  c["note"] or "", c["by"] or "", c["when"] or "", c["state"] + (f": {c['problem']}" if c["problem"] and c["state"] != "applies" else ""))
-    err.print(t if rows else "no corrections yet.")
+    output.listing("corrections", ("id", "council", "what", "field", "extracted", "new", "note", "by", "when", "state"),
+                   [[c["id"], c["authority"] or "", c["what"], c["field"], c["old_value"] or "", c["new_value"] or "none",
+                     c["note"] or "", c["by"] or "", c["when"] or "",
+                     c["state"] + (f": {c['problem']}" if c["problem"] and c["state"] != "applies" else "")]
+                    for c in rows], as_json=json_out, data=rows, empty="no corrections yet.")
 
 
 @app.command()
@@ -1073,14 +1144,11 @@ def review(db: ReadDbOpt = DEFAULT_DB, limit: Annotated[int, typer.Option("--lim
         items = queue(conn, authority=authority)
     finally:
         conn.close()
-    if json_out:
-        print(json.dumps(items, ensure_ascii=False, indent=1))
-    t = Table("doubt", "council", "what", "file", "page", "value read", "why", title="review queue", title_justify="left")
-    for i in items[:limit]:
-        t.add_row(f"{i['doubt']:.2f}", i["authority"] or "", i["what"], i["file"] or "", str(i["page"] or ""), str(i["value"] or ""), i["why"])
-    err.print(t if items else "nothing to review.")
-    if len(items) > limit:
-        err.print(f"… and {len(items) - limit} more (--limit, or --json for all)")
+    output.listing("review queue", ("doubt", "council", "what", "file", "page", "value read", "why"),
+                   [[f"{i['doubt']:.2f}", i["authority"] or "", i["what"], i["file"] or "", i["page"] or "",
+                     i["value"] or "", i["why"]]
+                    for i in items[:limit]], as_json=json_out, data=items, empty="nothing to review.",
+                   more=f"… and {len(items) - limit} more (--limit, or --json for all)" if len(items) > limit else None)
 
 
 def _stdout_is_terminal() -> bool:

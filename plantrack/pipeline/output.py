@@ -48,3 +48,33 @@ def table(con: Console, title: str | None, columns: Sequence[str], rows: Iterabl
     lines = ([f"{title}:"] if title else []) + ["\t".join(columns)] + ["\t".join(r) for r in flat]
     con.file.write("".join(line + "\n" for line in lines))
     con.file.flush()
+
+
+def listing(title: str | None, columns: Sequence[str], rows: Iterable[Sequence[object]], *,
+            as_json: bool = False, data: object = None, empty: str | None = None, more: str | None = None,
+            styles: dict[int, str] | None = None) -> None:
+    """The one rule for a listing command's data: on stdout, as JSON with --json (`data`, else the
+    rows as objects named by `columns`), a table on a terminal, and tab-separated lines, never cut,
+    when piped or redirected (`plantrack review > q.txt` fills q.txt). `empty` (nothing to list) and
+    `more` (rows left out of the table) are remarks, not data: on stderr."""
+    import json
+
+    rows = list(rows)
+    if as_json:
+        value = data if data is not None else [dict(zip(columns, r)) for r in rows]
+        sys.stdout.write(json.dumps(value, ensure_ascii=False, indent=1, default=str) + "\n")
+        sys.stdout.flush()
+        return
+    err = console(stderr=True)
+    if not rows and empty:
+        say(err, empty)
+        return
+    table(console(stderr=False), title, columns, rows, styles)
+    if more:
+        say(err, more)
+
+
+def cut(con: Console, text: object, width: int) -> str:
+    """`text` shortened to `width` on a terminal (a table must fit the screen); whole anywhere else."""
+    text = printable("" if text is None else text)
+    return text[:width] if con.is_terminal else text

@@ -14,10 +14,15 @@ import pandas as pd
 
 from plantrack.pipeline import schema
 from plantrack.pipeline.frames import read_table
+from plantrack.pipeline.outputs.dictionary import markdown
 
 # The contract's tables and the store's agenda_items, in the order an analyst reads them (schema.py's
 # `export=True`); a table not yet made (a database never reconciled) exports empty, with its columns.
 TABLES = schema.EXPORTED
+# then everything else the database holds: the clerk's corrections, the runs' ledger, meta, fetch's
+# sources and the analyst layer's table and views — "every table" means every one
+EVERY = (*TABLES, *(t.name for t in schema.TABLES if not t.export), *(v.name for v in schema.VIEWS))
+DICTIONARY = "data_dictionary.md"  # written beside the tables: what each column means
 FORMATS = ("csv", "xlsx", "parquet")
 _EXTRA = {"xlsx": ("openpyxl", "xlsx"), "parquet": ("pyarrow", "parquet")}
 # Excel's limit per cell; longer text would make the workbook unreadable in Excel.
@@ -28,8 +33,17 @@ class ExportError(RuntimeError):
     """An export that cannot run here; the message is one line for the user."""
 
 
-def read_tables(conn: Any) -> dict[str, pd.DataFrame]:
-    return {name: read_table(conn, name) for name in TABLES}
+def read_tables(conn: Any, names: tuple[str, ...] = EVERY) -> dict[str, pd.DataFrame]:
+    """The tables as exported: as stored, and each action with its report's plan and period, so
+    actions.csv is readable on its own."""
+    tables = {name: read_table(conn, name) for name in names}
+    if "actions" in tables:
+        reports = read_table(conn, "reports")[["id", "plan", "period"]].rename(columns={"id": "report_id"})
+        actions = tables["actions"]
+        joined = actions.merge(reports, on="report_id", how="left")
+        at = list(actions.columns).index("report_id") + 1
+        tables["actions"] = joined[[*actions.columns[:at], "plan", "period", *actions.columns[at:]]]
+    return tables
 
 
 def _require(fmt: str) -> None:
@@ -53,10 +67,15 @@ def export_tables(conn: Any, fmt: str, out_dir: Path, *, bom: bool = False) -> l
     out_dir.mkdir(parents=True, exist_ok=True)
     tables = {name: _without_controls(df) for name, df in read_tables(conn).items()}
     if fmt == "xlsx":
-        return [write_xlsx(tables, out_dir / "plantrack.xlsx")]
-    if fmt == "csv":
-        return [write_csv(df, out_dir / f"{name}.csv", bom=bom) for name, df in tables.items()]
-    return [write_parquet(df, out_dir / f"{name}.{fmt}") for name, df in tables.items()]
+        files = [write_xlsx(tables, out_dir / "plantrack.xlsx")]
+    elif fmt == "csv":
+        files = [write_csv(df, out_dir / f"{name}.csv", bom=bom) for name, df in tables.items()]
+    else:
+        files = [write_parquet(df, out_dir / f"{name}.{fmt}") for name, df in tables.items()]
+    (out_dir / DICTIONARY).write_text(
+        "# The plantrack database: every table and column\n\nOne file (or sheet) per table or view below; "
+        "the actions also carry their report's plan and period.\n\n" + markdown(), encoding="utf-8")
+    return [*files, out_dir / DICTIONARY]
 
 
 # NUL and the other C0/C1 control characters (tab, newline and carriage return kept): text from a PDF

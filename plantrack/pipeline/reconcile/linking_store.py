@@ -58,9 +58,24 @@ def relink_in(conn) -> int:
 
 
 def relink(db) -> int:
-    """relink_in, in one transaction of its own; returns how many link."""
+    """relink_in, in one transaction of its own that also records the data version it linked
+    (links_pending); returns how many link."""
     with transaction(db) as c:
-        return relink_in(c)
+        linked = relink_in(c)
+        c.execute("INSERT OR REPLACE INTO meta(key, value) "
+                  "SELECT 'linked_version', COALESCE((SELECT value FROM meta WHERE key = 'data_version'), '0')")
+        return linked
+
+
+def links_pending(db) -> bool:
+    """Documents were stored (or a council or correction changed) since the links were last made.
+
+    Kept in the database, not in the run: a run killed after storing its last paper and before
+    linking leaves this true, so the next run (or `reconcile`) links then, though every file is
+    unchanged by then."""
+    row = db.conn.execute("SELECT COALESCE((SELECT value FROM meta WHERE key = 'linked_version'), '-1') = "
+                          "COALESCE((SELECT value FROM meta WHERE key = 'data_version'), '0')").fetchone()
+    return not row[0]
 
 
 def preview_links(db, meeting, authority=ANY_AUTHORITY) -> tuple[list[dict | None], list[tuple[dict | None, float | None]]]:

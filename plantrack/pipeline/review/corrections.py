@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from datetime import date
 
 from plantrack.models.keys import PERIOD_RE, authority_matches, plan_key, plan_matches, ref_key, ref_order
-from plantrack.models.status import ORDER
+from plantrack.models.status import ORDER, default_status
 from plantrack.pipeline import schema
 from plantrack.pipeline.stages.store import bump_data_version, now, transaction
 
@@ -243,13 +243,13 @@ def _pairs(sets: list[str], allowed: tuple[str, ...]) -> list[tuple[str, str]]:
 def _clean_value(name: str, value: str) -> str | None:
     """The value to store, or CorrectionError naming what is allowed."""
     if name in ("rag", "new_rag"):
-        v = value.lower()
-        if v in NONE_WORDS:
+        if value.lower() in NONE_WORDS:
             return None
-        if v == "gray":
-            v = "grey"
-        if v not in ORDER:
-            raise CorrectionError(f"{name}={value}: {name} must be one of {', '.join(ORDER)} or none")
+        # a status as the built-in vocabulary knows it: gray and purple are grey, "on track" green
+        v = value.lower() if value.lower() in ORDER else default_status(value)
+        if v is None:
+            raise CorrectionError(f"{name}={value}: {name} must be one of {', '.join(ORDER)} (or a built-in "
+                                  "status word such as purple or on track), or none")
         return v
     if name == "due_date":
         if value.lower() in NONE_WORDS:

@@ -23,6 +23,7 @@ _KINDS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ("no text", ("no text layer", "no text:")),
     ("corrupt", ("corrupt", "damaged", "crashed")),
     ("layout", ("could not read this layout",)),
+    ("too large", ("too large",)),
 )
 
 TRANSIENT = frozenset({"timeout", "memory", "disk full", "replaced", "unreadable"})

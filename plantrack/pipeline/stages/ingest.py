@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import hashlib
 import json
 import multiprocessing as mp
 import multiprocessing.connection
@@ -332,7 +333,6 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
     from plantrack.pipeline.stages.statuswords import restatus, settle_extraction
 
     author = authorities.resolver(authority, given=paths)
-    version = store.data_version(db)  # what was stored before this run: links are redone only if it moves
     outcomes: list[Outcome] = []
     todo = []
     if reprocess:
@@ -353,7 +353,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
                 continue
             sha = sha256_of(path)
         except OSError as e:  # unreadable or gone since it was found: recorded, the run goes on
-            o = Outcome(path, failed_extraction(path, "", failures.os_error_line(e)), "failed")
+            o = _unreadable(db, path, failures.os_error_line(e))
             outcomes.append(o)
             if progress:
                 progress(o)
@@ -374,6 +374,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
         before = store.known(db, ex.sha256)
         settle_extraction(ex, statuses)
         doc_id = store.load_extraction(db, ex, path, replace=reprocess, authority=author(path))
+        _read_at_last(db, path)
         kind = "failed" if ex.status == "failed" else ("new" if before is None else "updated")
         o = Outcome(path, ex, kind, seconds, doc_id)
         if kind == "failed" and failures.transient(failures.kind_of(ex.error)):
@@ -383,12 +384,43 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
             progress(o)
         o.extraction = summary_of(ex)  # stored now: the run keeps only what its summary says
     restatus(db, statuses)  # documents stored before [statuses] last changed
-    from plantrack.pipeline.reconcile.linking_store import relink  # late: linking needs the whole database, not one document
-    if reprocess or store.data_version(db) != version:
-        relink(db)  # nothing loaded and no council changed: nothing to re-link, a no-op night stays fast
+    # late: linking needs the whole database, not one document
+    from plantrack.pipeline.reconcile.linking_store import links_pending, relink
+    if reprocess or links_pending(db):
+        # stored since the links were last made, by this run or by one killed before it linked; a
+        # no-op night (nothing stored, no council changed) stays fast
+        relink(db)
     from plantrack.pipeline.review.corrections import apply_all  # a clerk's corrections outlive every re-read and re-link
     apply_all(db)
     return outcomes
+
+
+# A file the run's user may not read has no bytes to hash: its documents row (failed, with its one
+# line, so a clerk querying documents sees it) is keyed by its path instead, under this prefix, and
+# goes when the file is read.
+UNREADABLE = "unreadable:"
+
+
+def _unreadable(db, path: Path, line: str) -> Outcome:
+    key = UNREADABLE + hashlib.sha256(safe_text(path).encode("utf-8")).hexdigest()
+    ex = failed_extraction(path, key, line)
+    if not path.exists():  # gone: nothing to record beside the run's ledger
+        return Outcome(path, ex, "failed")
+    doc_id = store.load_extraction(db, ex, path)
+    attempts = db.conn.execute("SELECT attempts FROM documents WHERE id = ?", (doc_id,)).fetchone()[0]
+    return Outcome(path, ex, "failed", 0.0, doc_id, attempts)
+
+
+def _read_at_last(db, path: Path) -> None:
+    """The file at `path` was read: the row that said it could not be goes (its runs keep their lines)."""
+    gone = [i for (i,) in db.conn.execute("SELECT id FROM documents WHERE path = ? AND sha256 LIKE ?",
+                                          (safe_text(path), UNREADABLE + "%"))]
+    if not gone:  # the usual case: no write, no transaction
+        return
+    with store.transaction(db) as conn:
+        for doc_id in gone:
+            conn.execute("UPDATE run_files SET document_id = NULL WHERE document_id = ?", (doc_id,))
+            conn.execute("DELETE FROM documents WHERE id = ?", (doc_id,))
 
 
 def summary_of(ex: Extraction) -> Extraction:

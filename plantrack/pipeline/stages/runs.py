@@ -126,7 +126,7 @@ class Ledger:
 def last_runs(db, limit: int = 10) -> tuple[list[dict], list[dict]]:
     """The latest runs, and every file that cannot be read now, with its error: stored documents that
     failed (unless a file at the same path has since been read fine), and what the last run could not
-    open at all (an unreadable file or folder, which has no document row)."""
+    open at all (an unreadable folder, which has no document row)."""
     conn = getattr(db, "conn", db)
     have = {r[0] for r in conn.execute("SELECT name FROM sqlite_master WHERE type = 'table'")}
     runs = []
