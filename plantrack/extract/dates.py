@@ -25,12 +25,13 @@ _WELSH_MONTH = "|".join(sorted(WELSH_MONTHS, key=len, reverse=True))
 _MONTH = rf"(?P<month>{MONTH_NAME}|{_WELSH_MONTH})"
 # an ordinal may be printed apart from its day (a superscript the text layer gives as " th"); Welsh
 # ordinals: 1af, 2il, 3ydd, 5ed, 7fed, 14eg, 21ain
-_DAY = r"(?P<day>[0-3]?\d)(?:\s?(?:st|nd|rd|th)\b|af|il|ydd|ed|fed|eg|ain)?"
+_DAY = r"(?P<day>[0-3]?\d)(?:\s?(?:st|nd|rd|th)(?-i:(?![a-z]))|af|il|ydd|ed|fed|eg|ain)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d|\d\d)"
 
 # Ordered: the most specific form first.
 _PATTERNS = [
-    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b", re.I),   # 31 October 2019
+    # 31 October 2019; "9thOCTOBER 2019" (a superscript set close to the month)
+    re.compile(rf"\b{_DAY}(?:\s+|(?-i:(?<=[a-z])(?=[A-Z])))(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b{_MONTH}\.?\s+{_DAY},?\s+(?P<year>(?:19|20)\d\d)\b", re.I),  # October 31, 2019
     re.compile(r"\b(?P<day>[0-3]?\d)[/.](?P<mnum>[01]?\d)[/.](?P<year>(?:19|20)?\d\d)\b"),  # 31/03/2020, 24.08.22
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b"),  # 2020-03-31

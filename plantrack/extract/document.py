@@ -175,7 +175,7 @@ def find_papers(texts: list[str]) -> list[Paper]:
     minutes_starts: set[int] = set()
     in_minutes = False
     for i, t in enumerate(texts):
-        if not looks_like_minutes(t) or opens_mid_paragraph(t):
+        if not looks_like_minutes(t, opening=i == 0) or opens_mid_paragraph(t):
             in_minutes = in_minutes and opens_mid_paragraph(t)
             continue
         # "Minutes – 2 April 2024 – Page 2" heads every page of one set of minutes: a page whose

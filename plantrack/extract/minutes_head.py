@@ -138,7 +138,7 @@ def _head(lines: Sequence[HeadLine], n: int = 15) -> list[HeadLine]:
     start = next((i for i, l in enumerate(lines[:60]) if l.heading and (names_body(l.text) or MINUTES_TITLE.match(
         l.text) or re.search(r"\bminutes\b", l.text, re.I))), 0)
     out: list[HeadLine] = []
-    for l in lines[start:]:
+    for l in _join_superscripts(list(lines[start:start + 4 * n])):
         text = l.text.strip()
         wrapped_year = bool(re.fullmatch(r"(?:19|20)\d\d", text)) and bool(out) and bool(ENDS_IN_MONTH.search(out[-1].text))
         if not text or (PAGE_NO.match(text) and not wrapped_year) or PREAMBLE.match(text) or len(text) > 200:
@@ -187,7 +187,7 @@ def meeting_date(lines: Sequence[HeadLine], rest: Iterable[str] = ()) -> str | N
     return None
 
 
-_DAY_MONTH = re.compile(r"\b[0-3]?\d\s?(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|"
+_DAY_MONTH = re.compile(r"\b[0-3]?\d\s?(?:st|nd|rd|th)?\s*(?:of\s+)?(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|"
                         r"may|june?|july?|aug(?:ust)?|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\b"
                         r"(?!\s*[,.]?\s*(?:19|20)?\d\d\b)", re.I)
 
@@ -195,7 +195,7 @@ _DAY_MONTH = re.compile(r"\b[0-3]?\d\s?(?:st|nd|rd|th)?\s+(?:of\s+)?(?:jan(?:uar
 def title_block(lines: Sequence[HeadLine], rest: Iterable[str] = ()) -> tuple[str | None, str | None]:
     """The committee and meeting date a set of minutes prints at its head (`lines` its first page's lines
     or first paragraphs; `rest` more of its text, for a year the title leaves out)."""
-    head = _join_superscripts(_head(lines))
+    head = _head(lines)
     texts = [l.text for l in head]
     date = meeting_date(head, rest)
     # "Extract from the Minutes of the Cabinet held on …"
@@ -400,10 +400,12 @@ def _named_over_date(head: Sequence[HeadLine]) -> bool:
     return False
 
 
-def minutes_evidence(lines: Sequence[HeadLine]) -> Evidence:
-    """Score the marks of minutes in a paper's lines (a page, or a document's paragraphs)."""
+def minutes_evidence(lines: Sequence[HeadLine], opening: bool = True) -> Evidence:
+    """Score the marks of minutes in a paper's lines (a page, or a document's paragraphs). `opening`: the
+    lines open a file; a page inside a file needs a title block that names a body or says "Minutes" to
+    open a new set (a name over a date there is more likely a paragraph over a date)."""
     ev = Evidence()
-    head = _join_superscripts(_head(lines, 12))
+    head = _head(lines, 12)
     texts = [l.text.strip() for l in lines if l.text.strip()]
     body = " \n".join(texts)
     head_texts = [l.text for l in head]
@@ -419,7 +421,7 @@ def minutes_evidence(lines: Sequence[HeadLine]) -> Evidence:
                   or title_at is not None and title_block(head)[0] is not None):
         ev.marks.append(("title block: body and meeting date", 2))
         ev.titled = True
-    elif dated and _named_over_date(head):
+    elif dated and opening and _named_over_date(head):
         ev.marks.append(("title block: a name over the meeting date", 1))
         ev.titled = True
     if any(_REPORT_TITLE.search(t) for t in head_texts[:3]):
@@ -439,7 +441,7 @@ def minutes_evidence(lines: Sequence[HeadLine]) -> Evidence:
     if _APOLOGIES.search(body) or any(_APOLOGIES.match(t) for t in texts):
         ev.marks.append(("apologies", 1))
     if any(_MINUTES_APPROVED.search(s) and not re.match(r"^\W*(?:\d+\.?\s*)?to\s", s, re.I)
-           for s in re.split(r"(?<=[.;])\s+|\n(?=\d{1,3}[.)]\s)", body)):
+           for s in re.split(r"(?<=[.])\s+|\n(?=\d{1,3}[.)]\s)", body)):
         ev.marks.append(("last meeting's minutes approved", 2))
     if sum(bool(HEADING.match(t)) for t in texts) >= 3:
         ev.marks.append(("numbered items", 1))
@@ -454,6 +456,6 @@ def minutes_evidence(lines: Sequence[HeadLine]) -> Evidence:
     return ev
 
 
-def looks_like_minutes(page_text: str) -> bool:
-    """Whether a page's plain text (the PDF first pass) opens a set of minutes."""
-    return minutes_evidence(lines_of_text(page_text)).is_minutes
+def looks_like_minutes(page_text: str, opening: bool = True) -> bool:
+    """Whether a page's plain text (the PDF first pass) opens a set of minutes (`opening`: the file's first page)."""
+    return minutes_evidence(lines_of_text(page_text), opening).is_minutes
