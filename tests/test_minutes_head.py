@@ -79,6 +79,15 @@ def test_parish_minutes_read_right_in_every_format(tmp_path, fmt, spec, committe
     assert [(m.committee, m.meeting_date) for m in ex.meetings] == [(committee, when)]
 
 
+@pytest.mark.parametrize("fmt", ["docx", "html"])
+@pytest.mark.parametrize("agenda", [False, True])
+def test_minutes_laid_out_in_a_table_are_minutes_and_their_agenda_is_not(tmp_path, fmt, agenda):
+    ex = extract_document(MAKERS[fmt](tmp_path / f"t.{fmt}", ParishMinutesSpec(in_table=True, agenda=agenda)))
+    assert [(m.committee, m.meeting_date) for m in ex.meetings] == (
+        [] if agenda else [("ASHBY VALE PARISH COUNCIL", "2019-10-09")])
+    assert ex.kind == ("other" if agenda else "minutes"), ex.evidence
+
+
 def test_parish_minutes_reach_the_database_with_their_body_and_date(tmp_path):
     """End to end: the generated parish minutes and their agenda read into a fresh database."""
     folder = tmp_path / "papers"

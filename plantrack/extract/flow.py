@@ -47,7 +47,7 @@ def extract_flow(path: Path, ex: Extraction) -> None:
         said = next((p.text for p in paras[:3] if _ERROR_PAGE.match(p.text)), None)
         if said:
             raise Unreadable(f"not a paper: a web page saying '{said[:60]}' (a failed download: fetch it again)")
-    ex.evidence = [minutes_evidence(head_lines(paras)).why()]  # for `plantrack inspect`
+    ex.evidence = [minutes_evidence(head_lines(doc.blocks)).why()]  # for `plantrack inspect`
     if is_report(doc):
         report = read_flow_report(doc)
         if report is not None:

@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..models import AgendaItem, Meeting
-from ..models.document import FlowDocument, Para, Table
+from ..models.document import Block, FlowDocument, Para, Table
 from .dates import find_date
 from .minutes_head import HeadLine, minutes_evidence, title_block
 from .minutes_words import (ACTION_HEADER, AMBER, HEADING, LIST_ITEM, REASON_HEADER, REASON_LABEL, REASON_SPLIT,
@@ -34,7 +34,7 @@ def is_minutes(doc: FlowDocument) -> bool:
     paras = doc.paras()
     if any(p.role == "sub_title" and p.text.lower().startswith("minutes") for p in paras):
         return True
-    if minutes_evidence(head_lines(paras)).is_minutes:
+    if minutes_evidence(head_lines(doc.blocks)).is_minutes:
         return True
     return any(RESOLUTION.match(p.text) for p in paras) and any(_reasons_header(t) for t in doc.tables())
 
@@ -43,7 +43,7 @@ def read_flow_minutes(doc: FlowDocument) -> Meeting | None:
     if not is_minutes(doc):
         return None
     meeting = Meeting(committee=None, meeting_date=None, first_page=None, last_page=None)
-    meeting.committee, meeting.meeting_date = title_of(doc.paras())
+    meeting.committee, meeting.meeting_date = title_of(doc)
     if meeting.committee is None:
         meeting.warnings.append("committee name not found in the page's heading")
     if meeting.meeting_date is None:
@@ -53,20 +53,31 @@ def read_flow_minutes(doc: FlowDocument) -> Meeting | None:
 
 
 # ---- the heading ---------------------------------------------------------------------------------
-def title_of(paras: list[Para]) -> tuple[str | None, str | None]:
+def title_of(doc: FlowDocument) -> tuple[str | None, str | None]:
     """The committee and date: ModernGov's item page says them in its "Meeting:" line."""
+    paras = doc.paras()
     for p in paras[:20]:
         m = _MEETING_LINE.match(p.text)
         if m and find_date(m.group("when")):
             return m.group("name").strip(), find_date(m.group("when"))[0]
     # every other title block is read as a PDF's is: one reading for every format
-    return title_block(head_lines(paras), rest=[p.text for p in paras[:200]])
+    return title_block(head_lines(doc.blocks), rest=[p.text for p in paras[:200]])
 
 
-def head_lines(paras: list[Para]) -> list[HeadLine]:
-    """A flow's paragraphs as the head lines the shared minutes reading takes; a heading or a title the
+def head_lines(blocks: list[Block]) -> list[HeadLine]:
+    """A flow as the lines the shared minutes reading takes: each paragraph, and each table row's cells
+    (minutes laid out in a table: the number in one cell, the minute in the next). A heading or a title the
     markup marks stays marked, so that a web page's own title is read before its navigation."""
-    return [HeadLine(p.text, p.bold, p.size, 0, heading=bool(p.level == 1 or p.role == "title")) for p in paras]
+    out: list[HeadLine] = []
+    for b in blocks:
+        if isinstance(b, Para):
+            out.append(HeadLine(b.text, b.bold, b.size, 0, heading=bool(b.level == 1 or b.role == "title")))
+            continue
+        for row in b.rows:
+            text = " ".join(t for t in row.texts if t)
+            if text:
+                out.append(HeadLine(text))
+    return out
 
 
 # ---- items, resolutions, reasons ----------------------------------------------------------------

@@ -114,8 +114,8 @@ def _clean_name(name: str | None) -> str | None:
     dated = find_date(t)
     if dated and dated[2][0] > 0:
         t = t[:dated[2][0]]
-        t = re.sub(rf"\b(?:{WEEKDAY})\s*,?\s*$", "", t, flags=re.I)
-        t = re.sub(r"\b(?:held\s+)?(?:on|at)\s*(?:the\s*)?$", "", t, flags=re.I)
+    t = re.sub(rf"\b(?:{WEEKDAY})\s*,?\s*$", "", t, flags=re.I)
+    t = re.sub(r"\b(?:held\s+)?(?:on|at)\s*(?:the\s*)?$", "", t, flags=re.I)
     t = MINUTES_SUFFIX.sub("", t)
     if re.search(r"\bmeeting\s*$", t, re.I) and _GENERIC.match(t):
         return None  # "the PARISH COUNCIL MEETING": the kind of meeting, not the body
@@ -277,7 +277,7 @@ def _banner(lines: Sequence[HeadLine]) -> str | None:
             return _clean_name(m.group("name"))
     candidates = []
     for t in _wrapped(lines):
-        if _SENTENCE.search(t) or len(t.split()) > 12 or MINUTES_TITLE.match(t):
+        if _SENTENCE.search(t) or MINUTES_TITLE.match(t):
             continue
         name = _clean_name(t)
         if name and names_body(name) and len(name.split()) <= 12 and _name_like(name):

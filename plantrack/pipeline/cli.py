@@ -535,7 +535,8 @@ def inspect(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, he
             json_out: JsonOpt = False) -> None:
     """Show what extraction yields for one file, with page numbers, without writing anything.
 
-    For minutes it also shows which action of the discussed report each Amber reason links to.
+    It says why the file is or is not minutes (the marks of minutes found, their score and the
+    threshold). For minutes it also shows which action of the discussed report each Amber reason links to.
 
     Examples:
 

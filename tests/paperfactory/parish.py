@@ -34,6 +34,7 @@ class ParishMinutesSpec:
     minute_prefix: str = "19.10."              # "19.10.01 Apologies": minute numbers shaped like dates
     signing: str = "Signed ..................... (Chairman)      Dated 13th November 2019"
     agenda: bool = False                        # the agenda of the meeting instead of its minutes
+    in_table: bool = False                      # Word/HTML: the minutes laid out in a two-column table
     items: list[tuple[str, list[str]]] = field(default_factory=list)
 
     @property
@@ -115,12 +116,22 @@ def make_parish_docx(path: Path, spec: ParishMinutesSpec) -> Path:
     else:
         p.add_run(spec.ordinal).bold = True
     p.add_run(" " + spec.month_year).bold = True
-    for text in spec.opening():
-        para(text, text.isupper())
-    for heading, paras in spec.body():
-        para(heading, True)
-        for text in paras:
-            para(text)
+    if spec.in_table:  # number in the first cell, the minute in the second, as some clerks lay them out
+        rows = [("", t) for t in spec.opening()] + [
+            tuple(h.split(" ", 1)) if " " in h else ("", h) for h, _ in spec.body()]
+        texts = {h: p for h, p in spec.body()}
+        table = doc.add_table(rows=0, cols=2)
+        for number, text in rows:
+            cells = table.add_row().cells
+            cells[0].text = number
+            cells[1].text = " ".join([text, *texts.get(f"{number} {text}", [])])
+    else:
+        for text in spec.opening():
+            para(text, text.isupper())
+        for heading, paras in spec.body():
+            para(heading, True)
+            for text in paras:
+                para(text)
     if not spec.agenda:
         para(spec.signing)
     doc.save(str(path))
@@ -137,10 +148,18 @@ def make_parish_html(path: Path, spec: ParishMinutesSpec) -> Path:
     if spec.meeting_line:
         parts.append(f"<h2>{e(spec.meeting_line)}</h2>")
     parts.append(f"<h2>{spec.day}{ordinal} {e(spec.month_year)}</h2>")
-    parts += [f"<p>{e(t)}</p>" for t in spec.opening()]
-    for heading, paras in spec.body():
-        parts.append(f"<h3>{e(heading)}</h3>")
-        parts += [f"<p>{e(t)}</p>" for t in paras]
+    if spec.in_table:
+        parts.append("<table>")
+        parts += [f"<tr><td></td><td>{e(t)}</td></tr>" for t in spec.opening()]
+        for heading, paras in spec.body():
+            number, _, title = heading.partition(" ")
+            parts.append(f"<tr><td>{e(number)}</td><td><b>{e(title)}</b> {' '.join(e(t) for t in paras)}</td></tr>")
+        parts.append("</table>")
+    else:
+        parts += [f"<p>{e(t)}</p>" for t in spec.opening()]
+        for heading, paras in spec.body():
+            parts.append(f"<h3>{e(heading)}</h3>")
+            parts += [f"<p>{e(t)}</p>" for t in paras]
     if not spec.agenda:
         parts.append(f"<p>{e(spec.signing)}</p>")
     parts.append("</body></html>")
