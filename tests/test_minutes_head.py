@@ -137,6 +137,15 @@ def _lines(*texts: str) -> list[HeadLine]:
      "CYNGOR CYMUNED MANORDEILO A SALEM", "2018-03-14"),
     # US style, a township's banner
     (("MINUTES", "TOWNSHIP OF NIPISSING", "Tuesday, December 19, 2023"), "TOWNSHIP OF NIPISSING", "2023-12-19"),
+    # a joint meeting's title names the bodies; "Meeting of the Full Council" gives way to the council's banner
+    (("JOINT MEETING OF THE CABINET AND THE SCRUTINY BOARD", "Thursday, 12 December 2019"),
+     "CABINET AND THE SCRUTINY BOARD", "2019-12-12"),
+    (("Meeting of the Full Council", "Ashby Town Council", "Monday 4th March 2024"), "Ashby Town Council", "2024-03-04"),
+    # a governing body; a title whose year is typed with a letter O and two digits
+    (("Minutes", "Governing Body of St Mary's CE Primary School", "Held on 3 March 2O22 at 6pm"),
+     "Governing Body of St Mary's CE Primary School", "2022-03-03"),
+    (("Little Snoring Parish Council", "Minutes of the meeting held on Tuesday 9 Jan 24"), "Little Snoring Parish Council",
+     "2024-01-09"),
     # a committee without a word of its kind, over its date and venue
     (("Amenities, Leisure and Community Services", "Tuesday 13th March 2018", "Sutton Coldfield Town Hall", "Present:"),
      "Amenities, Leisure and Community Services", "2018-03-13"),

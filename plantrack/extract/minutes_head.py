@@ -75,7 +75,10 @@ _VENUE = re.compile(
 # A sentence, not a title: a verb of the narrative
 _SENTENCE = re.compile(r"\b(?:was|were|is|are|will|had|has|have|held|took|be)\b", re.I)
 # "Meeting (no.447) of Broomhill Community Council", "MINUTES OF THE 420th MEETING", "CYFARFOD"
-_MEETING_NO_OF = re.compile(r"^(?:minutes\s+of\s+)?meeting\s*\(?\s*no\.?\s*\d+\s*\)?\s+of\s+(?:the\s+)?(?P<name>.+)$", re.I)
+# "JOINT MEETING OF THE CABINET AND THE SCRUTINY BOARD"
+_MEETING_NO_OF = re.compile(
+    r"^(?:minutes\s+of\s+(?:the\s+|a\s+|an\s+)?)?(?:(?:joint|special|extraordinary|ordinary|annual|regular|public)\s+)*"
+    r"meeting\s*(?:\(?\s*no\.?\s*\d+\s*\)?\s+)?of\s+(?:the\s+)?(?P<name>.+)$", re.I)
 # "The 420th Meeting of Broomhill Community Council was held", "Manordeilo and Salem Community Council held
 # their meeting", "Cynhaliwyd cyfarfod o Gyngor Cymuned …"
 _NARRATIVE = [
@@ -269,9 +272,12 @@ def _banner(lines: Sequence[HeadLine]) -> str | None:
     2017") gives the name before it."""
     texts = [l.text for l in lines]
     for k, t in enumerate(texts):
-        m = _MEETING_NO_OF.match(" ".join(texts[k:k + 2]))
-        if m and _clean_name(m.group("name")) and names_body(_clean_name(m.group("name")) or ""):
-            return _clean_name(m.group("name"))
+        # "Meeting (no.447) of" / "Broomhill Community Council": a line ending in "of" goes on to the next
+        m = _MEETING_NO_OF.match(" ".join(texts[k:k + 2]) if re.search(r"\bof\s*$", t, re.I) else t)
+        name = _clean_name(m.group("name")) if m else None
+        # "Meeting of the Full Council" over "Ashby Town Council": a generic name gives way to the banner
+        if name and names_body(name) and not _GENERIC.match(name):
+            return name
         m = _NAME_MINUTES_FOR.match(t)
         if m and lines[k].heading and _clean_name(m.group("name")) and names_body(m.group("name")):
             return _clean_name(m.group("name"))
