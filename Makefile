@@ -62,6 +62,14 @@ real: $(RUN_STAMP)
 	-$(BIN)/plantrack run $(SHARED)/corpus/real_uk --db /tmp/plantrack-real/real.db
 	$(BIN)/python $(SHARED)/eval/expect_check.py --db /tmp/plantrack-real/real.db --dir $(SHARED)/corpus/real_uk
 
+# The real public papers of other bodies (parish, community and town councils, a township, …), as CI
+# checks them against .ci/public-floor.
+.PHONY: public
+public: $(STAMP)
+	rm -rf /tmp/plantrack-public && mkdir -p /tmp/plantrack-public
+	-$(BIN)/plantrack run $(SHARED)/corpus/real_public --db /tmp/plantrack-public/public.db
+	$(BIN)/python $(SHARED)/eval/expect_check.py --db /tmp/plantrack-public/public.db --dir $(SHARED)/corpus/real_public
+
 # Speed and memory benchmark (not a test): writes BENCHMARKS.md; see bench/run.py.
 .PHONY: bench
 bench: $(TEST_STAMP)

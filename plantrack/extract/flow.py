@@ -11,7 +11,8 @@ from pathlib import Path
 
 from ..models import Extraction, Kind
 from ..models.document import FlowDocument
-from .flow_minutes import read_flow_minutes
+from .flow_minutes import head_lines, read_flow_minutes
+from .minutes_head import minutes_evidence
 from .flow_report import is_report, read_flow_report
 from .pdf import Unreadable
 
@@ -46,6 +47,7 @@ def extract_flow(path: Path, ex: Extraction) -> None:
         said = next((p.text for p in paras[:3] if _ERROR_PAGE.match(p.text)), None)
         if said:
             raise Unreadable(f"not a paper: a web page saying '{said[:60]}' (a failed download: fetch it again)")
+    ex.evidence = [minutes_evidence(head_lines(doc.blocks)).why()]  # for `plantrack inspect`
     if is_report(doc):
         report = read_flow_report(doc)
         if report is not None:

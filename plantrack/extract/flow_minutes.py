@@ -12,15 +12,12 @@ from __future__ import annotations
 import re
 
 from ..models import AgendaItem, Meeting
-from ..models.document import FlowDocument, Para, Table
+from ..models.document import Block, FlowDocument, Para, Table
 from .dates import find_date
-from .minutes_words import (ACTION_HEADER, AMBER, AUTHORITY, HEADING, LIST_ITEM, MEETING_OF, MINUTES_OF_BODY,
-                            MINUTES_SUFFIX, MINUTES_TITLE, PREAMBLE, REASON_HEADER, REASON_LABEL, REASON_SPLIT,
-                            RESOLUTION, TIME, DATE_START, add_reasons, looks_committee, item_plan,
-                            looks_like_minutes, plan_from_title)
+from .minutes_head import HeadLine, minutes_evidence, title_block
+from .minutes_words import (ACTION_HEADER, AMBER, HEADING, LIST_ITEM, REASON_HEADER, REASON_LABEL, REASON_SPLIT,
+                            RESOLUTION, TIME, DATE_START, add_reasons, item_plan, plan_from_title)
 
-# "Corporate Parenting Board - Thursday, 14th September, 2023 6.30 pm": the committee, then the date
-_DASH_TITLE = re.compile(r"^(?P<name>.+?)\s+[-–—]\s+(?P<when>.*\d.*)$")
 # ModernGov's item page: "Meeting: 12/12/2019 - Children's Safeguarding Sub Committee (Item 4.)"
 _MEETING_LINE = re.compile(r"^meeting\s*:\s*(?P<when>.+?)\s+[-–—]\s+(?P<name>.+?)"
                            r"(?:\s*\(item\s+(?P<item>[^)]*?)\.?\))?\s*$", re.I)
@@ -37,7 +34,7 @@ def is_minutes(doc: FlowDocument) -> bool:
     paras = doc.paras()
     if any(p.role == "sub_title" and p.text.lower().startswith("minutes") for p in paras):
         return True
-    if looks_like_minutes("\n".join(p.text for p in paras[:15])):
+    if minutes_evidence(head_lines(doc.blocks)).is_minutes:
         return True
     return any(RESOLUTION.match(p.text) for p in paras) and any(_reasons_header(t) for t in doc.tables())
 
@@ -46,7 +43,7 @@ def read_flow_minutes(doc: FlowDocument) -> Meeting | None:
     if not is_minutes(doc):
         return None
     meeting = Meeting(committee=None, meeting_date=None, first_page=None, last_page=None)
-    meeting.committee, meeting.meeting_date = title_of(doc.paras()[:20])
+    meeting.committee, meeting.meeting_date = title_of(doc)
     if meeting.committee is None:
         meeting.warnings.append("committee name not found in the page's heading")
     if meeting.meeting_date is None:
@@ -56,37 +53,31 @@ def read_flow_minutes(doc: FlowDocument) -> Meeting | None:
 
 
 # ---- the heading ---------------------------------------------------------------------------------
-def title_of(paras: list[Para]) -> tuple[str | None, str | None]:
-    for p in paras:
+def title_of(doc: FlowDocument) -> tuple[str | None, str | None]:
+    """The committee and date: ModernGov's item page says them in its "Meeting:" line."""
+    paras = doc.paras()
+    for p in paras[:20]:
         m = _MEETING_LINE.match(p.text)
         if m and find_date(m.group("when")):
             return m.group("name").strip(), find_date(m.group("when"))[0]
-    for p in paras:
-        m = _DASH_TITLE.match(p.text)
-        if m and (p.role == "title" or p.level == 1 or looks_committee(m.group("name"))) \
-                and not MINUTES_TITLE.match(p.text):
-            when = find_date(m.group("when"))
-            if when:
-                return MINUTES_SUFFIX.sub("", m.group("name")).strip() or None, when[0]
-    texts = [p.text for p in paras]
-    mi = next((i for i, t in enumerate(texts) if MINUTES_TITLE.match(t) or MEETING_OF.search(t)), None)
-    if mi is None:
-        return None, None
-    title = " ".join(texts[mi:mi + 2])
-    m = MEETING_OF.search(title)
-    if m is None:
-        loose = MINUTES_OF_BODY.search(title)
-        m = loose if loose and looks_committee(loose.group("name")) else None
-    committee = m.group("name").strip(" ,") if m else None
-    if committee is None:  # the committee's line before the minutes' title, after the authority's
-        before = [t for t in texts[:mi] if not PREAMBLE.match(t) and not find_date(t)]
-        while len(before) > 1 and AUTHORITY.search(before[0]) and not looks_committee(before[0]):
-            before = before[1:]
-        committee = MINUTES_SUFFIX.sub("", before[-1]).rstrip(" –—-:") if before else None
-        if committee is None and mi + 1 < len(texts) and not find_date(texts[mi + 1]):
-            committee = texts[mi + 1]
-    date = find_date(" ".join(texts[mi:mi + 2]))
-    return committee or None, date[0] if date else None
+    # every other title block is read as a PDF's is: one reading for every format
+    return title_block(head_lines(doc.blocks), rest=[p.text for p in paras[:200]])
+
+
+def head_lines(blocks: list[Block]) -> list[HeadLine]:
+    """A flow as the lines the shared minutes reading takes: each paragraph, and each table row's cells
+    (minutes laid out in a table: the number in one cell, the minute in the next). A heading or a title the
+    markup marks stays marked, so that a web page's own title is read before its navigation."""
+    out: list[HeadLine] = []
+    for b in blocks:
+        if isinstance(b, Para):
+            out.append(HeadLine(b.text, b.bold, b.size, 0, heading=bool(b.level == 1 or b.role == "title")))
+            continue
+        for row in b.rows:
+            text = " ".join(t for t in row.texts if t)
+            if text:
+                out.append(HeadLine(text))
+    return out
 
 
 # ---- items, resolutions, reasons ----------------------------------------------------------------

@@ -14,14 +14,12 @@ from __future__ import annotations
 import re
 from typing import Any, Callable, Sequence
 
-from plantrack.extract.dates import find_date
+from plantrack.extract.minutes_head import HeadLine, title_block
 from plantrack.extract.minutes_pages import drop_furniture, reading_order
 from plantrack.extract.minutes_tables import read_table, table_header
-from plantrack.extract.minutes_words import (AMBER, AMBER_ASKED, AUTHORITY, DATE_START, ENDS_IN_MONTH, EXCERPT,
-                                             HEADING, LIST_ITEM, MEETING_HELD, MEETING_OF, MINUTES_OF_BODY,
-                                             MINUTES_SUFFIX, MINUTES_TITLE, PAGE_NO, PREAMBLE, REASON_LABEL,
-                                             REASON_SPLIT, RESOLUTION, TIME, WEEKDAY, add_reasons, item_plan,
-                                             looks_committee, plan_from_title)
+from plantrack.extract.minutes_words import (AMBER, AMBER_ASKED, DATE_START, ENDS_IN_MONTH, HEADING, LIST_ITEM,
+                                             PAGE_NO, REASON_LABEL, REASON_SPLIT, RESOLUTION, TIME, add_reasons,
+                                             item_plan, plan_from_title)
 from plantrack.models import AgendaItem, Meeting
 from plantrack.models.layout import Line, Page
 
@@ -36,7 +34,10 @@ def extract_minutes(pages: Sequence[Page], first_page_number: int = 1) -> Meetin
     flow = [l for pg in pgs for l in pg.lines]
     meeting = Meeting(committee=None, meeting_date=None, first_page=first_page_number,
                       last_page=first_page_number + max(len({pg.number for pg in pages}), 1) - 1)
-    meeting.committee, meeting.meeting_date = _title_block(first_lines)
+    # the one reading of a title block for every format (`minutes_head.py`); the first pages' text gives
+    # a year the title leaves out
+    meeting.committee, meeting.meeting_date = title_block(
+        [HeadLine(l.text, l.bold, l.size, l.page) for l in first_lines], rest=[l.text for l in flow[:400]])
     if meeting.committee is None:
         meeting.warnings.append("committee name not found on the first page")
     if meeting.meeting_date is None:
@@ -60,73 +61,6 @@ def _title_lines(pg: Page) -> list[Line]:
             continue
         kept.append(l)
     return kept
-
-
-def _title_block(lines: list[Line]) -> tuple[str | None, str | None]:
-    """The committee and date a set of minutes prints at its head. The committee comes from the line
-    naming the body ("MINUTES of a meeting of the Cabinet held …", "<BODY> – 10th December 2024", an
-    excerpt's "from <body>"), never from the venue that the title sentence runs on to."""
-    head = lines[:15]
-    for k in range(min(len(head), 6)):
-        window = " ".join(l.text for l in head[k:k + 3])
-        excerpt = EXCERPT.search(window)
-        if excerpt and (head[k].text.lower().startswith(("minute", "extract", "excerpt"))):
-            date = find_date(window)
-            return excerpt.group("name").strip(" ,.–—-") or None, date[0] if date else _first_date(head)
-    mi = next((i for i, l in enumerate(head) if MINUTES_TITLE.match(l.text)), None)
-    if mi is None:
-        return _committee_from(head[:6]), _first_date(head)
-    # the title sentence: from "MINUTES …" to the line that ends it (it may wrap over a venue)
-    end = next((j for j in range(mi, min(mi + 4, len(head))) if head[j].text.rstrip().endswith(".")), mi + 2)
-    title = " ".join(l.text for l in head[mi:end + 1])
-    m = MEETING_OF.search(title)
-    if m is None:
-        loose = MINUTES_OF_BODY.search(title)
-        m = loose if loose and looks_committee(loose.group("name")) else None
-    held = None if m else MEETING_HELD.search(" ".join(l.text for l in head[:8]))
-    committee = m.group("name").strip(" ,") if m else (held.group("name") if held else _committee_from(head[:mi]))
-    if committee is None:  # "MINUTES" / committee / "Date: ..."
-        committee = _committee_from(head[end + 1:end + 3] if end > mi + 1 or title.rstrip().endswith(".")
-                                    else head[mi + 1:mi + 3])
-    date = find_date(title)
-    return committee, (date[0] if date else _first_date(head))
-
-
-def _committee_from(lines: list[Line]) -> str | None:
-    """The committee's lines: after the authority's name, wrapped lines of the same size joined. A line
-    that names the body and then the date ("AUDIT COMMITTEE – 10th December 2024") gives the body."""
-    cand: list[tuple[Line, str]] = []
-    for l in lines:
-        if PREAMBLE.match(l.text) or MINUTES_TITLE.match(l.text):
-            continue
-        dated = find_date(l.text)
-        if dated:
-            before = l.text[:dated[2][0]]
-            before = re.sub(rf"\b(?:{WEEKDAY})\s*,?\s*$", "", before, flags=re.I).rstrip(" ,–—-:")
-            if before and looks_committee(before):
-                cand.append((l, before))
-            continue
-        cand.append((l, l.text))
-    while len(cand) > 1 and AUTHORITY.search(cand[0][1]) and not looks_committee(cand[0][1]):
-        cand = cand[1:]
-    if not cand:
-        return None
-    first = cand[0][0]
-    parts = [cand[0][1]]
-    for l, text in cand[1:]:
-        if abs(l.size - first.size) > 0.3 or l.bold != first.bold or l.top - first.bottom > 3 * first.height:
-            break
-        parts.append(text)
-    # "Children’s Services Scrutiny Committee – Minutes": the title's own word is not the name
-    return MINUTES_SUFFIX.sub("", " ".join(parts)).rstrip(" –—-:") or None
-
-
-def _first_date(lines: list[Line]) -> str | None:
-    for l in lines:
-        d = find_date(l.text)
-        if d:
-            return d[0]
-    return None
 
 
 # ----------------------------------------------------------------------------------------------

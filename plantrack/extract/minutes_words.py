@@ -62,21 +62,6 @@ _PLAN = re.compile(
 _LOWER_CONNECTORS = {"and", "of", "for", "&", "the", "in"}
 
 
-def looks_like_minutes(first_page_text: str) -> bool:
-    """Whether a first page opens a set of minutes (not an agenda, which also mentions "minutes")."""
-    lines = [l.strip() for l in (first_page_text or "").splitlines() if l.strip()]
-    for l in lines[:15]:
-        if re.fullmatch(r"agenda", l, re.I):
-            break  # an agenda front sheet: its "MINUTES" is an item
-        if MINUTES_TITLE.match(l) or MEETING_OF.search(l) or (
-                EXCERPT.search(l) and l.lower().startswith(("extract", "excerpt"))):
-            return True
-    text = "\n".join(lines)
-    # "Present:" as a label (alone on its line or before a colon), not "attendance for this item" in a sentence
-    return bool(re.search(r"^(?:present|members\s+present|(?:in\s+)?attendance)\s*(?::|$)", text, re.I | re.M)
-                and re.search(r"\b(?:RESOLVED|AGREED)\b", text))
-
-
 def opens_mid_paragraph(page_text: str) -> bool:
     """A page whose first line of text (after a page number) goes on from the page before: it starts in
     lower case, with a list bullet, or with closing punctuation. Such a page never opens a new paper."""

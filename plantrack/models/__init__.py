@@ -105,6 +105,7 @@ class Extraction:
     extractor_version: str = ""
     format: str | None = None  # "pdf", "docx", "html"; None when the content is none of these
     ocr: bool = False          # the text of at least one page was read by OCR
+    evidence: list[str] = field(default_factory=list)  # why it is (or is not) minutes: the marks found, the score
 
     def to_dict(self) -> dict[str, Any]:
         return asdict(self)

@@ -681,7 +681,8 @@ def inspect(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, he
             json_out: JsonOpt = False) -> None:
     """Show what extraction yields for one file, with page numbers, without writing anything.
 
-    For minutes it also shows which action of the discussed report each Amber reason links to.
+    It says why the file is or is not minutes (the marks of minutes found, their score and the
+    threshold). For minutes it also shows which action of the discussed report each Amber reason links to.
 
     Examples:
 
@@ -741,6 +742,8 @@ def _show(ex, links: dict | None = None) -> None:
     size = f"{ex.pages or '?'} page(s)" if ex.format in (None, "pdf") else f"{ex.format} (no pages)"
     output.say(out, f"{ex.filename}: {ex.kind or '-'}, {ex.status}, {size}"
                     + (f" — {ex.error}" if ex.error else ""), "bold")
+    for why in ex.evidence:  # why it is (or is not) minutes: the marks found, their score, the threshold
+        output.say(out, f"minutes evidence: {P(why)}")
     for r in ex.reports:
         output.say(out, "")
         output.say(out, f"report {_span(r)}: {r.plan!r}, period {r.period}, as at {r.as_at}, "
