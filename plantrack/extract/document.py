@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..models import Extraction, Kind
 from . import EXTRACTOR_VERSION
+from .action_log import continues_log, looks_like_log
 from .columns import header_like_roles, header_words_only, is_header
 from .dates import find_date
 from .minutes import extract_minutes
@@ -195,12 +196,16 @@ def find_papers(texts: list[str]) -> list[Paper]:
                 another_plan(head, running_head(texts[action_pages[i + 1]]))):
             i += 1
             last = action_pages[i]
+        # an action log (its title, or a column of status words) is a plan report without a plan's name
+        log = looks_like_log(texts[first])
         # a page or two after the last header may only continue its table: they share the report's
         # running head (which names the plan, unlike a pack's own "Public reports pack" head)
         names_plan = bool(re.search(r"\bplan\b", head, re.I))
         for _ in range(2):
-            if last + 1 < n and last + 1 not in minutes_starts and names_plan \
-                    and running_head(texts[last + 1]) == head and not is_cover_page(texts[last + 1]):
+            if last + 1 < n and last + 1 not in minutes_starts and not is_cover_page(texts[last + 1]) and (
+                    (names_plan and running_head(texts[last + 1]) == head)
+                    # a log's table (or its completed actions) running on without a header
+                    or (log and (continues_log(texts[last + 1])))):
                 last += 1
         # the opening pages with the plan's name, date, scores and key come just before: cover pages,
         # or pages under the report's own running head (a long scores table runs over several)
@@ -211,7 +216,7 @@ def find_papers(texts: list[str]) -> list[Paper]:
             if not (is_cover_page(texts[before]) or (names_plan and running_head(texts[before]) == head)):
                 break
             first = before
-        if any(re.search(r"\bplan\b", texts[k], re.I) for k in range(first, last + 1)):
+        if log or any(re.search(r"\bplan\b", texts[k], re.I) for k in range(first, last + 1)):
             papers.append(Paper(Kind.PLAN_REPORT.value, first + 1, last + 1))
             used.update(range(first, last + 1))
         i += 1
