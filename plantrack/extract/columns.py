@@ -51,8 +51,9 @@ def normalise(cell: str | None) -> str:
 
 # Words that say which period a column is for ("Jan 2020 RAG", "Previous RAG", "Current status").
 _PERIOD_WORD = re.compile(rf"^{MONTH_NAME}$|^(?:19|20)?\d\d$|"
-                          r"^q[1-4]$|^(?:current|latest|this|previous|last|prior|was|month|period|quarter)$")
-_EARLIER = re.compile(r"\b(?:previous|last|prior|was|old)\b")
+                          r"^q[1-4]$|^(?:current|latest|this|previous|last|prior|was|month|period|quarter|"
+                          r"new|revised|updated|agreed|proposed|original)$")
+_EARLIER = re.compile(r"\b(?:previous|last|prior|was|old|original)\b")
 
 
 def role_of(cell: str | None) -> str | None:
