@@ -61,6 +61,12 @@ def is_status_word(text: str) -> bool:
         and len(t) > 1  # a letter alone ("A", "G") may be anything in running text
 
 
+def opens_with_status(text: str) -> bool:
+    """A cell that opens with a status ("Complete – paper circulated", "Ongoing. Draft with the Chair")."""
+    first = re.split(r"\s*(?:[.(–—;:,]|\s-\s)\s*", " ".join(text.split()), maxsplit=1)[0]
+    return is_status_word(first) or default_status(text) is not None
+
+
 def looks_like_log(text: str, opening_lines: int = 15) -> bool:
     """Does a page's text (first pass) show an action log rather than a plan report? A log's title in
     its opening lines, or a column of status words: at least three lines that are a status word alone."""
@@ -99,7 +105,7 @@ def status_column(roles: dict[int, str], body: list[list[str]], coloured: list[l
         if roles.get(j) in ("text", "ref", "lead", "timescale", "success_measure", "ofsted"):
             continue
         cells = [r[j] if j < len(r) else "" for r in body]
-        words = sum(is_status_word(c) for c in cells if c)
+        words = sum(opens_with_status(c) for c in cells if c)
         fills = sum(row[j] for row in coloured if j < len(row))
         if max(words, fills) >= 2 and max(words, fills) * 3 >= len(body) * 2:
             return j

@@ -138,6 +138,18 @@ def opening(lines: list[dict], tables: list[Grid]) -> list[dict]:
     return out
 
 
+def as_at_in(texts: list[str]) -> tuple[str, bool] | None:
+    """(date, strong) of the first "as at" date in the lines, else the first "progress update / position"
+    date (weak: such words also sit beside a due date in a table's line)."""
+    for strong, pattern in zip((True, False), AS_AT):
+        for text in texts:
+            m = pattern.search(text)
+            found = find_date(next(g for g in m.groups() if g is not None)) if m else None
+            if found:
+                return found[0], strong
+    return None
+
+
 def split_ref(cell: str | None) -> tuple[str | None, str | None]:
     """A ref cell ("1.1 Ofsted 1") as (ref, Ofsted tag): ('1.1', 'Ofsted 1')."""
     t = clean(MARKING.sub(" ", clean(cell)))
@@ -248,6 +260,7 @@ class ReportReader:
     open_text_table: TextTable | None = None  # a text table that ran to the last page's foot
     opening_date: str | None = None  # the first date above the first page's tables: a log's period
     #                                  when it prints no "as at" (the title's, else the meeting's date)
+    as_at_in_tables: tuple[str, bool] | None = None  # an "as at" that only a table's line gave
 
     def __post_init__(self) -> None:
         self.report = Report(plan=None, period=None, as_at=None, first_page=self.first_page,
@@ -338,14 +351,13 @@ class ReportReader:
                 if found and self.report.as_at is None:  # a log's period is its title's date
                     self.report.as_at, self.report.period = found[0], month_of(found[0])
         if self.report.as_at is None:
-            for pattern in AS_AT:
-                for _, text in sized:
-                    m = pattern.search(text)
-                    found = find_date(next(g for g in m.groups() if g is not None)) if m else None
-                    if found:
-                        self.report.as_at = found[0]
-                        self.report.period = month_of(found[0])
-                        return
+            # the position date printed outside the tables; one that only a table's line gives (a due
+            # date beside a progress "update") is kept aside, and decides only at the end (`finish`)
+            found = as_at_in([t for _, t in outside])
+            if found:
+                self.report.as_at, self.report.period = found[0], month_of(found[0])
+            elif self.as_at_in_tables is None:
+                self.as_at_in_tables = as_at_in([t for _, t in sized])
 
     # ---- key ----------------------------------------------------------------------------------
     def _read_legend(self, page: Page, tables: list[Grid], extracted, lines) -> None:
@@ -509,8 +521,12 @@ class ReportReader:
             a.status_text = (seen.text or None) if seen is not None and not seen.whole_row else None
             self._note_far_colour(a, seen)
         r.legend = self.legend.describe()
-        if r.as_at is None and not r.priorities and self.opening_date:
-            # an action log printing no "as at": the date its opening lines give (the meeting's)
-            r.as_at, r.period = self.opening_date, month_of(self.opening_date)
+        table = self.as_at_in_tables
+        # an "as at" printed in a table, then (for an action log, which prints none) the date its opening
+        # lines give, the meeting's; then a date beside "update" or "position" in a table's line
+        for date, use in ((table and table[0], bool(table and table[1])),
+                          (self.opening_date, not r.priorities), (table and table[0], True)):
+            if r.as_at is None and date and use:
+                r.as_at, r.period = date, month_of(date)
         warn_unread(r, "on the first page")
         return r

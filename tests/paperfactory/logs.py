@@ -16,7 +16,7 @@ contract asks (../shared/CONTRACT.md, "Action logs and statuses without a key").
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 from .colours import BLACK_RGB
@@ -48,6 +48,11 @@ COLUMNS = {
     "no-action-owner-due-status-update": ("No.", "Action", "Owner", "Due", "Status", "Update"),
     "ref-action-lead-deadline-update-status": ("Ref", "Action", "Lead", "Deadline", "Update", "Status"),
     "ref-action-status-owner-comments": ("Ref", "Action", "Status", "Owner", "Comments"),
+    # a status update in words and a RAG column of fills; the action's own ref; when it was raised
+    "actionref-raised-action-by-due-update-rag": ("Action ref", "Date raised", "Action", "Action by", "Due date",
+                                                  "Status update", "RAG"),
+    # the status word opens the update ("Complete – report circulated")
+    "ref-action-owner-deadline-statusupdate": ("Ref", "Action", "Owner", "Deadline", "Status / update"),
     # the status under a "Progress" header: words and fills tell it is the status column
     "ref-action-lead-deadline-progress": ("Ref", "Action", "Lead", "Deadline", "Progress"),
     "no-meeting-action-lead-due-status-comments": ("No.", "Meeting", "Action", "Lead", "Due date", "Status",
@@ -55,7 +60,8 @@ COLUMNS = {
 }
 ROLE = {"No.": "ref", "Ref": "ref", "Action": "text", "Owner": "lead", "Lead": "lead", "Due": "due",
         "Deadline": "due", "Due date": "due", "Status": "status", "Update": "update", "Comments": "update",
-        "Meeting": "meeting", "Progress": "status"}
+        "Meeting": "meeting", "Progress": "status", "Action ref": "ref", "Date raised": "meeting",
+        "Action by": "lead", "Status update": "update", "RAG": "status", "Status / update": "status"}
 
 
 def fold(text: str) -> str:
@@ -73,10 +79,16 @@ class LogAction:
     fill: str | None        # the status cell's fill, "#RRGGBB"; None: a plain cell
     colour: str | None      # the colour a person names the fill by (a FILLS key)
     meeting: str = "12 January 2024"
+    note: str | None = None  # the update printed in the status cell after its word ("Complete – …")
+
+    @property
+    def printed(self) -> str | None:
+        """The status cell as printed."""
+        return f"{self.word} – {self.note}" if self.word and self.note else self.word
 
     def value(self, role: str) -> str:
         return {"ref": self.ref, "text": self.text, "lead": self.owner, "due": self.due,
-                "status": self.word or "", "update": self.update, "meeting": self.meeting}[role]
+                "status": self.printed or "", "update": self.update, "meeting": self.meeting}[role]
 
 
 @dataclass
@@ -125,8 +137,8 @@ class LogSpec:
     text_colour_on_dark: bool = True      # white words on a dark fill, as templates print them
 
     def expected(self, kind_pages: int | None = None) -> ExpectedLog:
-        acts = [ExpectedAction(a.text, *truth_of(a), a.word, "open") for a in self.open_actions]
-        acts += [ExpectedAction(a.text, *truth_of(a), a.word, "completed") for a in self.completed_actions]
+        acts = [ExpectedAction(a.text, *truth_of(a), a.printed, "open") for a in self.open_actions]
+        acts += [ExpectedAction(a.text, *truth_of(a), a.printed, "completed") for a in self.completed_actions]
         return ExpectedLog("plan_report", self.plan, self.as_at, self.as_at[:7] if self.as_at else None, acts,
                            kind_pages)
 
@@ -195,7 +207,7 @@ def dark(hexcode: str) -> bool:
     return 0.299 * r + 0.587 * g + 0.114 * b < 0.5
 
 
-WIDTH_SHARE = {"ref": 0.6, "text": 3.4, "lead": 1.3, "due": 1.1, "status": 1.1, "update": 3.0, "meeting": 1.1}
+WIDTH_SHARE = {"ref": 0.8, "text": 3.4, "lead": 1.3, "due": 1.1, "status": 1.1, "update": 3.0, "meeting": 1.1}
 
 
 def _table(sheet: Sheet, spec: LogSpec, columns: tuple[str, ...], actions: list[LogAction],
@@ -273,4 +285,16 @@ def log_variants() -> dict[str, LogSpec]:
             plan="Update on actions from the previous meeting", as_at="2024-11-21",
             columns=COLUMNS["ref-action-lead-deadline-progress"],
             open_actions=sample_actions(7, styles=("word+fill", "fill", "word"), seed=4)),
+        "a status update column and a RAG column of fills, a date raised before the due date": LogSpec(
+            title="Status update on actions from the last meeting", plan="Status update on actions from the last meeting",
+            as_at="2024-12-10", date_line="Board meeting, 10 December 2024", landscape=True,
+            columns=COLUMNS["actionref-raised-action-by-due-update-rag"],
+            open_actions=sample_actions(9, styles=("fill", "word+fill"), seed=6),
+            completed_actions=completed(3, start=10)),
+        "the status word opens the update in one column": LogSpec(
+            title="Action log as of 15 January 2025", plan="Action log", as_at="2025-01-15",
+            columns=COLUMNS["ref-action-owner-deadline-statusupdate"],
+            open_actions=[replace(a, note=a.update) if a.word else a
+                          for a in sample_actions(8, styles=("word+fill", "word", "word+fill"), seed=2)],
+            completed_actions=[replace(a, note="paper presented to the board") for a in completed(3, start=9)]),
     }
