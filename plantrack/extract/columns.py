@@ -148,9 +148,10 @@ def header_like_roles(text: str) -> set[str]:
     return _roles(t, found)
 
 
-def is_header(roles: set[str]) -> bool:
-    """Header words enough for an action table: the action, its status or progress, and two more."""
-    return "text" in roles and bool({"rag", "progress"} & roles) and len(roles) >= 4
+def is_header(roles: set[str], least: int = 4) -> bool:
+    """Header words enough for an action table: the action, its status or progress, and two more (an
+    action log's "Action | Owner | Status" may give one more only)."""
+    return "text" in roles and bool({"rag", "progress"} & roles) and len(roles) >= least
 
 
 _HEADER_VOCABULARY = {word for syn in _LOOKUP for word in syn.split()}

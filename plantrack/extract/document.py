@@ -99,7 +99,7 @@ def _malloc_trim():
         return None
 
 
-def is_report_page(text: str) -> bool:
+def is_report_page(text: str, least: int = 4) -> bool:
     """Does the page print an action-table header? Header cells wrap ("Officer / responsible",
     "Completion / date") and a text layer may give each part its own line, so each line is tried
     together with the four after it, and with the lines of header words alone that follow those."""
@@ -111,7 +111,7 @@ def is_report_page(text: str) -> bool:
         j = min(i + 5, len(lines))
         while j < min(i + 12, len(lines)) and header_words_only(lines[j]):
             j += 1
-        if is_header(set().union(*roles[i:j])):
+        if is_header(set().union(*roles[i:j]), least):
             return True
     return False
 
@@ -184,7 +184,9 @@ def find_papers(texts: list[str]) -> list[Paper]:
         if not (in_minutes and date is not None and date == opening_date(texts[i - 1])):
             minutes_starts.add(i)
         in_minutes = True
-    action_pages = [i for i, t in enumerate(texts) if i not in minutes_starts and is_report_page(t)]
+    # an action log's table may name three columns only ("Action | Owner | Status")
+    action_pages = [i for i, t in enumerate(texts) if i not in minutes_starts
+                    and (is_report_page(t) or (looks_like_log(t) and is_report_page(t, least=3)))]
     papers: list[Paper] = []
     used: set[int] = set()
     i = 0

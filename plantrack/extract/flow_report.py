@@ -17,7 +17,7 @@ from .colours import RGB
 from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
 from .legend import Legend, legend_of_rows
-from .report import (AS_AT, PRIORITY_HEADING, TEXT_FIELDS, Layout, action_of, ofsted_tag, plan_name, split_ref,
+from .report import (AS_AT, same_status_column, PRIORITY_HEADING, TEXT_FIELDS, Layout, action_of, ofsted_tag, plan_name, split_ref,
                      warn_unread)
 from .scores import heading_score, overall_in_text, priority_number, read_scores
 
@@ -55,7 +55,13 @@ class FlowReportReader:
 
     def read(self) -> Report | None:
         doc, r = self.doc, self.report
+        # an action table, or one going on with its columns under a heading ("Completed actions"): its
+        # rows' words ("not started", "on track") and fills are statuses, not a key
+        actions = {len(t.rows[0].cells) for t in doc.tables() if t.rows and any(header_roles(r.texts) for r in t.rows)}
         for t in doc.tables():
+            if t.rows and (len(t.rows[0].cells) in actions and len(t.rows[0].cells) >= 4
+                           or any(header_roles(row.texts) for row in t.rows)):
+                continue
             legend = legend_from_table(t)
             if legend.found:
                 self.legend = legend
@@ -142,6 +148,7 @@ class FlowReportReader:
                 j = status_column(roles, [[clean(c.text) for c in r.cells] for r in body], coloured)
                 if j is not None:  # the status under "Progress" or a header nobody knows
                     roles = {**{k: r for k, r in roles.items() if k != j}, j: "rag"}
+                roles = same_status_column(roles, self.layout, len(cells))
                 extra = {j: clean(c) for j, c in enumerate(cells) if j not in roles and clean(c)}
                 self.layout = Layout(roles, extra, len(cells))
                 start = i + 1

@@ -138,6 +138,28 @@ def opening(lines: list[dict], tables: list[Grid]) -> list[dict]:
     return out
 
 
+def same_status_column(roles: dict[int, str], layout: Layout | None, ncols: int) -> dict[int, str]:
+    """A header repeated over a page break, or over the completed actions' table, names its columns as
+    the last one did: a status column found there by its cells is the status column here too (a table of
+    one or two rows shows too few cells to find it again)."""
+    if "rag" in roles.values() or layout is None or layout.ncols != ncols:
+        return roles
+    rag = next((j for j, r in layout.roles.items() if r == "rag"), None)
+    others = {k: r for k, r in roles.items() if k != rag}
+    if rag is None or roles.get(rag) not in (None, "progress") or \
+            others != {k: r for k, r in layout.roles.items() if k != rag}:
+        return roles
+    return {**others, rag: "rag"}
+
+
+def is_action_table(data: list[list[str | None]], layout: Layout | None) -> bool:
+    """A table of actions: it carries an action header, or goes on with the last one's columns
+    (a page's continuation without its header)."""
+    if any(header_roles(row) for row in data):
+        return True
+    return layout is not None and bool(data) and len(data[0]) == layout.ncols and layout.ncols >= 4
+
+
 def as_at_in(texts: list[str]) -> tuple[str, bool] | None:
     """(date, strong) of the first "as at" date in the lines, else the first "progress update / position"
     date (weak: such words also sit beside a due date in a table's line)."""
@@ -362,6 +384,8 @@ class ReportReader:
     # ---- key ----------------------------------------------------------------------------------
     def _read_legend(self, page: Page, tables: list[Grid], extracted, lines) -> None:
         for table, data in zip(tables, extracted):
+            if is_action_table(data, self.layout):
+                continue  # its rows' words ("not started", "on track") and fills are statuses, not a key
             rows = [(cells, row.bbox) for cells, row in zip(data, table.rows)]
             legend = legend_from_rows(page, rows)
             if legend.found:
@@ -394,6 +418,7 @@ class ReportReader:
                 direction = {j for j, r in roles.items() if r == "direction"}
                 roles = {j: r for j, r in roles.items() if r != "direction"}
                 roles = self._status_column(page, table, data[i + 1:], roles, i + 1)
+                roles = same_status_column(roles, self.layout, len(cells))
                 extra = {j: clean(c) for j, c in enumerate(cells) if j not in roles and clean(c)}
                 self.layout = Layout(roles, extra, len(cells), direction)
                 start = i + 1

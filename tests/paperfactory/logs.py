@@ -53,6 +53,8 @@ COLUMNS = {
                                                   "Status update", "RAG"),
     # the status word opens the update ("Complete – report circulated")
     "ref-action-owner-deadline-statusupdate": ("Ref", "Action", "Owner", "Deadline", "Status / update"),
+    # three columns only
+    "action-owner-status": ("Action", "Owner", "Status"),
     # the status under a "Progress" header: words and fills tell it is the status column
     "ref-action-lead-deadline-progress": ("Ref", "Action", "Lead", "Deadline", "Progress"),
     "no-meeting-action-lead-due-status-comments": ("No.", "Meeting", "Action", "Lead", "Due date", "Status",
@@ -159,13 +161,15 @@ TASKS = (
     "Provide a breakdown of complaints by region and theme for the quality committee",
     "Agree the business plan for 2024-25 with the sponsor team and report back to the board",
 )
+# Updates speak of progress in the words of a key ("not started", "on track", "complete"): a row of a
+# log is never a key's row, whatever its words.
 UPDATES = (
     "Draft circulated on 2 February; comments due by the end of the month.",
-    "Paper in preparation; recruitment figures to follow from the HR team.",
+    "Paper in preparation; recruitment figures to follow from the HR team. On track for the May meeting.",
     "Session booked for May with the inspectorate's policy lead.",
-    "Awaiting laying date from the sponsor department.",
-    "Discussed at the risk group; scoring to be revisited next quarter.",
-    "Letter drafted and with the Chair for signature.",
+    "Not started: awaiting the laying date from the sponsor department.",
+    "Discussed at the risk group; scoring to be revisited next quarter, some delay expected.",
+    "Letter drafted and with the Chair for signature; first part complete.",
 )
 
 
@@ -297,4 +301,9 @@ def log_variants() -> dict[str, LogSpec]:
             open_actions=[replace(a, note=a.update) if a.word else a
                           for a in sample_actions(8, styles=("word+fill", "word", "word+fill"), seed=2)],
             completed_actions=[replace(a, note="paper presented to the board") for a in completed(3, start=9)]),
+        "three columns, action owner status": LogSpec(
+            title="Outstanding actions – 3 March 2025", plan="Outstanding actions", as_at="2025-03-03",
+            columns=COLUMNS["action-owner-status"],
+            open_actions=sample_actions(6, colours=("green", "amber", "red"), styles=("word+fill",), seed=3),
+            completed_actions=completed(2, start=7)),
     }
