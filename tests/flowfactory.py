@@ -461,3 +461,37 @@ def make_html_report(path, spec: ReportSpec) -> ExpectedReport:
     out.append("</div></body></html>")
     Path(path).write_text("\n".join(out), encoding="utf-8")
     return truth
+
+
+def make_html_action_log(path, spec):
+    """An action log (`paperfactory.logs.LogSpec`) as Word's "save as web page" writes it: the title a
+    heading paragraph, each status cell's fill its background, the completed actions in a second table
+    under a heading paragraph. Returns the same `ExpectedLog` as the PDF's and the .docx's."""
+    from paperfactory.logs import ROLE
+
+    def table(columns, actions, header: bool) -> list[str]:
+        roles = [ROLE[c] for c in columns]
+        out = ["<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0>"]
+        if header:
+            out.append("<tr>" + "".join(f'<td style="background:#D9D9D9"><b>{_e(c)}</b></td>' for c in columns) + "</tr>")
+        for a in actions:
+            cells = []
+            for role in roles:
+                style = f' style="background:{a.fill}"' if role == "status" and a.fill else ""
+                cells.append(f"<td{style}><p class=MsoNormal>{_spaced(a.value(role)) or '&nbsp;'}</p></td>")
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        return out + ["</table>"]
+
+    out = [HEAD.format(title=_e(spec.title or spec.board)), "<body><div class=WordSection1>",
+           f"<p class=MsoNormal><b>{_e(spec.board)}</b></p>"]
+    if spec.title:
+        out.append(f'<h1><span style="font-size:16.0pt">{_e(spec.title)}</span></h1>')
+    if spec.date_line:
+        out.append(f"<p class=MsoNormal>{_e(spec.date_line)}</p>")
+    out += table(spec.columns, spec.open_actions, True)
+    if spec.completed_actions:
+        out.append(f"<p class=MsoNormal><b>{_e(spec.completed_heading)}</b></p>")
+        out += table(spec.completed_columns or spec.columns, spec.completed_actions, spec.completed_header)
+    out.append("</div></body></html>")
+    Path(path).write_text("\n".join(out), encoding="utf-8")
+    return spec.expected(None)

@@ -16,6 +16,7 @@ from conftest import rows
 from paperfactory import BLACK_RGB, Cell, Sheet, TableStyle, draw_table, font_pair, make_minutes, make_text_page, render
 from paperfactory import sdp_minutes_spec
 from paperfactory.logs import LogSpec, log_variants, make_action_log, rgb, sample_actions
+from flowfactory import make_html_action_log
 from wordpapers import make_word_action_log
 
 from plantrack.extract.action_log import log_name
@@ -23,7 +24,7 @@ from plantrack.extract.colours import hue_status
 
 CLI = [sys.executable, "-m", "plantrack.pipeline.cli"]
 VARIANTS = log_variants()
-FORMATS = {"pdf": make_action_log, "docx": make_word_action_log}
+FORMATS = {"pdf": make_action_log, "docx": make_word_action_log, "html": make_html_action_log}
 
 
 def _file(name: str, fmt: str) -> str:
