@@ -238,9 +238,13 @@ def _html_reasons(spec: MinutesSpec, item) -> str:
     out = ['<table class="MsoTableGrid" border="1" cellspacing="0" cellpadding="0" style="border-collapse:collapse">',
            f'<tr><td style="background:#D9E2F3"><p class="MsoNormal"><b>{_e(first) or "&nbsp;"}</b></p></td>'
            f'<td style="background:#D9E2F3"><p class="MsoNormal"><b><span style="font-size:11.0pt">'
-           f'{_e(spec.reason_header)}</span></b></p></td></tr>']
+           f'{_e(spec.reason_header)}</span></b></p></td>'
+           + (f'<td style="background:#D9E2F3"><b>{_e(spec.status_header)}</b></td>' if spec.status_header else "")
+           + '</tr>']
     for r in rows:
-        out.append(f'<tr><td valign="top">{_spaced(r.action_text)}</td><td valign="top">{_spaced(r.reason)}</td></tr>')
+        status = f'<td valign="top">{_e(r.status_cell or "")}</td>' if spec.status_header else ""
+        out.append(f'<tr><td valign="top">{_spaced(r.action_text)}</td><td valign="top">{_spaced(r.reason)}</td>'
+                   f'{status}</tr>')
     out.append("</table>")
     return "\n".join(out)
 
@@ -342,10 +346,12 @@ def make_docx_minutes(path, spec: MinutesSpec, auto_numbers: bool = False) -> Ex
                 _para(doc, text, bold=bold)
         elif item.amber_rows:
             rows = [r if isinstance(r, AmberRow) else AmberRow(*r) for r in item.amber_rows]
-            table = doc.add_table(rows=1, cols=2)
+            table = doc.add_table(rows=1, cols=3 if spec.status_header else 2)
             table.style = "Table Grid"
             _set(table.rows[0].cells[0], "" if spec.first_header_blank else "Action", bold=True)
             _set(table.rows[0].cells[1], spec.reason_header, bold=True)
+            if spec.status_header:  # the status each action was given at the meeting
+                _set(table.rows[0].cells[2], spec.status_header, bold=True)
             _repeat_header(table.rows[0])
             for r in rows:
                 row = table.add_row()
@@ -354,6 +360,8 @@ def make_docx_minutes(path, spec: MinutesSpec, auto_numbers: bool = False) -> Ex
                 _set(row.cells[0], r.action_text)
                 _set(row.cells[1], [" ".join(words[:len(words) // 2]), " ".join(words[len(words) // 2:])]
                      if len(words) > 8 else r.reason)
+                if spec.status_header:
+                    _set(row.cells[2], r.status_cell or "")
         for t in item.after_table:
             _para(doc, t)
         if item.resolution:
@@ -453,3 +461,37 @@ def make_html_report(path, spec: ReportSpec) -> ExpectedReport:
     out.append("</div></body></html>")
     Path(path).write_text("\n".join(out), encoding="utf-8")
     return truth
+
+
+def make_html_action_log(path, spec):
+    """An action log (`paperfactory.logs.LogSpec`) as Word's "save as web page" writes it: the title a
+    heading paragraph, each status cell's fill its background, the completed actions in a second table
+    under a heading paragraph. Returns the same `ExpectedLog` as the PDF's and the .docx's."""
+    from paperfactory.logs import ROLE
+
+    def table(columns, actions, header: bool) -> list[str]:
+        roles = [ROLE[c] for c in columns]
+        out = ["<table class=MsoTableGrid border=1 cellspacing=0 cellpadding=0>"]
+        if header:
+            out.append("<tr>" + "".join(f'<td style="background:#D9D9D9"><b>{_e(c)}</b></td>' for c in columns) + "</tr>")
+        for a in actions:
+            cells = []
+            for role in roles:
+                style = f' style="background:{a.fill}"' if role == "status" and a.fill else ""
+                cells.append(f"<td{style}><p class=MsoNormal>{_spaced(a.value(role)) or '&nbsp;'}</p></td>")
+            out.append("<tr>" + "".join(cells) + "</tr>")
+        return out + ["</table>"]
+
+    out = [HEAD.format(title=_e(spec.title or spec.board)), "<body><div class=WordSection1>",
+           f"<p class=MsoNormal><b>{_e(spec.board)}</b></p>"]
+    if spec.title:
+        out.append(f'<h1><span style="font-size:16.0pt">{_e(spec.title)}</span></h1>')
+    if spec.date_line:
+        out.append(f"<p class=MsoNormal>{_e(spec.date_line)}</p>")
+    out += table(spec.columns, spec.open_actions, True)
+    if spec.completed_actions:
+        out.append(f"<p class=MsoNormal><b>{_e(spec.completed_heading)}</b></p>")
+        out += table(spec.completed_columns or spec.columns, spec.completed_actions, spec.completed_header)
+    out.append("</div></body></html>")
+    Path(path).write_text("\n".join(out), encoding="utf-8")
+    return spec.expected(None)

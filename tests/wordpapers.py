@@ -196,3 +196,45 @@ def make_split_pdf(path: Path, rows: list[WordRow], ref_lines: dict[str, list[st
             sheet.para(text, regular, 9, pf.BLACK_RGB, after=6)
     pf.render(sheet, path, spec.plan)
     return Path(path)
+
+
+# ---- action logs (tests/paperfactory/logs.py's specs) as Word documents ------------------------------
+def make_word_action_log(path: Path, spec):
+    """An action log (`paperfactory.logs.LogSpec`) as a .docx: the title a Heading 1 (or none), the
+    status cells shaded (w:shd) with white words on a dark fill, the completed actions in a second
+    table under a heading paragraph. Returns the same `ExpectedLog` as the PDF's."""
+    import docx
+    from docx.shared import Pt, RGBColor
+    from paperfactory.logs import ROLE, dark
+
+    doc = docx.Document()
+    doc.add_paragraph().add_run(spec.board).bold = True
+    if spec.title:
+        doc.add_heading(spec.title, level=1)
+    if spec.date_line:
+        doc.add_paragraph(spec.date_line)
+
+    def table(columns, actions, header: bool) -> None:
+        roles = [ROLE[c] for c in columns]
+        t = doc.add_table(rows=1 if header else 0, cols=len(columns))
+        t.style = "Table Grid"
+        if header:
+            for cell, name in zip(t.rows[0].cells, columns):
+                _write_cell(cell, [name], 9, bold=True, fill="D9D9D9")
+        for a in actions:
+            cells = t.add_row().cells
+            for cell, role in zip(cells, roles):
+                fill = a.fill[1:] if role == "status" and a.fill else None
+                _write_cell(cell, [a.value(role)] if a.value(role) else [""], 9, fill=fill)
+                if fill and dark(a.fill) and spec.text_colour_on_dark:
+                    for run in cell.paragraphs[0].runs:
+                        run.font.color.rgb = RGBColor(0xFF, 0xFF, 0xFF)
+
+    table(spec.columns, spec.open_actions, True)
+    if spec.completed_actions:
+        heading = doc.add_paragraph()
+        run = heading.add_run(spec.completed_heading)
+        run.bold, run.font.size = True, Pt(11)
+        table(spec.completed_columns or spec.columns, spec.completed_actions, spec.completed_header)
+    doc.save(str(path))
+    return spec.expected(None)

@@ -1,11 +1,13 @@
 """Colours as PDFs give them (grey, RGB, CMYK, or a pattern), as comparable RGB triples."""
 from __future__ import annotations
 
+import colorsys
 import math
 
 RGB = tuple[float, float, float]
 
-# Used only when a report prints no key: typical office RAG shades.
+# Typical office RAG shades: how far a colour read without a key is from the usual ones (report.py
+# notes a far one for review). The status itself is read by its hue (`hue_status`).
 DEFAULT_PALETTE: dict[str, list[RGB]] = {
     "red": [(1.0, 0.0, 0.0), (0.88, 0.24, 0.19), (0.75, 0.0, 0.0)],
     "amber": [(1.0, 0.75, 0.0), (0.97, 0.66, 0.14), (1.0, 0.6, 0.0), (1.0, 0.85, 0.4)],
@@ -59,3 +61,30 @@ def nearest(rgb: RGB, palette: dict[str, list[RGB]], limit: float = 0.45) -> str
             if d < best_d:
                 best, best_d = status, d
     return best
+
+
+# A fill is read by its hue only when it is clearly a colour: pale tints (a table's banding, a header's
+# wash) and near-greys stay unread. Excel's and Word's theme tints of a status colour ("lighter 40%")
+# and Excel's good / neutral / bad fills keep a saturation above this; banding shades such as
+# #DEEAF6 or #FCE4D6 fall below it.
+CLEAR_SATURATION = 0.16
+GREY_SATURATION = 0.1
+# Hue bands in degrees, as a person names a colour. Orange is amber (two ambers in one paper are the
+# same status), purple is the contract's grey ("grey or purple"), and pink is a red's tint.
+HUES: tuple[tuple[float, str], ...] = (
+    (12, "red"), (70, "amber"), (165, "green"), (255, "blue"), (315, "grey"), (360, "red"))
+
+
+def hue_status(rgb: RGB | None) -> str | None:
+    """The status a fill shows to a reader when no key gives the report's colours: blue, green,
+    amber / orange / yellow, red, grey / purple, by the colour's hue; None for white, black, a pale tint
+    or a colour too dull to name. A mid grey (neither page nor ink) is grey."""
+    if rgb is None or is_background(rgb):
+        return None
+    h, s, v = colorsys.rgb_to_hsv(*rgb)
+    if s < GREY_SATURATION:
+        return "grey" if 0.35 <= v <= 0.8 else None
+    if s < CLEAR_SATURATION or v < 0.3:
+        return None
+    degrees = h * 360
+    return next(status for limit, status in HUES if degrees < limit)

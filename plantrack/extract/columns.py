@@ -10,11 +10,16 @@ import re
 from .dates import MONTH_NAME, find_date
 
 SYNONYMS: dict[str, tuple[str, ...]] = {
-    "ref": ("ref", "ref no", "reference", "no", "number", "action no", "action number", "item", "#", "id"),
+    "ref": ("ref", "ref no", "reference", "no", "number", "action no", "action number", "item", "#", "id",
+            # action logs: the action's own number, or the minute it was agreed under
+            "action ref", "action reference", "action id", "minute ref", "minute reference", "minute no",
+            "minute number", "min ref", "item no", "log ref", "log no"),
     "text": ("action", "actions", "what we will do", "key action", "key actions", "action required",
-             "actions required", "task", "activity", "deliverable", "what", "improvement action"),
+             "actions required", "task", "activity", "deliverable", "what", "improvement action",
+             "action description", "action agreed", "actions agreed"),
     "lead": ("lead", "lead officer", "responsible officer", "officer responsible", "owner", "responsible",
-             "lead responsible", "who", "accountable officer", "action owner", "lead person"),
+             "lead responsible", "who", "accountable officer", "action owner", "lead person",
+             "action by", "by whom", "responsibility"),
     "timescale": ("timescale", "timescales", "by when", "target date", "completion date", "deadline",
                   "due date", "due", "when", "date", "target", "timeframe", "timeline"),
     "success_measure": ("measure of success", "measures of success", "how we will know",
@@ -24,9 +29,10 @@ SYNONYMS: dict[str, tuple[str, ...]] = {
                         "how will we measure success", "how we will measure"),
     "progress": ("progress", "progress update", "update", "commentary", "comments", "comment",
                  "progress to date", "current position", "position", "progress and impact",
-                 "progress commentary", "latest update", "progress and commentary"),
+                 "progress commentary", "latest update", "progress and commentary", "action update",
+                 "status update", "update on progress"),
     "rag": ("rag", "status", "rag status", "rating", "rag rating", "current rag", "rag rated", "ragb",
-            "ragbg", "progress rating", "current status", "overall status"),
+            "ragbg", "progress rating", "current status", "overall status", "action status"),
     # recognised only to keep it out of the status: its arrows, "Improving" or Wingdings characters
     # go to extra (see report.py)
     "direction": ("direction of travel", "dot", "direction", "trend"),
@@ -51,13 +57,20 @@ def normalise(cell: str | None) -> str:
 
 # Words that say which period a column is for ("Jan 2020 RAG", "Previous RAG", "Current status").
 _PERIOD_WORD = re.compile(rf"^{MONTH_NAME}$|^(?:19|20)?\d\d$|"
-                          r"^q[1-4]$|^(?:current|latest|this|previous|last|prior|was|month|period|quarter)$")
-_EARLIER = re.compile(r"\b(?:previous|last|prior|was|old)\b")
+                          r"^q[1-4]$|^(?:current|latest|this|previous|last|prior|was|month|period|quarter|"
+                          r"new|revised|updated|agreed|proposed|original)$")
+_EARLIER = re.compile(r"\b(?:previous|last|prior|was|old|original)\b")
+
+
+# When an action was raised, not when it is due: an action log's "Date raised" or "Meeting date" is
+# no timescale (it would take the due date's place), and goes to extra under its own header.
+NOT_TIMESCALE = re.compile(r"^(?:date\s+(?:raised|added|opened|agreed|logged|of\s+meeting|identified)|"
+                           r"(?:meeting|raised|opened|original)\s+date|raised|opened|date\s+action\s+raised)$")
 
 
 def role_of(cell: str | None) -> str | None:
     t = normalise(cell)
-    if not t:
+    if not t or NOT_TIMESCALE.match(t):
         return None
     if t in _LOOKUP:
         return _LOOKUP[t]
@@ -135,9 +148,10 @@ def header_like_roles(text: str) -> set[str]:
     return _roles(t, found)
 
 
-def is_header(roles: set[str]) -> bool:
-    """Header words enough for an action table: the action, its status or progress, and two more."""
-    return "text" in roles and bool({"rag", "progress"} & roles) and len(roles) >= 4
+def is_header(roles: set[str], least: int = 4) -> bool:
+    """Header words enough for an action table: the action, its status or progress, and two more (an
+    action log's "Action | Owner | Status" may give one more only)."""
+    return "text" in roles and bool({"rag", "progress"} & roles) and len(roles) >= least
 
 
 _HEADER_VOCABULARY = {word for syn in _LOOKUP for word in syn.split()}

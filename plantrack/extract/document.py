@@ -17,6 +17,7 @@ from pathlib import Path
 
 from ..models import Extraction, Kind
 from . import EXTRACTOR_VERSION
+from .action_log import continues_log, looks_like_log
 from .columns import header_like_roles, header_words_only, is_header
 from .dates import find_date
 from .minutes import extract_minutes
@@ -99,7 +100,7 @@ def _malloc_trim():
         return None
 
 
-def is_report_page(text: str) -> bool:
+def is_report_page(text: str, least: int = 4) -> bool:
     """Does the page print an action-table header? Header cells wrap ("Officer / responsible",
     "Completion / date") and a text layer may give each part its own line, so each line is tried
     together with the four after it, and with the lines of header words alone that follow those."""
@@ -111,7 +112,7 @@ def is_report_page(text: str) -> bool:
         j = min(i + 5, len(lines))
         while j < min(i + 12, len(lines)) and header_words_only(lines[j]):
             j += 1
-        if is_header(set().union(*roles[i:j])):
+        if is_header(set().union(*roles[i:j]), least):
             return True
     return False
 
@@ -184,7 +185,9 @@ def find_papers(texts: list[str]) -> list[Paper]:
         if not (in_minutes and date is not None and date == opening_date(texts[i - 1])):
             minutes_starts.add(i)
         in_minutes = True
-    action_pages = [i for i, t in enumerate(texts) if i not in minutes_starts and is_report_page(t)]
+    # an action log's table may name three columns only ("Action | Owner | Status")
+    action_pages = [i for i, t in enumerate(texts) if i not in minutes_starts
+                    and (is_report_page(t) or (looks_like_log(t) and is_report_page(t, least=3)))]
     papers: list[Paper] = []
     used: set[int] = set()
     i = 0
@@ -196,12 +199,16 @@ def find_papers(texts: list[str]) -> list[Paper]:
                 another_plan(head, running_head(texts[action_pages[i + 1]]))):
             i += 1
             last = action_pages[i]
+        # an action log (its title, or a column of status words) is a plan report without a plan's name
+        log = looks_like_log(texts[first])
         # a page or two after the last header may only continue its table: they share the report's
         # running head (which names the plan, unlike a pack's own "Public reports pack" head)
         names_plan = bool(re.search(r"\bplan\b", head, re.I))
         for _ in range(2):
-            if last + 1 < n and last + 1 not in minutes_starts and names_plan \
-                    and running_head(texts[last + 1]) == head and not is_cover_page(texts[last + 1]):
+            if last + 1 < n and last + 1 not in minutes_starts and not is_cover_page(texts[last + 1]) and (
+                    (names_plan and running_head(texts[last + 1]) == head)
+                    # a log's table (or its completed actions) running on without a header
+                    or (log and (continues_log(texts[last + 1])))):
                 last += 1
         # the opening pages with the plan's name, date, scores and key come just before: cover pages,
         # or pages under the report's own running head (a long scores table runs over several)
@@ -212,7 +219,7 @@ def find_papers(texts: list[str]) -> list[Paper]:
             if not (is_cover_page(texts[before]) or (names_plan and running_head(texts[before]) == head)):
                 break
             first = before
-        if any(re.search(r"\bplan\b", texts[k], re.I) for k in range(first, last + 1)):
+        if log or any(re.search(r"\bplan\b", texts[k], re.I) for k in range(first, last + 1)):
             papers.append(Paper(Kind.PLAN_REPORT.value, first + 1, last + 1))
             used.update(range(first, last + 1))
         i += 1

@@ -13,7 +13,10 @@ import re
 
 from ..models import AgendaItem, Meeting
 from ..models.document import Block, FlowDocument, Para, Table
+from .colours import hue_status
+from .columns import role_of
 from .dates import find_date
+from .flow_report import rgb_of
 from .minutes_head import HeadLine, minutes_evidence, title_block
 from .minutes_words import (ACTION_HEADER, AMBER, HEADING, LIST_ITEM, REASON_HEADER, REASON_LABEL, REASON_SPLIT,
                             RESOLUTION, TIME, DATE_START, add_reasons, item_plan, plan_from_title)
@@ -193,25 +196,31 @@ def _reasons_header(t: Table) -> tuple[int, int, int] | None:
     return None
 
 
-def _table_rows(t: Table) -> list[tuple[str, str]]:
+def _table_rows(t: Table) -> list[tuple[str, str, str]]:
+    """(action, reason, status) per row; the status from a "RAG" / "New status" column, else ""."""
     found = _reasons_header(t)
     if found is None:
         return []
     k, ai, ri = found
-    rows: list[tuple[str, str]] = []
+    header = t.rows[k].texts
+    si = next((j for j, c in enumerate(header) if j not in (ai, ri) and role_of(c) == "rag"), None)
+    rows: list[tuple[str, str, str]] = []
     for row in t.rows[k + 1:]:
         texts = row.texts
         if _reasons_header(Table([row])) is not None:
             continue  # the header repeated
         action = texts[ai] if ai < len(texts) else ""
         reason = texts[ri] if ri < len(texts) else ""
+        status = texts[si] if si is not None and si < len(texts) else ""
+        if not status and si is not None and si < len(row.cells):  # a colour-only status cell
+            status = hue_status(rgb_of(row.cells[si].fill)) or ""
         if not action and not reason:
             continue
         if not action and rows:  # the reason's next paragraph in a row of its own
-            rows[-1] = (rows[-1][0], " ".join(x for x in (rows[-1][1], reason) if x))
+            rows[-1] = (rows[-1][0], " ".join(x for x in (rows[-1][1], reason) if x), rows[-1][2] or status)
             continue
         if action:
-            rows.append((action, reason))
+            rows.append((action, reason, status))
     while rows and not rows[-1][1]:
         rows.pop()
     return rows
@@ -231,6 +240,8 @@ class _NoPages:
         return None
 
 
-def _add(meeting: Meeting, rows: list[tuple[str, str]], plan: str | None) -> None:
+def _add(meeting: Meeting, rows: list[tuple[str, ...]], plan: str | None) -> None:
     # the PDF reader's own: back-references, status changes and target dates are read the same way
-    add_reasons(meeting, [{"action": a, "reason": r, "page": 0} for a, r in rows], plan, _NoPages())
+    # (a table's rows carry a third cell, its status column's)
+    add_reasons(meeting, [{"action": r[0], "reason": r[1], "status": r[2] if len(r) > 2 else "", "page": 0}
+                          for r in rows], plan, _NoPages())

@@ -12,11 +12,12 @@ import re
 from ..models import Priority, Report
 from ..models.document import FlowDocument, Para, Table, fold
 from ..models.status import COLOUR
+from .action_log import is_log_title, log_date, log_name, status_column
 from .colours import RGB
 from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
 from .legend import Legend, legend_of_rows
-from .report import (AS_AT, PRIORITY_HEADING, TEXT_FIELDS, Layout, action_of, ofsted_tag, plan_name, split_ref,
+from .report import (AS_AT, same_status_column, PRIORITY_HEADING, TEXT_FIELDS, Layout, action_of, ofsted_tag, plan_name, split_ref,
                      warn_unread)
 from .scores import heading_score, overall_in_text, priority_number, read_scores
 
@@ -50,10 +51,17 @@ class FlowReportReader:
         self.layout: Layout | None = None
         self.seen: list[tuple[str, RGB | None, bool]] = []  # per action: printed status, colour, whole row
         self.heading_priorities: list[Priority] = []
+        self.opening_date: str | None = None  # the first date before the first table (a log's meeting)
 
     def read(self) -> Report | None:
         doc, r = self.doc, self.report
+        # an action table, or one going on with its columns under a heading ("Completed actions"): its
+        # rows' words ("not started", "on track") and fills are statuses, not a key
+        actions = {len(t.rows[0].cells) for t in doc.tables() if t.rows and any(header_roles(r.texts) for r in t.rows)}
         for t in doc.tables():
+            if t.rows and (len(t.rows[0].cells) in actions and len(t.rows[0].cells) >= 4
+                           or any(header_roles(row.texts) for row in t.rows)):
+                continue
             legend = legend_from_table(t)
             if legend.found:
                 self.legend = legend
@@ -72,19 +80,33 @@ class FlowReportReader:
             a.due_date = parse_date(a.timescale)
             a.rag, a.rag_source = self._status(text, colour, whole_row)
         r.legend = self.legend.describe()
+        if r.as_at is None and not r.priorities and self.opening_date:
+            # an action log printing no "as at": the date its opening paragraphs give (the meeting's)
+            r.as_at, r.period = self.opening_date, month_of(self.opening_date)
         warn_unread(r, "in the document's opening paragraphs")
         return r
 
     # ---- title, date -------------------------------------------------------------------------
     def _title(self) -> None:
         opening = [p for p in self.doc.blocks[:60] if isinstance(p, Para)][:30]
-        plans = [p for p in opening if re.search(r"\bplan\b", p.text, re.I) and len(p.text) < 160]
+        # the paragraphs before the first table: where an action log prints its title and meeting date
+        first_table = next((k for k, b in enumerate(self.doc.blocks) if not isinstance(b, Para)), len(self.doc.blocks))
+        before = [p.text for p in self.doc.blocks[:min(first_table, 30)] if isinstance(p, Para)]
+        plans = [p for p in opening if (re.search(r"\bplan\b", p.text, re.I) and len(p.text) < 160) or is_log_title(p.text)]
         if not plans:  # the plan named only in the page header
             opening += self.doc.running_heads
             plans = [p for p in self.doc.running_heads if re.search(r"\bplan\b", p.text, re.I) and len(p.text) < 160]
         if plans:
-            best = max(plans, key=lambda p: (p.level in (1, 2) and p.level > 0, p.size or 0, p.bold))
-            self.report.plan = plan_name(best.text)
+            best = max(plans, key=lambda p: (p.level in (1, 2) and p.level > 0, p.size or 0, p.bold, is_log_title(p.text)))
+            if is_log_title(best.text) and not re.search(r"\bplan\b", best.text, re.I):
+                self.report.plan = log_name(best.text)
+                found = find_date(best.text)  # a log's period is its title's date
+                if found:
+                    self.report.as_at, self.report.period = found[0], month_of(found[0])
+                    return
+            else:
+                self.report.plan = plan_name(best.text)
+        self.opening_date = log_date(before)
         for pattern in AS_AT:
             for p in opening:
                 m = pattern.search(p.text)
@@ -121,6 +143,12 @@ class FlowReportReader:
         for i, cells in enumerate(data):
             roles = header_roles(cells)
             if roles:
+                body = t.rows[i + 1:]
+                coloured = [[self.legend.status_of_colour(rgb_of(c.fill)) is not None for c in r.cells] for r in body]
+                j = status_column(roles, [[clean(c.text) for c in r.cells] for r in body], coloured)
+                if j is not None:  # the status under "Progress" or a header nobody knows
+                    roles = {**{k: r for k, r in roles.items() if k != j}, j: "rag"}
+                roles = same_status_column(roles, self.layout, len(cells))
                 extra = {j: clean(c) for j, c in enumerate(cells) if j not in roles and clean(c)}
                 self.layout = Layout(roles, extra, len(cells))
                 start = i + 1

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 
 from ..models.layout import Page
 from ..models.status import COLOUR_WORDS, DEFAULT, KEY, default_status, lookup
-from .colours import DEFAULT_PALETTE, RGB, hex_of, is_background, nearest
+from .colours import RGB, hex_of, hue_status, is_background, nearest
 
 RAG_WORDS = {**COLOUR_WORDS, "yellow": "amber"}
 
@@ -73,9 +73,11 @@ class Legend:
         return (found, DEFAULT) if found else (None, None)
 
     def status_of_colour(self, rgb: RGB | None) -> str | None:
+        """By the key's colours when the report prints a key; else by the fill's hue, as a reader
+        names it (CONTRACT "Action logs and statuses without a key")."""
         if rgb is None or is_background(rgb):
             return None
-        return nearest(rgb, self.colours or DEFAULT_PALETTE)
+        return nearest(rgb, self.colours) if self.colours else hue_status(rgb)
 
     def describe(self) -> dict[str, str]:
         out = {hex_of(c): s for s, cs in self.colours.items() for c in cs}

@@ -15,6 +15,7 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
+from plantrack.extract.columns import role_of
 from plantrack.extract.minutes_words import ACTION_HEADER, REASON_HEADER
 from plantrack.models.layout import Line, Page, Rule, Word
 
@@ -30,6 +31,7 @@ class ReasonsTable:
     left: float | None = None           # x where the action column starts (a "Ref" column lies left of it)
     right: float | None = None          # x where a column after the reason starts
     action_right: float | None = None   # x where a column between action and reason ("RAG") starts
+    status: tuple[float, float | None] | None = None  # x-range of a status column ("RAG", "New status")
     ruled: bool = False
     rows: list[dict[str, Any]] = field(default_factory=list)
 
@@ -73,6 +75,11 @@ def table_header(line: Line, pg: Page, margin: float) -> ReasonsTable | None:
         table.action_right = _column_start(pg, line, segs[ai], segs[ai + 1])
     if ri + 1 < len(segs):
         table.right = _column_start(pg, line, segs[ri], segs[ri + 1])
+    # a status column beside them: the status the meeting gave each action (the reason's new_rag)
+    k = next((k for k, s in enumerate(segs) if k not in (ai, ri) and k > 0 and role_of(_seg_text(s)) == "rag"), None)
+    if k is not None:
+        table.status = (_column_start(pg, line, segs[k - 1], segs[k]),
+                        _column_start(pg, line, segs[k], segs[k + 1]) if k + 1 < len(segs) else None)
     return table
 
 
@@ -232,11 +239,13 @@ def _rows(body: list[Line], t: ReasonsTable, pgs: list[Page]) -> list[dict[str, 
             last = rows[-1]
             last["action"] = _join(last["action"], action)
             last["reason"] = _join(last["reason"], reason)
+            last["status"] = _join(last["status"], _status_cell(g, t))
             last["lines"] += g
             continue
         if not action:
             continue  # header overflow before the first row
-        rows.append({"action": action, "reason": reason, "page": g[0].page, "lines": list(g)})
+        rows.append({"action": action, "reason": reason, "status": _status_cell(g, t), "page": g[0].page,
+                     "lines": list(g)})
     while rows and not rows[-1]["reason"]:
         rows.pop()  # a short paragraph after the table, left of the boundary
     return rows
@@ -276,6 +285,14 @@ def _cells(lines: list[Line], t: ReasonsTable) -> tuple[str, str]:
         if b:
             right.append(" ".join(b))
     return " ".join(left), " ".join(right)
+
+
+def _status_cell(lines: list[Line], t: ReasonsTable) -> str:
+    """The text of a row's status column, when the table has one."""
+    if t.status is None:
+        return ""
+    lo, hi = t.status
+    return " ".join(w.text for l in lines for w in l.words if w.x0 >= lo and (hi is None or w.x0 < hi))
 
 
 def _join(a: str, b: str) -> str:

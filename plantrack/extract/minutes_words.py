@@ -11,6 +11,7 @@ from typing import Any
 from plantrack.extract import language
 from plantrack.extract.dates import MONTH_NAME
 from plantrack.models import AgendaItem, AmberReason, Meeting
+from plantrack.models.status import default_status
 
 PAGE_NO = re.compile(r"^[-–\s]*(?:page\s+)?\d{1,4}(?:\s*(?:of|/)\s*\d{1,4})?[-–\s]*$", re.I)
 HEADING = re.compile(r"^(?:item\s+|minute\s+)?(\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:[.):]\s*|\s+)(\S.*)$", re.I)
@@ -105,6 +106,14 @@ def item_plan(item: AgendaItem | None, body: list[str]) -> str | None:
     return plan
 
 
+def printed_status(cell: str | None) -> str | None:
+    """The status a reasons table's own status column ("RAG", "New status", "Revised RAG") gives a row:
+    a status word ("Green"), or a change in words ("Updated to Green")."""
+    if not cell or not cell.strip():
+        return None
+    return default_status(cell) or language.status_change(cell)
+
+
 def add_reasons(meeting: Meeting, rows: list[dict[str, Any]], plan: str | None, page_numbers: list[int]) -> None:
     """The rows of a reasons table as Amber reasons; `page_numbers` gives each of the pages' page number."""
     reasons = [r["reason"] for r in rows]
@@ -115,5 +124,6 @@ def add_reasons(meeting: Meeting, rows: list[dict[str, Any]], plan: str | None, 
             position=len(meeting.amber_reasons) + 1, plan=plan, action_text=r["action"], reason=r["reason"],
             effective_reason=eff,
             # a back-reference carries its target's substance, status change and target date included
-            new_rag=language.status_change(eff), target_date=language.target_date(eff, year),
+            new_rag=printed_status(r.get("status")) or language.status_change(eff),
+            target_date=language.target_date(eff, year),
             page=page_numbers[r["page"]]))

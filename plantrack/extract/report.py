@@ -15,7 +15,8 @@ from ..models import Action, Priority, Report
 from ..models.layout import Box, Grid, Page, Word
 from .colours import DEFAULT_PALETTE, distance, hex_of
 from ..models.status import COLOUR, direction_text, split_direction
-from .columns import clean, header_roles
+from .action_log import is_log_title, log_date, log_name, status_column
+from .columns import clean, header_like_roles, header_roles, is_header
 from .dates import find_date, month_of, parse_date
 from .legend import Legend, band_colour, legend_from_lines, legend_from_rows
 from .scores import ROMAN, heading_score, overall_in_text, priority_number, read_scores, read_scores_from_lines
@@ -119,6 +120,56 @@ def title_blocks(sized: list[tuple[float, str]]) -> list[tuple[float, str]]:
         else:
             blocks.append((size, text))
     return blocks
+
+
+def _holds(box: Box, line: dict) -> bool:
+    x0, top, x1, bottom = box
+    return top - 1 <= (line["top"] + line["bottom"]) / 2 <= bottom + 1 and x0 - 1 <= line["x0"] <= x1
+
+
+def opening(lines: list[dict], tables: list[Grid]) -> list[dict]:
+    """A page's lines above its first table (ruled, or an action header printed as text columns)."""
+    top = min((t.bbox[1] for t in tables), default=None)
+    out = []
+    for ln in lines:
+        if (top is not None and ln["top"] >= top - 1) or is_header(header_like_roles(ln["text"])):
+            break
+        out.append(ln)
+    return out
+
+
+def same_status_column(roles: dict[int, str], layout: Layout | None, ncols: int) -> dict[int, str]:
+    """A header repeated over a page break, or over the completed actions' table, names its columns as
+    the last one did: a status column found there by its cells is the status column here too (a table of
+    one or two rows shows too few cells to find it again)."""
+    if "rag" in roles.values() or layout is None or layout.ncols != ncols:
+        return roles
+    rag = next((j for j, r in layout.roles.items() if r == "rag"), None)
+    others = {k: r for k, r in roles.items() if k != rag}
+    if rag is None or roles.get(rag) not in (None, "progress") or \
+            others != {k: r for k, r in layout.roles.items() if k != rag}:
+        return roles
+    return {**others, rag: "rag"}
+
+
+def is_action_table(data: list[list[str | None]], layout: Layout | None) -> bool:
+    """A table of actions: it carries an action header, or goes on with the last one's columns
+    (a page's continuation without its header)."""
+    if any(header_roles(row) for row in data):
+        return True
+    return layout is not None and bool(data) and len(data[0]) == layout.ncols and layout.ncols >= 4
+
+
+def as_at_in(texts: list[str]) -> tuple[str, bool] | None:
+    """(date, strong) of the first "as at" date in the lines, else the first "progress update / position"
+    date (weak: such words also sit beside a due date in a table's line)."""
+    for strong, pattern in zip((True, False), AS_AT):
+        for text in texts:
+            m = pattern.search(text)
+            found = find_date(next(g for g in m.groups() if g is not None)) if m else None
+            if found:
+                return found[0], strong
+    return None
 
 
 def split_ref(cell: str | None) -> tuple[str | None, str | None]:
@@ -229,6 +280,9 @@ class ReportReader:
     statuses_seen: list[StatusSeen | None] = field(default_factory=list)  # one per action
     priorities_in_headings: list[Priority] = field(default_factory=list)
     open_text_table: TextTable | None = None  # a text table that ran to the last page's foot
+    opening_date: str | None = None  # the first date above the first page's tables: a log's period
+    #                                  when it prints no "as at" (the title's, else the meeting's date)
+    as_at_in_tables: tuple[str, bool] | None = None  # an "as at" that only a table's line gave
 
     def __post_init__(self) -> None:
         self.report = Report(plan=None, period=None, as_at=None, first_page=self.first_page,
@@ -241,9 +295,9 @@ class ReportReader:
         # The page's words serve its lines, table cells and text tables.
         words = page.words
         lines = text_lines(words)
-        if self.report.plan is None or self.report.as_at is None:
-            self._read_title(lines)
         tables = sorted(page.tables, key=lambda t: t.bbox[1])
+        if self.report.plan is None or self.report.as_at is None:
+            self._read_title(lines, tables, number == self.first_page)
         extracted = [cell_texts(t, words) for t in tables]
         if not self.legend.found:
             self._read_legend(page, tables, extracted, lines)
@@ -301,26 +355,37 @@ class ReportReader:
                     break
 
     # ---- title, period -----------------------------------------------------------------------
-    def _read_title(self, lines: list[dict]) -> None:
+    def _read_title(self, lines: list[dict], tables: list[Grid], first: bool) -> None:
         sized = [(ln["size"], ln["text"]) for ln in lines]
+        # a table's row never names the plan ("Refresh the business plan" in a log's action column)
+        outside = [(ln["size"], ln["text"]) for ln in lines if not any(_holds(t.bbox, ln) for t in tables)]
+        if first:
+            self.opening_date = log_date([ln["text"] for ln in opening(lines, tables)])
         if self.report.plan is None:
-            plans = [(s, t) for s, t in title_blocks(sized) if re.search(r"\bplan\b", t, re.I) and len(t) < 160]
-            if plans:
-                _, title = max(plans, key=lambda st: st[0])
-                self.report.plan = plan_name(title)
+            titles = [(s, t) for s, t in title_blocks(outside)
+                      if (re.search(r"\bplan\b", t, re.I) and len(t) < 160) or is_log_title(t)]
+            if titles:
+                # the largest wins; at one size, an action log's title over a line that names a plan
+                _, title = max(titles, key=lambda st: (st[0], is_log_title(st[1])))
+                log = is_log_title(title) and not re.search(r"\bplan\b", title, re.I)
+                self.report.plan = log_name(title) if log else plan_name(title)
+                found = find_date(title) if log else None
+                if found and self.report.as_at is None:  # a log's period is its title's date
+                    self.report.as_at, self.report.period = found[0], month_of(found[0])
         if self.report.as_at is None:
-            for pattern in AS_AT:
-                for _, text in sized:
-                    m = pattern.search(text)
-                    found = find_date(next(g for g in m.groups() if g is not None)) if m else None
-                    if found:
-                        self.report.as_at = found[0]
-                        self.report.period = month_of(found[0])
-                        return
+            # the position date printed outside the tables; one that only a table's line gives (a due
+            # date beside a progress "update") is kept aside, and decides only at the end (`finish`)
+            found = as_at_in([t for _, t in outside])
+            if found:
+                self.report.as_at, self.report.period = found[0], month_of(found[0])
+            elif self.as_at_in_tables is None:
+                self.as_at_in_tables = as_at_in([t for _, t in sized])
 
     # ---- key ----------------------------------------------------------------------------------
     def _read_legend(self, page: Page, tables: list[Grid], extracted, lines) -> None:
         for table, data in zip(tables, extracted):
+            if is_action_table(data, self.layout):
+                continue  # its rows' words ("not started", "on track") and fills are statuses, not a key
             rows = [(cells, row.bbox) for cells, row in zip(data, table.rows)]
             legend = legend_from_rows(page, rows)
             if legend.found:
@@ -352,6 +417,8 @@ class ReportReader:
                 # goes to extra under its own header
                 direction = {j for j, r in roles.items() if r == "direction"}
                 roles = {j: r for j, r in roles.items() if r != "direction"}
+                roles = self._status_column(page, table, data[i + 1:], roles, i + 1)
+                roles = same_status_column(roles, self.layout, len(cells))
                 extra = {j: clean(c) for j, c in enumerate(cells) if j not in roles and clean(c)}
                 self.layout = Layout(roles, extra, len(cells), direction)
                 start = i + 1
@@ -371,6 +438,16 @@ class ReportReader:
                 continue
             self._add_row(page, number, texts, bbox, first_on_page and i == start)
         return True
+
+    def _status_column(self, page: Page, table: Grid, body, roles: dict[int, str], first: int) -> dict[int, str]:
+        """The roles with a status column found by its cells when the header names none (a log's
+        status words or fills under "Progress" or a header nobody knows)."""
+        texts = [[clean(c) for c in row] for row in body]
+        coloured = [[box is not None and self.legend.status_of_colour(band_colour(page, box[1], box[3], box[0], box[2]))
+                     is not None for box in table.rows[first + k].cells] for k in range(len(body))
+                    if first + k < len(table.rows)] if "rag" not in roles.values() else None
+        j = status_column(roles, texts, coloured)
+        return roles if j is None else {**{k: r for k, r in roles.items() if k != j}, j: "rag"}
 
     def _seen(self, page: Page, text: str, bbox: Box | None, whole_row: bool = False) -> StatusSeen:
         """What a row shows of its status: its words, and (unless they already say it) its colour."""
@@ -469,5 +546,12 @@ class ReportReader:
             a.status_text = (seen.text or None) if seen is not None and not seen.whole_row else None
             self._note_far_colour(a, seen)
         r.legend = self.legend.describe()
+        table = self.as_at_in_tables
+        # an "as at" printed in a table, then (for an action log, which prints none) the date its opening
+        # lines give, the meeting's; then a date beside "update" or "position" in a table's line
+        for date, use in ((table and table[0], bool(table and table[1])),
+                          (self.opening_date, not r.priorities), (table and table[0], True)):
+            if r.as_at is None and date and use:
+                r.as_at, r.period = date, month_of(date)
         warn_unread(r, "on the first page")
         return r

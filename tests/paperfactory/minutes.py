@@ -19,6 +19,7 @@ class AmberRow:
     new_rag: str | None = None        # status the meeting changed it to ("Updated to GREEN")
     target_date: str | None = None    # ISO date the reason states ("Target date March 2020")
     points_to: int | None = None      # "As per 1.1": the index of the earlier row whose reason it carries
+    status_cell: str | None = None    # the row's cell in the table's status column ("Green"), if it has one
 
 
 @dataclass
@@ -54,6 +55,7 @@ class MinutesSpec:
     repeat_header: bool = True
     header_align: str = "left"         # left | centre
     header_fill: Colour | None = None  # RGB; header text turns white on a dark fill
+    status_header: str | None = None  # "RAG", "New status": a third column, the status each row was given
     font: str = "helvetica"
     date_comma: bool = True           # "Thursday, 12 December 2019" vs "Tuesday 19 July 2022"
     page_label: str = "plain"         # plain "1" | of "Page 1 of 2"
@@ -187,6 +189,9 @@ def _amber_table(sheet: Sheet, spec: MinutesSpec, item: AgendaItem, rows: list,
     x = sheet.left + 24
     widths = [(sheet.right - x) * 0.45, (sheet.right - x) * 0.55]
     header = ["" if spec.first_header_blank else "Action", spec.reason_header]
+    if spec.status_header:
+        widths = [(sheet.right - x) * 0.4, (sheet.right - x) * 0.45, (sheet.right - x) * 0.15]
+        header.append(spec.status_header)
     if spec.table_style == "list":  # "(a) <action> – <reason>", a paragraph each
         placed = []
         for k, r in enumerate(given):
@@ -202,13 +207,14 @@ def _amber_table(sheet: Sheet, spec: MinutesSpec, item: AgendaItem, rows: list,
             sheet.para(r.action_text, bold, 10, BLACK_RGB, after=1)
             sheet.para(label + r.reason, regular, 10, BLACK_RGB, indent=18, after=6)
     else:
-        placed = draw_table(sheet, widths, [[Cell(r.action_text), Cell(r.reason)] for r in given],
-                            style, header=header, x=x)
+        cells = [[Cell(r.action_text), Cell(r.reason)] + ([Cell(r.status_cell or "")] if spec.status_header else [])
+                 for r in given]
+        placed = draw_table(sheet, widths, cells, style, header=header, x=x)
     sheet.y -= 8
     plan = item.plan or " ".join(item.title.split())
     start = len(rows)
     for row, where in zip(given, placed):
-        action_text, reason = (" ".join(lines) for lines in where.lines)
+        action_text, reason = (" ".join(lines) for lines in where.lines[:2])
         effective = reason
         if reason.strip(" .").lower() in BACK_REFERENCES and rows:
             effective = rows[-1].effective_reason
