@@ -45,14 +45,14 @@ def test_review_piped_is_its_table_on_stdout_one_tab_separated_line_per_item(bui
     done = cli("review", "--db", str(built), "--limit", "1")
     assert done.exit_code == 0, done.output
     lines = done.stdout.splitlines()
-    assert lines[:2] == ["review queue:", "doubt\twhat\tfile\tpage\tvalue read\twhy"]
+    assert lines[:2] == ["review queue:", "doubt\tcouncil\twhat\tfile\tpage\tvalue read\twhy"]
     assert len(lines) == 2 + 1
-    assert all(len(line.split("\t")) == 6 for line in lines[2:])
+    assert all(len(line.split("\t")) == 7 for line in lines[2:])
     assert "… and" in done.stderr and "more" in done.stderr  # a remark, not data
     whole = json.loads(cli("review", "--db", str(built), "--json").stdout)
     assert len(whole) > 1
     # never cut: the reason's words as long as they are in the queue
-    assert lines[2].split("\t")[5] == whole[0]["why"]
+    assert lines[2].split("\t")[6] == whole[0]["why"]
 
 
 def test_review_json_is_only_json(built):

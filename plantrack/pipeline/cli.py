@@ -743,7 +743,7 @@ def _show(ex, links: dict | None = None) -> None:
     output.say(out, f"{ex.filename}: {ex.kind or '-'}, {ex.status}, {size}"
                     + (f" — {ex.error}" if ex.error else ""), "bold")
     for why in ex.evidence:  # why it is (or is not) minutes: the marks found, their score, the threshold
-        output.say(out, f"minutes evidence: {P(why)}")
+        output.say(out, f"minutes evidence: {why}")
     for r in ex.reports:
         output.say(out, "")
         output.say(out, f"report {_span(r)}: {r.plan!r}, period {r.period}, as at {r.as_at}, "
