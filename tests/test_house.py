@@ -66,17 +66,17 @@ def private_imports(source_text: str, here: str, is_package: bool = False) -> li
 
 def test_the_check_finds_each_way_of_reaching_a_private_name():
     here = "plantrack.pipeline.outputs.digest"
-    assert private_imports("from plantrack.pipeline.stages.store import now, _insert\n", here) == [
-        f"{here}: from plantrack.pipeline.stages.store import _insert"]
+    assert private_imports("from plantrack.pipeline.stages.load import now, _insert\n", here) == [
+        f"{here}: from plantrack.pipeline.stages.load import _insert"]
     assert private_imports("from .export import _typed\n", here) == [
         f"{here}: from plantrack.pipeline.outputs.export import _typed"]
-    assert private_imports("from ..stages import store\nstore._insert(1)\n", here) == [
-        f"{here}: plantrack.pipeline.stages.store._insert"]
-    assert private_imports("import plantrack.pipeline.stages.store as s\ns._insert(1)\n", here) == [
-        f"{here}: plantrack.pipeline.stages.store._insert"]
+    assert private_imports("from ..stages import load\nload._insert(1)\n", here) == [
+        f"{here}: plantrack.pipeline.stages.load._insert"]
+    assert private_imports("import plantrack.pipeline.stages.load as s\ns._insert(1)\n", here) == [
+        f"{here}: plantrack.pipeline.stages.load._insert"]
     # public names, dunders, a module's own names and other packages' are fine
     assert private_imports("from plantrack import __version__\nfrom os import _exit\n"
-                           "from plantrack.pipeline.stages.store import now\n", here) == []
+                           "from plantrack.pipeline.stages.load import now\n", here) == []
 
 
 def _found() -> list[str]:

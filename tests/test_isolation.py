@@ -73,7 +73,7 @@ def test_ingest_runs_without_pandas(papers, tmp_path):
     """Workers are forked from the CLI, so whatever it has imported counts again in each of them:
     the CLI stays without pandas up to the end of ingest (reconcile imports it when it runs)."""
     code = ("import sys; from pathlib import Path; import plantrack.pipeline.cli; "
-            "from plantrack.pipeline.stages import ingest, store; db = store.connect(Path(sys.argv[1])); "
+            "from plantrack import store; from plantrack.pipeline.stages import ingest; db = store.connect(Path(sys.argv[1])); "
             "done = ingest.ingest([Path(p) for p in sys.argv[2:]], db, Path(sys.argv[1]).parent / 'x'); "
             "print([o.outcome for o in done], sorted(m for m in ('pandas', 'pyarrow', 'matplotlib') if m in sys.modules))")
     paths = [str(p) for p, _ in papers]

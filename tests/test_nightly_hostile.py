@@ -18,7 +18,7 @@ from paperfactory import make_minutes, make_not_pdf, make_report, sdp_minutes_sp
 from typer.testing import CliRunner
 
 from plantrack.pipeline.stages import ingest as stages
-from plantrack.pipeline.stages import store
+from plantrack import store
 from plantrack.pipeline.outputs.analyst import QUERIES, metadata, prepare
 from plantrack.pipeline.cli import app
 from plantrack.pipeline.sources.discovery import discover, printable, safe_text
@@ -274,7 +274,7 @@ def test_a_database_on_a_read_only_mount_can_be_read(built, tmp_path):
 
 
 def test_readonly_open_never_switches_the_journal(tmp_path):
-    from plantrack.pipeline.stages.readonly import open_read
+    from plantrack.store.readonly import open_read
 
     db = tmp_path / "plain.db"
     con = sqlite3.connect(db)

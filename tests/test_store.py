@@ -5,7 +5,7 @@ import sqlite3
 from paperfactory import make_minutes, make_report, sdp_minutes_spec, sdp_spec
 
 from plantrack.pipeline.stages import ingest as stages
-from plantrack.pipeline.stages import store
+from plantrack import store
 
 
 def ingest(paths, db_path, **kw):

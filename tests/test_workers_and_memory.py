@@ -127,7 +127,7 @@ def test_the_first_pass_reads_the_same_text_when_it_reopens_the_file_every_few_p
 def test_a_run_keeps_only_a_summary_of_each_stored_document(pack, tmp_path):
     """The writer stores each document as it arrives; what the run keeps of it for its summary is the
     kind, the papers and each action's status, not the texts (they are in the database)."""
-    from plantrack.pipeline.stages import store
+    from plantrack import store
 
     db = store.connect(tmp_path / "plantrack.db")
     try:

@@ -25,7 +25,8 @@ from plantrack.models.status import ORDER
 from plantrack.pipeline import output
 from plantrack.pipeline.sources import discovery
 from plantrack.pipeline.stages import ingest as stages
-from plantrack.pipeline.stages import runs, store
+from plantrack import store
+from plantrack.pipeline.stages import runs
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="markdown",
                   help="Turn council plan progress reports and committee minutes (PDF) into a SQLite "
@@ -694,7 +695,7 @@ def _open_existing(db: Path):
     """A plain connection for reading: the report and the export never create or change a database."""
     import sqlite3
 
-    from plantrack.pipeline.stages.readonly import open_read
+    from plantrack.store.readonly import open_read
 
     if not db.exists():
         output.say(err, f"error: no database at {db} yet: run `plantrack run` first", "red")
@@ -808,7 +809,7 @@ def serve(db: ReadDbOpt = DEFAULT_DB,
     from plantrack.pipeline.outputs.analyst import DatasetteMissing, serve as serve_datasette
 
     _open_existing(db).close()  # the message and exit status 2 when there is no database yet
-    from plantrack.pipeline.stages.readonly import writable
+    from plantrack.store.readonly import writable
 
     try:
         _port_free(host, port)

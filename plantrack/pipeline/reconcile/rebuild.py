@@ -8,7 +8,7 @@ database; `reconcile(conn)` only reads the tables, calls them and writes the res
 A series is one plan of one council: reports carry their document's `authority`, and reports of
 different authorities never share a series (NULL is one council); history and findings carry it too.
 Only the papers used count: a report or minutes with `superseded_by` set (another copy of the same
-paper, plantrack/pipeline/reconcile/supersede.py) is left out, and its minutes' reasons with it.
+paper, plantrack/store/supersede.py) is left out, and its minutes' reasons with it.
 """
 from __future__ import annotations
 
@@ -25,14 +25,14 @@ from rapidfuzz import fuzz, process
 
 from plantrack.models.keys import authority_name, month_label, plan_key, ref_key, ref_order, text_key
 from plantrack.models.status import DONE, RANK, SCORES
-from plantrack.pipeline import schema
-from plantrack.pipeline.frames import read_frames
+from plantrack.store import schema
+from plantrack.store.frames import read_frames
 from plantrack.pipeline.reconcile.assignment import assign
 
 # The contract fixes the order for `change` (models.status.ORDER); the numeric scale (Settings.scale)
 # is only for scores.
 
-# The tables reconcile writes, as plantrack/pipeline/schema.py declares them. `authority` (the council
+# The tables reconcile writes, as plantrack/store/schema.py declares them. `authority` (the council
 # of the reports compared; NULL when not known) is beyond the contract: series, and so history and
 # findings, are per council.
 HISTORY_COLUMNS = schema.columns("action_history")
@@ -576,8 +576,8 @@ def reconcile(conn: sqlite3.Connection, settings: Settings | None = None) -> dic
     Which copy of a paper counts (`superseded_by`) is chosen again first, and the Amber reasons
     re-linked if that moved. Running it twice gives the same rows and ids."""
     from plantrack.pipeline.reconcile.linking_store import relink_in
-    from plantrack.pipeline.reconcile.supersede import supersede
-    from plantrack.pipeline.stages.store import savepoint
+    from plantrack.store.supersede import supersede
+    from plantrack.store import savepoint
 
     s = settings or Settings()
     with savepoint(conn, "plantrack_reconcile"):

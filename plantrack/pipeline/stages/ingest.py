@@ -25,7 +25,8 @@ from plantrack.extract.document import extract_document, sha256_of
 from plantrack.models import Action, Extraction
 from plantrack.pipeline.sources import authority as authorities
 from plantrack.pipeline.sources.discovery import safe_text
-from plantrack.pipeline.stages import failures, store
+from plantrack import store
+from plantrack.pipeline.stages import failures, load
 
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MEMORY_MB = 2048
@@ -332,6 +333,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
     from plantrack.pipeline.stages.statuswords import restatus, settle_extraction
 
     author = authorities.resolver(authority, given=paths)
+    load.stamp_extractor(db)
     version = store.data_version(db)  # what was stored before this run: links are redone only if it moves
     outcomes: list[Outcome] = []
     todo = []
@@ -345,7 +347,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
     for path in paths:
         try:
             if not reprocess and unchanged(db, path):
-                store.set_authority_by_path(db, path, author(path))
+                load.set_authority_by_path(db, path, author(path))
                 o = still_failing(db, path) or Outcome(path, None, "unchanged")
                 outcomes.append(o)
                 if progress:
@@ -358,10 +360,10 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
             if progress:
                 progress(o)
             continue
-        row = store.known(db, sha)
+        row = load.known(db, sha)
         if (row and row["extractor_version"] == EXTRACTOR_VERSION and not reprocess
                 and not failures.transient(row.get("failure_kind") or failures.kind_of(row.get("error")))):
-            store.touch(db, row["id"], path, authority=author(path))  # the same bytes under another name or path
+            load.touch(db, row["id"], path, authority=author(path))  # the same bytes under another name or path
             o = (Outcome(path, failed_extraction(path, sha, row["error"]), "failed", 0.0, row["id"])
                  if row["status"] == "failed" else Outcome(path, None, "unchanged", 0.0, row["id"]))
             outcomes.append(o)
@@ -371,9 +373,9 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
             todo.append((path, sha))
     for path, ex, seconds in executor(scheduler)(todo, cache_dir, workers=workers, timeout=timeout,
                                                  memory_mb=memory_mb, reprocess=reprocess):
-        before = store.known(db, ex.sha256)
+        before = load.known(db, ex.sha256)
         settle_extraction(ex, statuses)
-        doc_id = store.load_extraction(db, ex, path, replace=reprocess, authority=author(path))
+        doc_id = load.load_extraction(db, ex, path, replace=reprocess, authority=author(path))
         kind = "failed" if ex.status == "failed" else ("new" if before is None else "updated")
         o = Outcome(path, ex, kind, seconds, doc_id)
         if kind == "failed" and failures.transient(failures.kind_of(ex.error)):
@@ -418,10 +420,11 @@ def load_cached(db, cache_dir: Path, *, authority: authorities.Spec = None,
 
     outcomes = []
     told, author = authorities.recorded(cache_dir), authorities.resolver(authority)
+    load.stamp_extractor(db)
     for file in sorted(cache_dir.glob(f"*.v{EXTRACTOR_VERSION}.json")):
         path, ex = read_cache(file)
         settle_extraction(ex, statuses)
-        doc_id = store.load_extraction(db, ex, path if path.exists() else None,
+        doc_id = load.load_extraction(db, ex, path if path.exists() else None,
                                        authority=told[ex.sha256] if ex.sha256 in told else author(path))
         outcomes.append(Outcome(path, summary_of(ex), "failed" if ex.status == "failed" else "new", 0.0, doc_id))
     restatus(db, statuses)
