@@ -20,13 +20,13 @@ import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from plantrack import store
 from plantrack.extract.document import extract_document
 from plantrack.models.status import ORDER
 from plantrack.pipeline import output
 from plantrack.pipeline.sources import discovery
 from plantrack.pipeline.stages import ingest as stages
-from plantrack import store
-from plantrack.pipeline.stages import runs
+from plantrack.pipeline.stages import reading, runs
 
 app = typer.Typer(add_completion=False, no_args_is_help=True, rich_markup_mode="markdown",
                   help="Turn council plan progress reports and committee minutes (PDF) into a SQLite "
@@ -427,7 +427,7 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
         try:
             pairs.append((f, stages.sha256_of(f)))
         except OSError as e:  # unreadable: recorded, the others are read
-            from plantrack.pipeline.stages.failures import os_error_line
+            from plantrack.pipeline.failures import os_error_line
             outcomes.append(stages.Outcome(f, stages.failed_extraction(f, "", os_error_line(e)), "failed"))
     author = authorities.resolver(authorities.for_command(authority, cfg["authorities"]), given=files)
     authorities.remember(out, {sha: name for f, sha in pairs if (name := author(f)) is not None})
@@ -435,11 +435,11 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
         task = bar.add_task("reading", total=len(files))
         for path, ex, seconds in stages.executor(cfg["dask.scheduler"])(pairs, out, workers=workers, timeout=timeout,
                                                                         memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess):
-            from plantrack.pipeline.stages.failures import kind_of, transient
+            from plantrack.pipeline.failures import kind_of, transient
             # failures are records too, so `load` can report them; a passing one is not kept, so the
             # next extract or ingest reads the file again
             if ex.status == "failed" and not transient(kind_of(ex.error)):
-                stages.write_cache(out, path, ex)
+                reading.write_cache(out, path, ex)
             from plantrack.pipeline.stages.statuswords import settle_extraction
             settle_extraction(ex, cfg["statuses"])  # for the summary only: the record stays as extracted
             outcomes.append(stages.Outcome(path, ex, "failed" if ex.status == "failed" else "new", seconds))

@@ -14,7 +14,7 @@ from plantrack.extract import EXTRACTOR_VERSION
 from plantrack.models import Extraction
 from plantrack.models.keys import authority_name
 from plantrack.pipeline.sources.discovery import safe_text
-from plantrack.pipeline.stages import failures
+from plantrack.pipeline import failures
 from plantrack.store import supersede
 from plantrack.store import bump_data_version, now, sqlite_utils, transaction
 

@@ -20,7 +20,7 @@ from typing import IO
 from plantrack.store import schema
 from plantrack.pipeline.sources.discovery import safe_text
 from plantrack import store
-from plantrack.pipeline.stages.failures import kind_of
+from plantrack.pipeline.failures import kind_of
 from plantrack.pipeline.stages.ingest import Outcome
 
 class Busy(Exception):
