@@ -119,6 +119,7 @@ LEVELS: tuple[dict[str, tuple[str, ...]], ...] = (
     {"reconcile": ("plantrack.pipeline.reconcile",)},
     {"review": ("plantrack.pipeline.review",)},
     {"stages": ("plantrack.pipeline.stages",)},      # ingest: extract and load, the executors, the run ledger
+    {"clerk": ("plantrack.pipeline.clerk",)},        # the clerk's pages on plantrack serve (a Datasette plugin)
     {"outputs": ("plantrack.pipeline.outputs",)},    # the digest, the analyst layer, export
     {"output": ("plantrack.pipeline.output",)},      # listings to a terminal, a pipe or --json
     {"cli": ("plantrack.pipeline.cli",)},

@@ -10,8 +10,8 @@ from typer.testing import CliRunner
 from plantrack.pipeline.cli import app
 from plantrack.settings import SETTINGS, SettingsError, load
 
-ROOT = Path(__file__).resolve().parents[1]
-README = ROOT / "README.md"
+README = Path(__file__).resolve().parents[1] / "README.md"
+DOCS = README.parent / "docs"  # the documentation beside the README (docs/incoming: pages not yet folded in)
 
 
 def test_file_then_environment_then_flags(tmp_path):
@@ -65,8 +65,7 @@ def test_settings_command_lists_every_setting(tmp_path, monkeypatch):
 
 
 def test_readme_documents_every_setting_with_its_example():
-    # the README and the documentation beside it (docs/, while it is being folded in)
-    text = "\n".join(p.read_text(encoding="utf-8") for p in [README, *sorted((ROOT / "docs").rglob("*.md"))])
+    text = "\n".join(p.read_text(encoding="utf-8") for p in [README, *sorted(DOCS.rglob("*.md"))])
     for s in SETTINGS:
         section, _, key = s.name.rpartition(".")
         assert re.search(rf"`{re.escape(s.name)}`", text), f"README: describe {s.name}"
