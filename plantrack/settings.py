@@ -51,6 +51,10 @@ def _at_least(low: float) -> Callable[[Any], str | None]:
     return lambda v: None if v >= low else f"must be {low:g} or more"
 
 
+def _between(low: float, high: float) -> Callable[[Any], str | None]:
+    return lambda v: None if low <= v <= high else f"must be between {low:g} and {high:g}"
+
+
 def _scale(v: Mapping) -> str | None:
     bad = [k for k in v if str(k).lower() not in RAGS]
     if bad:
@@ -133,7 +137,20 @@ SETTINGS: tuple[Setting, ...] = (
             "scale = { grey = 4 }", _scale),
     Setting("reconcile.match_threshold", "number", 0.6,
             "How alike (0–1) two actions' wording must be to count as the same action across periods.",
-            "match_threshold = 0.7", lambda v: None if 0 <= v <= 1 else "must be between 0 and 1"),
+            "match_threshold = 0.7", _between(0, 1)),
+    Setting("reconcile.weak_match_threshold", "number", 0.45,
+            "How alike (0–1) two actions' wording must be to count as the same action when their ref and "
+            "priority are unchanged (used only when no better pair claims them).",
+            "weak_match_threshold = 0.5", _between(0, 1)),
+    Setting("reconcile.ref_bonus", "number", 0.10,
+            "Added to two actions' likeness when they keep the same ref from one period to the next.",
+            "ref_bonus = 0.1", _between(0, 1)),
+    Setting("reconcile.priority_bonus", "number", 0.05,
+            "Added to two actions' likeness when they stay under the same priority.",
+            "priority_bonus = 0.05", _between(0, 1)),
+    Setting("reconcile.position_bonus", "number", 0.05,
+            "Added, at most, to two actions' likeness for sitting at the same place in their reports' lists.",
+            "position_bonus = 0.05", _between(0, 1)),
     Setting("ingest.timeout", "number", 120.0,
             "Seconds one document may take before it is recorded as failed.", "timeout = 300", _at_least(1)),
     Setting("ingest.workers", "integer", 0,

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 from plantrack.pipeline.stages import cluster
-from plantrack.pipeline.stages import ingest as stages
+from plantrack.pipeline.stages import reading
 
 
 def _misbehaving(real):
@@ -39,6 +39,6 @@ def task(filename, data, timeout, memory_mb):
         if not marker.exists():
             marker.touch()
             os._exit(1)
-    if not getattr(stages.extract_document, "misbehaving", False):  # in this worker process, once
-        stages.extract_document = _misbehaving(stages.extract_document)
+    if not getattr(reading.extract_document, "misbehaving", False):  # in this worker process, once
+        reading.extract_document = _misbehaving(reading.extract_document)
     return cluster.extract_bytes(filename, data, timeout, memory_mb)

@@ -17,11 +17,11 @@ from typer.testing import CliRunner
 import paperfactory as pf
 from plantrack.pipeline.sources import authority as authorities
 from plantrack.pipeline.stages import ingest as stages
-from plantrack.pipeline.stages import store
+from plantrack import store
 from plantrack.pipeline.cli import app
 from plantrack.pipeline.reconcile.rebuild import read_frames, reconcile, series
 from plantrack.pipeline.outputs.digest import build_report
-from plantrack.pipeline.reconcile.supersede import choose
+from plantrack.store.supersede import choose
 from test_packs import concatenate, filler
 
 KENT, MEDWAY = "Kent County Council", "Medway Council"

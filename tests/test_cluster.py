@@ -20,7 +20,8 @@ import dask_hooks  # noqa: E402
 from paperfactory import csip_minutes_spec, csip_spec, make_minutes, make_report  # noqa: E402
 from typer.testing import CliRunner  # noqa: E402
 
-from plantrack.pipeline.stages import cluster, store  # noqa: E402
+from plantrack import store  # noqa: E402
+from plantrack.pipeline.stages import cluster  # noqa: E402
 from plantrack.pipeline.stages import ingest as stages  # noqa: E402
 from plantrack.pipeline.cli import app  # noqa: E402
 

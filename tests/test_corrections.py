@@ -20,7 +20,8 @@ from typer.testing import CliRunner
 
 import paperfactory as pf
 from plantrack.pipeline.review import corrections
-from plantrack.pipeline.stages import store
+from plantrack import store
+from plantrack.pipeline.stages import load
 from plantrack.pipeline.cli import app
 from plantrack.pipeline.stages.ingest import ingest
 from plantrack.pipeline.reconcile.rebuild import reconcile
@@ -241,7 +242,7 @@ def test_a_correction_whose_action_is_gone_is_reported_not_dropped(db):
     conn = store.connect(db)
     doc = conn.conn.execute("SELECT r.document_id FROM reports r WHERE r.period = '2019-11'").fetchone()[0]
     with store.transaction(conn) as c:  # what a re-read that no longer finds the report leaves behind
-        store.delete_document_rows(c, doc)
+        load.delete_document_rows(c, doc)
     conn.conn.close()
     status = cli("status", "--db", str(db), "--json")
     lapsed = json.loads(status.stdout)["stale_corrections"]

@@ -17,7 +17,7 @@ from plantrack import __version__
 from plantrack.extract import EXTRACTOR_VERSION
 from plantrack.pipeline.cli import app
 from plantrack.pipeline.stages import ingest as stages
-from plantrack.pipeline.stages import store
+from plantrack import store
 from plantrack.settings import SettingsError, load
 
 

@@ -22,7 +22,7 @@ from plantrack.pipeline.outputs.digest import build_report
 from plantrack.pipeline.outputs.digest.views import shorten
 from plantrack.pipeline.reconcile.rebuild import reconcile
 from plantrack.pipeline.stages import ingest as stages
-from plantrack.pipeline.stages import store
+from plantrack import store
 
 CSIP = "Children’s Services Improvement Plan 2022-23"
 PERIODS = ("2022-06", "2022-07", "2022-08")

@@ -11,7 +11,7 @@ import pytest
 from typer.testing import CliRunner
 
 import paperfactory as pf
-from plantrack.pipeline.stages import store
+from plantrack import store
 from plantrack.pipeline.cli import app
 from plantrack.pipeline.outputs.export import DICTIONARY, EVERY, TABLES, ExportError, export_tables, read_table, read_tables
 from plantrack.pipeline.stages.ingest import ingest

@@ -15,7 +15,7 @@ from paperfactory import (AgendaItem, csip_minutes_spec, csip_spec, make_minutes
 
 from plantrack.extract.document import extract_document
 from plantrack.pipeline.stages import ingest as stages
-from plantrack.pipeline.stages import store
+from plantrack import store
 from plantrack.pipeline.reconcile.rebuild import reconcile
 
 

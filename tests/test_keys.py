@@ -21,7 +21,8 @@ from plantrack.models.status import DONE, ORDER, RANK, SCORES
 from plantrack.pipeline.outputs import analyst
 from plantrack.pipeline.outputs.digest import digest_frames, plan_views
 from plantrack.pipeline.reconcile.rebuild import reconcile
-from plantrack.pipeline.stages import store
+from plantrack import store
+from plantrack.pipeline.stages import load
 
 # Text as plan names and refs come: any Unicode at all, and text built from what the keys fold
 # (case, accents, white space of every kind, dashes, dots, digits, years, quotes, NUL and controls).
@@ -184,7 +185,7 @@ def database(tmp_path_factory):
         report = Report(plan=plan, period=period, as_at=f"{period}-28", first_page=1, last_page=1, actions=[
             Action(priority_number=1, ref="1.1", text=f"Action one of {plan}", rag="red", due_date="2019-01-31"),
             Action(priority_number=1, ref="1.2", text=f"Action two of {plan}", rag="green")])
-        store.load_extraction(db, Extraction(sha256=f"{i:064x}", filename=f"plan{i}.pdf", kind="plan_report",
+        load.load_extraction(db, Extraction(sha256=f"{i:064x}", filename=f"plan{i}.pdf", kind="plan_report",
                                              status="ok", pages=1, reports=[report]), authority=COUNCIL[plan])
     reconcile(db.conn)
     analyst.prepare(db)
@@ -275,8 +276,8 @@ def test_authority_name_is_the_council_as_stored_and_compared():
     """One home for how a council's name is stored (store), grouped (supersede, reconcile) and shown
     (digest): white space folded, nothing else; unknown in any spelling is None."""
     from plantrack.models.keys import authority_name
-    from plantrack.pipeline.reconcile.supersede import authority_key
-    from plantrack.pipeline.stages.store import clean_authority
+    from plantrack.store.supersede import authority_key
+    from plantrack.pipeline.stages.load import clean_authority
 
     assert authority_name("  Kent \t County\nCouncil ") == "Kent County Council"
     assert authority_name("Kent") != authority_name("Kent County Council")

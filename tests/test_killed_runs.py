@@ -95,7 +95,7 @@ def clean(papers, tmp_path_factory) -> dict[str, list[tuple]]:
     # every file unchanged and never linked them)
     ("plantrack.pipeline.reconcile.linking_store", "relink", 1),
     # during load: 8 of the 10 documents stored
-    ("plantrack.pipeline.stages.store", "load_extraction", 9),
+    ("plantrack.pipeline.stages.load", "load_extraction", 9),
     # linked, the findings and history being rebuilt
     ("plantrack.pipeline.reconcile.rebuild", "action_history", 1),
     # reconciled, the views and report.html not yet refreshed

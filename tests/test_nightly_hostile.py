@@ -18,7 +18,8 @@ from paperfactory import make_minutes, make_not_pdf, make_report, sdp_minutes_sp
 from typer.testing import CliRunner
 
 from plantrack.pipeline.stages import ingest as stages
-from plantrack.pipeline.stages import store
+from plantrack.pipeline.stages import pool, reading
+from plantrack import store
 from plantrack.pipeline.outputs.analyst import QUERIES, metadata, prepare
 from plantrack.pipeline.cli import app
 from plantrack.pipeline.sources.discovery import discover, printable, safe_text
@@ -182,20 +183,20 @@ def test_a_timed_out_file_is_read_by_the_next_run_and_attempts_are_counted(tmp_p
     (raw / "slow.pdf").write_bytes(report_bytes)
     make_not_pdf(raw / "junk.pdf")
     db = store.connect(tmp_path / "p.db")
-    real = stages.extract_document
+    real = reading.extract_document
 
     def slow(path):
         if path.name == "slow.pdf":
             time.sleep(30)
         return real(path)
-    monkeypatch.setattr(stages, "extract_document", slow)
+    monkeypatch.setattr(reading, "extract_document", slow)
     first = {o.path.name: o for o in stages.ingest(sorted(raw.iterdir()), db, tmp_path / "cache", timeout=1)}
     assert first["slow.pdf"].outcome == "failed" and "took longer" in first["slow.pdf"].error
     assert (first["slow.pdf"].attempts, first["junk.pdf"].attempts) == (1, None)  # shown for passing causes
     got = dict((f, (k, n)) for f, k, n in db.conn.execute("SELECT filename, failure_kind, attempts FROM documents"))
     assert got == {"slow.pdf": ("timeout", 1), "junk.pdf": ("not supported", 1)}
 
-    monkeypatch.setattr(stages, "extract_document", real)
+    monkeypatch.setattr(reading, "extract_document", real)
     second = {o.path.name: o for o in stages.ingest(sorted(raw.iterdir()), db, tmp_path / "cache", timeout=60)}
     assert second["slow.pdf"].outcome == "updated"
     assert second["junk.pdf"].outcome == "failed"  # still failing: counted, but not read again
@@ -224,8 +225,8 @@ def test_a_failure_in_the_worker_is_not_always_memory(tmp_path, report_bytes, mo
 
     def full(path):
         raise OSError(28, "No space left on device")
-    monkeypatch.setattr(stages, "extract_document", full)
-    [(_, ex, _)] = stages.extract_isolated([(tmp_path / "a.pdf", "x" * 64)], tmp_path / "cache")
+    monkeypatch.setattr(reading, "extract_document", full)
+    [(_, ex, _)] = pool.extract_isolated([(tmp_path / "a.pdf", "x" * 64)], tmp_path / "cache")
     assert ex.error.startswith("disk full") and "memory" not in ex.error
 
 
@@ -302,7 +303,7 @@ def test_corrections_and_review_read_a_read_only_mount_and_correct_refuses_in_on
 
 
 def test_readonly_open_never_switches_the_journal(tmp_path):
-    from plantrack.pipeline.stages.readonly import open_read
+    from plantrack.store.readonly import open_read
 
     db = tmp_path / "plain.db"
     con = sqlite3.connect(db)

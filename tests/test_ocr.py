@@ -159,7 +159,7 @@ def test_a_scanned_report_reads_colour_only_statuses_from_the_pixels(scans):
 
 @needs_ocr
 def test_a_scan_that_runs_out_of_time_says_ocr_is_slow_not_the_file_broken(tmp_path):
-    from plantrack.pipeline.stages.ingest import child_result
+    from plantrack.pipeline.stages.reading import child_result
 
     path = tmp_path / "scan.pdf"
     make_image_only(path, pages=2)

@@ -525,6 +525,27 @@ def test_load_settings_reads_toml_and_overrides_win(tmp_path):
         load_settings(tmp_path / "missing.toml")
 
 
+def test_the_matching_tunables_are_settings_that_change_which_actions_are_counterparts(tmp_path, monkeypatch):
+    """The bar for a reworded action under an unchanged ref and priority, and the bonuses, come from the
+    one settings table: plantrack.toml, then the environment, then a flag."""
+    monkeypatch.chdir(tmp_path)
+    reworded = "Refresh the panel for out-of-court outcomes with partners"  # 0.57 alike: under 0.6, over 0.45
+    prev = pd.DataFrame([act(1, 1, 2, "2.1", "Review the out-of-court disposal panel and its terms of reference", "amber")])
+    cur = pd.DataFrame([act(11, 2, 2, "2.1", reworded, "green")])
+    assert {(p, c) for p, c, _ in match_counterparts(prev, cur, load_settings(None))} == {(1, 11)}
+    (tmp_path / "plantrack.toml").write_text("[reconcile]\nweak_match_threshold = 0.6\nref_bonus = 0.2\n")
+    strict = load_settings(None)
+    assert (strict.weak_match_threshold, strict.ref_bonus, strict.priority_bonus, strict.position_bonus) == (
+        0.6, 0.2, 0.05, 0.05)
+    assert {(p, c) for p, c, _ in match_counterparts(prev, cur, strict)} == {(None, 11), (1, None)}
+    monkeypatch.setenv("PLANTRACK_RECONCILE_WEAK_MATCH_THRESHOLD", "0.5")
+    assert {(p, c) for p, c, _ in match_counterparts(prev, cur, load_settings(None))} == {(1, 11)}
+    assert load_settings(None, weak_match_threshold=0.7).weak_match_threshold == 0.7
+    monkeypatch.setenv("PLANTRACK_RECONCILE_POSITION_BONUS", "2")
+    with pytest.raises(SettingsError, match=r"^reconcile.position_bonus must be between 0 and 1, got 2.0$"):
+        load_settings(None)
+
+
 def test_load_settings_without_a_file_gives_defaults(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     assert load_settings(None) == Settings()

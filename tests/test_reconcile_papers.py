@@ -8,7 +8,7 @@ import pytest
 from paperfactory import csip_minutes_spec, csip_spec, make_minutes, make_report
 
 from plantrack.pipeline.stages import ingest as stages
-from plantrack.pipeline.stages import store
+from plantrack import store
 from plantrack.pipeline.reconcile.rebuild import reconcile
 
 ORDER = ["red", "amber", "green", "blue", "grey"]

@@ -12,7 +12,7 @@ import pytest
 from typer.testing import CliRunner
 
 import paperfactory as pf
-from plantrack.pipeline.stages import store
+from plantrack import store
 from plantrack.pipeline.cli import app
 from plantrack.pipeline.stages.ingest import ingest
 from plantrack.models.status import ORDER

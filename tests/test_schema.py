@@ -1,4 +1,4 @@
-"""The one schema (plantrack/pipeline/schema.py): the database plantrack makes is the one it declares,
+"""The one schema (plantrack/store/schema.py): the database plantrack makes is the one it declares,
 it holds every column the contract names with the contract's type and meaning, an older database is
 brought up to it, and what is derived from it (export order, reconcile's columns, the frames) agrees."""
 from __future__ import annotations
@@ -9,11 +9,12 @@ import sqlite3
 import pytest
 from conftest import CONTRACT, contract_columns
 
-from plantrack.pipeline import frames, schema
+from plantrack.store import frames, schema
 from plantrack.pipeline.outputs import analyst, dictionary, digest, export
 from plantrack.pipeline.reconcile import rebuild
 from plantrack.pipeline.sources import fetch
-from plantrack.pipeline.stages import runs, store
+from plantrack import store
+from plantrack.pipeline.stages import runs
 
 needs_contract = pytest.mark.skipif(not CONTRACT.is_file(), reason="shared/CONTRACT.md not present")
 

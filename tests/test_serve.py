@@ -18,7 +18,8 @@ from markupsafe import escape
 
 import paperfactory as pf
 from plantrack.pipeline.outputs import analyst, dictionary
-from plantrack.pipeline.stages import ingest, store
+from plantrack import store
+from plantrack.pipeline.stages import ingest
 from plantrack.pipeline.reconcile import rebuild as reconcile
 from plantrack.models.keys import plan_key
 from plantrack.models.status import RANK
@@ -275,7 +276,7 @@ def test_prepare_on_a_fresh_database_before_any_reconcile(tmp_path):
 def test_dictionary_describes_every_column_of_the_database(built):
     path, _ = built
     with sqlite3.connect(path) as conn:
-        assert dictionary.undocumented(conn) == [], "describe new columns in plantrack/pipeline/schema.py"
+        assert dictionary.undocumented(conn) == [], "describe new columns in plantrack/store/schema.py"
 
 
 def test_metadata_tables_and_query_parameters(built):

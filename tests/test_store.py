@@ -5,7 +5,8 @@ import sqlite3
 from paperfactory import make_minutes, make_report, sdp_minutes_spec, sdp_spec
 
 from plantrack.pipeline.stages import ingest as stages
-from plantrack.pipeline.stages import store
+from plantrack.pipeline.stages import pool
+from plantrack import store
 
 
 def ingest(paths, db_path, **kw):
@@ -41,7 +42,7 @@ def test_extract_then_load_gives_what_ingest_gives(tmp_path):
     make_report(tmp_path / "r.pdf", sdp_spec("2019-10"))
     cache = tmp_path / "records"
     pairs = [(tmp_path / "r.pdf", stages.sha256_of(tmp_path / "r.pdf"))]
-    [(_, ex, _)] = list(stages.extract_isolated(pairs, cache))
+    [(_, ex, _)] = list(pool.extract_isolated(pairs, cache))
     assert ex.status == "ok" and list(cache.glob("*.json"))
     db = store.connect(tmp_path / "staged.db")
     stages.load_cached(db, cache)

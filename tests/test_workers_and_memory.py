@@ -10,6 +10,7 @@ from paperfactory import make_minutes, make_report, sdp_minutes_spec, sdp_spec
 from plantrack.extract import document, language, pdf_layout
 from plantrack.models.layout import Page, Word
 from plantrack.pipeline.stages import ingest as stages
+from plantrack.pipeline.stages import pool, reading
 
 
 @pytest.fixture(scope="module")
@@ -51,7 +52,7 @@ def test_spacy_is_built_once_per_worker_not_once_per_minutes_file(minutes_pdf, t
         return real(*args, **kwargs)
     monkeypatch.setattr(spacy, "blank", counted)
     language._nlp.cache_clear()  # an earlier test may have built it here, and a fork would inherit it
-    got = list(stages.extract_isolated(papers, tmp_path / "cache", workers=1))
+    got = list(pool.extract_isolated(papers, tmp_path / "cache", workers=1))
     assert [ex.kind for _, ex, _ in got] == ["minutes"] * 3
     assert all(ex.meetings[0].amber_reasons for _, ex, _ in got)  # read with spaCy's rules
     builders = loads.read_text().split()
@@ -64,14 +65,14 @@ def test_a_worker_is_replaced_after_a_failure_and_the_next_file_is_read(minutes_
     for name in ("bad.pdf", "good.pdf"):
         (tmp_path / name).write_bytes(minutes_pdf.read_bytes() + name.encode())
         papers.append((tmp_path / name, stages.sha256_of(tmp_path / name)))
-    real = stages.extract_document
+    real = reading.extract_document
 
     def reader(path):
         if path.name == "bad.pdf":
             raise OSError(13, "Permission denied")
         return real(path)
-    monkeypatch.setattr(stages, "extract_document", reader)
-    got = {p.name: ex for p, ex, _ in stages.extract_isolated(papers, tmp_path / "cache", workers=1)}
+    monkeypatch.setattr(reading, "extract_document", reader)
+    got = {p.name: ex for p, ex, _ in pool.extract_isolated(papers, tmp_path / "cache", workers=1)}
     assert got["bad.pdf"].error.startswith("cannot open this file: permission denied")
     assert got["good.pdf"].status == "ok" and got["good.pdf"].kind == "minutes"
 
@@ -127,7 +128,7 @@ def test_the_first_pass_reads_the_same_text_when_it_reopens_the_file_every_few_p
 def test_a_run_keeps_only_a_summary_of_each_stored_document(pack, tmp_path):
     """The writer stores each document as it arrives; what the run keeps of it for its summary is the
     kind, the papers and each action's status, not the texts (they are in the database)."""
-    from plantrack.pipeline.stages import store
+    from plantrack import store
 
     db = store.connect(tmp_path / "plantrack.db")
     try:

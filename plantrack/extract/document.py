@@ -14,6 +14,7 @@ import traceback
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
+from typing import Protocol
 
 from ..models import Extraction, Kind
 from . import EXTRACTOR_VERSION
@@ -28,7 +29,7 @@ from .pdf_layout import read_pages, read_report_page
 from .report import ReportReader
 from .flow import extract_flow  # Word documents and web pages
 from .sniff import UNSUPPORTED, Sniffed, sniff
-from .scanned import no_text_line, read_scanned, scans_to_read
+from .scanned import as_scanned, no_text_line, ocr_copy, scans_to_read
 
 
 def sha256_of(path: Path) -> str:
@@ -258,44 +259,90 @@ def extract_paper(pdf, paper: Paper):
     return extract_minutes(read_pages(pdf.pages[n - 1] for n in pages), first_page_number=paper.first)
 
 
+@dataclass(frozen=True)
+class Source:
+    """A file as a format's reader gets it: where it is, and for the scan path the image-only pages
+    (0-based) that OCR reads."""
+
+    path: Path
+    scans: tuple[int, ...] = ()
+
+
+class Reader(Protocol):
+    """A format's reader: fills `ex` (its sha256 and format set) from the file and returns it; raises
+    Unreadable with the clerk's one line when the file cannot be read."""
+
+    def __call__(self, source: Source, ex: Extraction, /) -> Extraction: ...
+
+
+def read_pdf(source: Source, ex: Extraction) -> Extraction:
+    """A PDF: the cheap first pass finds its papers (or its scanned pages, handed to the scan path),
+    then the full pass reads each paper's pages."""
+    path = source.path
+    with open_pdf(path) as pdf:
+        ex.pages = len(pdf.pages)
+        texts = page_texts(path, pdf)
+        big = len(texts) > PDFIUM_PAGES_PER_OPEN  # a pack: give back each stage's memory before the next
+        if big:
+            release_memory()
+        scans = scans_to_read(path, texts)  # image-only pages, when the OCR extra is installed
+        if scans:
+            return READERS["scan"](Source(path, tuple(scans)), ex)
+        if not any(t.strip() for t in texts):
+            raise Unreadable(no_text_line())
+        papers = find_papers(texts)
+        # why the file is (or is not) minutes, for `plantrack inspect`: its first page and each set's
+        ex.evidence = [f"page {n}: {minutes_evidence(lines_of_text(texts[n - 1])).why()}"
+                       for n in sorted({1} | {p.first for p in papers if p.kind == Kind.MINUTES.value})]
+        for paper in papers:
+            record = extract_paper(pdf, paper)
+            if big:
+                release_memory()
+            if record is None:
+                continue
+            (ex.reports if paper.kind == Kind.PLAN_REPORT.value else ex.meetings).append(record)
+    ex.kind = kind_of(ex)
+    return ex
+
+
+def read_scanned(source: Source, ex: Extraction) -> Extraction:
+    """A PDF with scanned pages: OCR rebuilds them as a copy with a text layer (scanned.py), which is
+    read here as any PDF is."""
+    with ocr_copy(source.path, list(source.scans)) as copy:
+        inner = extract_document(copy)
+    return as_scanned(ex, inner)
+
+
+def read_word_or_web_page(source: Source, ex: Extraction) -> Extraction:
+    extract_flow(source.path, ex)
+    return ex
+
+
+# Format (as sniff.py names it from the content) -> its reader; "scan" is the PDF reader's hand-over
+# for image-only pages. A new format is one entry here and its signature in sniff.py.
+READERS: dict[str, Reader] = {
+    "pdf": read_pdf,
+    "scan": read_scanned,
+    "docx": read_word_or_web_page,
+    "html": read_word_or_web_page,
+}
+
+
 def extract_document(path: Path) -> Extraction:
     """Read one file. Never raises for a bad file: the Extraction says `failed` and why."""
     path = Path(path)
     ex = Extraction(sha256=sha256_of(path), filename=path.name, kind=None, status="ok",
                     extractor_version=EXTRACTOR_VERSION)
     try:
-        # the format comes from the content, never the name; Word and HTML go their own way
+        # the format comes from the content, never the name
         sniffed = sniff(path) if path.stat().st_size else Sniffed(None)
         ex.format = sniffed.format
         if sniffed.error:
             raise Unreadable(sniffed.error)
-        if ex.format in ("docx", "html"):
-            extract_flow(path, ex)
-            return ex
         if ex.format is None and path.stat().st_size:
             raise Unreadable(UNSUPPORTED)
-        with open_pdf(path) as pdf:
-            ex.pages = len(pdf.pages)
-            texts = page_texts(path, pdf)
-            big = len(texts) > PDFIUM_PAGES_PER_OPEN  # a pack: give back each stage's memory before the next
-            if big:
-                release_memory()
-            scans = scans_to_read(path, texts)  # image-only pages, when the OCR extra is installed
-            if scans:
-                return read_scanned(path, ex, scans)
-            if not any(t.strip() for t in texts):
-                raise Unreadable(no_text_line())
-            papers = find_papers(texts)
-            # why the file is (or is not) minutes, for `plantrack inspect`: its first page and each set's
-            ex.evidence = [f"page {n}: {minutes_evidence(lines_of_text(texts[n - 1])).why()}"
-                           for n in sorted({1} | {p.first for p in papers if p.kind == Kind.MINUTES.value})]
-            for paper in papers:
-                record = extract_paper(pdf, paper)
-                if big:
-                    release_memory()
-                if record is None:
-                    continue
-                (ex.reports if paper.kind == Kind.PLAN_REPORT.value else ex.meetings).append(record)
+        # an empty file goes to the PDF reader, whose line for it ("empty file (0 bytes)") the clerk knows
+        return READERS[ex.format or "pdf"](Source(path), ex)
     except Unreadable as e:
         ex.status, ex.error, ex.kind = "failed", str(e), None
         return ex
@@ -303,8 +350,6 @@ def extract_document(path: Path) -> Extraction:
         ex.status, ex.error, ex.kind = "failed", failure_line(e), None
         ex.reports, ex.meetings = [], []
         return ex
-    ex.kind = kind_of(ex)
-    return ex
 
 
 def failure_line(exc: BaseException) -> str:

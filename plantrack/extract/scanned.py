@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from ..models import Extraction
@@ -46,15 +48,18 @@ def timeout_line(path: Path, timeout: float) -> str | None:
             f"each; raise ingest.timeout (--timeout) for this file")
 
 
-def read_scanned(path: Path, ex: Extraction, scans: list[int]) -> Extraction:
-    """`ex` filled in from a copy of the file whose scanned pages carry the text OCR read; the copy
-    lives only while it is read. Page numbers are the file's own."""
-    from .document import extract_document  # late: document.py calls this module
-
+@contextmanager
+def ocr_copy(path: Path, scans: list[int]) -> Iterator[Path]:
+    """A copy of the file whose scanned pages carry the text OCR read, living only inside the block: it
+    is handed back to the PDF reader (document.py), which reads it as it reads any PDF."""
     with tempfile.TemporaryDirectory(prefix="plantrack-ocr-") as tmp:
         target = Path(tmp) / path.name
         ocr.with_text_layer(path, scans, target, ocr.stderr_progress(path.name))
-        inner = extract_document(target)
+        yield target
+
+
+def as_scanned(ex: Extraction, inner: Extraction) -> Extraction:
+    """`ex` filled in from `inner`, the reading of its OCR copy. Page numbers are the file's own."""
     ex.status, ex.kind, ex.pages = inner.status, inner.kind, inner.pages
     ex.error = NOTHING_READ if inner.error and inner.error.startswith(NO_TEXT) else inner.error
     ex.reports, ex.meetings = inner.reports, inner.meetings

@@ -19,12 +19,13 @@ from typing import Annotated
 import typer
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
+from plantrack import store
 from plantrack.extract.document import extract_document
 from plantrack.models.status import ORDER
 from plantrack.pipeline import output
 from plantrack.pipeline.sources import discovery
 from plantrack.pipeline.stages import ingest as stages
-from plantrack.pipeline.stages import runs, store
+from plantrack.pipeline.stages import reading, runs
 
 try:  # typer 0.29 and later carry their own copy of click: its exceptions are the ones raised
     from typer._click import exceptions as click_errors
@@ -555,7 +556,7 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
         try:
             pairs.append((f, stages.sha256_of(f)))
         except OSError as e:  # unreadable: recorded, the others are read
-            from plantrack.pipeline.stages.failures import os_error_line
+            from plantrack.pipeline.failures import os_error_line
             outcomes.append(stages.Outcome(f, stages.failed_extraction(f, "", os_error_line(e)), "failed"))
     author = authorities.resolver(authorities.for_command(authority, cfg["authorities"]), given=files)
     authorities.remember(out, {sha: name for f, sha in pairs if (name := author(f)) is not None})
@@ -563,11 +564,11 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
         task = bar.add_task("reading", total=len(files))
         for path, ex, seconds in stages.executor(cfg["dask.scheduler"])(pairs, out, workers=workers, timeout=timeout,
                                                                         memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess):
-            from plantrack.pipeline.stages.failures import kind_of, transient
+            from plantrack.pipeline.failures import kind_of, transient
             # failures are records too, so `load` can report them; a passing one is not kept, so the
             # next extract or ingest reads the file again
             if ex.status == "failed" and not transient(kind_of(ex.error)):
-                stages.write_cache(out, path, ex)
+                reading.write_cache(out, path, ex)
             from plantrack.pipeline.stages.statuswords import settle_extraction
             settle_extraction(ex, cfg["statuses"])  # for the summary only: the record stays as extracted
             outcomes.append(stages.Outcome(path, ex, "failed" if ex.status == "failed" else "new", seconds))
@@ -845,7 +846,7 @@ def _open_existing(db: Path):
     """A plain connection for reading: the report and the export never create or change a database."""
     import sqlite3
 
-    from plantrack.pipeline.stages.readonly import open_read
+    from plantrack.store.readonly import open_read
 
     if not db.exists():
         output.say(err, f"error: no database at {db} yet: run `plantrack run` first", "red")
@@ -973,7 +974,7 @@ def serve(db: ReadDbOpt = DEFAULT_DB,
 
     _open_existing(db).close()  # the message and exit status 2 when there is no database yet
     from plantrack.pipeline.clerk.desk import Desk
-    from plantrack.pipeline.stages.readonly import writable
+    from plantrack.store.readonly import writable
 
     cfg = _settings()
     read_only = not writable(db)
@@ -1062,7 +1063,7 @@ def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, n
         who = by or getpass.getuser()
     except (OSError, KeyError):  # no login name in some containers and services
         who = "unknown"
-    from plantrack.pipeline.stages.readonly import writable
+    from plantrack.store.readonly import writable
 
     conn = _read_only(db)
     if not writable(db):  # refused before any check: nothing here may be written

@@ -26,7 +26,7 @@ from plantrack.pipeline.clerk.page_image import NoImage, render_png
 from plantrack.pipeline.review import corrections
 from plantrack.pipeline.review.queue import queue
 from plantrack.pipeline.stages.paths import report_path
-from plantrack.pipeline.stages.readonly import open_read
+from plantrack.store.readonly import open_read
 
 WRITE = "plantrack-clerk-write"  # the permission every write asks for
 UPLOAD = "/-/clerk/papers"

@@ -26,7 +26,7 @@ import sqlite_utils
 
 from plantrack.models.keys import plan_key, plan_key_steps, ref_key_ctes, wanted_ctes
 from plantrack.models.status import DONE, ORDER
-from plantrack.pipeline import schema
+from plantrack.store import schema
 from plantrack.pipeline.outputs import dictionary
 
 FTS = {"actions": ["text", "progress"], "amber_reasons": ["reason", "effective_reason", "action_text"]}
@@ -175,7 +175,7 @@ def prepare(conn: sqlite3.Connection | sqlite_utils.Database) -> dict[str, Any]:
     Returns what it found: {"periods": [...], "series": n} (a series is one plan of one council)."""
     db = conn if isinstance(conn, sqlite_utils.Database) else sqlite_utils.Database(conn)
     raw = db.conn
-    from plantrack.pipeline.stages.store import savepoint
+    from plantrack.store import savepoint
 
     with savepoint(raw, "plantrack_prepare"):
         _schema(raw)
@@ -463,7 +463,7 @@ def serve(path: Path, host: str = "127.0.0.1", port: int = 8001, read_only: bool
           ready=None) -> None:
     """prepare() (the one write; skipped for a database that cannot be written, which serves the
     views its last run made), then serve read-only until interrupted."""
-    from plantrack.pipeline.stages import store
+    from plantrack import store
 
     ds = datasette(path, read_only=read_only, desk=desk)  # fails before touching the file when Datasette is missing
     import uvicorn  # a dependency of Datasette

@@ -1,6 +1,6 @@
 """The data dictionary: every table and column of the database, in the words of the contract.
 
-The meanings are declared with the tables themselves, in plantrack/pipeline/schema.py (the contract's,
+The meanings are declared with the tables themselves, in plantrack/store/schema.py (the contract's,
 the store's own additions, and the analyst views of `analyst.py`), so the DDL, the Datasette metadata,
 an export and generated documentation all say the same thing. This module reads them: a table's or
 column's meaning, the columns a database has and the schema does not describe, and the dictionary as
@@ -10,8 +10,8 @@ from __future__ import annotations
 
 import sqlite3
 
-from plantrack.pipeline import schema
-from plantrack.pipeline.schema import CHANGES, FINDING_KINDS, RAG, Column, Table
+from plantrack.store import schema
+from plantrack.store.schema import CHANGES, FINDING_KINDS, RAG, Column, Table
 
 __all__ = ["ANALYST", "CHANGES", "FINDING_KINDS", "RAG", "TABLES", "Column", "Table", "markdown", "meaning",
            "table", "undocumented"]

@@ -12,8 +12,8 @@ from typing import Any
 
 import pandas as pd
 
-from plantrack.pipeline import schema
-from plantrack.pipeline.frames import read_table
+from plantrack.store import schema
+from plantrack.store.frames import read_table
 from plantrack.pipeline.outputs.dictionary import markdown
 
 # The contract's tables and the store's agenda_items, in the order an analyst reads them (schema.py's

@@ -10,8 +10,8 @@ from __future__ import annotations
 from collections import defaultdict
 
 from plantrack.pipeline.reconcile.linking import ANY_AUTHORITY, discussed_report, match_reasons
-from plantrack.pipeline.stages.store import transaction
-from plantrack.pipeline.reconcile.supersede import supersede
+from plantrack.store import transaction
+from plantrack.store.supersede import supersede
 
 
 def _reports(conn) -> list[dict]:

@@ -8,7 +8,7 @@ database; `reconcile(conn)` only reads the tables, calls them and writes the res
 A series is one plan of one council: reports carry their document's `authority`, and reports of
 different authorities never share a series (NULL is one council); history and findings carry it too.
 Only the papers used count: a report or minutes with `superseded_by` set (another copy of the same
-paper, plantrack/pipeline/reconcile/supersede.py) is left out, and its minutes' reasons with it.
+paper, plantrack/store/supersede.py) is left out, and its minutes' reasons with it.
 """
 from __future__ import annotations
 
@@ -25,14 +25,15 @@ from rapidfuzz import fuzz, process
 
 from plantrack.models.keys import authority_name, month_label, plan_key, ref_key, ref_order, text_key
 from plantrack.models.status import DONE, RANK, SCORES
-from plantrack.pipeline import schema
-from plantrack.pipeline.frames import read_frames, read_table
+from plantrack.store import schema
+from plantrack.store.frames import read_frames, read_table
 from plantrack.pipeline.reconcile.assignment import assign
+from plantrack.settings import BY_NAME, load
 
 # The contract fixes the order for `change` (models.status.ORDER); the numeric scale (Settings.scale)
 # is only for scores.
 
-# The tables reconcile writes, as plantrack/pipeline/schema.py declares them. `authority` (the council
+# The tables reconcile writes, as plantrack/store/schema.py declares them. `authority` (the council
 # of the reports compared; NULL when not known) is beyond the contract: series, and so history and
 # findings, are per council.
 HISTORY_COLUMNS = schema.columns("action_history")
@@ -57,19 +58,27 @@ INPUT_COLUMNS = {
 # settings
 # ----------------------------------------------------------------------------
 
+def _default(name: str) -> Any:
+    return BY_NAME[f"reconcile.{name}"].default
+
+
 @dataclass
 class Settings:
-    scale: dict[str, int] = field(default_factory=lambda: dict(SCORES))
-    tolerance: float = 0.05
+    """Reconciliation's tunables; their defaults, checks and documentation are the one settings table's
+    (plantrack/settings.py, `reconcile.*`), so `plantrack settings` lists them and plantrack.toml,
+    the environment and flags set them."""
+
+    scale: dict[str, int] = field(default_factory=lambda: dict(_default("scale")))
+    tolerance: float = _default("tolerance")
     # Text similarity (0-1) a pair needs to be counterparts.  On the sample, true counterparts score
     # >= 0.91 and the best unrelated pair 0.63; new/dropped actions peak at 0.50.
-    match_threshold: float = 0.6
+    match_threshold: float = _default("match_threshold")
     # Lower bar when ref AND priority are unchanged: with stable numbering a heavier rewording is
     # still the same action, and the assignment only uses such a pair when nothing better claims it.
-    weak_match_threshold: float = 0.45
-    ref_bonus: float = 0.10
-    priority_bonus: float = 0.05
-    position_bonus: float = 0.05
+    weak_match_threshold: float = _default("weak_match_threshold")
+    ref_bonus: float = _default("ref_bonus")
+    priority_bonus: float = _default("priority_bonus")
+    position_bonus: float = _default("position_bonus")
     # An unrated (NULL) action is "not blue or grey" and "not amber": flag it rather than hide it.
     flag_unrated: bool = True
 
@@ -77,15 +86,15 @@ class Settings:
 def load_settings(path: Path | None = None, **overrides: Any) -> Settings:
     """Reconciliation's settings, resolved by `plantrack.settings.load` (defaults ← plantrack.toml ←
     environment ← `overrides`, where None means not given); a bad value raises SettingsError."""
-    from plantrack.settings import load
-
     return from_settings(load(path, **{f"reconcile.{k}": v for k, v in overrides.items()}))
 
 
 def from_settings(cfg: Any) -> Settings:
     """The reconcile settings out of the resolved `plantrack.settings.Settings`."""
     return Settings(scale=dict(cfg["reconcile.scale"]), tolerance=cfg["reconcile.tolerance"],
-                    match_threshold=cfg["reconcile.match_threshold"])
+                    match_threshold=cfg["reconcile.match_threshold"],
+                    weak_match_threshold=cfg["reconcile.weak_match_threshold"], ref_bonus=cfg["reconcile.ref_bonus"],
+                    priority_bonus=cfg["reconcile.priority_bonus"], position_bonus=cfg["reconcile.position_bonus"])
 
 
 # ----------------------------------------------------------------------------
@@ -591,8 +600,8 @@ def reconcile(conn: sqlite3.Connection, settings: Settings | None = None) -> dic
     Which copy of a paper counts (`superseded_by`) is chosen again first, and the Amber reasons
     re-linked if that moved. Running it twice gives the same rows and ids."""
     from plantrack.pipeline.reconcile.linking_store import relink_in
-    from plantrack.pipeline.reconcile.supersede import supersede
-    from plantrack.pipeline.stages.store import savepoint
+    from plantrack.store.supersede import supersede
+    from plantrack.store import savepoint
 
     s = settings or Settings()
     with savepoint(conn, "plantrack_reconcile"):

@@ -29,8 +29,8 @@ from datetime import date
 
 from plantrack.models.keys import PERIOD_RE, authority_matches, plan_key, plan_matches, ref_key, ref_order
 from plantrack.models.status import ORDER, default_status
-from plantrack.pipeline import schema
-from plantrack.pipeline.stages.store import bump_data_version, now, transaction
+from plantrack.store import schema
+from plantrack.store.database import bump_data_version, now, transaction
 
 ACTION_FIELDS = ("rag", "text", "lead", "timescale", "due_date", "progress", "ref")
 REASON_FIELDS = ("action_ref", "new_rag")
@@ -38,27 +38,8 @@ NONE_WORDS = {"", "none", "null"}  # how a clerk clears a value ("--set lead=non
 # The columns a field writes: linking an Amber reason to another action sets its link and score.
 COLUMNS = {"action_ref": ("action_id", "match_score")}
 
-# The two tables are declared in plantrack/pipeline/schema.py; their triggers are here.
-TRIGGERS = [
-    # a re-read document's rows are deleted and inserted again: their markers go with them
-    """CREATE TRIGGER IF NOT EXISTS corrected_values_action_deleted AFTER DELETE ON actions BEGIN
-  DELETE FROM corrected_values WHERE row_table = 'actions' AND row_id = OLD.id;
-END""",
-    """CREATE TRIGGER IF NOT EXISTS corrected_values_reason_deleted AFTER DELETE ON amber_reasons BEGIN
-  DELETE FROM corrected_values WHERE row_table = 'amber_reasons' AND row_id = OLD.id;
-END""",
-]
-
-
 class CorrectionError(ValueError):
     """Bad input: one line naming what exists, for the clerk to act on."""
-
-
-def ensure_schema(conn: sqlite3.Connection) -> None:
-    """The two tables and the triggers (idempotent); called by store.connect inside its transaction."""
-    schema.ensure_tables(conn, *schema.made_by("corrections"))
-    for statement in TRIGGERS:
-        conn.execute(statement)
 
 
 def _rows(conn: sqlite3.Connection, sql: str, args: Iterable = ()) -> list[dict]:

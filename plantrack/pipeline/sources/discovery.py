@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from plantrack.pipeline.stages.failures import os_error_line
+from plantrack.pipeline.failures import os_error_line
 
 NOTES = frozenset({".md", ".txt", ".json", ".tsv", ".log"})
 

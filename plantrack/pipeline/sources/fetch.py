@@ -24,8 +24,8 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from plantrack.extract.document import sha256_of
-from plantrack.pipeline import schema
-from plantrack.pipeline.stages.store import now
+from plantrack.store import schema
+from plantrack.store import now
 from plantrack.pipeline.sources.http import FetchError, PoliteClient, write_atomically
 from plantrack.pipeline.sources.moderngov import Meeting, ModernGovSite, Paper, check_site, clean_title, suggest
 
@@ -81,7 +81,7 @@ class Summary:
 
 
 def ensure_table(conn: sqlite3.Connection) -> None:
-    """The `sources` table (declared in plantrack/pipeline/schema.py)."""
+    """The `sources` table (declared in plantrack/store/schema.py)."""
     schema.ensure_table(conn, "sources")
 
 

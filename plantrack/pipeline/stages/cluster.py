@@ -1,6 +1,6 @@
 """Extraction on a Dask cluster (`--scheduler tcp://HOST:8786`, needs `plantrack[dask]`).
 
-The local path (ingest.extract_isolated) hands documents to forked worker processes on this machine,
+The local path (pool.extract_isolated) hands documents to forked worker processes on this machine,
 each reading one after another; here each document is one task on a Dask cluster instead, and the rest of the pipeline does not change: this
 module yields (path, extraction, seconds) exactly like extract_isolated, so the one writer (ingest)
 still loads each document in its own transaction as results arrive, and reconciles once at the end.
@@ -10,7 +10,7 @@ still loads each document in its own transaction as results arrive, and reconcil
   only `WINDOW_PER_THREAD` tasks per worker thread are in flight, so a national backfill never holds
   more than a few packs in memory at once.
 * On the worker the extraction runs in a forked child with the same time limit and memory ceiling as
-  locally (ingest.read_in_child and ingest.child_result), so a hang or a memory blow-up is a failed document with
+  locally (reading.read_in_child and reading.child_result), so a hang or a memory blow-up is a failed document with
   its one line and the worker lives on.
 * A worker that dies mid-task (the whole process, not the child) has its tasks rescheduled by Dask;
   a document that kills `distributed.scheduler.allowed-failures` + 1 workers (default 4) is failed
@@ -30,8 +30,10 @@ from concurrent.futures import CancelledError  # what a Dask future raises once 
 from pathlib import Path
 
 from plantrack.extract import EXTRACTOR_VERSION
+from plantrack.extract.document import sha256_of
 from plantrack.models import Extraction
-from plantrack.pipeline.stages import ingest as stages
+from plantrack.pipeline.stages.reading import (DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, cache_path, child_result,
+                                               failed_extraction, read_cache, read_in_child, write_cache)
 
 RETRIES = 2                 # a task that raises (a full /tmp on the worker, say) is run again this often
 WINDOW_PER_THREAD = 2       # tasks in flight per worker thread: enough to keep workers busy, bytes bounded
@@ -52,25 +54,25 @@ def extract_bytes(filename: str, data: bytes, timeout: float, memory_mb: int) ->
     with tempfile.TemporaryDirectory(prefix="plantrack-task-") as tmp:
         path = Path(tmp) / filename
         path.write_bytes(data)
-        sha = stages.sha256_of(path)
+        sha = sha256_of(path)
         cache = Path(tmp) / "cache"
         code, elapsed = _run_child(path, cache, timeout, memory_mb)
-        ex = stages.child_result(path, sha, cache, code, elapsed, timeout)
+        ex = child_result(path, sha, cache, code, elapsed, timeout)
         # A record the child wrote is the extraction (even a 'not a PDF' failure, cached like locally);
         # a timeout, crash or memory blow-up is a failure line and is not cached, as locally.
-        if stages.cache_path(cache, sha).exists():
+        if cache_path(cache, sha).exists():
             return ex.to_dict(), None, elapsed
         return None, ex.error, elapsed
 
 
 def _run_child(path: Path, cache: Path, timeout: float, memory_mb: int) -> tuple[int | None, float]:
-    """Fork, run ingest.read_in_child, wait at most `timeout` s. os.fork rather than multiprocessing: a Dask
+    """Fork, run reading.read_in_child, wait at most `timeout` s. os.fork rather than multiprocessing: a Dask
     worker is a daemonic process, and multiprocessing refuses to start children from one."""
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the child: read_in_child always leaves with os._exit; anything escaping it is a crash
         try:
-            stages.read_in_child(str(path), str(cache), memory_mb)
+            read_in_child(str(path), str(cache), memory_mb)
         finally:
             os._exit(1)
     while True:
@@ -102,7 +104,7 @@ def connect(address: str):
 
 
 def extract_on_cluster(paths: list[tuple[Path, str]], cache_dir: Path, *, scheduler: str, workers: int = 1,
-                       timeout: float = stages.DEFAULT_TIMEOUT_S, memory_mb: int = stages.DEFAULT_MEMORY_MB,
+                       timeout: float = DEFAULT_TIMEOUT_S, memory_mb: int = DEFAULT_MEMORY_MB,
                        reprocess: bool = False, task: Callable = extract_bytes,
                        ) -> Iterator[tuple[Path, Extraction, float]]:
     """extract_isolated's contract on a Dask cluster: yields (path, extraction, seconds) in the order
@@ -110,9 +112,9 @@ def extract_on_cluster(paths: list[tuple[Path, str]], cache_dir: Path, *, schedu
     `task` is the function run on the workers (tests swap in a misbehaving one)."""
     todo = []
     for path, sha in paths:
-        cached = stages.cache_path(cache_dir, sha)
+        cached = cache_path(cache_dir, sha)
         if cached.exists() and not reprocess:
-            yield path, stages.read_cache(cached)[1], 0.0
+            yield path, read_cache(cached)[1], 0.0
         else:
             todo.append((path, sha))
     if not todo:
@@ -123,7 +125,7 @@ def extract_on_cluster(paths: list[tuple[Path, str]], cache_dir: Path, *, schedu
         client = connect(scheduler)
     except ClusterUnavailable as e:  # gone since the command checked it: each document says so, none is lost
         for path, sha in todo:
-            yield path, stages.failed_extraction(path, sha, str(e)), 0.0
+            yield path, failed_extraction(path, sha, str(e)), 0.0
         return
     try:
         yield from _stream(client, todo, cache_dir, timeout, memory_mb, task, scheduler, as_completed)
@@ -162,7 +164,7 @@ def _stream(client, todo, cache_dir: Path, timeout: float, memory_mb: int, task:
     while running or pending or unreadable:
         while unreadable:
             path, sha, line = unreadable.pop(0)
-            yield path, stages.failed_extraction(path, sha, line), 0.0
+            yield path, failed_extraction(path, sha, line), 0.0
         batch = results.next_batch(block=False) if running else []
         for future in batch:
             _, path, sha = running.pop(future.key)
@@ -183,9 +185,9 @@ def _stream(client, todo, cache_dir: Path, timeout: float, memory_mb: int, task:
                     line = f"no Dask worker was connected to {scheduler} for {timeout:g} s: start workers and run again"
                     client.cancel([f for f, _, _ in running.values()])
                     for _, path, sha in running.values():
-                        yield path, stages.failed_extraction(path, sha, line), 0.0
+                        yield path, failed_extraction(path, sha, line), 0.0
                     for _, (path, sha) in pending:
-                        yield path, stages.failed_extraction(path, sha, line), 0.0
+                        yield path, failed_extraction(path, sha, line), 0.0
                     return
             time.sleep(0.02)
         submit_more()
@@ -208,19 +210,19 @@ def _outcome(future, path: Path, sha: str, cache_dir: Path) -> tuple[Extraction,
         record, line, seconds = future.result()
     except KilledWorker as e:
         deaths = f"{e.allowed_failures + 1} times" if isinstance(getattr(e, "allowed_failures", None), int) else "repeatedly"
-        return stages.failed_extraction(path, sha, f"the Dask workers reading it died {deaths}: the file may be damaged "
+        return failed_extraction(path, sha, f"the Dask workers reading it died {deaths}: the file may be damaged "
                                          f"or far too large"), 0.0
     except CancelledError:
-        return stages.failed_extraction(path, sha, "the Dask scheduler dropped the task (was it restarted?): run again"), 0.0
+        return failed_extraction(path, sha, "the Dask scheduler dropped the task (was it restarted?): run again"), 0.0
     except Exception as e:  # noqa: BLE001 - one document's failure must not stop the run
         first = str(e).splitlines()[0] if str(e) else ""
         hint = ": is plantrack installed on every worker?" if isinstance(e, (ImportError, AttributeError)) else ""
-        return stages.failed_extraction(path, sha, f"the Dask task failed ({type(e).__name__}{': ' + first if first else ''}){hint}"), 0.0
+        return failed_extraction(path, sha, f"the Dask task failed ({type(e).__name__}{': ' + first if first else ''}){hint}"), 0.0
     if record is None:
-        return stages.failed_extraction(path, sha, line), seconds
+        return failed_extraction(path, sha, line), seconds
     ex = Extraction.from_dict(record)
     if ex.extractor_version != EXTRACTOR_VERSION:
-        return stages.failed_extraction(path, sha, f"the Dask worker runs plantrack extractor v{ex.extractor_version}, this "
+        return failed_extraction(path, sha, f"the Dask worker runs plantrack extractor v{ex.extractor_version}, this "
                                          f"machine v{EXTRACTOR_VERSION}: install the same plantrack on every worker"), seconds
-    stages.write_cache(cache_dir, path, ex)
+    write_cache(cache_dir, path, ex)
     return ex, seconds

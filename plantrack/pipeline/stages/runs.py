@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
 
-from plantrack.pipeline import schema
+from plantrack.store import schema
 from plantrack.pipeline.sources.discovery import safe_text
-from plantrack.pipeline.stages import store
-from plantrack.pipeline.stages.failures import kind_of
+from plantrack import store
+from plantrack.pipeline.failures import kind_of
 from plantrack.pipeline.stages.ingest import Outcome
 
 class Busy(Exception):

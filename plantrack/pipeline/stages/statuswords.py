@@ -27,7 +27,7 @@ def settle_extraction(ex: Extraction | None, configured: Mapping[str, str] | Non
 def restatus(db, configured: Mapping[str, str] | None) -> int:
     """Apply the configured words to the actions already stored whose status the words decide (or
     failed to); returns how many changed. A change counts as new data, so the run reconciles again."""
-    from plantrack.pipeline.stages.store import bump_data_version, transaction
+    from plantrack.store import bump_data_version, transaction
 
     rows = db.conn.execute(
         "SELECT id, status_text, rag, rag_source FROM actions WHERE status_text IS NOT NULL "

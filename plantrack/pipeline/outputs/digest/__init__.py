@@ -20,7 +20,7 @@ from plantrack.pipeline.outputs.digest.render import render_html
 from plantrack.pipeline.outputs.digest.views import (COUNTED, DIGESTED, PlanView, counts, digest_frames, plan_views,
                                                      source_name, status_words)
 from plantrack.pipeline.outputs.digest.words import KIND_TITLES, scope
-from plantrack.pipeline.stages.store import now
+from plantrack.store import now
 
 __all__ = ["COUNTED", "DIGESTED", "KIND_TITLES", "PlanView", "build_report", "counts", "default_report_path",
            "digest_frames", "plan_matches", "plan_views", "render_html", "render_markdown", "score_chart",

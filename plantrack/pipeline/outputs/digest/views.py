@@ -22,8 +22,8 @@ import pandas as pd
 from plantrack.models.keys import (PERIOD_RE, authority_matches, authority_name, month_label, plan_key, plan_matches,
                                    ref_key, ref_order)
 from plantrack.models.status import ORDER
-from plantrack.pipeline import schema
-from plantrack.pipeline.frames import read_frames
+from plantrack.store import schema
+from plantrack.store.frames import read_frames
 from plantrack.pipeline.reconcile.rebuild import KINDS, series
 
 STATUSES = (*ORDER, "unrated")
@@ -466,7 +466,7 @@ def digest_frames(conn: Any) -> dict[str, pd.DataFrame]:
 def _paper_counts(conn: Any, authority: str | None) -> dict[str, int]:
     """Documents, papers used (superseded copies are not counted twice) and what hangs off them,
     of the councils `authority` loosely names (all when None)."""
-    from plantrack.pipeline.reconcile.supersede import read_papers
+    from plantrack.store.supersede import read_papers
 
     docs = {r[0]: (r[1], r[2]) for r in conn.execute("SELECT id, status, authority FROM documents")}
     keep = {i for i, (_, a) in docs.items() if authority is None or authority_matches(a, authority)}

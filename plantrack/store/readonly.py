@@ -12,7 +12,7 @@ import os
 import sqlite3
 from pathlib import Path
 
-BUSY_TIMEOUT_S = 60.0
+from plantrack.store.database import BUSY_TIMEOUT_S
 
 
 def open_read(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite3.Connection:

@@ -1,4 +1,4 @@
-"""The database's tables as pandas frames, typed as plantrack/pipeline/schema.py declares them: the one
+"""The database's tables as pandas frames, typed as plantrack/store/schema.py declares them: the one
 reader that reconcile, the digest and the export share.
 
 Columns keep the types SQLite declares (an INTEGER column with NULLs stays whole numbers, not 2.0). A
@@ -12,7 +12,7 @@ from typing import Any
 
 import pandas as pd
 
-from plantrack.pipeline import schema
+from plantrack.store import schema
 
 # What reconcile reads (rebuild.INPUT_COLUMNS names the columns it needs of each).
 RECONCILE_INPUTS = ("reports", "priorities", "actions", "meetings", "amber_reasons")
@@ -77,7 +77,7 @@ def read_frames(conn: Any, names: tuple[str, ...] = RECONCILE_INPUTS) -> dict[st
     columns (a column an older or foreign database lacks reads as NULL). Reports and meetings carry
     their document's `authority`, and `superseded_by` as the contract's rule chooses it (also in a
     database that does not store it)."""
-    from plantrack.pipeline.reconcile.supersede import choose, read_papers
+    from plantrack.store.supersede import choose, read_papers
 
     conn = connection(conn)
     out = {}

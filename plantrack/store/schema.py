@@ -20,8 +20,8 @@ from plantrack.models.status import ORDER, SCORES
 
 SCHEMA_VERSION = "1"
 
-# Who makes a table: store.connect ("store"), the run ledger ("runs"), corrections.ensure_schema
-# ("corrections"), plantrack fetch ("fetch"), reconcile ("reconcile"), analyst.prepare ("analyst").
+# Who makes a table: store.connect ("store"; it makes the "corrections" tables too), the run ledger ("runs"),
+# clerk corrections ("corrections"), plantrack fetch ("fetch"), reconcile ("reconcile"), analyst.prepare ("analyst").
 MAKERS = ("store", "runs", "corrections", "fetch", "reconcile", "analyst")
 
 
@@ -64,6 +64,7 @@ class Table:
     constraints: tuple[str, ...] = ()  # table constraints, e.g. a PRIMARY KEY of several columns
     export: bool = False  # written by `plantrack export`, in the order of TABLES
     counted: bool = False  # counted in the digest's header
+    triggers: tuple[str, ...] = ()  # CREATE TRIGGER IF NOT EXISTS …, made with the table (not in `ddl`)
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -81,6 +82,18 @@ class Table:
         return [f"CREATE TABLE IF NOT EXISTS {self.name} (\n    {body}\n)",
                 *(f"CREATE {'UNIQUE ' if i.unique else ''}INDEX IF NOT EXISTS {i.name} ON {self.name}({i.columns})"
                   for i in self.indexes)]
+
+
+# A re-read document's rows are deleted and inserted again, and SQLite may give a new row the old id:
+# a correction's marker (corrected_values) goes with its row, so it always describes the row it points at.
+CORRECTED_VALUES_TRIGGERS = (
+    """CREATE TRIGGER IF NOT EXISTS corrected_values_action_deleted AFTER DELETE ON actions BEGIN
+  DELETE FROM corrected_values WHERE row_table = 'actions' AND row_id = OLD.id;
+END""",
+    """CREATE TRIGGER IF NOT EXISTS corrected_values_reason_deleted AFTER DELETE ON amber_reasons BEGIN
+  DELETE FROM corrected_values WHERE row_table = 'amber_reasons' AND row_id = OLD.id;
+END""",
+)
 
 
 def _column(name: str, declared: str, meaning: str, contract: bool) -> Column:
@@ -365,7 +378,8 @@ TABLES: tuple[Table, ...] = (
         _extra("field", "TEXT NOT NULL", "the corrected field (corrections.field)"),
         _extra("correction_id", "INTEGER", "the correction in force (corrections.id)"),
         _extra("extracted", "TEXT", "JSON: the row's columns as extraction or linking left them"),
-    ), contract=False, made_by="corrections", constraints=("PRIMARY KEY (row_table, row_id, field)",)),
+    ), contract=False, made_by="corrections", constraints=("PRIMARY KEY (row_table, row_id, field)",),
+        triggers=CORRECTED_VALUES_TRIGGERS),
     # plantrack fetch (plantrack/pipeline/sources/fetch.py)
     Table("sources", "One row per paper plantrack fetch has asked a council's site for, so the next fetch "
                      "downloads only what is new or changed.", (
@@ -488,12 +502,12 @@ def add_missing_columns(conn: sqlite3.Connection, name: str) -> list[str]:
 def ensure_tables(conn: sqlite3.Connection, *names: str | Table) -> None:
     """Create the tables `names` (names or Tables) as the schema declares them, or bring existing ones up to it: missing
     columns added (the table's own extra columns, rows, indexes and views on it are kept), then the
-    indexes. Idempotent; runs inside the caller's transaction when one is open."""
+    indexes and triggers. Idempotent; runs inside the caller's transaction when one is open."""
     for t in map(table, names):
         create, *indexes = t.ddl()
         conn.execute(create)
         add_missing_columns(conn, t.name)
-        for statement in indexes:
+        for statement in (*indexes, *t.triggers):
             conn.execute(statement)
 
 
