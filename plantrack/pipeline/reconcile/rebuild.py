@@ -24,7 +24,7 @@ import pandas as pd
 from rapidfuzz import fuzz, process
 
 from plantrack.models.keys import authority_name, month_label, plan_key, ref_key, ref_order, text_key
-from plantrack.models.status import DONE, RANK, SCORES
+from plantrack.models.status import DONE, RANK
 from plantrack.store import schema
 from plantrack.store.frames import read_frames, read_table
 from plantrack.pipeline.reconcile.assignment import assign

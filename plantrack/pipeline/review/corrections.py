@@ -29,7 +29,6 @@ from datetime import date
 
 from plantrack.models.keys import PERIOD_RE, authority_matches, plan_key, plan_matches, ref_key, ref_order
 from plantrack.models.status import ORDER, default_status
-from plantrack.store import schema
 from plantrack.store.database import bump_data_version, now, transaction
 
 ACTION_FIELDS = ("rag", "text", "lead", "timescale", "due_date", "progress", "ref")
