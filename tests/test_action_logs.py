@@ -160,3 +160,35 @@ def test_consecutive_logs_share_their_name(title, name):
     ("#A6A6A6", "grey"), ("#FFFFFF", None), ("#DEEAF6", None), ("#FCE4D6", None), ("#000000", None)])
 def test_a_fill_is_named_by_its_hue_and_a_pale_band_is_no_status(fill, status):
     assert hue_status(rgb(fill)) == status
+
+
+# ---- the council's own words ([statuses]) -------------------------------------------------------------
+def test_the_councils_words_decide_before_a_fill_read_by_hue(tmp_path):
+    """CONTRACT "Status words": key > [statuses] > default words; a fill only for a word nobody knows.
+    The log has no key, so "Underway" in an orange cell is the council's green once plantrack.toml says
+    so, on the next run over the stored rows and on a fresh database alike; "On-going" stays the fill's."""
+    spec = LogSpec(title="Action log as of 9 May 2024", plan="Action log", as_at="2024-05-09",
+                   open_actions=sample_actions(6, colours=("amber", "green"), styles=("word+fill",)))
+    spec.open_actions[0].word, spec.open_actions[0].fill = "Underway", "#F79646"
+    spec.open_actions[2].word, spec.open_actions[2].fill = "Underway", "#FFC000"
+    spec.open_actions[1].word = "On-going"
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    want = make_action_log(raw / "log.pdf", spec)
+    db = tmp_path / "p.db"
+    subprocess.run([*CLI, "run", str(raw), "--db", str(db)], check=True, capture_output=True, timeout=600,
+                   cwd=tmp_path)
+    before = rows(db, "select rag, rag_source, status_text from actions order by id")
+    assert before == [(a.rag, a.rag_source, a.status_text) for a in want.actions]
+    assert before[0] == ("amber", "colour", "Underway")
+
+    (tmp_path / "plantrack.toml").write_text('[statuses]\n"Underway" = "green"\n')
+    subprocess.run([*CLI, "run", str(raw), "--db", str(db)], check=True, capture_output=True, timeout=600,
+                   cwd=tmp_path)
+    after = rows(db, "select rag, rag_source, status_text from actions order by id")
+    expected = [("green", "statuses", t) if t == "Underway" else (r, s, t) for r, s, t in before]
+    assert after == expected and after[1] == ("green", "colour", "On-going")
+    fresh = tmp_path / "fresh.db"
+    subprocess.run([*CLI, "ingest", str(raw), "--db", str(fresh)], check=True, capture_output=True, timeout=600,
+                   cwd=tmp_path)
+    assert rows(fresh, "select rag, rag_source, status_text from actions order by id") == expected

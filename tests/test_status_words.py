@@ -105,7 +105,9 @@ def test_configured_words_come_after_the_key_and_before_the_defaults():
     assert settle("Behind plan", None, None, words) == ("red", "statuses")
     assert settle("Completed", "blue", "default", words) == ("grey", "statuses")
     assert settle("Completed", "blue", "key", words) == ("blue", "key")       # the report's key wins
-    assert settle("Behind plan", "amber", "colour", words) == ("amber", "colour")
+    # a word the council configured decides over a fill read by hue (CONTRACT: key > [statuses] > default)
+    assert settle("Behind plan", "amber", "colour", words) == ("red", "statuses")
+    assert settle("Ongoing", "amber", "colour", words) == ("amber", "colour")  # nobody knows it: the fill
     assert settle("Behind plan", None, None, {}) == (None, None)             # never guessed
     assert settle("●", "green", "colour", words) == ("green", "colour")
     assert settle("Completed", "blue", None, words) == ("blue", None)  # a reader that did not say how: kept

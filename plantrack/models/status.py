@@ -9,8 +9,9 @@ lines ("Signifi- cant slippage") joined again.
 Extraction is pure and runs in worker processes whose records are cached by file content, so it
 cannot know plantrack.toml: it records what the cell printed (`status_text`) and what decided the
 status (`rag_source`: the key, the cell's colour, or the default words). The load step settles the
-rest with `settle`: the configured words replace what the default words decided, or give a status
-to a word nobody knew; a key or a colour is never overridden. A change to `[statuses]` thus applies
+rest with `settle`: the configured words replace what the default words decided, or what a cell's
+colour decided for a word nobody else knew, or give a status to a word nobody knew; a key is never
+overridden. A change to `[statuses]` thus applies
 on the next run without reading a paper again.
 """
 from __future__ import annotations
@@ -121,7 +122,12 @@ def direction_text(text: str | None) -> str | None:
 def settle(status_text: str | None, rag: str | None, source: str | None,
            configured: Mapping[str, str] | None) -> tuple[str | None, str | None]:
     """(rag, rag_source) once the council's configured words are known: they come after the report's
-    key (and the cell's colour, read only when no word decided) and before the default words."""
+    key and before the default words (CONTRACT "Status words"). A colour decided only because no word
+    did (extraction reads a fill when neither the key nor the default words know the word), so a word
+    the council configured decides over it: the clerk wrote that word down, the fill is a guess by hue."""
+    if source == COLOUR and is_word(status_text) and configured:
+        found = lookup(status_text, configured)
+        return (found, CONFIGURED) if found else (rag, source)
     if source in (KEY, COLOUR) or not is_word(status_text):
         return rag, source
     if source is None and rag is not None:  # decided by a reader that does not say how: it may be the key
