@@ -53,7 +53,7 @@ def test_the_generated_logs_hold_every_case_the_family_shows():
     acts = [a for spec in VARIANTS.values() for a in spec.open_actions + spec.completed_actions]
     truth = [t for spec in VARIANTS.values() for t in spec.expected().actions]
     assert {a.word for a in acts} >= {"Compelte", "On-going", "In progress", "Underway", "Not yet started"}
-    assert {t.rag_source for t in truth} == {"default", "colour", None}
+    assert {t.rag_source for t in truth} == {"default", "colour", "heading", None}
     assert any(t.rag is None and t.status_text for t in truth)          # an unknown word, no fill
     assert any(t.rag and t.status_text is None for t in truth)           # a colour-only cell
     assert {a.fill for a in acts if a.colour == "amber"} >= {"#FFC000", "#F79646"}

@@ -32,6 +32,16 @@ LOG_STATUS_WORDS = frozenset({
 _CONNECTOR = re.compile(r"[\s,:;(\[–—-]*(?:\b(?:as\s+(?:at|of)|dated|of|from|for|at|on|to)\b[\s,:;(\[–—-]*)*$", re.I)
 
 
+def completed_heading(text: str) -> str | None:
+    """The status a heading over a table gives its rows ("Completed actions" → blue, "Closed actions"
+    → grey, as the contract's words name them), or None when the line is no such heading."""
+    m = COMPLETED_HEADING.match(" ".join(text.split()))
+    if not m or len(text) > 80:
+        return None
+    word = re.search(r"completed|closed|finished", m.group(0), re.I).group(0)
+    return default_status(word) or "blue"
+
+
 def is_log_title(text: str) -> bool:
     return bool(LOG_TITLE.search(text)) and len(text) < 160
 

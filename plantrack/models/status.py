@@ -10,7 +10,7 @@ Extraction is pure and runs in worker processes whose records are cached by file
 cannot know plantrack.toml: it records what the cell printed (`status_text`) and what decided the
 status (`rag_source`: the key, the cell's colour, or the default words). The load step settles the
 rest with `settle`: the configured words replace what the default words decided, or what a cell's
-colour decided for a word nobody else knew, or give a status to a word nobody knew; a key is never
+colour (or a "Completed actions" heading) decided for a word nobody else knew, or give a status to a word nobody knew; a key is never
 overridden. A change to `[statuses]` thus applies
 on the next run without reading a paper again.
 """
@@ -29,8 +29,9 @@ DONE = frozenset({"blue", "grey"})  # complete: never overdue, and dropped witho
 # The colour names that are a status ("gray" as Americans spell it); readers add their own extras.
 COLOUR_WORDS = {**{status: status for status in ORDER}, "gray": "grey"}
 
-# What decided an action's status (actions.rag_source).
-KEY, COLOUR, CONFIGURED, DEFAULT = "key", "colour", "statuses", "default"
+# What decided an action's status (actions.rag_source). HEADING: nothing in the row did, but the table
+# sits under a "Completed actions" heading, which says it of every row.
+KEY, COLOUR, CONFIGURED, DEFAULT, HEADING = "key", "colour", "statuses", "default", "heading"
 
 DEFAULT_WORDS: dict[str, tuple[str, ...]] = {
     "red": ("red", "R", "off track", "significant slippage", "significant delay", "behind schedule",
@@ -125,10 +126,10 @@ def settle(status_text: str | None, rag: str | None, source: str | None,
     key and before the default words (CONTRACT "Status words"). A colour decided only because no word
     did (extraction reads a fill when neither the key nor the default words know the word), so a word
     the council configured decides over it: the clerk wrote that word down, the fill is a guess by hue."""
-    if source == COLOUR and is_word(status_text) and configured:
+    if source in (COLOUR, HEADING) and is_word(status_text) and configured:
         found = lookup(status_text, configured)
         return (found, CONFIGURED) if found else (rag, source)
-    if source in (KEY, COLOUR) or not is_word(status_text):
+    if source in (KEY, COLOUR, HEADING) or not is_word(status_text):
         return rag, source
     if source is None and rag is not None:  # decided by a reader that does not say how: it may be the key
         return rag, source
