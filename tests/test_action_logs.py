@@ -19,7 +19,7 @@ from paperfactory.logs import LogSpec, log_variants, make_action_log, rgb, sampl
 from flowfactory import make_html_action_log
 from wordpapers import make_word_action_log
 
-from plantrack.extract.action_log import log_name
+from plantrack.extract.action_log import log_name, untitled_log_name
 from plantrack.extract.colours import hue_status
 
 CLI = [sys.executable, "-m", "plantrack.pipeline.cli"]
@@ -84,7 +84,8 @@ def test_a_table_row_that_names_a_plan_never_names_the_log(logs_db):
     db, _ = logs_db
     names = {p for p, in rows(db, "select distinct plan from reports")}
     assert not any(p and "business plan" in p.lower() for p in names)
-    assert None in names  # the log without a title has no plan's name: nothing from its rows
+    # the log without a title is named by the body heading it, nothing from its rows
+    assert None not in names and "National Care Standards Board action log" in names
     assert {"Status update on actions from last meeting", "Action log", "Board action log"} <= names
 
 
@@ -192,3 +193,14 @@ def test_the_councils_words_decide_before_a_fill_read_by_hue(tmp_path):
     subprocess.run([*CLI, "ingest", str(raw), "--db", str(fresh)], check=True, capture_output=True, timeout=600,
                    cwd=tmp_path)
     assert rows(fresh, "select rag, rag_source, status_text from actions order by id") == expected
+
+
+@pytest.mark.parametrize("opening, name", [
+    (["National Care Standards Board", "Date of meeting: 18 July 2024"], "National Care Standards Board action log"),
+    (["Audit and Risk Committee – ", "Meeting held on 3 May 2024"], "Audit and Risk Committee action log"),
+    (["Date of meeting: 18 July 2024"], "Action log"),                     # a label and a date: no heading
+    (["Members agreed the actions set out below and the board will review them."], "Action log"),  # a sentence
+    ([], "Action log"),
+])
+def test_a_log_without_a_title_is_named_by_its_body_else_action_log(opening, name):
+    assert untitled_log_name(opening) == name

@@ -12,7 +12,7 @@ import re
 from ..models import Priority, Report
 from ..models.document import FlowDocument, Para, Table, fold
 from ..models.status import COLOUR, HEADING
-from .action_log import completed_heading, is_log_title, log_date, log_name, status_column
+from .action_log import completed_heading, is_log_title, log_date, log_name, status_column, untitled_log_name
 from .colours import RGB
 from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
@@ -52,6 +52,7 @@ class FlowReportReader:
         self.seen: list[tuple[str, RGB | None, bool]] = []  # per action: printed status, colour, whole row
         self.heading_priorities: list[Priority] = []
         self.opening_date: str | None = None  # the first date before the first table (a log's meeting)
+        self.opening: list[str] = []  # the paragraphs before the first table (a log's body and meeting)
         self.heading_status: str | None = None  # the status a "Completed actions" heading gives the tables after it
         self.under_heading: list[str | None] = []  # per action: that status when its table is under one
 
@@ -87,6 +88,9 @@ class FlowReportReader:
         if r.as_at is None and not r.priorities and self.opening_date:
             # an action log printing no "as at": the date its opening paragraphs give (the meeting's)
             r.as_at, r.period = self.opening_date, month_of(self.opening_date)
+        if r.plan is None and not r.priorities and not self.legend.found \
+                and self.layout is not None and "rag" in self.layout.roles.values():
+            r.plan = untitled_log_name(self.opening)  # a log without a title: named by its body
         warn_unread(r, "in the document's opening paragraphs")
         return r
 
@@ -110,7 +114,7 @@ class FlowReportReader:
                     return
             else:
                 self.report.plan = plan_name(best.text)
-        self.opening_date = log_date(before)
+        self.opening, self.opening_date = before, log_date(before)
         for pattern in AS_AT:
             for p in opening:
                 m = pattern.search(p.text)

@@ -15,7 +15,7 @@ from ..models import Action, Priority, Report
 from ..models.layout import Box, Grid, Page, Word
 from .colours import DEFAULT_PALETTE, distance, hex_of
 from ..models.status import COLOUR, HEADING, direction_text, split_direction
-from .action_log import completed_heading, is_log_title, log_date, log_name, status_column
+from .action_log import completed_heading, is_log_title, log_date, log_name, status_column, untitled_log_name
 from .columns import clean, header_like_roles, header_roles, is_header
 from .dates import find_date, month_of, parse_date
 from .legend import Legend, band_colour, legend_from_lines, legend_from_rows
@@ -283,6 +283,7 @@ class ReportReader:
     heading_status: str | None = None  # that of the last such heading read (the tables after it are its)
     priorities_in_headings: list[Priority] = field(default_factory=list)
     open_text_table: TextTable | None = None  # a text table that ran to the last page's foot
+    opening_lines: list[str] = field(default_factory=list)  # the first page's lines above its tables
     opening_date: str | None = None  # the first date above the first page's tables: a log's period
     #                                  when it prints no "as at" (the title's, else the meeting's date)
     as_at_in_tables: tuple[str, bool] | None = None  # an "as at" that only a table's line gave
@@ -368,7 +369,8 @@ class ReportReader:
         # a table's row never names the plan ("Refresh the business plan" in a log's action column)
         outside = [(ln["size"], ln["text"]) for ln in lines if not any(_holds(t.bbox, ln) for t in tables)]
         if first:
-            self.opening_date = log_date([ln["text"] for ln in opening(lines, tables)])
+            self.opening_lines = [ln["text"] for ln in opening(lines, tables)]
+            self.opening_date = log_date(self.opening_lines)
         if self.report.plan is None:
             titles = [(s, t) for s, t in title_blocks(outside)
                       if (re.search(r"\bplan\b", t, re.I) and len(t) < 160) or is_log_title(t)]
@@ -564,5 +566,8 @@ class ReportReader:
                           (self.opening_date, not r.priorities), (table and table[0], True)):
             if r.as_at is None and date and use:
                 r.as_at, r.period = date, month_of(date)
+        if r.plan is None and not r.priorities and not self.legend.found \
+                and self.layout is not None and "rag" in self.layout.roles.values():
+            r.plan = untitled_log_name(self.opening_lines)  # a log without a title: named by its body
         warn_unread(r, "on the first page")
         return r

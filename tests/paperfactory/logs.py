@@ -277,7 +277,7 @@ def log_variants() -> dict[str, LogSpec]:
             open_actions=sample_actions(10, styles=("fill", "word", "word+fill"), seed=5),
             completed_actions=completed(2, start=11)),
         "no title, meeting column, table over pages": LogSpec(
-            title=None, plan=None, as_at="2024-07-18", date_line="Date of meeting: 18 July 2024",
+            title=None, plan="National Care Standards Board action log", as_at="2024-07-18", date_line="Date of meeting: 18 July 2024",
             columns=COLUMNS["no-meeting-action-lead-due-status-comments"], landscape=True,
             open_actions=sample_actions(16, colours=("amber", "green", "red", "blue", "grey"),
                                         styles=("word+fill", "fill"), long_updates=True, seed=1),
