@@ -98,6 +98,11 @@ def test_default_vocabulary_folds_case_spacing_punctuation_and_wrapped_words():
     assert default_status("Behind plan") is None
     assert default_status("↑") is None
     assert fold("Complete – remove") == "complete remove"
+    # the date a status was reached, printed after its word, is not part of the word
+    assert default_status("Completed 3/4/24") == "blue"
+    assert default_status("Closed on 12 March 2024") == "grey"
+    assert default_status("Complete - remove") == "grey"
+    assert default_status("Delayed until June 2025") is None  # a date with words between: not guessed
 
 
 def test_configured_words_come_after_the_key_and_before_the_defaults():

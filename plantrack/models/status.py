@@ -66,14 +66,21 @@ def _table(words: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
 DEFAULT_TABLE = _table({w: status for status, ws in DEFAULT_WORDS.items() for w in ws})
 
 
+# A date printed after the status word, when it was reached: "Completed 3/4/24", "Closed on 12 March 2024".
+_DATE_AFTER = re.compile(r"\s+(?:on\s+|since\s+|at\s+)?\(?(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?\s+"
+                         r"[A-Za-z]{3,9}\.?,?\s+\d{2,4}|[A-Za-z]{3,9}\s+\d{4})\)?$")
+
+
 def candidates(text: str | None) -> list[str]:
     """The folded forms a status cell may be looked up by: the whole cell, then what it says before a
-    note on the old status ("Green (was Amber)", "Green – previously Amber")."""
+    note on the old status ("Green (was Amber)", "Green – previously Amber") or before the date it was
+    reached ("Completed 3/4/24": the word is the status, the date when)."""
     t = " ".join((text or "").split()).strip(" .●•■-–")
     if not t:
         return []
     now = re.split(r"\s*(?:\(|\bwas\b|\bprevious(?:ly)?\b|[–—;,]|\s-\s)\s*", t, maxsplit=1, flags=re.I)[0]
-    return [c for c in dict.fromkeys((fold(t), fold(now))) if c]
+    undated = _DATE_AFTER.sub("", t)
+    return [c for c in dict.fromkeys((fold(t), fold(now), fold(undated))) if c]
 
 
 def lookup(text: str | None, words: Mapping[str, str] | tuple[dict, dict]) -> str | None:
