@@ -19,7 +19,7 @@ from paperfactory.logs import LogSpec, log_variants, make_action_log, rgb, sampl
 from flowfactory import make_html_action_log
 from wordpapers import make_word_action_log
 
-from plantrack.extract.action_log import log_name
+from plantrack.extract.action_log import log_name, untitled_log_name
 from plantrack.extract.colours import hue_status
 
 CLI = [sys.executable, "-m", "plantrack.pipeline.cli"]
@@ -53,7 +53,7 @@ def test_the_generated_logs_hold_every_case_the_family_shows():
     acts = [a for spec in VARIANTS.values() for a in spec.open_actions + spec.completed_actions]
     truth = [t for spec in VARIANTS.values() for t in spec.expected().actions]
     assert {a.word for a in acts} >= {"Compelte", "On-going", "In progress", "Underway", "Not yet started"}
-    assert {t.rag_source for t in truth} == {"default", "colour", None}
+    assert {t.rag_source for t in truth} == {"default", "colour", "heading", None}
     assert any(t.rag is None and t.status_text for t in truth)          # an unknown word, no fill
     assert any(t.rag and t.status_text is None for t in truth)           # a colour-only cell
     assert {a.fill for a in acts if a.colour == "amber"} >= {"#FFC000", "#F79646"}
@@ -84,7 +84,8 @@ def test_a_table_row_that_names_a_plan_never_names_the_log(logs_db):
     db, _ = logs_db
     names = {p for p, in rows(db, "select distinct plan from reports")}
     assert not any(p and "business plan" in p.lower() for p in names)
-    assert None in names  # the log without a title has no plan's name: nothing from its rows
+    # the log without a title is named by the body heading it, nothing from its rows
+    assert None not in names and "National Care Standards Board action log" in names
     assert {"Status update on actions from last meeting", "Action log", "Board action log"} <= names
 
 
@@ -160,3 +161,46 @@ def test_consecutive_logs_share_their_name(title, name):
     ("#A6A6A6", "grey"), ("#FFFFFF", None), ("#DEEAF6", None), ("#FCE4D6", None), ("#000000", None)])
 def test_a_fill_is_named_by_its_hue_and_a_pale_band_is_no_status(fill, status):
     assert hue_status(rgb(fill)) == status
+
+
+# ---- the council's own words ([statuses]) -------------------------------------------------------------
+def test_the_councils_words_decide_before_a_fill_read_by_hue(tmp_path):
+    """CONTRACT "Status words": key > [statuses] > default words; a fill only for a word nobody knows.
+    The log has no key, so "Underway" in an orange cell is the council's green once plantrack.toml says
+    so, on the next run over the stored rows and on a fresh database alike; "On-going" stays the fill's."""
+    spec = LogSpec(title="Action log as of 9 May 2024", plan="Action log", as_at="2024-05-09",
+                   open_actions=sample_actions(6, colours=("amber", "green"), styles=("word+fill",)))
+    spec.open_actions[0].word, spec.open_actions[0].fill = "Underway", "#F79646"
+    spec.open_actions[2].word, spec.open_actions[2].fill = "Underway", "#FFC000"
+    spec.open_actions[1].word = "On-going"
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    want = make_action_log(raw / "log.pdf", spec)
+    db = tmp_path / "p.db"
+    subprocess.run([*CLI, "run", str(raw), "--db", str(db)], check=True, capture_output=True, timeout=600,
+                   cwd=tmp_path)
+    before = rows(db, "select rag, rag_source, status_text from actions order by id")
+    assert before == [(a.rag, a.rag_source, a.status_text) for a in want.actions]
+    assert before[0] == ("amber", "colour", "Underway")
+
+    (tmp_path / "plantrack.toml").write_text('[statuses]\n"Underway" = "green"\n')
+    subprocess.run([*CLI, "run", str(raw), "--db", str(db)], check=True, capture_output=True, timeout=600,
+                   cwd=tmp_path)
+    after = rows(db, "select rag, rag_source, status_text from actions order by id")
+    expected = [("green", "statuses", t) if t == "Underway" else (r, s, t) for r, s, t in before]
+    assert after == expected and after[1] == ("green", "colour", "On-going")
+    fresh = tmp_path / "fresh.db"
+    subprocess.run([*CLI, "ingest", str(raw), "--db", str(fresh)], check=True, capture_output=True, timeout=600,
+                   cwd=tmp_path)
+    assert rows(fresh, "select rag, rag_source, status_text from actions order by id") == expected
+
+
+@pytest.mark.parametrize("opening, name", [
+    (["National Care Standards Board", "Date of meeting: 18 July 2024"], "National Care Standards Board action log"),
+    (["Audit and Risk Committee – ", "Meeting held on 3 May 2024"], "Audit and Risk Committee action log"),
+    (["Date of meeting: 18 July 2024"], "Action log"),                     # a label and a date: no heading
+    (["Members agreed the actions set out below and the board will review them."], "Action log"),  # a sentence
+    ([], "Action log"),
+])
+def test_a_log_without_a_title_is_named_by_its_body_else_action_log(opening, name):
+    assert untitled_log_name(opening) == name

@@ -98,6 +98,11 @@ def test_default_vocabulary_folds_case_spacing_punctuation_and_wrapped_words():
     assert default_status("Behind plan") is None
     assert default_status("↑") is None
     assert fold("Complete – remove") == "complete remove"
+    # the date a status was reached, printed after its word, is not part of the word
+    assert default_status("Completed 3/4/24") == "blue"
+    assert default_status("Closed on 12 March 2024") == "grey"
+    assert default_status("Complete - remove") == "grey"
+    assert default_status("Delayed until June 2025") is None  # a date with words between: not guessed
 
 
 def test_configured_words_come_after_the_key_and_before_the_defaults():
@@ -105,7 +110,9 @@ def test_configured_words_come_after_the_key_and_before_the_defaults():
     assert settle("Behind plan", None, None, words) == ("red", "statuses")
     assert settle("Completed", "blue", "default", words) == ("grey", "statuses")
     assert settle("Completed", "blue", "key", words) == ("blue", "key")       # the report's key wins
-    assert settle("Behind plan", "amber", "colour", words) == ("amber", "colour")
+    # a word the council configured decides over a fill read by hue (CONTRACT: key > [statuses] > default)
+    assert settle("Behind plan", "amber", "colour", words) == ("red", "statuses")
+    assert settle("Ongoing", "amber", "colour", words) == ("amber", "colour")  # nobody knows it: the fill
     assert settle("Behind plan", None, None, {}) == (None, None)             # never guessed
     assert settle("●", "green", "colour", words) == ("green", "colour")
     assert settle("Completed", "blue", None, words) == ("blue", None)  # a reader that did not say how: kept

@@ -32,6 +32,33 @@ LOG_STATUS_WORDS = frozenset({
 _CONNECTOR = re.compile(r"[\s,:;(\[–—-]*(?:\b(?:as\s+(?:at|of)|dated|of|from|for|at|on|to)\b[\s,:;(\[–—-]*)*$", re.I)
 
 
+def completed_heading(text: str) -> str | None:
+    """The status a heading over a table gives its rows ("Completed actions" → blue, "Closed actions"
+    → grey, as the contract's words name them), or None when the line is no such heading."""
+    m = COMPLETED_HEADING.match(" ".join(text.split()))
+    if not m or len(text) > 80:
+        return None
+    word = re.search(r"completed|closed|finished", m.group(0), re.I).group(0)
+    return default_status(word) or "blue"
+
+
+# A line naming the body whose log it is ("National Care Standards Board", "Audit and Risk Committee").
+_BODY = re.compile(r"\b(?:board|committee|sub-committee|council|panel|group|forum|partnership|commission|"
+                   r"authority|trust|executive|cabinet|governors|governing\s+body)$", re.I)
+
+
+def untitled_log_name(opening: list[str]) -> str:
+    """The name of a log that prints no title: the body's heading above its table, as consecutive logs
+    print it ("National Care Standards Board" → "National Care Standards Board action log"), else
+    "Action log". A line with a date, a label ("Date of meeting:") or a sentence is no heading."""
+    for text in opening[:8]:
+        t = " ".join(text.split()).strip(" :–—-")
+        if 3 < len(t) < 100 and _BODY.search(t) and not find_date(t) and ":" not in t \
+                and not re.match(r"(?:date|venue|present|meeting|minutes|agenda|item)\b", t, re.I):
+            return f"{t} action log"
+    return "Action log"
+
+
 def is_log_title(text: str) -> bool:
     return bool(LOG_TITLE.search(text)) and len(text) < 160
 

@@ -11,8 +11,8 @@ import re
 
 from ..models import Priority, Report
 from ..models.document import FlowDocument, Para, Table, fold
-from ..models.status import COLOUR
-from .action_log import is_log_title, log_date, log_name, status_column
+from ..models.status import COLOUR, HEADING
+from .action_log import completed_heading, is_log_title, log_date, log_name, status_column, untitled_log_name
 from .colours import RGB
 from .columns import clean, header_roles
 from .dates import find_date, month_of, parse_date
@@ -52,6 +52,9 @@ class FlowReportReader:
         self.seen: list[tuple[str, RGB | None, bool]] = []  # per action: printed status, colour, whole row
         self.heading_priorities: list[Priority] = []
         self.opening_date: str | None = None  # the first date before the first table (a log's meeting)
+        self.opening: list[str] = []  # the paragraphs before the first table (a log's body and meeting)
+        self.heading_status: str | None = None  # the status a "Completed actions" heading gives the tables after it
+        self.under_heading: list[str | None] = []  # per action: that status when its table is under one
 
     def read(self) -> Report | None:
         doc, r = self.doc, self.report
@@ -76,13 +79,18 @@ class FlowReportReader:
             return None
         if not r.priorities:
             r.priorities = self.heading_priorities
-        for a, (text, colour, whole_row) in zip(r.actions, self.seen):
+        for a, (text, colour, whole_row), done in zip(r.actions, self.seen, self.under_heading):
             a.due_date = parse_date(a.timescale)
             a.rag, a.rag_source = self._status(text, colour, whole_row)
+            if a.rag is None and done:  # a completed table that prints no status: its heading says it
+                a.rag, a.rag_source = done, HEADING
         r.legend = self.legend.describe()
         if r.as_at is None and not r.priorities and self.opening_date:
             # an action log printing no "as at": the date its opening paragraphs give (the meeting's)
             r.as_at, r.period = self.opening_date, month_of(self.opening_date)
+        if r.plan is None and not r.priorities and not self.legend.found \
+                and self.layout is not None and "rag" in self.layout.roles.values():
+            r.plan = untitled_log_name(self.opening)  # a log without a title: named by its body
         warn_unread(r, "in the document's opening paragraphs")
         return r
 
@@ -106,7 +114,7 @@ class FlowReportReader:
                     return
             else:
                 self.report.plan = plan_name(best.text)
-        self.opening_date = log_date(before)
+        self.opening, self.opening_date = before, log_date(before)
         for pattern in AS_AT:
             for p in opening:
                 m = pattern.search(p.text)
@@ -117,6 +125,7 @@ class FlowReportReader:
                     return
 
     def _para(self, p: Para) -> None:
+        self.heading_status = completed_heading(p.text) or self.heading_status
         m = PRIORITY_HEADING.match(p.text)
         if m:
             self.priority = priority_number(m.group(1)) or self.priority
@@ -185,6 +194,7 @@ class FlowReportReader:
         self.report.actions.append(action_of(values, self.priority, ref, ofsted, extra, rag=None, page=None,
                                              status_text=fold(values.get("rag")) or None))
         self.seen.append(seen)
+        self.under_heading.append(self.heading_status)
 
     def _status(self, text: str, colour: RGB | None, whole_row: bool) -> tuple[str | None, str | None]:
         """(status, what decided it: models.status KEY, DEFAULT or COLOUR), so that the council's own

@@ -14,8 +14,8 @@ from dataclasses import dataclass, field
 from ..models import Action, Priority, Report
 from ..models.layout import Box, Grid, Page, Word
 from .colours import DEFAULT_PALETTE, distance, hex_of
-from ..models.status import COLOUR, direction_text, split_direction
-from .action_log import is_log_title, log_date, log_name, status_column
+from ..models.status import COLOUR, HEADING, direction_text, split_direction
+from .action_log import completed_heading, is_log_title, log_date, log_name, status_column, untitled_log_name
 from .columns import clean, header_like_roles, header_roles, is_header
 from .dates import find_date, month_of, parse_date
 from .legend import Legend, band_colour, legend_from_lines, legend_from_rows
@@ -278,8 +278,12 @@ class ReportReader:
     last_page: int = 0
     action_tables: int = 0
     statuses_seen: list[StatusSeen | None] = field(default_factory=list)  # one per action
+    under_heading: list[str | None] = field(default_factory=list)  # one per action: the status a
+    #                                  "Completed actions" heading over its table gives, None when none
+    heading_status: str | None = None  # that of the last such heading read (the tables after it are its)
     priorities_in_headings: list[Priority] = field(default_factory=list)
     open_text_table: TextTable | None = None  # a text table that ran to the last page's foot
+    opening_lines: list[str] = field(default_factory=list)  # the first page's lines above its tables
     opening_date: str | None = None  # the first date above the first page's tables: a log's period
     #                                  when it prints no "as at" (the title's, else the meeting's date)
     as_at_in_tables: tuple[str, bool] | None = None  # an "as at" that only a table's line gave
@@ -325,7 +329,12 @@ class ReportReader:
             candidates.sort(key=lambda td: td[0].bbox[1])
         first_on_page = True
         last_read: Grid | None = None
+        done_headings = [(ln["top"], status) for ln in lines if (status := completed_heading(ln["text"]))]
         for table, data in candidates:
+            for top, status in done_headings:
+                if top < table.bbox[1]:
+                    self.heading_status = status
+            done_headings = [(t, st) for t, st in done_headings if t >= table.bbox[1]]
             for top, m in headings:
                 if top < table.bbox[1]:
                     self._set_priority(m)
@@ -360,7 +369,8 @@ class ReportReader:
         # a table's row never names the plan ("Refresh the business plan" in a log's action column)
         outside = [(ln["size"], ln["text"]) for ln in lines if not any(_holds(t.bbox, ln) for t in tables)]
         if first:
-            self.opening_date = log_date([ln["text"] for ln in opening(lines, tables)])
+            self.opening_lines = [ln["text"] for ln in opening(lines, tables)]
+            self.opening_date = log_date(self.opening_lines)
         if self.report.plan is None:
             titles = [(s, t) for s, t in title_blocks(outside)
                       if (re.search(r"\bplan\b", t, re.I) and len(t) < 160) or is_log_title(t)]
@@ -507,6 +517,7 @@ class ReportReader:
             return
         self.report.actions.append(action_of(values, self.priority, ref, ofsted, extra, rag=rag, page=number))
         self.statuses_seen.append(seen)
+        self.under_heading.append(self.heading_status)
 
     def _note_far_colour(self, action: Action, seen: StatusSeen | None) -> None:
         """A status read from a colour far from every key colour is a guess worth a clerk's look
@@ -540,10 +551,12 @@ class ReportReader:
         r.last_page = self.last_page
         if not r.priorities:
             r.priorities = self.priorities_in_headings
-        for a, seen in zip(r.actions, self.statuses_seen):
+        for a, seen, done in zip(r.actions, self.statuses_seen, self.under_heading):
             a.due_date = parse_date(a.timescale)
             a.rag, a.rag_source = self._decide(seen)  # by the key, wherever in the report it was printed
             a.status_text = (seen.text or None) if seen is not None and not seen.whole_row else None
+            if a.rag is None and done:  # a completed table that prints no status: its heading says it
+                a.rag, a.rag_source = done, HEADING
             self._note_far_colour(a, seen)
         r.legend = self.legend.describe()
         table = self.as_at_in_tables
@@ -553,5 +566,8 @@ class ReportReader:
                           (self.opening_date, not r.priorities), (table and table[0], True)):
             if r.as_at is None and date and use:
                 r.as_at, r.period = date, month_of(date)
+        if r.plan is None and not r.priorities and not self.legend.found \
+                and self.layout is not None and "rag" in self.layout.roles.values():
+            r.plan = untitled_log_name(self.opening_lines)  # a log without a title: named by its body
         warn_unread(r, "on the first page")
         return r

@@ -9,8 +9,9 @@ lines ("Signifi- cant slippage") joined again.
 Extraction is pure and runs in worker processes whose records are cached by file content, so it
 cannot know plantrack.toml: it records what the cell printed (`status_text`) and what decided the
 status (`rag_source`: the key, the cell's colour, or the default words). The load step settles the
-rest with `settle`: the configured words replace what the default words decided, or give a status
-to a word nobody knew; a key or a colour is never overridden. A change to `[statuses]` thus applies
+rest with `settle`: the configured words replace what the default words decided, or what a cell's
+colour (or a "Completed actions" heading) decided for a word nobody else knew, or give a status to a word nobody knew; a key is never
+overridden. A change to `[statuses]` thus applies
 on the next run without reading a paper again.
 """
 from __future__ import annotations
@@ -28,8 +29,9 @@ DONE = frozenset({"blue", "grey"})  # complete: never overdue, and dropped witho
 # The colour names that are a status ("gray" as Americans spell it); readers add their own extras.
 COLOUR_WORDS = {**{status: status for status in ORDER}, "gray": "grey"}
 
-# What decided an action's status (actions.rag_source).
-KEY, COLOUR, CONFIGURED, DEFAULT = "key", "colour", "statuses", "default"
+# What decided an action's status (actions.rag_source). HEADING: nothing in the row did, but the table
+# sits under a "Completed actions" heading, which says it of every row.
+KEY, COLOUR, CONFIGURED, DEFAULT, HEADING = "key", "colour", "statuses", "default", "heading"
 
 DEFAULT_WORDS: dict[str, tuple[str, ...]] = {
     "red": ("red", "R", "off track", "significant slippage", "significant delay", "behind schedule",
@@ -64,14 +66,21 @@ def _table(words: Mapping[str, str]) -> tuple[dict[str, str], dict[str, str]]:
 DEFAULT_TABLE = _table({w: status for status, ws in DEFAULT_WORDS.items() for w in ws})
 
 
+# A date printed after the status word, when it was reached: "Completed 3/4/24", "Closed on 12 March 2024".
+_DATE_AFTER = re.compile(r"\s+(?:on\s+|since\s+|at\s+)?\(?(?:\d{1,2}[/.-]\d{1,2}[/.-]\d{2,4}|\d{1,2}(?:st|nd|rd|th)?\s+"
+                         r"[A-Za-z]{3,9}\.?,?\s+\d{2,4}|[A-Za-z]{3,9}\s+\d{4})\)?$")
+
+
 def candidates(text: str | None) -> list[str]:
     """The folded forms a status cell may be looked up by: the whole cell, then what it says before a
-    note on the old status ("Green (was Amber)", "Green – previously Amber")."""
+    note on the old status ("Green (was Amber)", "Green – previously Amber") or before the date it was
+    reached ("Completed 3/4/24": the word is the status, the date when)."""
     t = " ".join((text or "").split()).strip(" .●•■-–")
     if not t:
         return []
     now = re.split(r"\s*(?:\(|\bwas\b|\bprevious(?:ly)?\b|[–—;,]|\s-\s)\s*", t, maxsplit=1, flags=re.I)[0]
-    return [c for c in dict.fromkeys((fold(t), fold(now))) if c]
+    undated = _DATE_AFTER.sub("", t)
+    return [c for c in dict.fromkeys((fold(t), fold(now), fold(undated))) if c]
 
 
 def lookup(text: str | None, words: Mapping[str, str] | tuple[dict, dict]) -> str | None:
@@ -121,8 +130,13 @@ def direction_text(text: str | None) -> str | None:
 def settle(status_text: str | None, rag: str | None, source: str | None,
            configured: Mapping[str, str] | None) -> tuple[str | None, str | None]:
     """(rag, rag_source) once the council's configured words are known: they come after the report's
-    key (and the cell's colour, read only when no word decided) and before the default words."""
-    if source in (KEY, COLOUR) or not is_word(status_text):
+    key and before the default words (CONTRACT "Status words"). A colour decided only because no word
+    did (extraction reads a fill when neither the key nor the default words know the word), so a word
+    the council configured decides over it: the clerk wrote that word down, the fill is a guess by hue."""
+    if source in (COLOUR, HEADING) and is_word(status_text) and configured:
+        found = lookup(status_text, configured)
+        return (found, CONFIGURED) if found else (rag, source)
+    if source in (KEY, COLOUR, HEADING) or not is_word(status_text):
         return rag, source
     if source is None and rag is not None:  # decided by a reader that does not say how: it may be the key
         return rag, source

@@ -233,7 +233,8 @@ TABLES: tuple[Table, ...] = (
         _c("status_text", "TEXT", "the status as printed (word, letter or symbol); NULL for a colour-only cell"),
         _extra("rag_source", "TEXT", "what decided rag: 'key' (the report's own key), 'statuses' (the words "
                                      "configured under [statuses] in plantrack.toml), 'default' (the built-in "
-                                     "status words), 'colour' (the cell's colour); NULL when rag is NULL"),
+                                     "status words), 'colour' (the cell's colour), 'heading' (nothing in the row, but "
+                                     "the table sits under a \"Completed actions\" heading); NULL when rag is NULL"),
     ), indexes=(Index("actions_report", "report_id"),), export=True, counted=True),
     Table("meetings", "One row per set of minutes found in a document.", (
         _c("id", "INTEGER PRIMARY KEY"),

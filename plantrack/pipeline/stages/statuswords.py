@@ -12,7 +12,7 @@ from collections import Counter
 from collections.abc import Iterable, Mapping
 
 from plantrack.models import Extraction
-from plantrack.models.status import CONFIGURED, DEFAULT, fold, is_word, settle
+from plantrack.models.status import COLOUR, CONFIGURED, DEFAULT, HEADING, fold, is_word, settle
 
 
 def settle_extraction(ex: Extraction | None, configured: Mapping[str, str] | None) -> None:
@@ -31,7 +31,7 @@ def restatus(db, configured: Mapping[str, str] | None) -> int:
 
     rows = db.conn.execute(
         "SELECT id, status_text, rag, rag_source FROM actions WHERE status_text IS NOT NULL "
-        "AND (rag_source IS NULL OR rag_source IN (?, ?))", (DEFAULT, CONFIGURED)).fetchall()
+        "AND (rag_source IS NULL OR rag_source IN (?, ?, ?, ?))", (DEFAULT, CONFIGURED, COLOUR, HEADING)).fetchall()
     changes = []
     for action_id, text, rag, source in rows:
         new = settle(text, rag, source, configured)
