@@ -12,7 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from paperfactory.parish import MAKERS, ParishMinutesSpec
+from dataclasses import replace
+
+from flowfactory import make_html_minutes
+from paperfactory.parish import MAKERS, ParishMinutesSpec, make_pages_pdf, performance_appendix, recommendations_appendix
+from paperfactory.samples import sdp_minutes_spec
 
 from plantrack.extract import flow_minutes, minutes, minutes_head
 from plantrack.extract.dates import find_date
@@ -77,6 +81,59 @@ def test_parish_minutes_read_right_in_every_format(tmp_path, fmt, spec, committe
     ex = extract_document(MAKERS[fmt](tmp_path / f"m.{fmt}", spec))
     assert ex.kind == "minutes", ex.evidence
     assert [(m.committee, m.meeting_date) for m in ex.meetings] == [(committee, when)]
+
+
+# held-out kinds of paper: what sits around the title block must not change the body or the date read
+GRID = ["10 Jul 2019", "14 Aug 2019", "11 Sep 2019"]
+
+
+@pytest.mark.parametrize("fmt", sorted(MAKERS))
+@pytest.mark.parametrize("spec", [
+    # Word minutes opening with the council's letterhead (an address, an issue date), not a minutes title
+    ParishMinutesSpec(before=["Ashby Vale Parish Council, The Old School, Church Lane, Ashby Vale AV1 2BC",
+                              "Issued 2nd October 2019"], superscript=False),
+    ParishMinutesSpec(before=["[Logo] Serving the village since 1894", "Tel 01234 567890 | clerk@ashbyvale-pc.gov.uk"]),
+    # an attendance grid of the year's earlier meetings under the title block; with a title without its
+    # year, the grid's dates must give only the year
+    ParishMinutesSpec(attendance=GRID),
+    ParishMinutesSpec(attendance=GRID, month_year="October", superscript=False),
+    # a two-digit year; a letter O typed for a zero
+    ParishMinutesSpec(month_year="OCT 19", superscript=False),
+    ParishMinutesSpec(month_year="OCTOBER 2O19", superscript=False),
+], ids=["letterhead", "logo", "grid", "grid-yearless", "two-digit-year", "letter-O"])
+def test_held_out_kinds_of_minutes_keep_their_body_and_date(tmp_path, fmt, spec):
+    ex = extract_document(MAKERS[fmt](tmp_path / f"m.{fmt}", spec))
+    assert ex.kind == "minutes", ex.evidence
+    assert [(m.committee, m.meeting_date) for m in ex.meetings] == [("ASHBY VALE PARISH COUNCIL", "2019-10-09")]
+
+
+@pytest.mark.parametrize("word, angle, height", [("DRAFT", 45, 0.5), ("DRAFT", 30, 0.8), ("COPY", 0, 0.86)])
+def test_a_watermark_across_the_page_is_neither_body_nor_date(tmp_path, word, angle, height):
+    spec = ParishMinutesSpec(watermark=word, watermark_angle=angle, watermark_height=height)
+    ex = extract_document(MAKERS["pdf"](tmp_path / "m.pdf", spec))
+    assert ex.kind == "minutes", ex.evidence
+    assert [(m.committee, m.meeting_date) for m in ex.meetings] == [("ASHBY VALE PARISH COUNCIL", "2019-10-09")]
+
+
+@pytest.mark.parametrize("committee", ["Joint Meeting of Cabinet and Overview and Scrutiny Committee",
+                                       "Joint Meeting of the Audit Committee and the Standards Committee"])
+def test_a_moderngov_joint_meeting_page_keeps_its_heading_as_printed(tmp_path, committee):
+    truth = make_html_minutes(tmp_path / "joint.html", replace(sdp_minutes_spec(), committee=committee))
+    ex = extract_document(tmp_path / "joint.html")
+    assert ex.kind == "minutes"
+    assert [(m.committee, m.meeting_date) for m in ex.meetings] == [(committee, truth.meeting_date)]
+
+
+@pytest.mark.parametrize("pages", [performance_appendix(), performance_appendix()[1:],
+                                   recommendations_appendix("to"), recommendations_appendix("that")],
+                         ids=["performance", "performance-from-a-service-area", "recommendations-to",
+                              "recommendations-first-sentence"])
+def test_appendices_with_some_marks_of_minutes_stay_other(tmp_path, pages):
+    """A performance report's appendix (service areas over dates, "Attendance", the Chair, "noted") and an
+    appendix of recommendations ("1. That the Committee notes …", a working group's minutes "agreed as a
+    correct record") are neither minutes nor a pack of meetings named after a service area or a sentence."""
+    ex = extract_document(make_pages_pdf(tmp_path / "appendix.pdf", pages))
+    assert (ex.kind, ex.meetings) == ("other", []), ex.evidence
 
 
 @pytest.mark.parametrize("fmt", ["docx", "html"])
