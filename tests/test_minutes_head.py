@@ -281,3 +281,18 @@ def test_real_minutes_pages(name, committee, when):
 def test_a_real_agenda_page_stays_other():
     ex = extract_document(FIXTURES / "milburn-pc_agenda_2017-01.pdf")
     assert (ex.kind, ex.meetings) == ("other", [])
+
+
+def test_marks_read_under_minute_numbers_and_across_sentences():
+    """Found by leaving bodies out: one parish's minutes were minutes by a single point, because its
+    apologies sit under a date-shaped minute number and the record is approved in the sentence after the
+    one that names the minutes. Both are general ways of writing, read as such."""
+    ev = minutes_evidence(lines_of_text(
+        "Oakley Parish Council - 14th July 2020\nThe Parish Council held the meeting in the Village Hall.\n"
+        "Present\nCouncillors A Brown (Chair), C Davies\n20.07.02 Apologies\nCouncillor E Evans\n20.07.04 Minutes\n"
+        "The minutes of the meeting held on the 3rd March 2020 had been circulated prior to this meeting. "
+        "All agreed this was a true record and were signed."))
+    assert {"apologies", "last meeting's minutes approved", "a record of what happened"} <= set(dict(ev.marks))
+    # an agenda's item asking for the same stays an item to come
+    agenda = minutes_evidence(lines_of_text("Oakley Parish Council\nAGENDA\n1. To agree the minutes as a true record"))
+    assert "last meeting's minutes approved" not in dict(agenda.marks) and not agenda.is_minutes

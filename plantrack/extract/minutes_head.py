@@ -376,19 +376,21 @@ _PRESENT = re.compile(
     r"^(?:\d{1,2}\.+\s*)?(?:(?:committee\s+|council\s+)?members\s+(?:of\s+the\s+council\s+)?present(?:\s+were)?|"
     r"present|presennol|sederunt|in\s+attendance|attendance|attendees|councillors\s+present|also\s+present)"
     r"\s*(?:[:\-–—]+|$|were\b)", re.I)
-_APOLOGIES = re.compile(r"\bapologies\s+(?:were\s+|had\s+been\s+)?(?:received|for\s+absence|given)\b|^\s*(?:\d{1,3}[.)]?\s*)?apologies\b"
+_APOLOGIES = re.compile(r"\bapologies\s+(?:were\s+|had\s+been\s+)?(?:received|for\s+absence|given)\b|^\s*(?:\d{1,4}(?:[./]\d{1,3}){0,2}[.)]?\s*)?apologies\b"
                         r"|\bymddiheuriadau\b", re.I)
 _MINUTES_APPROVED = re.compile(
     r"\b(?:minutes?|cofnodion)\b[^.]{0,160}?\b(?:were|was|had\s+been|be|being|duly)?\s*(?:approved|confirmed|signed|accepted|"
     r"adopted|agreed|taken\s+as\s+read|(?:a\s+)?(?:true|correct|accurate)\s+(?:and\s+\w+\s+)?(?:record|copy)|were\s+correct|"
-    r"yn\s+gywir)\b", re.I)
+    r"yn\s+gywir)\b"
+    # "… had been circulated. All agreed this was a true record": the record approved in the next sentence
+    r"|\b(?:agreed|approved|confirmed|accepted)\b[^.]{0,40}\b(?:a\s+)?(?:true|correct|accurate)\s+record\b", re.I)
 _RESOLVED = re.compile(r"\b(?:RESOLVED|AGREED)\b|\b(?:it\s+was\s+(?:resolved|agreed)|resolved\s+that|unanimously|"
                        r"proposed\s+by|seconded\s+by|cytunwyd|cynigiwyd|eiliwyd)\b", re.I)
 _CHAIR = re.compile(r"\((?:chair|chairman|chairperson|vice[- ]chair)\b|\btook\s+the\s+chair\b|\bchair(?:man|person)?\b"
                     r"|\bclerk\b|\bcadeirydd\b|\bclerc\b", re.I)
 _CLOSED = re.compile(r"\bmeeting\s+(?:closed|ended|finished|concluded|terminated|rose)\b|\bclose\s+of\s+(?:the\s+)?meeting\b"
                      r"|\bclosed\s+the\s+meeting\b|\bdaeth\s+y\s+cyfarfod\b", re.I)
-_PAST = re.compile(r"\b(?:was\s+held|were\s+held|held\s+their\s+meeting|were\s+received|was\s+received|reported\s+that|"
+_PAST = re.compile(r"\b(?:was\s+held|were\s+held|held\s+(?:their|its|the)\s+meeting|were\s+received|was\s+received|reported\s+that|"
                    r"it\s+was\s+noted|noted\s+that|the\s+meeting\s+(?:was|took)|cynhaliwyd)\b", re.I)
 _TO_COME = re.compile(r"^(?:item\s+)?\d{1,3}[a-z]?[.):]?\s+to\s+(?:consider|receive|approve|note|discuss|agree|confirm|"
                       r"resolve|decide|appoint|elect|review|adopt|sign)\b", re.I)
