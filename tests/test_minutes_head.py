@@ -230,6 +230,10 @@ def test_a_year_the_title_leaves_out_comes_from_the_paper():
     ("24.08.22", "2022-08-24"),                 # dd.mm.yy
     ("December 19, 2023", "2023-12-19"),        # US style
     ("2O October 2O19", "2019-10-20"),          # a letter O typed for a zero
+    ("2l October 2019", "2019-10-21"),          # a letter l typed for a one
+    ("l2th May 2019", "2019-05-12"),
+    ("21st October 20l9", "2019-10-21"),
+    ("09-10-2019", "2019-10-09"),               # dd-mm-yyyy
     ("14eg Mawrth 2018", "2018-03-14"),         # Welsh
     ("1af Ebrill 2019", "2019-04-01"),
 ])
