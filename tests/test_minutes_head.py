@@ -12,7 +12,11 @@ import sys
 from pathlib import Path
 
 import pytest
-from paperfactory.parish import MAKERS, ParishMinutesSpec
+from dataclasses import replace
+
+from flowfactory import make_html_minutes
+from paperfactory.parish import MAKERS, ParishMinutesSpec, make_pages_pdf, performance_appendix, recommendations_appendix
+from paperfactory.samples import sdp_minutes_spec
 
 from plantrack.extract import flow_minutes, minutes, minutes_head
 from plantrack.extract.dates import find_date
@@ -77,6 +81,59 @@ def test_parish_minutes_read_right_in_every_format(tmp_path, fmt, spec, committe
     ex = extract_document(MAKERS[fmt](tmp_path / f"m.{fmt}", spec))
     assert ex.kind == "minutes", ex.evidence
     assert [(m.committee, m.meeting_date) for m in ex.meetings] == [(committee, when)]
+
+
+# held-out kinds of paper: what sits around the title block must not change the body or the date read
+GRID = ["10 Jul 2019", "14 Aug 2019", "11 Sep 2019"]
+
+
+@pytest.mark.parametrize("fmt", sorted(MAKERS))
+@pytest.mark.parametrize("spec", [
+    # Word minutes opening with the council's letterhead (an address, an issue date), not a minutes title
+    ParishMinutesSpec(before=["Ashby Vale Parish Council, The Old School, Church Lane, Ashby Vale AV1 2BC",
+                              "Issued 2nd October 2019"], superscript=False),
+    ParishMinutesSpec(before=["[Logo] Serving the village since 1894", "Tel 01234 567890 | clerk@ashbyvale-pc.gov.uk"]),
+    # an attendance grid of the year's earlier meetings under the title block; with a title without its
+    # year, the grid's dates must give only the year
+    ParishMinutesSpec(attendance=GRID),
+    ParishMinutesSpec(attendance=GRID, month_year="October", superscript=False),
+    # a two-digit year; a letter O typed for a zero
+    ParishMinutesSpec(month_year="OCT 19", superscript=False),
+    ParishMinutesSpec(month_year="OCTOBER 2O19", superscript=False),
+], ids=["letterhead", "logo", "grid", "grid-yearless", "two-digit-year", "letter-O"])
+def test_held_out_kinds_of_minutes_keep_their_body_and_date(tmp_path, fmt, spec):
+    ex = extract_document(MAKERS[fmt](tmp_path / f"m.{fmt}", spec))
+    assert ex.kind == "minutes", ex.evidence
+    assert [(m.committee, m.meeting_date) for m in ex.meetings] == [("ASHBY VALE PARISH COUNCIL", "2019-10-09")]
+
+
+@pytest.mark.parametrize("word, angle, height", [("DRAFT", 45, 0.5), ("DRAFT", 30, 0.8), ("COPY", 0, 0.86)])
+def test_a_watermark_across_the_page_is_neither_body_nor_date(tmp_path, word, angle, height):
+    spec = ParishMinutesSpec(watermark=word, watermark_angle=angle, watermark_height=height)
+    ex = extract_document(MAKERS["pdf"](tmp_path / "m.pdf", spec))
+    assert ex.kind == "minutes", ex.evidence
+    assert [(m.committee, m.meeting_date) for m in ex.meetings] == [("ASHBY VALE PARISH COUNCIL", "2019-10-09")]
+
+
+@pytest.mark.parametrize("committee", ["Joint Meeting of Cabinet and Overview and Scrutiny Committee",
+                                       "Joint Meeting of the Audit Committee and the Standards Committee"])
+def test_a_moderngov_joint_meeting_page_keeps_its_heading_as_printed(tmp_path, committee):
+    truth = make_html_minutes(tmp_path / "joint.html", replace(sdp_minutes_spec(), committee=committee))
+    ex = extract_document(tmp_path / "joint.html")
+    assert ex.kind == "minutes"
+    assert [(m.committee, m.meeting_date) for m in ex.meetings] == [(committee, truth.meeting_date)]
+
+
+@pytest.mark.parametrize("pages", [performance_appendix(), performance_appendix()[1:],
+                                   recommendations_appendix("to"), recommendations_appendix("that")],
+                         ids=["performance", "performance-from-a-service-area", "recommendations-to",
+                              "recommendations-first-sentence"])
+def test_appendices_with_some_marks_of_minutes_stay_other(tmp_path, pages):
+    """A performance report's appendix (service areas over dates, "Attendance", the Chair, "noted") and an
+    appendix of recommendations ("1. That the Committee notes …", a working group's minutes "agreed as a
+    correct record") are neither minutes nor a pack of meetings named after a service area or a sentence."""
+    ex = extract_document(make_pages_pdf(tmp_path / "appendix.pdf", pages))
+    assert (ex.kind, ex.meetings) == ("other", []), ex.evidence
 
 
 @pytest.mark.parametrize("fmt", ["docx", "html"])
@@ -173,6 +230,10 @@ def test_a_year_the_title_leaves_out_comes_from_the_paper():
     ("24.08.22", "2022-08-24"),                 # dd.mm.yy
     ("December 19, 2023", "2023-12-19"),        # US style
     ("2O October 2O19", "2019-10-20"),          # a letter O typed for a zero
+    ("2l October 2019", "2019-10-21"),          # a letter l typed for a one
+    ("l2th May 2019", "2019-05-12"),
+    ("21st October 20l9", "2019-10-21"),
+    ("09-10-2019", "2019-10-09"),               # dd-mm-yyyy
     ("14eg Mawrth 2018", "2018-03-14"),         # Welsh
     ("1af Ebrill 2019", "2019-04-01"),
 ])
@@ -224,3 +285,18 @@ def test_real_minutes_pages(name, committee, when):
 def test_a_real_agenda_page_stays_other():
     ex = extract_document(FIXTURES / "milburn-pc_agenda_2017-01.pdf")
     assert (ex.kind, ex.meetings) == ("other", [])
+
+
+def test_marks_read_under_minute_numbers_and_across_sentences():
+    """Found by leaving bodies out: one parish's minutes were minutes by a single point, because its
+    apologies sit under a date-shaped minute number and the record is approved in the sentence after the
+    one that names the minutes. Both are general ways of writing, read as such."""
+    ev = minutes_evidence(lines_of_text(
+        "Oakley Parish Council - 14th July 2020\nThe Parish Council held the meeting in the Village Hall.\n"
+        "Present\nCouncillors A Brown (Chair), C Davies\n20.07.02 Apologies\nCouncillor E Evans\n20.07.04 Minutes\n"
+        "The minutes of the meeting held on the 3rd March 2020 had been circulated prior to this meeting. "
+        "All agreed this was a true record and were signed."))
+    assert {"apologies", "last meeting's minutes approved", "a record of what happened"} <= set(dict(ev.marks))
+    # an agenda's item asking for the same stays an item to come
+    agenda = minutes_evidence(lines_of_text("Oakley Parish Council\nAGENDA\n1. To agree the minutes as a true record"))
+    assert "last meeting's minutes approved" not in dict(agenda.marks) and not agenda.is_minutes

@@ -35,6 +35,7 @@ _PATTERNS = [
     re.compile(rf"\b{_MONTH}\.?\s+{_DAY},?\s+(?P<year>(?:19|20)\d\d)\b", re.I),  # October 31, 2019
     re.compile(r"\b(?P<day>[0-3]?\d)[/.](?P<mnum>[01]?\d)[/.](?P<year>(?:19|20)?\d\d)\b"),  # 31/03/2020, 24.08.22
     re.compile(r"\b(?P<year>(?:19|20)\d\d)-(?P<mnum>[01]\d)-(?P<day>[0-3]\d)\b"),  # 2020-03-31
+    re.compile(r"\b(?P<day>[0-3]?\d)-(?P<mnum>[01]?\d)-(?P<year>(?:19|20)\d\d)\b"),  # 09-10-2019
     re.compile(rf"\b{_MONTH}\.?[\s\-–']+{_YEAR}\b", re.I),                  # March 2020, Mar-20, Dec 22
     re.compile(r"\b(?P<mnum>[01]?\d)/(?P<year>(?:19|20)\d\d)\b"),           # 03/2020
 ]
@@ -64,12 +65,16 @@ def _build(m: re.Match) -> tuple[date, bool] | None:
 
 
 def _letter_digits(text: str) -> str:
-    """A letter O typed for a zero inside a number ("2O19", "1O October") read as the digit; the text keeps
-    its length, so spans stay true."""
-    if "o" not in text.lower():
+    """A letter typed for a digit inside a number — O or o for a zero, l or I for a one ("2O19", "1O October",
+    "2l October", "20l9", "l2th") — read as the digit; the text keeps its length, so spans stay true."""
+    if not re.search(r"[OolI]", text):
         return text
-    return re.sub(r"(?<![A-Za-z])(?=[\dOo]*\d)[\dOo]{2,4}(?![A-Za-z])",
-                  lambda m: m.group(0).replace("O", "0").replace("o", "0"), text)
+    return re.sub(r"(?<![A-Za-z])(?=[\dOolI]*\d)[\dOolI]{2,4}(?![A-Za-z]|(?<=\d)(?:st|nd|rd|th)\b)"
+                  r"|(?<![A-Za-z])(?=[\dOolI]*\d)[\dOolI]{2,4}(?=(?:st|nd|rd|th)\b)",
+                  lambda m: m.group(0).translate(_AS_DIGITS), text)
+
+
+_AS_DIGITS = str.maketrans("OolI", "0011")
 
 
 def find_date(text: str | None) -> tuple[str, bool, tuple[int, int]] | None:

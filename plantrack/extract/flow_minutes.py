@@ -24,6 +24,8 @@ from .minutes_words import (ACTION_HEADER, AMBER, HEADING, LIST_ITEM, REASON_HEA
 # ModernGov's item page: "Meeting: 12/12/2019 - Children's Safeguarding Sub Committee (Item 4.)"
 _MEETING_LINE = re.compile(r"^meeting\s*:\s*(?P<when>.+?)\s+[-–—]\s+(?P<name>.+?)"
                            r"(?:\s*\(item\s+(?P<item>[^)]*?)\.?\))?\s*$", re.I)
+# ModernGov's heading: "Corporate Parenting Board - Thursday, 14th September, 2023 6.30 pm"
+_PAGE_TITLE = re.compile(r"^(?P<name>.+?)\s+[-–—]\s+(?P<when>(?:(?:mon|tues|wednes|thurs|fri|satur|sun)day,?\s+)?\d.*)$", re.I)
 # A link's size that ModernGov prints after a document's name: "Report PDF 500 KB"
 # (run on, "Pimlico District HeatingPDF 500 KB", where the page puts no space before it)
 _LINK_SIZE = re.compile(r"\s*\(?(?:PDF|DOCX?|HTML|XLSX?)\s*,?\s+[\d.,]+\s*[KM]B\)?\s*$")
@@ -63,6 +65,12 @@ def title_of(doc: FlowDocument) -> tuple[str | None, str | None]:
         m = _MEETING_LINE.match(p.text)
         if m and find_date(m.group("when")):
             return m.group("name").strip(), find_date(m.group("when"))[0]
+    # ModernGov's page title: the committee is the text before " - ", as printed, a joint meeting's
+    # "Joint Meeting of Cabinet and Overview and Scrutiny Committee" whole (the contract's rule)
+    for p in paras[:20]:
+        m = _PAGE_TITLE.match(p.text) if p.role == "title" else None
+        if m and (when := find_date(m.group("when"))) and when[1]:
+            return m.group("name").strip(), when[0]
     # every other title block is read as a PDF's is: one reading for every format
     return title_block(head_lines(doc.blocks), rest=[p.text for p in paras[:200]])
 

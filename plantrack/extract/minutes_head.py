@@ -91,11 +91,16 @@ _NAME_MINUTES_FOR = re.compile(r"^(?P<name>.+?)\s+[-–—:]?\s*(?:draft\s+)?min
 # A line that prints the body and then the date: "Milburn Parish Council - 7th March 2017"
 _DASHED = re.compile(r"(?:\s*(?:[-–—:,]|\bA\.?G\.?M\b\.?|\bmeeting\b))*\s*$", re.I)
 
+# A sentence's or a report's opening, never a body's name: "That the Scrutiny Committee" (a recommendation),
+# "Recommendations to the Audit Committee", "Report to Cabinet"
+_NOT_A_NAME = re.compile(r"^(?:that|recommendations?\s+(?:to|of|from|for)|reports?\s+(?:to|of|by|for))\b", re.I)
 # Dates that are not the meeting's: a signing line, the last meeting's, the next meeting's
 _NOT_MEETING_DATE = re.compile(
     r"\b(?:signed|dated|date\s+signed|signature|chair(?:man|person)?\s*[:.…_]|minutes\s+of\s+the\s+(?:last|previous)|"
     r"previous\s+meeting|last\s+meeting|next\s+meeting|(?:meeting|minutes)\s+held\s+on\s+the|circulated|"
-    r"approved\s+on|published|printed|date\s+of\s+(?:issue|publication))", re.I)
+    r"approved\s+on|published|printed|date\s+of\s+(?:issue|publication)|"
+    # a report's reporting date: "Results as at 30 September 2023", "position at", "year to"
+    r"\bas\s+(?:at|of)\s|\bposition\s+(?:at|as)\b|\b(?:year|period|quarter)\s+(?:to|end(?:ing|ed)?)\b)", re.I)
 # "20.07.01 Election of Chair": a minute number shaped like a date
 _MINUTE_NUMBER = re.compile(r"^\s*\d{1,4}[./]\d{1,2}(?:[./]\d{1,3})?\.?\s+[A-Za-z]")
 
@@ -125,7 +130,7 @@ def _clean_name(name: str | None) -> str | None:
     t = re.sub(r"\s+(?:draft\s+)?minutes(?:\s+(?:for|of)\b.*)?$", "", t, flags=re.I)
     t = _DASHED.sub("", t).strip(" ,.;:–—-/")
     t = re.sub(r"\s*\((?:\d|no\.).*$", "", t).strip()  # "AUDIT COMMITTEE (19:15 TO 19:25 …)"
-    if not t or _generic(t) or _VENUE.search(t) or re.search(
+    if not t or _generic(t) or _VENUE.search(t) or _NOT_A_NAME.match(t) or re.search(
             r"\b(?:was|were)\b|\bmeeting\s+of\b", t, re.I):
         return None  # a sentence's fragment ("420th MEETING The 420th Meeting of … was")
     return t
@@ -168,18 +173,43 @@ def _join_superscripts(lines: list[HeadLine]) -> list[HeadLine]:
     return out
 
 
+def _dates_in(text: str) -> int:
+    """How many dates a line holds (an attendance grid's header row holds one per earlier meeting)."""
+    n = 0
+    while n < 3 and (found := find_date(text)):
+        n += 1
+        text = text[found[2][1]:]
+    return n
+
+
+def _title_at(lines: Sequence[HeadLine]) -> int:
+    """Where the title block starts: the first line naming the body or saying "Minutes"; a letterhead
+    above it (the council's address, an issue date, a logo's caption) is not the title block."""
+    return next((k for k, l in enumerate(lines) if names_body(l.text) and not _VENUE.search(l.text)
+                 or MINUTES_TITLE.match(l.text) or _MEETING_NO_OF.match(l.text)), 0)
+
+
 def meeting_date(lines: Sequence[HeadLine], rest: Iterable[str] = ()) -> str | None:
     """The meeting date the title block prints: the first date of its lines that is not a signing date, the
-    last meeting's or a minute number; a day and month without a year take the year the paper names most."""
-    for l in lines:
+    last meeting's, a minute number or one of a row of dates (an attendance grid of earlier meetings); a
+    day and month without a year take the year the paper names most. A date above the title block (a
+    letterhead's "Issued 2nd October 2019") counts only when the title block prints none."""
+    start = _title_at(lines)
+    ordered = [*lines[start:], *lines[:start]]
+    yearless = None
+    for l in ordered:
         text = l.text
-        if _MINUTE_NUMBER.match(text) or _NOT_MEETING_DATE.search(text):
+        if _MINUTE_NUMBER.match(text) or _NOT_MEETING_DATE.search(text) or _dates_in(text) > 1:
             continue
         found = find_date(text)
         if found and found[1]:
             return found[0]
-    yearless = next((m for l in lines if not _NOT_MEETING_DATE.search(l.text)
-                     for m in [_DAY_MONTH.search(l.text)] if m), None)
+        if yearless is None and (m := _DAY_MONTH.search(text)):
+            yearless = m  # "9th October" over a grid of this year's meetings: the title's day, the grid's year
+            break
+    if yearless is None:
+        yearless = next((m for l in ordered if not _NOT_MEETING_DATE.search(l.text)
+                         for m in [_DAY_MONTH.search(l.text)] if m), None)
     if yearless is not None:
         years = Counter(y for t in [*(l.text for l in lines), *rest] for y in re.findall(r"\b(?:19|20)\d\d\b", t))
         if years:
@@ -346,19 +376,21 @@ _PRESENT = re.compile(
     r"^(?:\d{1,2}\.+\s*)?(?:(?:committee\s+|council\s+)?members\s+(?:of\s+the\s+council\s+)?present(?:\s+were)?|"
     r"present|presennol|sederunt|in\s+attendance|attendance|attendees|councillors\s+present|also\s+present)"
     r"\s*(?:[:\-–—]+|$|were\b)", re.I)
-_APOLOGIES = re.compile(r"\bapologies\s+(?:were\s+|had\s+been\s+)?(?:received|for\s+absence|given)\b|^\s*(?:\d{1,3}[.)]?\s*)?apologies\b"
+_APOLOGIES = re.compile(r"\bapologies\s+(?:were\s+|had\s+been\s+)?(?:received|for\s+absence|given)\b|^\s*(?:\d{1,4}(?:[./]\d{1,3}){0,2}[.)]?\s*)?apologies\b"
                         r"|\bymddiheuriadau\b", re.I)
 _MINUTES_APPROVED = re.compile(
     r"\b(?:minutes?|cofnodion)\b[^.]{0,160}?\b(?:were|was|had\s+been|be|being|duly)?\s*(?:approved|confirmed|signed|accepted|"
     r"adopted|agreed|taken\s+as\s+read|(?:a\s+)?(?:true|correct|accurate)\s+(?:and\s+\w+\s+)?(?:record|copy)|were\s+correct|"
-    r"yn\s+gywir)\b", re.I)
+    r"yn\s+gywir)\b"
+    # "… had been circulated. All agreed this was a true record": the record approved in the next sentence
+    r"|\b(?:agreed|approved|confirmed|accepted)\b[^.]{0,40}\b(?:a\s+)?(?:true|correct|accurate)\s+record\b", re.I)
 _RESOLVED = re.compile(r"\b(?:RESOLVED|AGREED)\b|\b(?:it\s+was\s+(?:resolved|agreed)|resolved\s+that|unanimously|"
                        r"proposed\s+by|seconded\s+by|cytunwyd|cynigiwyd|eiliwyd)\b", re.I)
 _CHAIR = re.compile(r"\((?:chair|chairman|chairperson|vice[- ]chair)\b|\btook\s+the\s+chair\b|\bchair(?:man|person)?\b"
                     r"|\bclerk\b|\bcadeirydd\b|\bclerc\b", re.I)
 _CLOSED = re.compile(r"\bmeeting\s+(?:closed|ended|finished|concluded|terminated|rose)\b|\bclose\s+of\s+(?:the\s+)?meeting\b"
                      r"|\bclosed\s+the\s+meeting\b|\bdaeth\s+y\s+cyfarfod\b", re.I)
-_PAST = re.compile(r"\b(?:was\s+held|were\s+held|held\s+their\s+meeting|were\s+received|was\s+received|reported\s+that|"
+_PAST = re.compile(r"\b(?:was\s+held|were\s+held|held\s+(?:their|its|the)\s+meeting|were\s+received|was\s+received|reported\s+that|"
                    r"it\s+was\s+noted|noted\s+that|the\s+meeting\s+(?:was|took)|cynhaliwyd)\b", re.I)
 _TO_COME = re.compile(r"^(?:item\s+)?\d{1,3}[a-z]?[.):]?\s+to\s+(?:consider|receive|approve|note|discuss|agree|confirm|"
                       r"resolve|decide|appoint|elect|review|adopt|sign)\b", re.I)
@@ -369,6 +401,10 @@ _REPORT = re.compile(r"^\s*(?:report\s+(?:to|of|by)\b|subject\s*:|purpose\s+of\s
                      r"wards?\s+affected\b|key\s+decision\b|recommendations?\s*:?\s*$|executive\s+summary\b|dear\s+\w)", re.I)
 # "Proposed RPZ Meeting Report", "Notes of a meeting", "Chair's Annual Report": a paper about a meeting
 _REPORT_TITLE = re.compile(r"\b(?:report|summary|briefing|newsletter|statement)\s*$|^(?:notes|note|summary|record)\s+of\b", re.I)
+# "1. That the Committee notes …": a recommendation, as a report's or an appendix's numbered list prints it
+_RECOMMENDATION = re.compile(r"^\(?\d{1,3}[.)]\s*that\s", re.I)
+# A performance table's row: a measure's target and actual ("80% 76% Amber")
+_KPI_ROW = re.compile(r"\d\s?%.*(?:\d\s?%|\b(?:red|amber|green)\s*$)", re.I)
 _MINUTE_WORD = re.compile(r"^(?:minutes?|cofnodion|draft\s+minutes|unconfirmed\s+minutes)\s*:?$", re.I)
 
 
@@ -442,6 +478,13 @@ def minutes_evidence(lines: Sequence[HeadLine], opening: bool = True) -> Evidenc
     reports = sum(bool(_REPORT.match(t)) for t in texts[:40])
     if reports >= 2:
         ev.marks.append(("a report's headings", -2))
+    numbered = sum(bool(HEADING.match(t)) for t in texts)
+    recommendations = sum(bool(_RECOMMENDATION.match(t)) for t in texts)
+    if recommendations >= 2 and 2 * recommendations >= numbered:
+        ev.marks.append((f"{recommendations} recommendations ('That the Committee …')", -3))
+    kpis = sum(bool(_KPI_ROW.search(t)) for t in texts)
+    if kpis >= 2:
+        ev.marks.append((f"{kpis} rows of a performance table (targets, actuals, ratings)", -3))
     if any(_PRESENT.match(t) for t in texts):
         ev.marks.append(("present", 2))
     if _APOLOGIES.search(body) or any(_APOLOGIES.match(t) for t in texts):

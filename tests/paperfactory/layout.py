@@ -82,6 +82,15 @@ def _draw(c: rl_canvas.Canvas, op: Op) -> None:
         _paint(c, colour, stroke=True)
         c.setLineWidth(width)
         c.line(x1, y1, x2, y2)
+    elif kind == "rotated":  # a watermark word printed across the page ("DRAFT", "COPY")
+        _, x, y, s, font, size, colour, angle = op
+        _paint(c, colour)
+        c.saveState()
+        c.translate(x, y)
+        c.rotate(angle)
+        c.setFont(font, size)
+        c.drawCentredString(0, 0, s)
+        c.restoreState()
     elif kind == "dot":
         _, x, y, r, colour = op
         _paint(c, colour)

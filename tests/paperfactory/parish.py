@@ -36,6 +36,19 @@ class ParishMinutesSpec:
     agenda: bool = False                        # the agenda of the meeting instead of its minutes
     in_table: bool = False                      # Word/HTML: the minutes laid out in a two-column table
     items: list[tuple[str, list[str]]] = field(default_factory=list)
+    # lines above the banner: the council's address, a logo's caption, the clerk's contact line
+    before: list[str] = field(default_factory=list)
+    # an attendance grid under the title block: members by the year's earlier meeting dates ("10 Jul 2019")
+    attendance: list[str] = field(default_factory=list)
+    watermark: str | None = None                # PDF: a word ("DRAFT", "COPY") printed across each page
+    watermark_angle: float = 45
+    watermark_height: float = 0.5                # where it crosses the page (0 the foot, 1 the head)
+
+    def grid(self) -> list[list[str]]:
+        """The attendance grid's rows, its header first: a member's mark for each earlier meeting."""
+        members = ["Cllr A Brown", "Cllr C Davies", "Cllr E Evans", "Cllr H Hughes"]
+        return [["Councillor", *self.attendance]] + [
+            [m, *("A" if (i + j) % 3 == 0 else "P" for j in range(len(self.attendance)))] for i, m in enumerate(members)]
 
     @property
     def date_line(self) -> str:
@@ -70,6 +83,8 @@ class ParishMinutesSpec:
 def make_parish_pdf(path: Path, spec: ParishMinutesSpec) -> Path:
     regular, bold = font_pair("helvetica")
     sheet = Sheet(A4, margins=(60, 50, 60, 60))
+    for text in spec.before:
+        sheet.para(text, regular, 9, BLACK_RGB, align="centre", after=1)
     sheet.para(spec.banner, bold, 14, BLACK_RGB, align="centre", after=2)
     if spec.meeting_line:
         sheet.para(spec.meeting_line, bold, 12, BLACK_RGB, align="centre", after=2)
@@ -82,6 +97,15 @@ def make_parish_pdf(path: Path, spec: ParishMinutesSpec) -> Path:
         sheet.y -= 12 * 1.22 + 8
     else:
         sheet.para(spec.date_line, bold, 12, BLACK_RGB, align="centre", after=8)
+    if spec.attendance:
+        widths = [130] + [80] * len(spec.attendance)
+        for row in spec.grid():
+            x = sheet.left
+            for text, w in zip(row, widths):
+                sheet.add(("text", x, sheet.y - 10, text, regular, 9, BLACK_RGB, "left"))
+                x += w
+            sheet.y -= 13
+        sheet.y -= 8
     for text in spec.opening():
         sheet.para(text, bold if text.isupper() else regular, 11, BLACK_RGB, after=6)
     for heading, paras in spec.body():
@@ -90,7 +114,10 @@ def make_parish_pdf(path: Path, spec: ParishMinutesSpec) -> Path:
             sheet.para(text, regular, 11, BLACK_RGB, after=4)
     if not spec.agenda:
         sheet.para(spec.signing, regular, 11, BLACK_RGB, after=4)
-    render_sheet(sheet, path, lambda n, total: [], "Minutes")
+    grey = (0.8, 0.8, 0.8)
+    mark = (lambda n, total: [("rotated", A4[0] / 2, A4[1] * spec.watermark_height, spec.watermark, bold, 110, grey, spec.watermark_angle)]
+            ) if spec.watermark else (lambda n, total: [])
+    render_sheet(sheet, path, mark, "Minutes")
     return path
 
 
@@ -106,6 +133,8 @@ def make_parish_docx(path: Path, spec: ParishMinutesSpec) -> Path:
         run.bold, run.font.size = bold, Pt(size)
         return p
 
+    for text in spec.before:
+        para(text, False, 9)
     para(spec.banner, True, 14)
     if spec.meeting_line:
         para(spec.meeting_line, True, 12)
@@ -116,6 +145,11 @@ def make_parish_docx(path: Path, spec: ParishMinutesSpec) -> Path:
     else:
         p.add_run(spec.ordinal).bold = True
     p.add_run(" " + spec.month_year).bold = True
+    if spec.attendance:
+        grid = doc.add_table(rows=0, cols=1 + len(spec.attendance))
+        for row in spec.grid():
+            for cell, text in zip(grid.add_row().cells, row):
+                cell.text = text
     if spec.in_table:  # number in the first cell, the minute in the second, as some clerks lay them out
         rows = [("", t) for t in spec.opening()] + [
             tuple(h.split(" ", 1)) if " " in h else ("", h) for h, _ in spec.body()]
@@ -144,10 +178,14 @@ def make_parish_html(path: Path, spec: ParishMinutesSpec) -> Path:
     parts = ["<!DOCTYPE html><html><head><meta charset='utf-8'><title>Minutes</title></head><body>",
              "<nav><ul><li><a href='/'>Home</a></li><li><a href='/minutes'>Minutes</a></li>"
              "<li><a href='/agendas'>Agendas</a></li></ul></nav>",
+             *(f"<p>{e(t)}</p>" for t in spec.before),
              f"<h1>{e(spec.banner)}</h1>"]
     if spec.meeting_line:
         parts.append(f"<h2>{e(spec.meeting_line)}</h2>")
     parts.append(f"<h2>{spec.day}{ordinal} {e(spec.month_year)}</h2>")
+    if spec.attendance:
+        parts.append("<table>" + "".join("<tr>" + "".join(f"<td>{e(c)}</td>" for c in row) + "</tr>"
+                                          for row in spec.grid()) + "</table>")
     if spec.in_table:
         parts.append("<table>")
         parts += [f"<tr><td></td><td>{e(t)}</td></tr>" for t in spec.opening()]
@@ -168,3 +206,60 @@ def make_parish_html(path: Path, spec: ParishMinutesSpec) -> Path:
 
 
 MAKERS = {"pdf": make_parish_pdf, "docx": make_parish_docx, "html": make_parish_html}
+
+
+# ---- papers that carry some marks of minutes and are not minutes -----------------------------------------
+
+def performance_appendix() -> list[list[str]]:
+    """A quarterly performance report's appendix, a page per service area: the area's name over a
+    reporting date ("Results as at 30 September 2023"), an "Attendance" indicator, rows of percentages and
+    RAG ratings, the Chair and what was "noted" — marks of minutes a person would not be fooled by."""
+    areas = [("Adult Social Care and Health", ["ASCH1 Proportion of people reviewed in year 80% 76% Amber",
+                                               "ASCH2 Minutes of care delivered on time 95% 97% Green"]),
+             ("Children, Young People and Education", ["CYPE1 Attendance at primary schools 96% 95% Amber",
+                                                       "CYPE2 EHCPs issued within 20 weeks 60% 31% Red"]),
+             ("Growth, Environment and Transport", ["GET1 Potholes repaired in 28 days 90% 93% Green",
+                                                    "GET2 Waste recycled or composted 50% 48% Amber"])]
+    pages = []
+    for n, (area, rows) in enumerate(areas, 1):
+        pages.append([
+            *(["Appendix 1", "Quarterly Performance Report", "Quarter 2 2023/24"] if n == 1 else []),
+            area, "Tuesday 30 September 2023",
+            "Attendance",
+            "Indicator Target Actual RAG", *rows,
+            f"{n}. Commentary",
+            f"It was noted that the Chair of the Cabinet Committee reported that {area.lower()} results had been agreed.",
+            "Apologies for the late data from two providers were received.",
+            f"{n + 1}. Actions", "The Cabinet Member agreed the actions to be taken.",
+        ])
+    return pages
+
+
+def recommendations_appendix(style: str = "to") -> list[list[str]]:
+    """An appendix of recommendations: numbered "That the Committee …" sentences under a heading that
+    names a committee ("Recommendations to the Governance and Audit Committee") or under the first
+    sentence itself ("That the Scrutiny Committee" / "4 March 2024" / "1. notes …"), with a date, the Chair
+    and Clerk, and a working group's minutes "agreed as a correct record" among them."""
+    head = (["Recommendations to the Governance and Audit Committee", "12 March 2024"] if style == "to"
+            else ["That the Scrutiny Committee", "4 March 2024"])
+    return [[
+        *head,
+        "1. That the Committee notes the internal audit progress report.",
+        "2. That the minutes of the Audit Panel of 4 March 2024 be agreed as a correct record.",
+        "3. That the Committee agrees the revised charter, for the Chair and the Clerk to sign.",
+        "4. That the Committee approves the audit plan for 2024/25.",
+        "5. That the Cabinet Member reports back to the Committee by 30 September 2024.",
+    ]]
+
+
+def make_pages_pdf(path: Path, pages: list[list[str]]) -> Path:
+    """Pages of plain lines (the first of each page bold), as a word processor prints a simple appendix."""
+    regular, bold = font_pair("helvetica")
+    sheet = Sheet(A4, margins=(60, 50, 60, 60))
+    for k, lines in enumerate(pages):
+        if k:
+            sheet.new_page()
+        for j, text in enumerate(lines):
+            sheet.para(text, bold if j == 0 else regular, 11, BLACK_RGB, after=4)
+    render_sheet(sheet, path, lambda n, total: [], "Appendix")
+    return path
