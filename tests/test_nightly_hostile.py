@@ -291,7 +291,7 @@ def test_corrections_and_review_read_a_read_only_mount_and_correct_refuses_in_on
     before = sorted(p.name for p in folder.iterdir())
     queue = plantrack("review", "--db", db, wrap=ro)
     assert queue.returncode == 0 and "Traceback" not in queue.stderr, queue.stderr
-    assert queue.stdout.splitlines()[:2] == ["review queue:", "doubt\twhat\tfile\tpage\tvalue read\twhy"]
+    assert queue.stdout.splitlines()[:2] == ["review queue:", "doubt\tcouncil\twhat\tfile\tpage\tvalue read\twhy"]
     assert len(queue.stdout.splitlines()) > 2  # the reason that matches no action, at least
     listed = plantrack("corrections", "--db", db, "--json", wrap=ro)
     assert listed.returncode == 0 and listed.stdout.strip() == "[]", listed.stderr
