@@ -1,6 +1,6 @@
 """Start-up: asking the command for help loads none of the heavy libraries that only reading papers,
 reconciling or drawing charts needs (spaCy's pipeline, pandas, matplotlib, the OCR engine, Dask,
-Datasette). Every `plantrack` call pays its imports, and a nightly no-op run is mostly start-up; the
+Datasette), nor the PDF readers (pdfplumber, pdfminer, pypdfium2), numpy or the store's sqlite-utils. Every `plantrack` call pays its imports, and a nightly no-op run is mostly start-up; the
 time itself is measured by `make bench`, not here: this checks which modules a fresh process loaded."""
 from __future__ import annotations
 
@@ -10,7 +10,8 @@ import sys
 
 import pytest
 
-HEAVY = ("spacy", "pandas", "matplotlib", "rapidocr", "onnxruntime", "cv2", "dask", "distributed", "datasette")
+HEAVY = ("spacy", "pandas", "matplotlib", "rapidocr", "onnxruntime", "cv2", "dask", "distributed", "datasette",
+         "pdfplumber", "pdfminer", "pypdfium2", "numpy", "sqlite_utils")
 
 # The installed entry point (`plantrack = plantrack.pipeline.cli:app`) run in a fresh interpreter, which
 # then reports the top-level packages it had imported when the command finished.

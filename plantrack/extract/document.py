@@ -8,7 +8,6 @@ otherwise keeps every parsed page in memory.
 from __future__ import annotations
 
 import gc
-import hashlib
 import re
 import traceback
 from dataclasses import dataclass
@@ -17,6 +16,7 @@ from pathlib import Path
 from typing import Protocol
 
 from ..models import Extraction, Kind
+from ..models.keys import sha256_of  # noqa: F401 - a document's key, also read from here
 from . import EXTRACTOR_VERSION
 from .action_log import continues_log, looks_like_log
 from .columns import header_like_roles, header_words_only, is_header
@@ -30,14 +30,6 @@ from .report import ReportReader
 from .flow import extract_flow  # Word documents and web pages
 from .sniff import UNSUPPORTED, Sniffed, sniff
 from .scanned import as_scanned, no_text_line, ocr_copy, scans_to_read
-
-
-def sha256_of(path: Path) -> str:
-    h = hashlib.sha256()
-    with path.open("rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
 
 
 @dataclass

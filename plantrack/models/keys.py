@@ -20,8 +20,10 @@ text functions stop there).
 from __future__ import annotations
 
 import calendar
+import hashlib
 import re
 import unicodedata
+from pathlib import Path
 from typing import Any
 
 # ----------------------------------------------------------------------------
@@ -337,3 +339,14 @@ def ref_key_ctes(source: str, name: str) -> str:
     row (k, v) of the query `source`: "SELECT id, ref FROM actions", "SELECT 0, :ref"."""
     steps = [_upto_nul("v"), *_chain(list(REF_FOLD.items()), "v"), f"nullif(rtrim({_squeeze_sql('v')}, '. '), '')"]
     return _ctes(name, source, steps)
+
+
+def sha256_of(path: Path) -> str:
+    """A document's key: the sha256 of its bytes (the same paper under another name or path is one
+    document). Here, not beside the extractors, so that a run which only checks what it has already
+    read never imports the PDF readers."""
+    h = hashlib.sha256()
+    with path.open("rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -14,18 +14,20 @@ from collections import Counter
 import os
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
-from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 
-from plantrack import store
-from plantrack.extract.document import extract_document
 from plantrack.models.status import ORDER
 from plantrack.pipeline import output
 from plantrack.pipeline.sources import discovery
-from plantrack.pipeline.stages import ingest as stages
-from plantrack.pipeline.stages import reading, runs
+
+if TYPE_CHECKING:
+    from plantrack.pipeline.stages import ingest as stages
+
+# The store (sqlite-utils, which brings numpy), the stages and the extractors (pdfplumber, pdfminer,
+# numpy) are imported inside the commands that use them, not here: every `plantrack` call, `--help`
+# included, pays this module's imports, and a nightly no-op run is mostly start-up (tests/test_startup.py).
 
 try:  # typer 0.29 and later carry their own copy of click: its exceptions are the ones raised
     from typer._click import exceptions as click_errors
@@ -117,12 +119,15 @@ def _files(paths: list[Path] | None, exclude: list[Path] | None = None) -> disco
 def _problem_outcomes(found: discovery.Found) -> list[stages.Outcome]:
     """What discovery could not read, as outcomes the ledger records: an unreadable folder or file
     fails (it may hold papers), a FIFO, device or loop is skipped with its line."""
+    from plantrack.pipeline.stages import ingest as stages
     return [stages.Outcome(p.path, stages.failed_extraction(p.path, "", p.error), "failed" if p.failed else "skipped")
             for p in found.problems]
 
 
 def _progress(total: int):
     """A rich progress bar on stderr, shown only for more than one file."""
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
+
     bar = Progress(TextColumn("{task.description}"), BarColumn(), MofNCompleteColumn(), TimeElapsedColumn(),
                    console=err, transient=True, disable=total <= 1)
     return bar
@@ -215,6 +220,9 @@ def _ingest(paths, db_path, workers, timeout, reprocess, wait, log_file, command
             fetch_failed: list[tuple[str, str]] = ()):
     """Read and load; returns (outcomes, what discovery found). The ledger is closed whatever happens:
     a run that fails midway is recorded as `error` with its one line and exits 4, never left `running`."""
+    from plantrack import store
+    from plantrack.pipeline.stages import ingest as stages
+    from plantrack.pipeline.stages import runs
     from plantrack.pipeline.sources.authority import fetched as by_site, for_command
     from plantrack.pipeline.stages.paths import own_files
     from plantrack.pipeline.stages.resources import workers_for_memory
@@ -270,6 +278,7 @@ def _run_failed(ledger, e: BaseException):
 @contextlib.contextmanager
 def _writing(db_path: Path, wait: float):
     """The database's write lock, or exit 3 with one line when another run holds it."""
+    from plantrack.pipeline.stages import runs
     try:
         with runs.exclusive(db_path, wait):
             yield
@@ -458,6 +467,8 @@ def _fetch(jobs: list, into: Path, db_path: Path, wait: float, json_out: bool,
     """Fetch every job, print a line per meeting and a summary per site; returns what failed, as
     (address, line). With `ledger`, the fetch is a run of its own in the run ledger (`plantrack fetch`);
     `run --fetch` records the failures in its own run instead."""
+    from plantrack import store
+    from plantrack.pipeline.stages import runs
     from plantrack.pipeline.sources.fetch import as_json, describe, fetch_all
 
     cfg = _settings()
@@ -488,6 +499,7 @@ def _fetch(jobs: list, into: Path, db_path: Path, wait: float, json_out: bool,
 def _after_ingest(db_path: Path) -> None:
     """Reconcile, refresh the analysts' views, write the report — unless nothing was loaded since
     they last ran (a no-op nightly rerun stays well under two seconds)."""
+    from plantrack import store
     database = store.connect(db_path)
     version = store.data_version(database)
     from plantrack.pipeline.stages.paths import report_path
@@ -507,6 +519,7 @@ def _after_ingest(db_path: Path) -> None:
 
 def _prepare_for_analysts(db_path: Path) -> None:
     """Views (latest_actions, status_matrix) and full-text search kept current for sqlite3 and Datasette."""
+    from plantrack import store
     from plantrack.pipeline.outputs.analyst import prepare
 
     database = store.connect(db_path)
@@ -543,6 +556,8 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
 
         plantrack extract archive/ --scheduler tcp://10.0.0.5:8786   # read on a Dask cluster
     """
+    from plantrack.pipeline.stages import ingest as stages
+    from plantrack.pipeline.stages import reading
     from plantrack.pipeline.sources import authority as authorities
 
     cfg = _settings(dask_scheduler=scheduler, ingest_timeout=timeout)
@@ -585,6 +600,8 @@ def load(db: DbOpt = DEFAULT_DB, source: Annotated[Path | None, typer.Option("--
 
         plantrack load --db data/out/plantrack.db
     """
+    from plantrack import store
+    from plantrack.pipeline.stages import ingest as stages
     from plantrack.pipeline.sources.authority import for_command
 
     cfg = _settings()
@@ -623,6 +640,7 @@ def _finish_links(database) -> None:
 
 def _reconcile(db_path: Path, config: Path | None = None, tolerance: float | None = None,
                scale: str | None = None) -> dict:
+    from plantrack import store
     from plantrack.pipeline.reconcile.rebuild import load_settings, reconcile as rebuild
 
     try:
@@ -662,6 +680,7 @@ def reconcile(db: DbOpt = DEFAULT_DB,
     Settings may also live in plantrack.toml: a [reconcile] table with `tolerance`, and a
     [reconcile.scale] table; the command line wins.
     """
+    from plantrack import store
     with _writing(db, wait):
         _reconcile(db, config, tolerance, scale)
         # the findings changed: bring the views and report.html up to date with them, so that the
@@ -691,6 +710,7 @@ def inspect(file: Annotated[Path, typer.Argument(exists=True, dir_okay=False, he
 
         plantrack inspect minutes.pdf --db data/out/plantrack.db --json
     """
+    from plantrack.extract.document import extract_document
     import stat as stat_
 
     if not stat_.S_ISREG(file.stat().st_mode):  # a FIFO or device would block or never end
@@ -787,6 +807,7 @@ def status(db: Annotated[Path, typer.Option("--db", help="The SQLite database to
 
         plantrack status --json | jq '.failed_files[].path'
     """
+    from plantrack.pipeline.stages import runs
     conn = _open_existing(db)
     try:
         last, failed = runs.last_runs(conn, limit)
@@ -1020,6 +1041,7 @@ def _refuse(e: Exception) -> None:
 
 def _rebuild(db: Path) -> None:
     """A correction takes effect at once: findings, action history, views and report.html."""
+    from plantrack import store
     _reconcile(db)
     _prepare_for_analysts(db)
     _write_report(db)
@@ -1055,6 +1077,7 @@ def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, n
 
     A plan or meeting date found in the papers of several councils is refused until --authority says which.
     """
+    from plantrack import store
     import getpass
 
     from plantrack.pipeline.review import corrections

@@ -18,21 +18,26 @@ from plantrack.store import schema
 
 
 def _lean_sqlite_utils():
-    """sqlite-utils, imported without pandas.
+    """sqlite-utils, imported without pandas or numpy (unless they are imported already).
 
-    sqlite-utils imports pandas (with pyarrow, over 100 MB) only to map `pd.Timestamp` to TEXT, a type
-    plantrack never stores. Imported bare, the ingest path and the extraction workers it forks stay
-    small (the 400-page-pack memory target); reconcile and the reports import pandas themselves when
-    they run.
+    sqlite-utils imports pandas (with pyarrow, over 100 MB) only to map `pd.Timestamp` to TEXT, and
+    numpy (a fifth of a second) only to map numpy's number types to column types: plantrack stores
+    neither (its tables are made by schema.py's SQL, never from values). Imported bare, the ingest
+    path and the extraction workers it forks stay small (the 400-page-pack memory target), and a run
+    with nothing new to read starts quickly; reconcile and the reports import pandas themselves when
+    they run, the extractors numpy.
     """
-    if "sqlite_utils" in sys.modules or "pandas" in sys.modules:
+    if "sqlite_utils" in sys.modules:
         import sqlite_utils
         return sqlite_utils
-    sys.modules["pandas"] = None  # type: ignore[assignment]  # `import pandas` raises ImportError
+    blocked = [name for name in ("pandas", "numpy") if name not in sys.modules]
+    for name in blocked:
+        sys.modules[name] = None  # type: ignore[assignment]  # `import name` raises ImportError
     try:
         import sqlite_utils
     finally:
-        del sys.modules["pandas"]
+        for name in blocked:
+            del sys.modules[name]
     return sqlite_utils
 
 

@@ -30,10 +30,11 @@ from concurrent.futures import CancelledError  # what a Dask future raises once 
 from pathlib import Path
 
 from plantrack.extract import EXTRACTOR_VERSION
-from plantrack.extract.document import sha256_of
+from plantrack.models.keys import sha256_of
 from plantrack.models import Extraction
 from plantrack.pipeline.stages.reading import (DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, cache_path, child_result,
-                                               failed_extraction, read_cache, read_in_child, write_cache)
+                                               failed_extraction, load_readers, read_cache, read_in_child,
+                                               write_cache)
 
 RETRIES = 2                 # a task that raises (a full /tmp on the worker, say) is run again this often
 WINDOW_PER_THREAD = 2       # tasks in flight per worker thread: enough to keep workers busy, bytes bounded
@@ -68,6 +69,7 @@ def extract_bytes(filename: str, data: bytes, timeout: float, memory_mb: int) ->
 def _run_child(path: Path, cache: Path, timeout: float, memory_mb: int) -> tuple[int | None, float]:
     """Fork, run reading.read_in_child, wait at most `timeout` s. os.fork rather than multiprocessing: a Dask
     worker is a daemonic process, and multiprocessing refuses to start children from one."""
+    load_readers()  # once per Dask worker, before the fork: each child shares the extractors' imports
     started = time.monotonic()
     pid = os.fork()
     if pid == 0:  # the child: read_in_child always leaves with os._exit; anything escaping it is a crash

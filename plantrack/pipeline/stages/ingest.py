@@ -15,7 +15,7 @@ from pathlib import Path
 
 from plantrack import store
 from plantrack.extract import EXTRACTOR_VERSION
-from plantrack.extract.document import sha256_of
+from plantrack.models.keys import sha256_of
 from plantrack.models import Action, Extraction
 from plantrack.pipeline.sources import authority as authorities
 from plantrack.pipeline.sources.discovery import safe_text

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from plantrack.models import Extraction
 from plantrack.pipeline.stages.reading import (DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, cache_path, child_result,
-                                               limit_memory, read_cache, read_file)
+                                               limit_memory, load_readers, read_cache, read_file)
 
 # A worker reads file after file, so what it sets up once (spaCy's pipeline for minutes, 0.5–2 s and
 # ~50 MB) serves every file it reads; it is replaced after a failure, and after this many files, so a
@@ -115,6 +115,8 @@ def extract_isolated(paths: list[tuple[Path, str]], cache_dir: Path, *, workers:
                 if cached.exists() and not reprocess:
                     yield path, read_cache(cached)[1], 0.0
                     continue
+                if not idle:
+                    load_readers()  # before the fork: every worker shares the extractors' imports
                 worker = idle.pop() if idle else _Worker(ctx, memory_mb)
                 worker.give(path, sha, cache_dir)
                 busy.append(worker)

@@ -9,16 +9,37 @@ import errno
 import json
 import os
 import resource
+from collections.abc import Callable
 from pathlib import Path
 
 from plantrack.extract import EXTRACTOR_VERSION
-from plantrack.extract.document import extract_document
-from plantrack.extract.scanned import timeout_line  # a scan is slow to read by OCR, not damaged
 from plantrack.models import Extraction
 from plantrack.pipeline.sources.discovery import safe_text
 
 DEFAULT_TIMEOUT_S = 120.0
 DEFAULT_MEMORY_MB = 2048
+
+
+def load_readers() -> Callable[[Path], Extraction]:
+    """Import the extractors (pdfplumber, pdfminer, pypdfium2, numpy, python-docx, lxml) in this process.
+
+    They are not imported with this module: a run that finds nothing new to read (the nightly no-op)
+    never needs them, and importing them is most of its time. A pool calls this before it forks its
+    workers, so the workers share what the parent imported once instead of each importing it again.
+    Returns `extract_document`, held as this module's attribute of that name (imported on first use,
+    also when read from outside through __getattr__), so a replacement set there (a test's misbehaving
+    reader) is the one used."""
+    if "extract_document" not in globals():
+        from plantrack.extract.document import extract_document
+
+        globals()["extract_document"] = extract_document
+    return globals()["extract_document"]
+
+
+def __getattr__(name: str):
+    if name == "extract_document":
+        return load_readers()
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def cache_path(cache_dir: Path, sha256: str) -> Path:
@@ -42,7 +63,7 @@ def read_cache(file: Path) -> tuple[Path, Extraction]:
 def read_file(path: str, cache_dir: str) -> int:
     """Read one file into the cache; the exit code the parent turns into a failure's line (child_result)."""
     try:
-        ex = extract_document(Path(path))
+        ex = load_readers()(Path(path))
         ex.filename = safe_text(ex.filename)  # a name that is not UTF-8 cannot go into JSON as it is
         write_cache(Path(cache_dir), Path(path), ex)
     except MemoryError:
@@ -85,6 +106,8 @@ def child_result(path: Path, sha: str, cache_dir: Path, code: int | None, elapse
     if code == 0 and cached.exists():
         return read_cache(cached)[1]
     if elapsed >= timeout:
+        from plantrack.extract.scanned import timeout_line  # a scan is slow to read by OCR, not damaged
+
         return failed_extraction(path, sha, timeout_line(path, timeout)
                        or f"took longer than {timeout:g} s to read: the file may be damaged or far too large")
     if code == 0:  # read, but under other bytes than were hashed: replaced while the run read it

@@ -7,6 +7,7 @@ a stale lock. Readers never need it: SQLite's WAL gives them a consistent view t
 """
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import json
 import os
@@ -22,6 +23,9 @@ from plantrack.pipeline.sources.discovery import safe_text
 from plantrack import store
 from plantrack.pipeline.failures import kind_of
 from plantrack.pipeline.stages.ingest import Outcome
+
+UNCHANGED_BATCH = 500  # rows of files skipped as unchanged written to run_files in one transaction
+
 
 class Busy(Exception):
     """Another run holds the database."""
@@ -65,6 +69,7 @@ class Ledger:
     failed: int = 0
     fetch_failed: int = 0
     outcomes: list[Outcome] = field(default_factory=list)
+    unwritten: list[Outcome] = field(default_factory=list)  # "unchanged" files not yet in run_files
 
     def start(self) -> "Ledger":
         with store.transaction(self.db) as conn:
@@ -82,18 +87,32 @@ class Ledger:
         self.seen += o.outcome not in ("missing", "skipped")
         self.new += o.outcome == "new"
         self.failed += o.outcome == "failed"
-        with store.transaction(self.db) as conn:
-            conn.execute("INSERT INTO run_files (run_id, document_id, path, outcome, error, seconds) "
-                         "VALUES (?, ?, ?, ?, ?, ?)",
-                         (self.run_id, o.document_id, safe_text(o.path), o.outcome, o.error, round(o.seconds, 3)))
-            conn.execute("UPDATE runs SET files_seen = ?, files_new = ?, files_failed = ? WHERE id = ?",
-                         (self.seen, self.new, self.failed, self.run_id))
+        self.unwritten.append(o)
+        # A file skipped as unchanged changed nothing in the database, so its row waits for the next file
+        # that did, or for UNCHANGED_BATCH more: one transaction a file was most of a no-op run over a
+        # thousand files. A run killed meanwhile loses only those rows of its own record (it is marked
+        # `interrupted` by the next run either way); every other outcome is written at once.
+        if o.outcome != "unchanged" or len(self.unwritten) >= UNCHANGED_BATCH:
+            self._write()
         self._log({"event": "file", "run_id": self.run_id, "path": safe_text(o.path), "outcome": o.outcome,
                    "document_id": o.document_id, "error": o.error, "seconds": round(o.seconds, 3)})
+
+    def _write(self) -> None:
+        if not self.unwritten:
+            return
+        with store.transaction(self.db) as conn:
+            conn.executemany("INSERT INTO run_files (run_id, document_id, path, outcome, error, seconds) "
+                             "VALUES (?, ?, ?, ?, ?, ?)",
+                             [(self.run_id, o.document_id, safe_text(o.path), o.outcome, o.error, round(o.seconds, 3))
+                              for o in self.unwritten])
+            conn.execute("UPDATE runs SET files_seen = ?, files_new = ?, files_failed = ? WHERE id = ?",
+                         (self.seen, self.new, self.failed, self.run_id))
+        self.unwritten.clear()
 
     def fetch_failure(self, where: str, line: str) -> None:
         """What a fetch could not bring (a site down, a committee unknown, a paper refused): its address and
         its one line, so `plantrack status` names it the next morning and the run is not `ok`."""
+        self._write()  # its row after the files recorded before it
         self.fetch_failed += 1
         with store.transaction(self.db) as conn:
             conn.execute("INSERT INTO run_files (run_id, path, outcome, error) VALUES (?, ?, 'fetch_failed', ?)",
@@ -102,6 +121,7 @@ class Ledger:
         self._log({"event": "fetch_failed", "run_id": self.run_id, "url": safe_text(where), "error": line})
 
     def finish(self) -> str:
+        self._write()
         status = "failed" if self.failed or self.fetch_failed else "ok"
         with store.transaction(self.db) as conn:
             conn.execute("UPDATE runs SET finished_at = ?, status = ? WHERE id = ?", (store.now(), status, self.run_id))
@@ -111,6 +131,8 @@ class Ledger:
 
     def abort(self, line: str) -> None:
         """The run itself failed (not a file): recorded as `error` with its one line, never left running."""
+        with contextlib.suppress(Exception):  # the files seen so far, if the database still takes them
+            self._write()
         with store.transaction(self.db) as conn:
             conn.execute("UPDATE runs SET finished_at = ?, status = 'error' WHERE id = ?", (store.now(), self.run_id))
             conn.execute("INSERT INTO run_files (run_id, path, outcome, error) VALUES (?, NULL, 'error', ?)",
