@@ -65,7 +65,7 @@ real: $(RUN_STAMP)
 # The real public papers of other bodies (parish, community and town councils, a township, …), as CI
 # checks them against .ci/public-floor.
 .PHONY: public
-public: $(STAMP)
+public: $(RUN_STAMP)
 	rm -rf /tmp/plantrack-public && mkdir -p /tmp/plantrack-public
 	-$(BIN)/plantrack run $(SHARED)/corpus/real_public --db /tmp/plantrack-public/public.db
 	$(BIN)/python $(SHARED)/eval/expect_check.py --db /tmp/plantrack-public/public.db --dir $(SHARED)/corpus/real_public

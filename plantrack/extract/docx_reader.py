@@ -1,4 +1,4 @@
-"""A Word document (.docx) → a `FlowDocument`, with python-docx.
+"""A Word document (.docx) → a `Document`, with python-docx.
 
 The body's paragraphs and tables are read in order. A table cell's paragraphs (and line breaks) are
 joined by single spaces, as a PDF cell's lines are; a cell merged across columns keeps its place in
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..models.document import Cell, FlowDocument, Para, Row, Table, fold
+from ..models.document import Cell, Document, Para, Row, Table, fold
 
 W = "{http://schemas.openxmlformats.org/wordprocessingml/2006/main}"
 MAX_BLOCKS = 20000  # a document larger than any committee paper is read no further
@@ -60,13 +60,13 @@ def _opened(path: Path):
     return out
 
 
-def read_docx(path: Path) -> FlowDocument:
+def read_docx(path: Path) -> Document:
     import docx  # python-docx
 
     document = docx.Document(_opened(path))
     styles = _style_info(document)
     numbers = _Numbering(document)
-    doc = FlowDocument("docx")
+    doc = Document("docx")
     body = document.element.body
     for child in _body_blocks(body):
         if len(doc.blocks) >= MAX_BLOCKS:

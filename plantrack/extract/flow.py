@@ -1,4 +1,4 @@
-"""Word documents and web pages → an `Extraction`, by way of the format-neutral `FlowDocument`.
+"""Word documents and web pages → an `Extraction`, by way of the format-neutral `Document`.
 
 `document.extract_document` decides the format from the file's content (`sniff.py`) and sends a
 .docx or an HTML page here: its reader gives the flow of paragraphs and tables, and the flow
@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 from ..models import Extraction, Kind
-from ..models.document import FlowDocument
+from ..models.document import Document
 from .flow_minutes import head_lines, read_flow_minutes
 from .minutes_head import minutes_evidence
 from .flow_report import is_report, read_flow_report
@@ -21,7 +21,7 @@ _ERROR_PAGE = re.compile(r"^(?:(?:error\s+)?40[134]\b|page\s+not\s+found|not\s+f
                          r"forbidden|(?:internal\s+)?server\s+error|sign\s+in|log\s*in\b)", re.I)
 
 
-def read_flow(path: Path, fmt: str) -> FlowDocument:
+def read_flow(path: Path, fmt: str) -> Document:
     if fmt == "docx":
         from .docx_reader import read_docx
 

@@ -1,4 +1,4 @@
-"""Committee minutes in a web page or Word document (a `FlowDocument`) → a `Meeting`.
+"""Committee minutes in a web page or Word document (a `Document`) → a `Meeting`.
 
 ModernGov "Agenda and minutes" pages say what each part is: `mgAiTitleTxt` an agenda item's title
 (its number perhaps in a cell of its own), `mgSubItemTitleTxt` "Minutes:" the item's minutes, and
@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 
 from ..models import AgendaItem, Meeting
-from ..models.document import Block, FlowDocument, Para, Table
+from ..models.document import Block, Document, Para, Table
 from .colours import hue_status
 from .columns import role_of
 from .dates import find_date
@@ -33,7 +33,7 @@ _NUMBER_ONLY = re.compile(r"^(?:item\s+)?(\d{1,3}(?:\.\d{1,2})?[a-z]?)[.):]?$", 
 _NUMBERED = re.compile(r"^(?:item\s+)?(\d{1,3}(?:\.\d{1,2})?[a-z]?)(?:[.):]\s*|\s+)(\S.*)$", re.I)
 
 
-def is_minutes(doc: FlowDocument) -> bool:
+def is_minutes(doc: Document) -> bool:
     """A page or document that holds minutes: ModernGov's "Minutes:" under an item, a minutes title,
     or a table of Amber justifications beside a resolution. An agenda or a committee's page is not."""
     paras = doc.paras()
@@ -44,7 +44,7 @@ def is_minutes(doc: FlowDocument) -> bool:
     return any(RESOLUTION.match(p.text) for p in paras) and any(_reasons_header(t) for t in doc.tables())
 
 
-def read_flow_minutes(doc: FlowDocument) -> Meeting | None:
+def read_flow_minutes(doc: Document) -> Meeting | None:
     if not is_minutes(doc):
         return None
     meeting = Meeting(committee=None, meeting_date=None, first_page=None, last_page=None)
@@ -58,7 +58,7 @@ def read_flow_minutes(doc: FlowDocument) -> Meeting | None:
 
 
 # ---- the heading ---------------------------------------------------------------------------------
-def title_of(doc: FlowDocument) -> tuple[str | None, str | None]:
+def title_of(doc: Document) -> tuple[str | None, str | None]:
     """The committee and date: ModernGov's item page says them in its "Meeting:" line."""
     paras = doc.paras()
     for p in paras[:20]:
@@ -92,7 +92,7 @@ def head_lines(blocks: list[Block]) -> list[HeadLine]:
 
 
 # ---- items, resolutions, reasons ----------------------------------------------------------------
-def _walk(doc: FlowDocument, meeting: Meeting) -> None:
+def _walk(doc: Document, meeting: Meeting) -> None:
     marked = any(p.role == "item_title" for p in doc.paras())  # ModernGov marks its items
     has_bold = any(p.bold for p in doc.paras())
     item = None if marked else _page_item(doc, meeting)
@@ -146,7 +146,7 @@ def _walk(doc: FlowDocument, meeting: Meeting) -> None:
         body.append(text)
 
 
-def _page_item(doc: FlowDocument, meeting: Meeting) -> AgendaItem | None:
+def _page_item(doc: Document, meeting: Meeting) -> AgendaItem | None:
     """ModernGov's page of one agenda item: "Meeting: 12/12/2019 - … (Item 4.)" under the item's title."""
     paras = doc.paras()[:20]
     for k, p in enumerate(paras):

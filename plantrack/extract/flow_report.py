@@ -1,4 +1,4 @@
-"""A plan progress report in a Word document or web page (a `FlowDocument`) → a `Report`.
+"""A plan progress report in a Word document or web page (a `Document`) → a `Report`.
 
 The same vocabulary as the PDF reader (`report.py`): the header words of `columns.py`, the key's
 sentences of `legend.py`, the scores of `scores.py`, the dates of `dates.py`. Only where the values
@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 
 from ..models import Priority, Report
-from ..models.document import FlowDocument, Para, Table, fold
+from ..models.document import Document, Para, Table, fold
 from ..models.status import COLOUR, HEADING
 from .action_log import completed_heading, is_log_title, log_date, log_name, status_column, untitled_log_name
 from .colours import RGB
@@ -29,7 +29,7 @@ def rgb_of(fill: str | None) -> RGB | None:
     return tuple(int(fill[i:i + 2], 16) / 255 for i in (1, 3, 5))  # type: ignore[return-value]
 
 
-def is_report(doc: FlowDocument) -> bool:
+def is_report(doc: Document) -> bool:
     """Does the document hold an action table (a header row naming the action and its status)?"""
     return any(header_roles(row.texts) for t in doc.tables() for row in t.rows)
 
@@ -43,7 +43,7 @@ def legend_from_table(table: Table) -> Legend:
 
 
 class FlowReportReader:
-    def __init__(self, doc: FlowDocument):
+    def __init__(self, doc: Document):
         self.doc = doc
         self.report = Report(plan=None, period=None, as_at=None, first_page=None, last_page=None)
         self.legend = Legend()
@@ -206,5 +206,5 @@ class FlowReportReader:
         return rag, (COLOUR if rag else None)
 
 
-def read_flow_report(doc: FlowDocument) -> Report | None:
+def read_flow_report(doc: Document) -> Report | None:
     return FlowReportReader(doc).read()

@@ -1,4 +1,4 @@
-"""A web page (ModernGov minutes, a saved or fetched page) → a `FlowDocument`, with lxml.
+"""A web page (ModernGov minutes, a saved or fetched page) → a `Document`, with lxml.
 
 lxml (libxml2) rather than a pure-Python parser: it is fast, forgiving of the tag soup that Word's
 "Save as web page" and ModernGov produce, never runs scripts or fetches anything (network access is
@@ -14,7 +14,7 @@ from __future__ import annotations
 import re
 from pathlib import Path
 
-from ..models.document import Cell, FlowDocument, Para, Row, Table, fold
+from ..models.document import Cell, Document, Para, Row, Table, fold
 
 MAX_BYTES = 30 << 20
 MAX_BLOCKS = 20000
@@ -34,7 +34,7 @@ _NAMED = {"red": "#ff0000", "yellow": "#ffff00", "green": "#008000", "lime": "#0
           "limegreen": "#32cd32", "darkgreen": "#006400", "lightgreen": "#90ee90", "darkorange": "#ff8c00"}
 
 
-def read_html(path: Path) -> FlowDocument:
+def read_html(path: Path) -> Document:
     from lxml import html as lhtml
 
     data = Path(path).read_bytes()[:MAX_BYTES]
@@ -45,7 +45,7 @@ def read_html(path: Path) -> FlowDocument:
     parser = lhtml.HTMLParser(remove_comments=True, remove_pis=True, no_network=True, recover=True,
                               default_doctype=False, encoding=_encoding(data))
     root = lhtml.document_fromstring(data, parser=parser) if data.strip() else None
-    doc = FlowDocument("html")
+    doc = Document("html")
     if root is None:
         return doc
     _Walker(doc).walk(root)
@@ -95,7 +95,7 @@ def _classes(el) -> set[str]:
 class _Walker:
     """Collects inline text into paragraphs, flushing at block boundaries."""
 
-    def __init__(self, doc: FlowDocument):
+    def __init__(self, doc: Document):
         self.doc = doc
         self.parts: list[tuple[str, bool]] = []
         self.role: str | None = None

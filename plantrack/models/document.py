@@ -1,30 +1,42 @@
-"""A format-neutral document as a flow: what the Word and HTML readers make of a paper, for the recognisers.
+"""The one document model: what every reader makes of a paper, and all the recognisers read.
 
-Readers turn a file into one of two shapes, and the recognisers work on the shape alone:
+Readers differ — python-docx for Word, lxml for web pages, pdfplumber (and pypdfium2) for PDFs, OCR for
+scans — but each ends in the same shape, a `Document`: an ordered flow of blocks,
 
-* a **flow** (this module): a Word document or a web page already says what is a paragraph, a heading
-  and a table cell (with its fill, and which rows are headers), so their readers give this ordered
-  flow of blocks, and `extract/flow_minutes.py` / `extract/flow_report.py` read it;
-* **laid-out pages** (`models/layout.py`): a PDF (or a scan, once OCR has rebuilt it) says only where
-  words, rules and shaded boxes are printed, so its reader (`extract/pdf_layout.py`) gives pages of
-  text lines with their weight, size and position, and the recognisers read structure from geometry.
+* `Para` — a paragraph, a heading or (from a PDF) one printed line: its text, weight and size;
+* `Table` — rows of cells, each with its text and the colour it shows (a shaded cell, a coloured ●),
+  header rows marked,
 
-Both give the same records for the same paper.
+in reading order, each with its page and box where the format has them (a PDF's; a Word document or a
+web page has neither, and its blocks carry None). A recogniser reads blocks and nothing else, so a rule is
+written once for every format; where it needs geometry (how far apart two printed lines are, where the
+margin is) it reads the box, and a block without one is taken as the format gives it (a Word paragraph is
+a paragraph already).
+
+How a PDF's words become blocks — newspaper columns, running heads, tables printed as text columns or
+ruled grids, which colour a cell shows — is the PDF reader's work, on laid-out pages (`models/layout.py`,
+read by `extract/pdf_layout.py`), and it ends here.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+RGB = tuple[float, float, float]
+Box = tuple[float, float, float, float]  # x0, top, x1, bottom: points from the page's top-left corner
+
 
 @dataclass
 class Para:
-    """A paragraph or a heading. `text` has its white space folded (line breaks, &nbsp; → one space)."""
+    """A paragraph, a heading, or one printed line of a PDF. `text` has its white space folded (line
+    breaks, &nbsp; → one space)."""
 
     text: str
     bold: bool = False
     size: float | None = None   # points, when the source says
     level: int = 0              # heading level 1..6; 0 for body text
     role: str | None = None     # what the markup says it is: "title", "item_title", "sub_title"
+    page: int | None = None     # 0-based page, where the format has pages
+    box: Box | None = None      # where it is printed on that page
 
 
 @dataclass
@@ -32,12 +44,15 @@ class Cell:
     text: str
     fill: str | None = None     # the cell's shading as "#rrggbb", None when unshaded
     span: int = 1               # columns it covers (a merged cell)
+    rgb: RGB | None = None      # the colour it shows as the format gives it (exact), when known
+    box: Box | None = None
 
 
 @dataclass
 class Row:
     cells: list[Cell]
     header: bool = False        # a header row (<th>, <thead>, Word's "repeat as header row")
+    box: Box | None = None
 
     @property
     def texts(self) -> list[str]:
@@ -47,16 +62,18 @@ class Row:
 @dataclass
 class Table:
     rows: list[Row] = field(default_factory=list)
+    page: int | None = None
+    box: Box | None = None
 
 
 Block = Para | Table
 
 
 @dataclass
-class FlowDocument:
+class Document:
     """A paper as an ordered flow of paragraphs and tables."""
 
-    format: str                  # "docx" | "html"
+    format: str                  # "docx" | "html" | "pdf"
     blocks: list[Block] = field(default_factory=list)
     running_heads: list[Para] = field(default_factory=list)  # a Word document's page header/footer text
 
