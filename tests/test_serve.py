@@ -333,6 +333,22 @@ def test_serve_prepares_then_runs_on_localhost(built, tmp_path, monkeypatch):
     assert _sql(path, "SELECT name FROM sqlite_master WHERE name = 'status_matrix'")
 
 
+def test_serve_on_port_0_names_the_port_it_listens_on(built, monkeypatch):
+    """--port 0 lets the machine choose a free port: the sign-in link printed must name that port, not 0."""
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from plantrack.pipeline.cli import app
+
+    calls = []
+    monkeypatch.setattr(uvicorn, "run", lambda asgi, **kw: calls.append(kw))
+    result = CliRunner().invoke(app, ["serve", "--db", str(built[0]), "--port", "0"])
+    assert result.exit_code == 0, result.output
+    port = calls[0]["port"]
+    assert port > 0
+    assert f"http://127.0.0.1:{port}/-/clerk/sign-in?token=" in result.output
+
+
 def test_serve_without_datasette_says_how_to_install_it(built, monkeypatch):
     from typer.testing import CliRunner
 

@@ -975,7 +975,7 @@ def export(db: ReadDbOpt = DEFAULT_DB,
 
 @app.command()
 def serve(db: ReadDbOpt = DEFAULT_DB,
-          port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on.")] = 8001,
+          port: Annotated[int, typer.Option("--port", "-p", min=0, max=65535, help="Port to listen on; 0 picks a free one (the sign-in link names it).")] = 8001,
           host: Annotated[str, typer.Option("--host", help="Address to listen on; 127.0.0.1 keeps it to this machine.")] = "127.0.0.1",
           papers: Annotated[Path, typer.Option("--papers", help="The folder the clerk's Add papers page saves uploads under (one folder per council).")] = DEFAULT_RAW) -> None:
     """Open the database in Datasette: search, canned questions and a data dictionary for everyone,
@@ -1008,7 +1008,7 @@ def serve(db: ReadDbOpt = DEFAULT_DB,
                   f"http://{where}:{port}/-/clerk/sign-in?token={desk.link.token}", markup=False, soft_wrap=True)
 
     try:
-        _port_free(host, port)
+        port = _port_free(host, port)
         serve_datasette(db, host=host, port=port, read_only=read_only, desk=desk, ready=ready)
     except OSError as e:
         output.say(err, f"error: cannot listen on {host}:{port}: {e.strerror or e} — is another "
@@ -1182,15 +1182,15 @@ def _stdout_is_terminal() -> bool:
     return sys.stdout.isatty()
 
 
-def _port_free(host: str, port: int) -> None:
-    """Raise OSError now when the port is taken, rather than after Datasette has started."""
+def _port_free(host: str, port: int) -> int:
+    """The port to serve on: raise OSError now when it is taken, rather than after Datasette has
+    started; for port 0, a free port chosen now, so that the printed sign-in link names it."""
     import socket
 
-    if port == 0:
-        return
     with socket.socket(socket.AF_INET6 if ":" in host else socket.AF_INET) as sock:
         sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
         sock.bind((host, port))
+        return sock.getsockname()[1]
 
 
 def main() -> None:  # pragma: no cover - console entry point
