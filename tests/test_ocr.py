@@ -11,7 +11,8 @@ import unicodedata
 
 import pytest
 from conftest import rows
-from paperfactory import csip_minutes_spec, make_image_only, make_minutes, make_report, make_scan, sdp_minutes_spec, sdp_spec
+from paperfactory import (csip_minutes_spec, make_garbled, make_image_only, make_minutes, make_report, make_scan,
+                          sdp_minutes_spec, sdp_spec)
 
 from plantrack.extract import ocr, scanned
 from plantrack.extract.document import extract_document
@@ -166,3 +167,28 @@ def test_a_scan_that_runs_out_of_time_says_ocr_is_slow_not_the_file_broken(tmp_p
     ex = child_result(path, "0" * 64, tmp_path, None, 5.0, 5.0)  # the worker was stopped at its time limit
     assert (ex.status, ex.error) == ("failed", "took longer than 5 s to read: 2 scanned page(s) are read by OCR, a "
                                                "few seconds each; raise ingest.timeout (--timeout) for this file")
+
+
+def test_a_garbled_text_layer_is_told_apart_from_text():
+    """Glyph codes where characters should be (a font embedded without its character map) are garbage;
+    text with a stray symbol-font bullet, Welsh or a short page is not."""
+    assert scanned.garbled("\x19\x1f\"#\x1c\x17& \x13\"\x1a#\x19\x01\x15\x1f$\x1e\x15\x1a\x1c\r\n\x166\',8 \x1d/398+7\x014,"
+                           "\x018.+\x012++8/3-\x01.+1*\x0143\r\n")
+    assert not scanned.garbled("Minutes of the meeting of Horsley Parish Council held on 18 March 2014\n"
+                               "\x01 Present: Cllr A (Chair), Cllr B, Cllr C\n")
+    assert not scanned.garbled("Cofnodion cyfarfod Cyngor Cymuned Manordeilo a Salem, 14 Mawrth 2018 – ŵ ŷ â")
+    assert not scanned.garbled("\x01\x02\x03")  # too little to tell
+
+
+@needs_ocr
+def test_minutes_whose_text_layer_is_garbage_are_read_from_their_pictures(tmp_path):
+    """A PDF whose every page carries a text layer of glyph codes (no character map) reads as nothing
+    from its text; its pages are read by OCR instead, as a scan's are, and the minutes come out."""
+    source, path = tmp_path / "minutes.pdf", tmp_path / "garbled.pdf"
+    truth = make_minutes(source, sdp_minutes_spec())
+    make_garbled(source, path)
+    ex = extract_document(path)
+    assert (ex.status, ex.kind, ex.ocr) == ("ok", "minutes", True), ex.error
+    (meeting,) = ex.meetings
+    assert (fold(meeting.committee), meeting.meeting_date) == (fold(truth.committee), truth.meeting_date)
+    assert len(meeting.amber_reasons) == len(truth.amber_rows)

@@ -21,11 +21,29 @@ def no_text_line() -> str:
     return DRAWINGS_ONLY if ocr.installed() else NO_TEXT
 
 
+# A text layer is garbage when a good share of its printed characters are control characters: a font
+# embedded without its table of characters (no ToUnicode), so each glyph comes out as its bare code
+# ("\x19\x1f\"#\x1c…"). Real text has none; a page like that reads right only from its picture.
+GARBLED_SHARE = 0.15
+GARBLED_LEAST = 40  # characters: a page with a few stray codes (a symbol font's bullet) is not garbage
+
+
+def garbled(text: str) -> bool:
+    """Is this page's text layer unreadable (mostly glyph codes, not characters)?"""
+    printed = [c for c in text if not c.isspace()]
+    if len(printed) < GARBLED_LEAST:
+        return False
+    codes = sum(1 for c in printed if ord(c) < 32 or 0x7f <= ord(c) < 0xa0)
+    return codes >= GARBLED_SHARE * len(printed)
+
+
 def scans_to_read(path: Path, texts: list[str]) -> list[int]:
-    """The image-only pages OCR should read (0-based); none when the OCR extra is not installed."""
-    if all(t.strip() for t in texts) or not ocr.installed():
+    """The pages OCR should read (0-based): the image-only ones, and those whose text layer is garbage;
+    none when the OCR extra is not installed."""
+    if all(t.strip() and not garbled(t) for t in texts) or not ocr.installed():
         return []
-    return ocr.scanned_pages(path, texts)
+    unreadable = {i for i, t in enumerate(texts) if garbled(t)}
+    return sorted(unreadable.union(ocr.scanned_pages(path, texts)))
 
 
 def timeout_line(path: Path, timeout: float) -> str | None:

@@ -45,7 +45,7 @@ from .numbered import NumberedItem, NumberedMinutesSpec, make_numbered_minutes
 from .samples import sdp_spec, csip_spec, sdp_minutes_spec, csip_minutes_spec, action_opening, amber_row
 from .rejects import (
     make_text_page, make_not_pdf, make_empty, make_truncated, make_encrypted, make_image_only,
-    make_scan,
+    make_scan, make_garbled,
 )
 
 __all__ = [
@@ -60,5 +60,5 @@ __all__ = [
     "AgendaItem", "MinutesSpec", "ExpectedItem", "ExpectedAmberRow", "ExpectedMinutes",
     "make_minutes", "NumberedItem", "NumberedMinutesSpec", "make_numbered_minutes", "sdp_spec",
     "csip_spec", "sdp_minutes_spec", "csip_minutes_spec", "make_text_page", "make_not_pdf",
-    "make_empty", "make_truncated", "make_encrypted", "make_image_only", "make_scan",
+    "make_empty", "make_truncated", "make_encrypted", "make_image_only", "make_scan", "make_garbled",
 ]

@@ -128,3 +128,41 @@ def make_scan(source, path, *, dpi: int = 150, angle: float = 0.6, noise: float 
     pages[0].save(str(path), "PDF", resolution=float(dpi), save_all=True, append_images=pages[1:])
 
 
+
+
+def make_garbled(source, path, *, dpi: int = 150, seed: int = 13) -> None:
+    """A paper whose text layer is garbage: each page of `source` as its picture, under an invisible
+    text layer that reads as glyph codes ("\\x19\\x1f#\\x1c…"), as a PDF gives when its font was embedded
+    without the table that maps glyphs to characters. Only the picture can be read."""
+    import pypdfium2 as pdfium
+
+    rnd = random.Random(seed)
+    codes = bytes([1, 2, 3, 5, 6, 7, 8, 0x0e, 0x0f, 0x10, 0x11, 0x14, 0x15, 0x19, 0x1a, 0x1c, 0x1f]) + b"#%'+"
+    doc = pdfium.PdfDocument(str(source))
+    lines: list[bytes] = []
+    try:
+        first = doc[0]
+        width, height = first.get_size()
+        c = rl_canvas.Canvas(str(path), pagesize=(width, height), pageCompression=0)
+        for i in range(len(doc)):
+            image = doc[i].render(scale=dpi / 72).to_pil().convert("RGB")
+            c.drawImage(ImageReader(image), 0, 0, width, height)
+            text = c.beginText(40, height - 60)
+            text.setTextRenderMode(3)  # invisible, as an OCR'd or garbled layer is
+            text.setFont("Helvetica", 9)
+            for _ in range(30):
+                line = bytes(rnd.choice(codes) for _ in range(40))
+                lines.append(line)
+                text.textLine("Q" * (2 * len(line)) + f"{len(lines):04d}")
+            c.drawText(text)
+            c.showPage()
+        c.save()
+    finally:
+        doc.close()
+    data = Path(path).read_bytes()
+    # each placeholder string becomes a hex string of glyph codes of exactly its length, so the file's
+    # cross-reference offsets stay right
+    for k, line in enumerate(lines, 1):
+        data = data.replace(b"(" + b"Q" * (2 * len(line)) + f"{k:04d}".encode() + b")",
+                            b"<" + line.hex().upper().encode() + b"3030" + b">", 1)
+    Path(path).write_bytes(data)
