@@ -468,3 +468,31 @@ def test_review_and_corrections_show_and_filter_the_council(two):
     mine = json.loads(cli("review", "--json", "--authority", "otherton", "--db", str(two)).stdout)
     assert mine and {i["authority"] for i in mine} == {OTHER}
     assert len(mine) < len(queue)
+
+
+def test_a_correction_made_before_its_papers_named_a_council_takes_that_council(db):
+    """A correction stored without a council (made before corrections carried one, or while the papers'
+    council was unknown) must not fall stale once its papers name their council."""
+    cli(*CORRECT_22, "--db", str(db))
+    assert rows(db, "SELECT authority, applies FROM corrections") == [(None, 1)]
+    with sqlite3.connect(db) as conn:  # the papers are now known to be Kent's (fetched, or --authority)
+        conn.execute("UPDATE documents SET authority = ?", (KENT,))
+    conn = store.connect(db)
+    try:
+        assert corrections.apply_all(conn) == {"applied": 1, "stale": 0}
+    finally:
+        conn.conn.close()
+    assert rows(db, "SELECT authority, applies, problem FROM corrections") == [(KENT, 1, None)]
+    assert rag(db, "2019-11", "2.2") == ["amber"]
+
+
+def test_a_correction_without_a_council_whose_plan_two_councils_hold_stays_stale(two):
+    cli(*CORRECT_22, "--authority", "kent", "--db", str(two))
+    with sqlite3.connect(two) as conn:  # as if made before corrections carried their council
+        conn.execute("UPDATE corrections SET authority = NULL")
+    conn = store.connect(two)
+    try:
+        assert corrections.apply_all(conn) == {"applied": 0, "stale": 1}
+    finally:
+        conn.conn.close()
+    assert rows(two, "SELECT authority, applies FROM corrections") == [(None, 0)]

@@ -456,6 +456,8 @@ def _apply(conn: sqlite3.Connection) -> dict[str, int]:
     _restore(conn, "correction_id NOT IN (SELECT id FROM corrections WHERE withdrawn_at IS NULL)", ())
     counts = {"applied": 0, "stale": 0}
     for c in _rows(conn, "SELECT * FROM corrections WHERE withdrawn_at IS NULL ORDER BY id"):
+        if c["authority"] is None:
+            c["authority"] = _adopt_council(conn, c)
         try:
             old = _apply_one(conn, c)
         except CorrectionError as e:
@@ -467,6 +469,30 @@ def _apply(conn: sqlite3.Connection) -> dict[str, int]:
                      (old, now(), c["id"]))
         counts["applied"] += 1
     return counts
+
+
+def _adopt_council(conn: sqlite3.Connection, c: dict) -> str | None:
+    """The council of a correction stored without one, when the papers it names are all one council's.
+
+    Corrections made before they carried their council (and those made while the papers' council was not
+    known) have none, and would apply only to papers of no known council: once their papers name a
+    council (fetched, or `--authority` given on a later run) they would fall stale. When no paper of
+    unknown council fits and the fitting papers are all one council's, the correction takes that council
+    (written back, so that `corrections` shows it); when they are several councils', it stays as it is and
+    is reported stale, to be made again with --authority."""
+    if c["target"] == "action":
+        if _reports(conn, c["plan_key"], c["period"], None):
+            return None
+        found = {r["authority"] for r in _reports(conn, c["plan_key"], c["period"], ANY)}
+    else:
+        if _meetings(conn, c["meeting_date"], None):
+            return None
+        found = {m["authority"] for m in _meetings(conn, c["meeting_date"], ANY)}
+    if len(found) != 1:
+        return None
+    (council,) = found
+    conn.execute("UPDATE corrections SET authority = ? WHERE id = ?", (council, c["id"]))
+    return council
 
 
 def _current_target(conn: sqlite3.Connection, c: dict) -> Target:
