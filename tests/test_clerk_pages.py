@@ -320,7 +320,8 @@ def test_upload_papers_and_see_each_read(db, tmp_path):
         desk.close()
     assert r.status_code == 302
     assert "not added: evil.exe: not a paper plantrack reads" in first
-    saved = sorted(p.relative_to(papers).as_posix() for p in papers.rglob("*") if p.is_file())
+    saved = sorted(p.relative_to(papers).as_posix() for p in papers.rglob("*") if p.is_file()
+                   and not p.relative_to(papers).as_posix().startswith("."))
     assert saved == ["City of Kingsgate/SDP December 2019.pdf", "City of Kingsgate/notes.pdf"]
     assert 'http-equiv="refresh"' not in page  # done: no more refreshing
     assert re.search(r"SDP December 2019\.pdf</td>\s*<td class=\"state-read\">read</td><td>Service Development Plan "
@@ -331,6 +332,46 @@ def test_upload_papers_and_see_each_read(db, tmp_path):
     # read by the same run as `plantrack run`: in the ledger, the digest rewritten
     assert rows(db, "SELECT outcome FROM run_files WHERE path LIKE '%SDP December 2019.pdf'") == [("new",)]
     assert "2019-12" in (db.parent / "report.html").read_text()
+
+    # the server restarted: the papers page still lists the upload and what became of each file
+    ds, desk = serve(db, papers)
+
+    async def again():
+        v = Visitor(ds)
+        await v.get(f"/-/clerk/sign-in?token={desk.link.token}")
+        return (await v.get("/-/clerk/papers")).text
+
+    try:
+        later = run(again())
+    finally:
+        desk.close()
+    assert re.search(r"SDP December 2019\.pdf</td>\s*<td class=\"state-read\">read</td><td>Service Development Plan "
+                     r"2019-20 2019-12: \d+ action\(s\)", later), later
+    assert re.search(r"notes\.pdf</td>\s*<td class=\"state-failed\">failed</td>", later)
+
+
+def test_an_upload_the_server_stopped_before_reading_says_so_after_a_restart(db, tmp_path):
+    from plantrack.pipeline.clerk.uploads import JOURNAL, Upload
+
+    papers = tmp_path / "papers"
+    (papers / JOURNAL).mkdir(parents=True)
+    saved = papers / COUNCIL / "SDP January 2020.pdf"
+    Upload(1, COUNCIL, [saved], "J Mayer", papers / JOURNAL / "1.jsonl", state="reading").save()
+    (papers / JOURNAL / "2.json").write_text("{not json", encoding="utf-8")  # damaged by hand: left out
+    ds, desk = serve(db, papers)
+
+    async def go():
+        v = Visitor(ds)
+        await v.get(f"/-/clerk/sign-in?token={desk.link.token}")
+        return (await v.get("/-/clerk/papers")).text
+
+    try:
+        page = run(go())
+    finally:
+        desk.close()
+    assert re.search(r"SDP January 2020\.pdf</td>\s*<td class=\"state-failed\">failed</td><td>the server stopped "
+                     r"before this upload was read", page), page
+    assert 'http-equiv="refresh"' not in page
 
 
 def test_an_upload_over_the_cap_is_refused_and_nothing_saved(db, tmp_path):

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from plantrack.pipeline.clerk.accounts import SignInLink
-from plantrack.pipeline.clerk.uploads import Runner
+from plantrack.pipeline.clerk.uploads import JOURNAL, Runner, history
 
 DEFAULT_UPLOAD_MB = 200
 
@@ -30,15 +30,20 @@ class Desk:
     @property
     def runner(self) -> Runner:
         if self._runner is None:  # the thread starts with the first upload, not with every server
-            self._runner = Runner(self.db_path)
+            self._runner = Runner(self.db_path, self.journal)
         return self._runner
+
+    @property
+    def journal(self) -> Path:
+        """Where uploads are kept, so that a restarted server still lists them (uploads.py)."""
+        return self.papers / JOURNAL
 
     def busy(self) -> bool:
         """Whether an upload is waiting or being read."""
         return self._runner is not None and self._runner.busy()
 
     def uploads(self) -> list:
-        return self._runner.uploads if self._runner else []
+        return self._runner.uploads if self._runner else history(self.journal)
 
     def close(self) -> None:
         if self._runner is not None:
