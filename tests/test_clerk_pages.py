@@ -262,6 +262,32 @@ def test_correct_a_status_from_the_queue_then_undo(db, tmp_path):
     assert rag() == ["amber"]
 
 
+def test_undated_minutes_are_dated_from_the_queue(db, tmp_path):
+    """Minutes whose title block gave no date sit on the queue with a form for their date."""
+    with sqlite3.connect(db) as conn:  # as if the title block had printed none
+        conn.execute("UPDATE meetings SET meeting_date = NULL")
+    ds, desk = serve(db, tmp_path / "papers")
+
+    async def go():
+        v = Visitor(ds)
+        await v.get(f"/-/clerk/sign-in?token={desk.link.token}")
+        queue = (await v.get("/-/clerk/queue")).text
+        form = next(f for f in re.findall(r'<form method="post" action="/-/clerk/correct".*?</form>', queue, re.S)
+                    if 'name="target" value="minutes"' in f)
+        fields = dict(re.findall(r'<input type="hidden" name="([^"]+)" value="([^"]*)"', form))
+        assert 'type="date" name="meeting_date"' in form
+        r = await v.post("/-/clerk/correct", {**fields, "meeting_date": "2019-12-12", "note": "date on the cover"})
+        return fields, (await v.get(r.headers["location"])).text
+
+    fields, after = run(go())
+    assert (fields["file"], fields["page"], fields["was_meeting_date"]) == ("Minutes_12_December_2019.pdf", "1", "")
+    assert "minutes in Minutes_12_December_2019.pdf (page 1) meeting_date none → 2019-12-12" in " ".join(after.split())
+    assert rows(db, "SELECT meeting_date FROM meetings") == [("2019-12-12",)]
+    assert rows(db, "SELECT target, field, new_value, note FROM corrections") == \
+        [("meeting", "meeting_date", "2019-12-12", "date on the cover")]
+    assert "minutes without date" not in after.split("</nav>", 1)[1]  # off the queue
+
+
 def test_a_page_image_of_the_pdf(db, tmp_path):
     ds, desk = serve(db, tmp_path / "papers")
     doc, page = rows(db, "SELECT d.id, a.page FROM actions a JOIN reports r ON r.id = a.report_id "

@@ -496,3 +496,83 @@ def test_a_correction_without_a_council_whose_plan_two_councils_hold_stays_stale
     finally:
         conn.conn.close()
     assert rows(two, "SELECT authority, applies FROM corrections") == [(None, 0)]
+
+
+# ----------------------------------------------------------------------------
+# minutes whose date (or committee) was not read: corrected by their file
+# ----------------------------------------------------------------------------
+
+def undated_minutes(path: Path) -> Path:
+    """The SDP sub-committee's minutes as a Word document whose title prints no date."""
+    import docx
+    from flowfactory import make_docx_minutes
+
+    make_docx_minutes(path, pf.sdp_minutes_spec())
+    doc = docx.Document(str(path))
+    for p in doc.paragraphs:
+        if p.text.startswith("Minutes of the meeting held on"):
+            for run in p.runs[1:]:
+                run.text = ""
+            p.runs[0].text = "Minutes of the meeting"
+    doc.save(str(path))
+    return path
+
+
+@pytest.fixture()
+def undated(built, tmp_path) -> Path:
+    raw = tmp_path / "raw"
+    raw.mkdir()
+    for report in sorted((built.parent.parent / "raw").glob("SDP_*.pdf")):
+        shutil.copy(report, raw / report.name)
+    undated_minutes(raw / "Minutes.docx")
+    db = tmp_path / "plantrack.db"
+    cli("run", str(raw), "--db", str(db))
+    return db
+
+
+def linked(path: Path) -> list[tuple]:
+    return rows(path, "SELECT ar.position, x.ref FROM amber_reasons ar LEFT JOIN actions x ON x.id = ar.action_id "
+                      "ORDER BY ar.position")
+
+
+def test_minutes_without_a_date_are_dated_by_their_file_and_their_reasons_link(undated, built):
+    assert rows(undated, "SELECT committee, meeting_date FROM meetings") == [("CHILDREN’S SAFEGUARDING SUB-COMMITTEE", None)]
+    assert all(ref is None for _, ref in linked(undated))  # no date: no report discussed, nothing linked
+    queue = json.loads(cli("review", "--json", "--db", str(undated)).stdout)
+    assert [(i["kind"], i["file"]) for i in queue if i["kind"].startswith("minutes without")] == \
+        [("minutes without date", "Minutes.docx")]
+
+    result = cli("correct", "--minutes", "Minutes.docx", "--set", "meeting_date=2019-12-12", "--by", "J Mayer",
+                 "--db", str(undated))
+    assert "minutes in Minutes.docx meeting_date none → 2019-12-12" in " ".join(result.stderr.split())
+    assert rows(undated, "SELECT meeting_date FROM meetings") == [("2019-12-12",)]
+    links = linked(undated)
+    assert links == linked(built)  # linked as the same minutes printed with their date are
+
+    # read again (a new extractor, --reprocess): the date comes back from the correction, and the links
+    cli("ingest", str(undated.parent / "raw"), "--db", str(undated), "--reprocess")
+    assert rows(undated, "SELECT meeting_date FROM meetings") == [("2019-12-12",)]
+    assert linked(undated) == links
+    # an Amber reason's own correction is found by the corrected date
+    cli("correct", "--meeting", "2019-12-12", "--position", "1", "--set", "new_rag=green", "--db", str(undated))
+    assert rows(undated, "SELECT new_rag FROM amber_reasons WHERE position = 1") == [("green",)]
+
+    (first,) = [c for c in json.loads(cli("corrections", "--json", "--db", str(undated)).stdout)
+                if c["field"] == "meeting_date"]
+    cli("correct", "--undo", str(first["id"]), "--db", str(undated))
+    assert rows(undated, "SELECT meeting_date FROM meetings") == [(None,)]
+    assert all(ref is None for _, ref in linked(undated))
+
+
+@pytest.mark.parametrize("args, says", [
+    (("--minutes", "Nothing.docx", "--set", "meeting_date=2019-12-12"), "no file named Nothing.docx; minutes without a date or committee: Minutes.docx"),
+    (("--minutes", "Minutes.docx", "--set", "meeting_date=12/12/2019"), "meeting_date=12/12/2019: give the date as YYYY-MM-DD"),
+    (("--minutes", "Minutes.docx", "--set", "rag=amber"), "unknown field 'rag'; fields: meeting_date, committee (that field is for an action"),
+    (("--minutes", "Minutes.docx", "--page", "3", "--set", "committee=Cabinet"), "no minutes start on page 3 of Minutes.docx"),
+    (("--page", "3", "--plan", "SDP", "--set", "rag=amber"), "--page goes with --minutes FILE"),
+])
+def test_a_bad_minutes_correction_is_refused_in_one_line(undated, args, says):
+    before = dump(undated)
+    result = cli("correct", *args, "--db", str(undated), code=2)
+    assert says in " ".join(result.stderr.split())
+    assert dump(undated) == before

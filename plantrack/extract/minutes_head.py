@@ -99,6 +99,9 @@ _NOT_MEETING_DATE = re.compile(
     r"\b(?:signed|dated|date\s+signed|signature|chair(?:man|person)?\s*[:.…_]|minutes\s+of\s+the\s+(?:last|previous)|"
     r"previous\s+meeting|last\s+meeting|next\s+meeting|(?:meeting|minutes)\s+held\s+on\s+the|circulated|"
     r"approved\s+on|published|printed|date\s+of\s+(?:issue|publication)|"
+    # an earlier meeting's minutes approved: "the minutes of the meeting held on 10 October 2019 be
+    # approved as a correct record" (when the title prints no date, this is the first one)
+    r"(?:correct|true|accurate)\s+record|"
     # a report's reporting date: "Results as at 30 September 2023", "position at", "year to"
     r"\bas\s+(?:at|of)\s|\bposition\s+(?:at|as)\b|\b(?:year|period|quarter)\s+(?:to|end(?:ing|ed)?)\b)", re.I)
 # "20.07.01 Election of Chair": a minute number shaped like a date

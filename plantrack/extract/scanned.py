@@ -81,5 +81,6 @@ def as_scanned(ex: Extraction, inner: Extraction) -> Extraction:
     ex.status, ex.kind, ex.pages = inner.status, inner.kind, inner.pages
     ex.error = NOTHING_READ if inner.error and inner.error.startswith(NO_TEXT) else inner.error
     ex.reports, ex.meetings = inner.reports, inner.meetings
+    ex.evidence = inner.evidence  # why the copy is (or is not) minutes, for `plantrack inspect`
     ex.ocr = inner.status == "ok"
     return ex

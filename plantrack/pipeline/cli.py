@@ -1056,7 +1056,9 @@ def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, n
             ref: Annotated[str | None, typer.Option("--ref", help="The action's ref as the report prints it, e.g. 2.2.")] = None,
             meeting: Annotated[str | None, typer.Option("--meeting", help="YYYY-MM-DD: the date of the minutes holding the Amber reason.")] = None,
             position: Annotated[int | None, typer.Option("--position", min=1, help="The Amber reason's place in the minutes' list (1, 2, …).")] = None,
-            sets: Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE, repeatable. Action fields: rag, text, lead, timescale, due_date, progress, ref. Amber reason fields: action_ref (the ref of the action it justifies, or none), new_rag. 'none' clears a value.")] = None,
+            minutes: Annotated[str | None, typer.Option("--minutes", help="A set of minutes whose date or committee was not read (or misread), by its file's name as `review` shows it (or the start of its sha256).")] = None,
+            page: Annotated[int | None, typer.Option("--page", min=1, help="With --minutes: the page the minutes start on, when the file (a pack) holds several sets.")] = None,
+            sets: Annotated[list[str] | None, typer.Option("--set", help="FIELD=VALUE, repeatable. Action fields: rag, text, lead, timescale, due_date, progress, ref. Amber reason fields: action_ref (the ref of the action it justifies, or none), new_rag. Minutes fields (--minutes): meeting_date, committee. 'none' clears a value.")] = None,
             note: Annotated[str | None, typer.Option("--note", help="Why: kept with the correction.")] = None,
             by: Annotated[str | None, typer.Option("--by", help="Who makes the correction. Default: the login name.")] = None,
             undo: Annotated[int | None, typer.Option("--undo", help="Withdraw correction ID (see `plantrack corrections`): the extracted value comes back.")] = None,
@@ -1070,6 +1072,8 @@ def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, n
         plantrack correct --plan "SDP 2019-20" --period 2019-11 --ref 2.2 --set rag=amber --note "cell misread" --by "J Mayer"
 
         plantrack correct --meeting 2019-12-12 --position 4 --set action_ref=2.3
+
+        plantrack correct --minutes "Minutes 12 Dec.pdf" --set meeting_date=2019-12-12
 
         plantrack correct --authority kent --plan "SDP 2019-20" --period 2019-11 --ref 2.2 --set rag=amber
 
@@ -1096,12 +1100,15 @@ def correct(plan: Annotated[str | None, typer.Option("--plan", help="The plan, n
         raise typer.Exit(2)
     try:
         if undo is not None:
-            if any(v is not None for v in (plan, period, ref, meeting, position, note, authority)) or sets:
+            if any(v is not None for v in (plan, period, ref, meeting, position, minutes, page, note, authority)) or sets:
                 raise corrections.CorrectionError("--undo ID withdraws a correction; give it alone (with --db, --by)")
             corrections.check_undo(conn, undo)
         else:
+            if page is not None and minutes is None:
+                raise corrections.CorrectionError("--page goes with --minutes FILE: the page a set of minutes starts on")
             request = corrections.Request(sets=list(sets or []), plan=plan, period=period, ref=ref, meeting=meeting,
-                                          position=position, note=note, by=who, authority=authority)
+                                          position=position, note=note, by=who, authority=authority, minutes=minutes,
+                                          page=page)
             corrections.plan_request(conn, request)
     except corrections.CorrectionError as e:
         _refuse(e)

@@ -93,6 +93,9 @@ END""",
     """CREATE TRIGGER IF NOT EXISTS corrected_values_reason_deleted AFTER DELETE ON amber_reasons BEGIN
   DELETE FROM corrected_values WHERE row_table = 'amber_reasons' AND row_id = OLD.id;
 END""",
+    """CREATE TRIGGER IF NOT EXISTS corrected_values_meeting_deleted AFTER DELETE ON meetings BEGIN
+  DELETE FROM corrected_values WHERE row_table = 'meetings' AND row_id = OLD.id;
+END""",
 )
 
 
@@ -344,9 +347,10 @@ TABLES: tuple[Table, ...] = (
     # clerk corrections (plantrack/pipeline/review/corrections.py)
     Table("corrections", "Values a clerk has put right (plantrack correct), applied again after every load so a "
                          "re-extraction keeps them. Keyed by what a clerk sees on the paper, never by row ids: an "
-                         "action by plan, period and ref; an Amber reason by meeting date and position.", (
+                         "action by plan, period and ref; an Amber reason by meeting date and position; a set of "
+                         "minutes (its date or committee) by its file's contents and first page.", (
         _extra("id", "INTEGER PRIMARY KEY", "the correction's number (plantrack correct --undo ID)"),
-        _extra("target", "TEXT NOT NULL", "action or amber_reason"),
+        _extra("target", "TEXT NOT NULL", "action, amber_reason or meeting"),
         _extra("authority", "TEXT", "the council whose paper is corrected (documents.authority); NULL for papers "
                                     "whose council is not known. A correction only touches its council's rows"),
         _extra("plan", "TEXT", "the plan's name as its latest report prints it (actions)"),
@@ -355,9 +359,11 @@ TABLES: tuple[Table, ...] = (
         _extra("ref", "TEXT", "the action's ref as printed (actions)"),
         _extra("meeting_date", "TEXT", "the minutes' date (Amber reasons)"),
         _extra("position", "INTEGER", "the reason's place in the minutes' list (Amber reasons)"),
-        _extra("committee", "TEXT", "the committee whose minutes hold the reason (Amber reasons)"),
+        _extra("committee", "TEXT", "the committee whose minutes hold the reason (Amber reasons), or the minutes' "
+                                    "committee as read (meetings)"),
         _extra("field", "TEXT NOT NULL", "what is corrected: rag, text, lead, timescale, due_date, progress or ref of an "
-                                "action; action_ref (its link) or new_rag of an Amber reason"),
+                                "action; action_ref (its link) or new_rag of an Amber reason; meeting_date or committee of a "
+                                "set of minutes"),
         _extra("old_value", "TEXT", "the value extraction (or linking) gave, as of the last time it was applied; "
                                     "for action_ref, the ref of the action it was linked to"),
         _extra("new_value", "TEXT", "the value the clerk set; NULL clears the value"),
@@ -371,11 +377,15 @@ TABLES: tuple[Table, ...] = (
                                      "exists (reported by plantrack status and the report)"),
         _extra("problem", "TEXT", "why it no longer applies, NULL when it applies"),
         _extra("checked_at", "TEXT", "when it was last applied (ISO 8601 UTC)"),
+        _extra("document_sha256", "TEXT", "the file holding the minutes, by its contents (documents.sha256; meetings)"),
+        _extra("first_page", "INTEGER", "the minutes' first page in that file (meetings; NULL for Word and web "
+                                        "pages)"),
+        _extra("filename", "TEXT", "the file's name when the correction was made (meetings; for display)"),
     ), contract=False, made_by="corrections"),
     Table("corrected_values", "Which rows carry a clerk's correction now, with the values extraction gave them "
                               "(put back by plantrack correct --undo).", (
-        _extra("row_table", "TEXT NOT NULL", "actions or amber_reasons"),
-        _extra("row_id", "INTEGER NOT NULL", "the row (actions.id or amber_reasons.id)"),
+        _extra("row_table", "TEXT NOT NULL", "actions, amber_reasons or meetings"),
+        _extra("row_id", "INTEGER NOT NULL", "the row (actions.id, amber_reasons.id or meetings.id)"),
         _extra("field", "TEXT NOT NULL", "the corrected field (corrections.field)"),
         _extra("correction_id", "INTEGER", "the correction in force (corrections.id)"),
         _extra("extracted", "TEXT", "JSON: the row's columns as extraction or linking left them"),

@@ -32,9 +32,10 @@ WRITE = "plantrack-clerk-write"  # the permission every write asks for
 UPLOAD = "/-/clerk/papers"
 ACTION_FORM = ("rag", "text", "lead", "timescale", "due_date", "progress")
 REASON_FORM = ("action_ref", "new_rag")
+MINUTES_FORM = ("meeting_date", "committee")
 LABELS = {"rag": "status", "text": "action text", "lead": "lead", "timescale": "timescale",
           "due_date": "due date", "progress": "progress", "action_ref": "the action it justifies (ref)",
-          "new_rag": "new status"}
+          "new_rag": "new status", "meeting_date": "meeting date", "committee": "committee"}
 
 
 # ----------------------------------------------------------------------------
@@ -308,12 +309,16 @@ async def _upload(datasette, request):
 # ----------------------------------------------------------------------------
 
 def _current(conn: sqlite3.Connection, item: dict) -> tuple[str | None, dict]:
-    """(form kind, the values the form starts from) of a queue item: an action's or an Amber reason's
-    correctable values; (None, {}) for an item no correction can change (undated minutes, a score)."""
+    """(form kind, the values the form starts from) of a queue item: an action's, an Amber reason's or a
+    set of minutes' correctable values; (None, {}) for an item no correction can change (a score)."""
     if item.get("amber_reason_id"):
         row = conn.execute("SELECT ar.new_rag, x.ref FROM amber_reasons ar LEFT JOIN actions x ON x.id = ar.action_id "
                            "WHERE ar.id = ?", (item["amber_reason_id"],)).fetchone()
         return ("reason", {"action_ref": row[1], "new_rag": row[0]}) if row else (None, {})
+    if item["kind"].startswith("minutes without") and item.get("file"):
+        row = conn.execute("SELECT meeting_date, committee FROM meetings WHERE document_id = ? AND first_page IS ?",
+                           (item["document_id"], item["page"])).fetchone()
+        return ("minutes", {"meeting_date": row[0], "committee": row[1]}) if row else (None, {})
     if item.get("action_id") and item.get("ref"):
         row = conn.execute(f"SELECT {', '.join(ACTION_FORM)} FROM actions WHERE id = ?", (item["action_id"],)).fetchone()
         return ("action", dict(zip(ACTION_FORM, row))) if row else (None, {})
@@ -334,16 +339,16 @@ async def review_queue(datasette, request):
     finally:
         conn.close()
     return await _page(datasette, request, "clerk_queue.html", desk, items=items, statuses=ORDER, labels=LABELS,
-                       action_fields=ACTION_FORM, reason_fields=REASON_FORM)
+                       action_fields=ACTION_FORM, reason_fields=REASON_FORM, minutes_fields=MINUTES_FORM)
 
 
 def _correct_args(form: dict, who: str) -> tuple[list[str], str | None]:
     """The `plantrack correct` arguments for a submitted form (only the values the clerk changed),
     or (…, why nothing is to be done)."""
     kind = form.get("target")
-    fields = ACTION_FORM if kind == "action" else REASON_FORM if kind == "reason" else ()
+    fields = {"action": ACTION_FORM, "reason": REASON_FORM, "minutes": MINUTES_FORM}.get(kind, ())
     if not fields:
-        return [], "the form names no action or Amber reason"
+        return [], "the form names no action, Amber reason or minutes"
     sets = []
     for name in fields:
         if name not in form:  # a field the form did not send is left as it is
@@ -354,8 +359,11 @@ def _correct_args(form: dict, who: str) -> tuple[list[str], str | None]:
     if not sets:
         return [], "nothing was changed in the form"
     # --opt=value throughout: a value can never be taken for an option
-    named = ([f"--plan={form.get('plan', '')}", f"--period={form.get('period', '')}", f"--ref={form.get('ref', '')}"]
-             if kind == "action" else [f"--meeting={form.get('meeting', '')}", f"--position={form.get('position', '')}"])
+    page = (form.get("page") or "").strip()
+    named = {"action": [f"--plan={form.get('plan', '')}", f"--period={form.get('period', '')}",
+                        f"--ref={form.get('ref', '')}"],
+             "reason": [f"--meeting={form.get('meeting', '')}", f"--position={form.get('position', '')}"],
+             "minutes": [f"--minutes={form.get('file', '')}", *([f"--page={page}"] if page else [])]}[kind]
     council = (form.get("authority") or "").strip()
     note = (form.get("note") or "").strip()
     return (["correct", *named, *sets, f"--by={who}", *([f"--note={note}"] if note else []),

@@ -4,7 +4,8 @@ silently puts the wrong value back.
 
 A correction is keyed by what a clerk sees on the paper, never by row ids (ids change whenever a
 document is read again): an action by plan (folded as everywhere, `models.keys.plan_key`), period and ref;
-an Amber reason in minutes by meeting date and position — each within one council (`authority`, the
+an Amber reason in minutes by meeting date and position; a set of minutes whose date or committee was not
+read (or misread) by its file's contents (sha256) and first page — each within one council (`authority`, the
 documents' council; NULL is the group of papers whose council is not known, as everywhere). Two councils
 may print the same plan name and meeting dates, so a name that fits several councils is refused unless
 the council is given, and a stored correction only ever touches its own council's rows.
@@ -33,6 +34,13 @@ from plantrack.store.database import bump_data_version, now, transaction
 
 ACTION_FIELDS = ("rag", "text", "lead", "timescale", "due_date", "progress", "ref")
 REASON_FIELDS = ("action_ref", "new_rag")
+MEETING_FIELDS = ("meeting_date", "committee")  # a set of minutes: what its title block should have given
+# where each kind of correction writes
+TABLES = {"action": "actions", "amber_reason": "amber_reasons", "meeting": "meetings"}
+# how a clerk names each kind of thing corrected, for the line that says a field belongs to another
+NAMED_BY = {ACTION_FIELDS: "an action: --plan, --period and --ref",
+            REASON_FIELDS: "an Amber reason: --meeting and --position",
+            MEETING_FIELDS: "a set of minutes: --minutes FILE (and --page)"}
 NONE_WORDS = {"", "none", "null"}  # how a clerk clears a value ("--set lead=none")
 # The columns a field writes: linking an Amber reason to another action sets its link and score.
 COLUMNS = {"action_ref": ("action_id", "match_score")}
@@ -179,11 +187,13 @@ class Request:
     note: str | None = None
     by: str | None = None
     authority: str | None = None  # the council, as the clerk names it (part of the name will do)
+    minutes: str | None = None    # a set of minutes by its file: the file's name, or its sha256 (8+ characters)
+    page: int | None = None       # the minutes' first page, when the file holds several sets
 
 
 @dataclass
 class Target:
-    kind: str                       # "action" | "amber_reason"
+    kind: str                       # "action" | "amber_reason" | "meeting"
     authority: str | None = None    # the council as stored (NULL: papers whose council is not known)
     plan: str | None = None
     key: str | None = None
@@ -192,12 +202,13 @@ class Target:
     meeting_date: str | None = None
     position: int | None = None
     committee: str | None = None
+    sha256: str | None = None       # a meeting's file, by its contents
+    first_page: int | None = None   # a meeting's first page in it
+    filename: str | None = None
     rows: list[dict] = field(default_factory=list)
 
     def describe(self) -> str:
-        if self.kind == "action":
-            return f"{self.plan} {self.period} action {self.ref}"
-        return f"minutes of {self.meeting_date} ({self.committee or 'committee unknown'}) reason {self.position}"
+        return what({"target": self.kind, **vars(self), "document_sha256": self.sha256})
 
 
 def _pairs(sets: list[str], allowed: tuple[str, ...]) -> list[tuple[str, str]]:
@@ -210,9 +221,8 @@ def _pairs(sets: list[str], allowed: tuple[str, ...]) -> list[tuple[str, str]]:
         if not eq:
             raise CorrectionError(f"--set wants FIELD=VALUE, not {item!r} (fields: {', '.join(allowed)})")
         if name not in allowed:
-            other = REASON_FIELDS if allowed == ACTION_FIELDS else ACTION_FIELDS
-            hint = (" (that field is for " + ("an Amber reason: --meeting and --position" if allowed == ACTION_FIELDS
-                                               else "an action: --plan, --period and --ref") + ")") if name in other else ""
+            other = next((named for fields, named in NAMED_BY.items() if name in fields), None)
+            hint = f" (that field is for {other})" if other else ""
             raise CorrectionError(f"unknown field {name!r}; fields: {', '.join(allowed)}{hint}")
         if any(n == name for n, _ in out):
             raise CorrectionError(f"{name} is set twice")
@@ -231,13 +241,13 @@ def _clean_value(name: str, value: str) -> str | None:
             raise CorrectionError(f"{name}={value}: {name} must be one of {', '.join(ORDER)} (or a built-in "
                                   "status word such as purple or on track), or none")
         return v
-    if name == "due_date":
+    if name in ("due_date", "meeting_date"):
         if value.lower() in NONE_WORDS:
             return None
         try:
             return date.fromisoformat(value).isoformat()
         except ValueError:
-            raise CorrectionError(f"due_date={value}: give the date as YYYY-MM-DD, or none") from None
+            raise CorrectionError(f"{name}={value}: give the date as YYYY-MM-DD, or none") from None
     if name in ("text", "ref") and value.lower() in NONE_WORDS:
         raise CorrectionError(f"{name} cannot be empty")
     if value.lower() in NONE_WORDS:
@@ -322,6 +332,53 @@ def _reason_target(conn: sqlite3.Connection, req: Request) -> Target:
                   committee=committee, rows=[{"id": r["id"]} for r in mine])
 
 
+def _minutes_files(conn: sqlite3.Connection, asked: str) -> list[dict]:
+    """The documents `asked` names: by file name (as `review` shows it, or a path ending in it), else by
+    the start of its sha256 (8 characters or more)."""
+    asked = asked.strip()
+    name = asked.replace("\\", "/").rsplit("/", 1)[-1]
+    docs = _rows(conn, "SELECT id, sha256, filename, authority FROM documents WHERE filename = ? ORDER BY id", (name,))
+    if not docs and len(asked) >= 8 and all(c in "0123456789abcdef" for c in asked.lower()):
+        docs = _rows(conn, "SELECT id, sha256, filename, authority FROM documents WHERE sha256 LIKE ? ORDER BY id",
+                     (asked.lower() + "%",))
+    return docs
+
+
+def _minutes_target(conn: sqlite3.Connection, req: Request) -> Target:
+    if req.plan or req.period or req.ref or req.meeting or req.position is not None:
+        raise CorrectionError("name a set of minutes by --minutes FILE (and --page), without --plan, --period, --ref, "
+                              "--meeting or --position")
+    docs = _minutes_files(conn, req.minutes or "")
+    council = resolve_authority(conn, req.authority)
+    docs = [d for d in docs if _same_council(d["authority"], council)]
+    if len({d["sha256"] for d in docs}) > 1:
+        raise CorrectionError(f"several files are named {req.minutes}: give --authority, or the file's sha256 "
+                              f"({', '.join(sorted(d['sha256'][:12] for d in docs))})")
+    if not docs:
+        undated = [f for f, in conn.execute(
+            "SELECT DISTINCT d.filename FROM meetings m JOIN documents d ON d.id = m.document_id "
+            "WHERE m.meeting_date IS NULL OR m.committee IS NULL ORDER BY d.filename")]
+        raise CorrectionError(f"no file named {req.minutes}; minutes without a date or committee: "
+                              f"{', '.join(undated) or 'none'}")
+    doc = docs[0]
+    meetings = _rows(conn, "SELECT id, committee, meeting_date, first_page FROM meetings WHERE document_id = ? "
+                           "ORDER BY first_page, id", (doc["id"],))
+    if not meetings:
+        raise CorrectionError(f"{doc['filename']} holds no minutes (its reading found none)")
+    if req.page is not None:
+        meetings = [m for m in meetings if m["first_page"] == req.page]
+        if not meetings:
+            starts = ", ".join(str(m["first_page"]) for m in _rows(
+                conn, "SELECT first_page FROM meetings WHERE document_id = ? ORDER BY first_page", (doc["id"],)))
+            raise CorrectionError(f"no minutes start on page {req.page} of {doc['filename']}; they start on: {starts}")
+    elif len(meetings) > 1:
+        raise CorrectionError(f"{doc['filename']} holds several sets of minutes: give --page, the page one starts on "
+                              f"({', '.join(str(m['first_page']) for m in meetings)})")
+    m = meetings[0]
+    return Target("meeting", authority=doc["authority"], meeting_date=m["meeting_date"], committee=m["committee"],
+                  sha256=doc["sha256"], first_page=m["first_page"], filename=doc["filename"], rows=[{"id": m["id"]}])
+
+
 def _link_target(conn: sqlite3.Connection, reason_id: int, ref: str | None) -> tuple[int | None, float | None, str]:
     """The action `ref` names in the report the reason's meeting discussed: (action id, match score,
     what it is); (None, None, …) for ref None. CorrectionError when there is no such action."""
@@ -355,9 +412,10 @@ def plan_request(conn: sqlite3.Connection, req: Request) -> tuple[Target, list[t
     if not _has(conn, "reports"):
         raise CorrectionError("the database holds no papers yet: run `plantrack run` first")
     reason = req.meeting is not None or req.position is not None
-    allowed = REASON_FIELDS if reason else ACTION_FIELDS
+    allowed = MEETING_FIELDS if req.minutes else REASON_FIELDS if reason else ACTION_FIELDS
     pairs = [(n, _clean_value(n, v)) for n, v in _pairs(req.sets, allowed)]  # cheap checks first
-    target = _reason_target(conn, req) if reason else _action_target(conn, req)
+    target = (_minutes_target(conn, req) if req.minutes else _reason_target(conn, req) if reason
+              else _action_target(conn, req))
     for name, value in pairs:
         if name == "action_ref":
             for row in target.rows:
@@ -390,9 +448,11 @@ def create(db, req: Request) -> list[int]:
                              (now(), req.by, old))
             ids.append(conn.execute(
                 "INSERT INTO corrections (target, authority, plan, plan_key, period, ref, meeting_date, position, "
-                "committee, field, new_value, note, made_by, made_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                "committee, field, new_value, note, made_by, made_at, document_sha256, first_page, filename) "
+                "VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
                 (target.kind, target.authority, target.plan, target.key, target.period, target.ref, target.meeting_date, target.position,
-                 target.committee, name, value, req.note, req.by, now())).lastrowid)
+                 target.committee, name, value, req.note, req.by, now(), target.sha256, target.first_page,
+                 target.filename)).lastrowid)
         bump_data_version(conn)
         _apply(conn)
     return ids
@@ -405,6 +465,10 @@ def _same(conn: sqlite3.Connection, t: Target, name: str) -> list[int]:
     if t.kind == "action":
         return [r["id"] for r in rows if r["plan_key"] == t.key and r["period"] == t.period
                 and ref_key(r["ref"]) == ref_key(t.ref)]
+    if t.kind == "meeting":
+        return [i for i, in conn.execute(
+            "SELECT id FROM corrections WHERE withdrawn_at IS NULL AND field = ? AND target = 'meeting' "
+            "AND document_sha256 = ? AND first_page IS ?", (name, t.sha256, t.first_page))]
     return [r["id"] for r in rows if r["meeting_date"] == t.meeting_date and r["position"] == t.position]
 
 
@@ -436,7 +500,7 @@ def _restore(conn: sqlite3.Connection, where: str, args: tuple) -> None:
     for table, row_id, extracted in list(conn.execute(
             f"SELECT row_table, row_id, extracted FROM corrected_values WHERE {where}", args)):
         values = json.loads(extracted or "{}")
-        if values and table in ("actions", "amber_reasons"):
+        if values and table in TABLES.values():
             conn.execute(f"UPDATE {table} SET {', '.join(f'{c} = ?' for c in values)} WHERE id = ?",
                          (*values.values(), row_id))
     conn.execute(f"DELETE FROM corrected_values WHERE {where}", args)
@@ -455,11 +519,22 @@ def _apply(conn: sqlite3.Connection) -> dict[str, int]:
     # markers left by corrections no longer in force (withdrawn) give their rows back first
     _restore(conn, "correction_id NOT IN (SELECT id FROM corrections WHERE withdrawn_at IS NULL)", ())
     counts = {"applied": 0, "stale": 0}
-    for c in _rows(conn, "SELECT * FROM corrections WHERE withdrawn_at IS NULL ORDER BY id"):
-        if c["authority"] is None:
+    # a set of minutes' date and committee first: the Amber reasons are linked by the meeting's date (and
+    # the reasons' own corrections found by it), so when one changes the links are made again before
+    # the other corrections are applied over them
+    every = _rows(conn, "SELECT * FROM corrections WHERE withdrawn_at IS NULL ORDER BY target != 'meeting', id")
+    changed = False
+    for c in every:
+        if c["target"] != "meeting" and changed:
+            from plantrack.pipeline.reconcile.linking_store import relink_in
+
+            relink_in(conn)
+            changed = False
+        if c["authority"] is None and c["target"] != "meeting":
             c["authority"] = _adopt_council(conn, c)
         try:
-            old = _apply_one(conn, c)
+            old, wrote = _apply_one(conn, c)
+            changed = changed or (wrote and c["target"] == "meeting")
         except CorrectionError as e:
             conn.execute("UPDATE corrections SET applies = 0, problem = ?, checked_at = ? WHERE id = ?",
                          (str(e), now(), c["id"]))
@@ -468,6 +543,10 @@ def _apply(conn: sqlite3.Connection) -> dict[str, int]:
         conn.execute("UPDATE corrections SET applies = 1, problem = NULL, old_value = ?, checked_at = ? WHERE id = ?",
                      (old, now(), c["id"]))
         counts["applied"] += 1
+    if changed:  # only meeting corrections were in force
+        from plantrack.pipeline.reconcile.linking_store import relink_in
+
+        relink_in(conn)
     return counts
 
 
@@ -497,6 +576,14 @@ def _adopt_council(conn: sqlite3.Connection, c: dict) -> str | None:
 
 def _current_target(conn: sqlite3.Connection, c: dict) -> Target:
     """The rows a stored correction names today; CorrectionError (why it no longer applies) when none."""
+    if c["target"] == "meeting":  # its file, by its contents: the council the file names now does not matter
+        ids = [i for i, in conn.execute(
+            "SELECT m.id FROM meetings m JOIN documents d ON d.id = m.document_id WHERE d.sha256 = ? "
+            "AND m.first_page IS ?", (c["document_sha256"], c["first_page"]))]
+        if not ids:
+            raise CorrectionError(f"no minutes starting on page {c['first_page']} of {c['filename']} any more"
+                                  if c["first_page"] is not None else f"no minutes in {c['filename']} any more")
+        return Target("meeting", rows=[{"id": i} for i in ids])
     if c["target"] == "action":
         reports = _reports(conn, c["plan_key"], c["period"], c["authority"])
         if not reports:
@@ -519,10 +606,12 @@ def _current_target(conn: sqlite3.Connection, c: dict) -> Target:
     return Target("amber_reason", rows=[{"id": r["id"]} for r in rows])
 
 
-def _apply_one(conn: sqlite3.Connection, c: dict) -> str | None:
-    """Write one correction into the rows it names; returns the value extraction gave (for display)."""
+def _apply_one(conn: sqlite3.Connection, c: dict) -> tuple[str | None, bool]:
+    """Write one correction into the rows it names; returns the value extraction gave (for display) and
+    whether a row had to be changed."""
     target = _current_target(conn, c)
-    table = "actions" if c["target"] == "action" else "amber_reasons"
+    table = TABLES[c["target"]]
+    wrote = False
     name = c["field"]
     cols = COLUMNS.get(name, (name,))
     shown: list[str | None] = []
@@ -548,8 +637,9 @@ def _apply_one(conn: sqlite3.Connection, c: dict) -> str | None:
         if current != wanted:
             conn.execute(f"UPDATE {table} SET {', '.join(f'{k} = ?' for k in wanted)} WHERE id = ?",
                          (*wanted.values(), rid))
+            wrote = True
         shown.append(_display(conn, name, extracted))
-    return shown[0] if shown else None
+    return (shown[0] if shown else None), wrote
 
 
 def _display(conn: sqlite3.Connection, name: str, extracted: dict) -> str | None:
@@ -570,6 +660,9 @@ def _display(conn: sqlite3.Connection, name: str, extracted: dict) -> str | None
 def what(c: dict) -> str:
     if c["target"] == "action":
         return f"{c['plan']} {c['period']} action {c['ref']}"
+    if c["target"] == "meeting":
+        page = f" (page {c['first_page']})" if c.get("first_page") is not None else ""
+        return f"minutes in {c.get('filename') or (c.get('document_sha256') or '')[:12]}{page}"
     return f"minutes of {c['meeting_date']} ({c['committee'] or 'committee unknown'}) reason {c['position']}"
 
 
