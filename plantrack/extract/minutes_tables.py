@@ -1,4 +1,6 @@
-"""The table of Amber justifications in laid-out minutes, read from geometry (`models/layout.py`).
+"""The table of Amber justifications in laid-out minutes, read from geometry (`models/layout.py`): part
+of the PDF reader's layout work on minutes, which gives each table found to the recogniser as a `Table`
+block (`minutes_pages.py`).
 
 Councils lay the table out in many ways: ruled grids, bare text columns, a blank first header cell, a
 header repeated on every page. So the table is read from word positions: the column boundary comes
