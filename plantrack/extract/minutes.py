@@ -10,9 +10,10 @@ paragraphs (the action in bold, its reason in plain type). The title block gives
 
 Where a rule needs geometry it reads the block's box: a PDF prints a paragraph as lines, joined here by
 their gaps, and a heading may wrap onto a second line; a block without a box is a paragraph as the format
-gave it. A table a PDF reader read from printed text columns (`Table.printed_lines`) is taken only when its
-header or the text before it speaks of Amber (a performance report's "Commentary" column is not one);
-otherwise its lines are read as text, as they follow it in the flow.
+gave it. A table the format gives as one (Word, HTML) is a table of reasons by its header ("Action |
+Reason for Amber"); a table a PDF reader read from printed text columns (`Table.printed_lines`) is taken
+only when its header or the text before it speaks of Amber too (a performance report's "Commentary" column
+is not one), and otherwise its lines, which follow it in the flow, are read as text.
 """
 from __future__ import annotations
 
