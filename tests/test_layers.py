@@ -1,20 +1,20 @@
 """Reading and understanding are separate layers: readers turn a file into the format-neutral model
-(`models/layout.py` laid-out pages, `models/document.py` a flow), and the minutes and plan-report
-recognisers work on the model alone. Checked two ways: what the recognisers import (their source, not
-a run), and minutes and a plan report built as model Pages by hand — no PDF at all — read into the
-same records a PDF would give."""
+(`models/layout.py` laid-out pages, which a PDF's minutes become `models/document.py` blocks from; Word
+and web pages give blocks directly), and the minutes and plan-report recognisers work on the model
+alone. Checked two ways: what the recognisers import (their source, not a run), and minutes and a plan
+report built as model Pages by hand — no PDF at all — read into the same records a PDF would give."""
 import ast
 from pathlib import Path
 
 import pytest
 
-from plantrack.extract.minutes import extract_minutes
+from plantrack.extract.minutes_pages import extract_minutes
 from plantrack.extract.colours import hex_of
 from plantrack.models.layout import Fill, Grid, GridRow, Line, Page, Rule, Word
 
 ROOT = Path(__file__).resolve().parents[1]
 EXTRACT = ROOT / "plantrack" / "extract"
-RECOGNISERS = sorted(EXTRACT.glob("minutes*.py")) + [EXTRACT / "flow_minutes.py"]
+RECOGNISERS = sorted(EXTRACT.glob("minutes*.py"))
 REPORT_RECOGNISERS = [EXTRACT / f"{name}.py" for name in
                       ("report", "textgrid", "textlines", "legend", "scores", "columns", "flow_report")]
 # the PDF libraries, and plantrack's own modules that hand their objects about

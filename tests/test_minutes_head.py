@@ -18,7 +18,7 @@ from flowfactory import make_html_minutes
 from paperfactory.parish import MAKERS, ParishMinutesSpec, make_pages_pdf, performance_appendix, recommendations_appendix
 from paperfactory.samples import sdp_minutes_spec
 
-from plantrack.extract import flow_minutes, minutes, minutes_head
+from plantrack.extract import minutes, minutes_head
 from plantrack.extract.dates import find_date
 from plantrack.extract.document import extract_document
 from plantrack.extract.minutes_head import HeadLine, lines_of_text, minutes_evidence, title_block
@@ -36,9 +36,8 @@ def test_the_same_minutes_as_pdf_word_and_web_page_are_read_by_the_one_title_blo
         seen.append(real(lines, rest))
         return seen[-1]
 
-    # both recognisers import the one function: spying on it where each calls it proves they share it
+    # the one minutes recogniser calls it for every format: spying on it there proves they share it
     monkeypatch.setattr(minutes, "title_block", spy)
-    monkeypatch.setattr(flow_minutes, "title_block", spy)
     spec = ParishMinutesSpec()
     read = {}
     for fmt, make in MAKERS.items():

@@ -7,7 +7,7 @@ import unicodedata
 import pytest
 from conftest import SHARED
 
-from plantrack.extract.minutes import extract_minutes
+from plantrack.extract.minutes_pages import extract_minutes
 from plantrack.extract.minutes_head import looks_like_minutes
 from plantrack.extract.pdf_layout import read_pages
 from plantrack.pipeline.reconcile.linking import discussed_report, match_reasons, plan_key

@@ -129,7 +129,7 @@ def test_a_performance_report_is_other_with_no_meeting_and_no_reasons(tmp_path):
 
 @pytest.mark.parametrize("style", ["ruled", "unruled"])
 def test_pointers_by_ref_and_target_quarters_in_generated_minutes(tmp_path, style):
-    from plantrack.extract.minutes import extract_minutes
+    from plantrack.extract.minutes_pages import extract_minutes
     from plantrack.extract.pdf_layout import read_pages
     import pdfplumber
 
@@ -161,7 +161,7 @@ def test_pointers_by_ref_and_target_quarters_in_generated_minutes(tmp_path, styl
     ("sdp", dict(table_style="ruled")),
 ])
 def test_minutes_in_two_newspaper_columns_read_down_each_column(tmp_path, family, layout):
-    from plantrack.extract.minutes import extract_minutes
+    from plantrack.extract.minutes_pages import extract_minutes
     from plantrack.extract.pdf_layout import read_pages
     import pdfplumber
 
@@ -178,7 +178,7 @@ def test_minutes_in_two_newspaper_columns_read_down_each_column(tmp_path, family
 
 def test_a_page_that_is_only_a_reasons_table_is_not_taken_for_two_columns(tmp_path):
     """The reasons table's boundary can fall at the page's middle, as a newspaper gutter does."""
-    from plantrack.extract.minutes import extract_minutes
+    from plantrack.extract.minutes_pages import extract_minutes
     from plantrack.extract.pdf_layout import read_pages
     import pdfplumber
 

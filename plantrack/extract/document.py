@@ -21,7 +21,7 @@ from . import EXTRACTOR_VERSION
 from .action_log import continues_log, looks_like_log
 from .columns import header_like_roles, header_words_only, is_header
 from .dates import find_date
-from .minutes import extract_minutes
+from .minutes_pages import extract_minutes
 from .minutes_head import lines_of_text, looks_like_minutes, minutes_evidence
 from .minutes_words import opens_mid_paragraph
 from .pdf import CORRUPT, Unreadable, open_pdf

@@ -2,7 +2,8 @@
 
 `document.extract_document` decides the format from the file's content (`sniff.py`) and sends a
 .docx or an HTML page here: its reader gives the flow of paragraphs and tables, and the flow
-recognisers give a `Report` or a `Meeting`. Such a paper has no pages: `pages` is None.
+recognisers give a `Report` or a `Meeting` (minutes: the one recogniser every format goes through,
+`minutes.py`). Such a paper has no pages: `pages` is None.
 """
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ from pathlib import Path
 
 from ..models import Extraction, Kind
 from ..models.document import Document
-from .flow_minutes import head_lines, read_flow_minutes
+from . import minutes  # the one minutes recogniser, for every format
 from .minutes_head import minutes_evidence
 from .flow_report import is_report, read_flow_report
 from .pdf import Unreadable
@@ -47,14 +48,12 @@ def extract_flow(path: Path, ex: Extraction) -> None:
         said = next((p.text for p in paras[:3] if _ERROR_PAGE.match(p.text)), None)
         if said:
             raise Unreadable(f"not a paper: a web page saying '{said[:60]}' (a failed download: fetch it again)")
-    ex.evidence = [minutes_evidence(head_lines(doc.blocks)).why()]  # for `plantrack inspect`
+    ex.evidence = [minutes_evidence(minutes.head_lines(doc.blocks)).why()]  # for `plantrack inspect`
     if is_report(doc):
         report = read_flow_report(doc)
         if report is not None:
             ex.reports.append(report)
-    if not ex.reports:
-        meeting = read_flow_minutes(doc)
-        if meeting is not None:
-            ex.meetings.append(meeting)
+    if not ex.reports and minutes.is_minutes(doc):
+        ex.meetings.append(minutes.read_minutes(doc))
     ex.kind = (Kind.PLAN_REPORT.value if ex.reports else Kind.MINUTES.value if ex.meetings
                else Kind.OTHER.value)

@@ -1,21 +1,82 @@
-"""Laid-out minutes as one flow of lines: newspaper columns read one after the other, and the page
-furniture (page numbers, running heads and feet) left out so that a table runs on over a page break.
+"""Laid-out minutes (a PDF's pages, `models/layout.py`) → the one document model (`models/document.py`),
+for the one minutes recogniser (`minutes.py`): the PDF reader's layout work on minutes.
 
-Both are the recogniser's reading, not the PDF reader's: whether a page is printed in two columns is
-told by minutes' own lines on the left (an item heading, a resolution, "Present"), since a page that
-is only a reasons table has a boundary near its middle too; and a line repeated at the top of every
-page is a running head unless it is a reasons table's header, which is kept and skipped as one. They
-work on the model alone (`models/layout.py`), so a hand-built or OCR'd page reads the same.
+* reading order: newspaper columns read one after the other (`columns`), each column's printed lines in
+  turn; a page printed in two columns gives two runs of lines of one page number, the second moved onto
+  the first one's x positions (its boxes), so that it starts back at the top;
+* furniture: page numbers, running heads and feet left out of the flow (`drop_furniture`; kept as the
+  document's `running_heads`, where the title block may be) so that a table runs on over a page break;
+* tables of Amber reasons, found from geometry (`minutes_tables.py`): a `Table` (its header row marked,
+  each row's page kept), followed by the printed lines it was read from (`Table.printed_lines`).
+
+Whether a page is printed in two columns is told by minutes' own lines on the left (an item heading, a
+resolution, "Present"), since a page that is only a reasons table has a boundary near its middle too; and
+a line repeated at the top of every page is a running head unless it is a reasons table's header, which is
+kept and skipped as one. Whether a table is one of reasons (Amber said of it) is the recogniser's to judge,
+so every table found is given, with its lines. This works on the model alone, so a hand-built or OCR'd page
+reads the same.
 """
 from __future__ import annotations
 
 import re
 from collections import Counter
 from dataclasses import replace
+from typing import Sequence
 
-from plantrack.extract.minutes_tables import RULE_MIN, table_header
+from plantrack.extract import minutes
+from plantrack.extract.minutes_tables import RULE_MIN, ReasonsTable, read_table, table_header
 from plantrack.extract.minutes_words import HEADING, PAGE_NO, RESOLUTION
+from plantrack.models import Meeting
+from plantrack.models.document import Cell, Document, Para, Row, Table
 from plantrack.models.layout import Line, Page, Word, group_lines
+
+
+def extract_minutes(pages: Sequence[Page], first_page_number: int = 1) -> Meeting:
+    """One set of minutes from its pages, one `Page` per printed page in order (`pdf_layout.read_pages`);
+    `first_page_number` is the 1-based number of pages[0] in its file."""
+    pages = list(pages)
+    meeting = minutes.read_minutes(minutes_document(pages, first_page_number))
+    meeting.first_page = first_page_number
+    meeting.last_page = first_page_number + max(len({pg.number for pg in pages}), 1) - 1
+    return meeting
+
+
+def minutes_document(pages: Sequence[Page], first_page_number: int = 1) -> Document:
+    """The pages as blocks: each printed line a `Para` (its weight, size, page and box), each table of
+    reasons a `Table` before its lines. Pages are numbered 0-based in the file."""
+    pgs = reading_order(list(pages))
+    furniture = drop_furniture(pgs)
+    flow = [l for pg in pgs for l in pg.lines]
+
+    def para(l: Line) -> Para:
+        return Para(l.text, bold=l.bold, size=l.size, page=first_page_number - 1 + pgs[l.page].number,
+                    box=(l.x0, l.top, max(w.x1 for w in l.words), l.bottom))
+
+    paras = [para(l) for l in flow]
+    of_line = {id(l): p for l, p in zip(flow, paras)}
+    heading = minutes.heading_test(paras)
+    margin = min((l.x0 for l in flow), default=0.0)
+    doc = Document(format="pdf", running_heads=[para(l) for l in furniture])
+    for i, line in enumerate(flow):
+        found = table_header(line, pgs[line.page], margin)
+        if found is not None:
+            # a table ends at the next agenda item or a resolution
+            end = read_table(flow, i, found, pgs, margin,
+                             ends=lambda l: heading(of_line[id(l)]) or RESOLUTION.match(l.text))
+            doc.blocks.append(_table(found, paras[i].page, [first_page_number - 1 + pg.number for pg in pgs],
+                                     printed=end - i))
+        doc.blocks.append(paras[i])
+    return doc
+
+
+def _table(found: ReasonsTable, page: int, page_of: list[int], printed: int) -> Table:
+    """A table found from geometry as a `Table`: its header row (the action's, the reason's and a status
+    column's header), then a row per justification: action, reason (and status), on the page it starts."""
+    rows = [Row([Cell(h) for h in found.headers], header=True, page=page)]
+    for r in found.rows:
+        cells = [r["action"], r["reason"]] + ([r["status"]] if found.status is not None else [])
+        rows.append(Row([Cell(c) for c in cells], page=page_of[r["page"]]))
+    return Table(rows, page=page, printed_lines=printed)
 
 GUTTER = 16.0  # points: newspaper columns leave at least this between them; a table's cells less
 
@@ -89,9 +150,10 @@ def _gutter(words: list[Word], width: float, height: float) -> float | None:
     return (best[0] + best[1]) / 2
 
 
-def drop_furniture(pages: list[Page]) -> None:
-    """Remove page numbers and running heads/feet so a table can run on across a page break. A table
-    header repeated at the top of each page is not a running head: it is kept, and skipped as a header."""
+def drop_furniture(pages: list[Page]) -> list[Line]:
+    """Remove page numbers and running heads/feet so a table can run on across a page break, and return
+    them. A table header repeated at the top of each page is not a running head: it is kept, and skipped
+    as a header."""
     def key(line: Line) -> str:
         return re.sub(r"\d+", "#", line.text.casefold())
 
@@ -100,11 +162,14 @@ def drop_furniture(pages: list[Page]) -> None:
         for k in {(key(l), round(l.top / 4)) for l in pg.lines if _in_margin(l, pg, 0.07)}:
             seen[k] += 1
     margin = min((l.x0 for pg in pages for l in pg.lines), default=0.0)
+    dropped: list[Line] = []
     for pg in pages:
-        pg.lines = [l for l in pg.lines if not (
-            (_in_margin(l, pg, 0.1) and PAGE_NO.match(l.text))
-            or (_in_margin(l, pg, 0.07) and seen[(key(l), round(l.top / 4))] > 1
-                and table_header(l, pg, margin) is None))]
+        furniture = [(_in_margin(l, pg, 0.1) and bool(PAGE_NO.match(l.text)))
+                     or (_in_margin(l, pg, 0.07) and seen[(key(l), round(l.top / 4))] > 1
+                         and table_header(l, pg, margin) is None) for l in pg.lines]
+        dropped += [l for l, f in zip(pg.lines, furniture) if f]
+        pg.lines = [l for l, f in zip(pg.lines, furniture) if not f]
+    return dropped
 
 
 def _in_margin(line: Line, pg: Page, share: float) -> bool:

@@ -1,4 +1,6 @@
-"""The table of Amber justifications in laid-out minutes, read from geometry (`models/layout.py`).
+"""The table of Amber justifications in laid-out minutes, read from geometry (`models/layout.py`): part
+of the PDF reader's layout work on minutes, which gives each table found to the recogniser as a `Table`
+block (`minutes_pages.py`).
 
 Councils lay the table out in many ways: ruled grids, bare text columns, a blank first header cell, a
 header repeated on every page. So the table is read from word positions: the column boundary comes
@@ -34,6 +36,7 @@ class ReasonsTable:
     status: tuple[float, float | None] | None = None  # x-range of a status column ("RAG", "New status")
     ruled: bool = False
     rows: list[dict[str, Any]] = field(default_factory=list)
+    headers: list[str] = field(default_factory=list)  # the header's action, reason (and status) cells
 
 
 def _segments(line: Line) -> list[list[Word]]:
@@ -80,6 +83,8 @@ def table_header(line: Line, pg: Page, margin: float) -> ReasonsTable | None:
     if k is not None:
         table.status = (_column_start(pg, line, segs[k - 1], segs[k]),
                         _column_start(pg, line, segs[k], segs[k + 1]) if k + 1 < len(segs) else None)
+    table.headers = [_seg_text(segs[ai]) if ai is not None else "", _seg_text(segs[ri])] + (
+        [_seg_text(segs[k])] if k is not None else [])
     return table
 
 

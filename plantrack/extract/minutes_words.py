@@ -1,7 +1,8 @@
-"""The words of committee minutes, shared by both minutes recognisers: laid-out pages (`minutes.py`)
-and a Word document's or web page's flow (`flow_minutes.py`) — item headings, resolutions, the headers
-and lead-ins of Amber justifications, a minutes title and the committee it names, the plan an item is
-about — and what a row of justifications becomes (`add_reasons`), so both give the same records.
+"""The words of committee minutes, shared by the minutes recogniser (`minutes.py`), the PDF reader's
+layout work on minutes (`minutes_pages.py`, `minutes_tables.py`) and the first pass that finds minutes in
+a PDF — item headings, resolutions, the headers and lead-ins of Amber justifications, a minutes title and
+the committee it names, the plan an item is about — and what a row of justifications becomes
+(`add_reasons`).
 """
 from __future__ import annotations
 
@@ -114,16 +115,18 @@ def printed_status(cell: str | None) -> str | None:
     return default_status(cell) or language.status_change(cell)
 
 
-def add_reasons(meeting: Meeting, rows: list[dict[str, Any]], plan: str | None, page_numbers: list[int]) -> None:
-    """The rows of a reasons table as Amber reasons; `page_numbers` gives each of the pages' page number."""
+def add_reasons(meeting: Meeting, rows: list[dict[str, Any]], plan: str | None) -> None:
+    """Rows of Amber justifications (each an action, its reason, perhaps a printed status, and the 0-based
+    page it is printed on, None where the format has no pages) as the meeting's Amber reasons."""
     reasons = [r["reason"] for r in rows]
     effective = language.resolve_back_references(reasons, [r["action"] for r in rows])
     year = language.financial_year_of(plan, meeting.meeting_date)
     for r, eff in zip(rows, effective):
+        page = r.get("page")
         meeting.amber_reasons.append(AmberReason(
             position=len(meeting.amber_reasons) + 1, plan=plan, action_text=r["action"], reason=r["reason"],
             effective_reason=eff,
             # a back-reference carries its target's substance, status change and target date included
             new_rag=printed_status(r.get("status")) or language.status_change(eff),
             target_date=language.target_date(eff, year),
-            page=page_numbers[r["page"]]))
+            page=None if page is None else page + 1))

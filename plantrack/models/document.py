@@ -53,6 +53,7 @@ class Row:
     cells: list[Cell]
     header: bool = False        # a header row (<th>, <thead>, Word's "repeat as header row")
     box: Box | None = None
+    page: int | None = None     # 0-based page it is printed on (a table may run over a page break)
 
     @property
     def texts(self) -> list[str]:
@@ -64,6 +65,10 @@ class Table:
     rows: list[Row] = field(default_factory=list)
     page: int | None = None
     box: Box | None = None
+    # A table a PDF reader read from printed lines (text columns) is followed in the flow by those
+    # lines, as Paras: this many of them. A recogniser that does not take it as a table (nothing around
+    # it says what it is) reads its lines as text instead; 0 for a table the format gives as one.
+    printed_lines: int = 0
 
 
 Block = Para | Table

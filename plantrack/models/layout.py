@@ -1,17 +1,14 @@
-"""Laid-out pages: what a PDF reader (born-digital, or a scan after OCR) makes of a paper, for the recognisers.
+"""Laid-out pages: what a PDF reader (born-digital, or a scan after OCR) makes of a paper's pages, on its
+way to the one document model (`models/document.py`).
 
-A paper reaches the recognisers in one of two format-neutral shapes:
-
-* a **flow** (`models/document.py`): Word documents and web pages already say what is a paragraph, a
-  heading and a table cell, so their readers give an ordered flow of paragraphs and tables;
-* **laid-out pages** (this module): a PDF says only where each word is printed and which lines and
-  shaded boxes are drawn, so its reader gives, page by page, the words grouped into text lines (with
-  their weight and size), the ruling lines (a table's cell borders), the fills (shaded cells, swatches
-  and drawn status symbols, each with its colour), the printed characters with their colours, and the
-  ruled tables found on the page as grids of cell boxes (`Grid`). The recognisers read structure from
-  that geometry: a heading is a bold numbered line at the margin, a table's columns are where its
-  header's words and its rules are, a cell's text is the words inside its box, a status is the colour
-  shown in a cell.
+A Word document or a web page already says what is a paragraph, a heading and a table cell; a PDF says
+only where each word is printed and which lines and shaded boxes are drawn. So the PDF reader first gives,
+page by page (this module), the words grouped into text lines (with their weight and size), the ruling
+lines (a table's cell borders), the fills (shaded cells, swatches and drawn status symbols, each with its
+colour), the printed characters with their colours, and the ruled tables found on the page as grids of
+cell boxes (`Grid`). Layout work on that geometry — newspaper columns, running heads, a table's columns
+where its header's words and its rules are, a cell's text the words inside its box — ends in blocks
+(`models/document.py`; for minutes, `extract/minutes_pages.py`).
 
 Nothing here knows which library read the file: `extract/pdf_layout.py` builds these from pdfplumber,
 and a test can build them by hand. Coordinates are PDF points from the page's top-left corner; colours
