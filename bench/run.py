@@ -81,6 +81,8 @@ CHECKS: list[tuple[str, bool, str]] = []
 
 
 def figure(name, value, unit, target="", ok=None, detail="") -> Figure:
+    # the machine is often shared: every figure says the load it was taken under
+    detail = f"{detail}; load average {loadavg()}" if detail else f"load average {loadavg()}"
     f = Figure(name, value, unit, target, ok, detail)
     FIGURES.append(f)
     print(f.line(), flush=True)
@@ -461,6 +463,8 @@ def memory_pack(c: dict) -> None:
 
 # ---- real pages (../shared/corpus/real_uk, when there) ------------------------------------------
 REAL_PACK_PAGES = 1500
+REAL_SPEED_PAGES = 300           # the reports pack of issue 28: real pages with a plan report (and minutes) inside
+PACK_TARGETS = {"speedup": 15.0, "rss_mb": 200.0, "noop_vs_startup": 1.5}   # issue 28
 REAL_NOOP_FILES = 500            # of NOOP_FILES: real papers, the rest generated small ones
 REAL_PACK_REPORT = corpus.ReportCase("pack1500_report", "sdp", "2019-11", {"status_style": "word"}, 4, 5)
 
@@ -483,11 +487,15 @@ def build_real_corpus(sources: list[Path], tiny: list[Path]) -> dict:
     pack = corpus.make_real_pack(root / "pack" / "real_pack_1500.pdf", sources, root / "parts",
                                  total=REAL_PACK_PAGES, report_case=REAL_PACK_REPORT,
                                  report_after=REAL_PACK_PAGES // 2)
+    speed = corpus.make_real_pack(root / "speed" / f"real_pack_{REAL_SPEED_PAGES}.pdf", sources, root / "parts",
+                                  total=REAL_SPEED_PAGES, report_case=REAL_PACK_REPORT,
+                                  report_after=REAL_SPEED_PAGES // 2)
     shutil.rmtree(root / "parts")
     papers = root / "noop" / "papers"
     real = corpus.make_real_copies(sources, papers, REAL_NOOP_FILES)
     small = corpus.make_tiny_copies(tiny, papers, NOOP_FILES - REAL_NOOP_FILES, report_every=10)
-    return {"pack": pack, "pack_path": root / "pack" / pack.name, "sources": sources, "tiny": tiny,
+    return {"pack": pack, "pack_path": root / "pack" / pack.name, "speed": speed,
+            "speed_path": root / "speed" / speed.name, "sources": sources, "tiny": tiny,
             "noop_files": [*real, *small], "real_files": real}
 
 
@@ -499,7 +507,8 @@ def real_pack_memory(r: dict) -> None:
     db = fresh_dir(CORPUS / "db_real_pack") / "plantrack.db"
     run = plantrack("ingest", path, "--db", db, "--json", "--timeout", 900, memory=True)  # a busy machine is slow
     mem = run.memory
-    figure("pack1500_real_peak_rss_tree", mem.peak_rss / 2**20, "MB", "<= 300", mem.peak_rss / 2**20 <= 300,
+    figure("pack1500_real_peak_rss_tree", mem.peak_rss / 2**20, "MB", f"<= {PACK_TARGETS['rss_mb']:g}",
+           mem.peak_rss / 2**20 <= PACK_TARGETS["rss_mb"],
            detail=f"{t.pages} pages cut from the {len(r['sources'])} real Kent County Council PDFs in turn, with a "
                   f"generated {t.report_last - t.report_first + 1}-page plan report at pages {t.report_first}–"
                   f"{t.report_last}; `plantrack ingest` (default --workers), fresh db, {run.seconds:.1f} s; sum of RSS "
@@ -519,10 +528,42 @@ def real_pack_memory(r: dict) -> None:
     check(f"pack {t.name}", ok, got if ok else f"got {got}; want kind=pack, {t.pages} pages, reports={want}")
 
 
-def startup_seconds() -> tuple[float, list[float]]:
-    """`plantrack --help`: the CLI starting up, importing its commands and exiting; median of 3."""
-    times = [plantrack("--help").seconds for _ in range(3)]
-    return sorted(times)[1], times
+def real_pack_speed(r: dict) -> None:
+    """The reports pack of issue 28: 300 real pages with the generated plan report inside, read by
+    `plantrack ingest --workers 1` (fresh db) against pdfplumber over every page. Judged on CPU time
+    (user + system: the baseline's own, the CLI's with its worker's), which other work on a shared
+    machine does not stretch; the wall-clock ratio is shown beside."""
+    t, path = r["speed"], r["speed_path"]
+    log(f"real reports pack: {t.name} ({t.pages} pages): pdfplumber baseline, then plantrack ingest --workers 1")
+    base = baseline([path])
+    db = fresh_dir(CORPUS / "db_real_speed") / "plantrack.db"
+    run = plantrack("ingest", path, "--db", db, "--workers", 1, "--json")
+    by_cpu, by_wall = base["cpu_seconds"] / run.cpu_seconds, base["seconds"] / run.seconds
+    figure("pack300_real_speedup_vs_baseline", by_cpu, "× CPU", f">= {PACK_TARGETS['speedup']:g}",
+           by_cpu >= PACK_TARGETS["speedup"],
+           detail=f"{t.pages} pages cut from the real Kent papers in turn with a generated "
+                  f"{t.report_last - t.report_first + 1}-page plan report at pages {t.report_first}–{t.report_last}: "
+                  f"pdfplumber over every page {base['cpu_seconds']:.1f} s CPU ({base['seconds']:.1f} s wall, other "
+                  f"load {base['other_cores']:.2f} cores), `plantrack ingest --workers 1` (fresh db, start-up "
+                  f"included) {run.cpu_seconds:.1f} s CPU ({run.seconds:.1f} s wall, {run.noise}); by wall time "
+                  f"{by_wall:.1f}×")
+    con = sqlite3.connect(db)
+    doc = con.execute("SELECT id, kind, pages FROM documents WHERE filename = ?", (t.name,)).fetchone()
+    reports = con.execute("SELECT r.first_page, r.last_page, (SELECT count(*) FROM actions a WHERE a.report_id = r.id) "
+                          "FROM reports r WHERE r.document_id = ?", (doc[0],)).fetchall() if doc else []
+    con.close()
+    want = [(t.report_first, t.report_last, t.report_actions)]
+    ok = bool(doc) and doc[1:] == ("pack", t.pages) and reports == want
+    check(f"pack {t.name}", ok, f"kind={doc[1] if doc else None}, reports (first, last, actions)={reports}"
+          + ("" if ok else f"; want kind=pack, {t.pages} pages, reports={want}"))
+
+
+def startup_seconds() -> tuple[float, list[float], float]:
+    """`plantrack --help`: the CLI starting up, importing its commands and exiting; median of 3 (wall),
+    the wall times, and the median CPU time."""
+    runs = [plantrack("--help") for _ in range(3)]
+    times = [t.seconds for t in runs]
+    return sorted(times)[1], times, sorted(t.cpu_seconds for t in runs)[1]
 
 
 def real_noop_rerun(r: dict) -> None:
@@ -542,27 +583,30 @@ def real_noop_rerun(r: dict) -> None:
     new = sum(o["outcome"] == "new" for o in json.loads(first.stdout))
     log(f"  seeded in {seeded:.1f} s; first run {first.seconds:.1f} s, {new} new")
     check("real noop first run", new == len(files), f"{new} of {len(files)} files loaded on the first run")
-    times = []
+    times, cpus = [], []
     for _ in range(3):
         again = plantrack("run", folder, "--db", db, "--json")
         times.append(again.seconds)
+        cpus.append(again.cpu_seconds)
         unchanged = sum(o["outcome"] == "unchanged" for o in json.loads(again.stdout))
         if unchanged != len(files):
             check("real noop rerun", False, f"only {unchanged} of {len(files)} files skipped as unchanged")
             break
-    rerun = sorted(times)[len(times) // 2]
-    start, starts = startup_seconds()
+    rerun, rerun_cpu = sorted(times)[len(times) // 2], sorted(cpus)[len(cpus) // 2]
+    start, starts, start_cpu = startup_seconds()
     ratio = rerun / start
     con = sqlite3.connect(db)
     kinds = dict(con.execute("SELECT kind, count(*) FROM documents GROUP BY kind").fetchall())
     con.close()
-    figure("noop_rerun_real_vs_startup", ratio, "×", "<= 3", ratio <= 3,
+    figure("noop_rerun_real_vs_startup", ratio, "×", f"<= {PACK_TARGETS['noop_vs_startup']:g}",
+           ratio <= PACK_TARGETS["noop_vs_startup"],
            detail=f"`plantrack run` over {len(files)} already-ingested files ({len(r['real_files'])} copies of the "
                   f"{len(r['sources'])} real PDFs, each with its own trailing PDF comment, and "
                   f"{len(files) - len(r['real_files'])} generated small ones; stored as "
                   f"{', '.join(f'{n} {k}' for k, n in sorted(kinds.items(), key=lambda kv: str(kv[0])))}): median of 3 "
                   f"{rerun:.2f} s ({', '.join(f'{x:.2f}' for x in times)} s) against start-up, `plantrack --help`, "
-                  f"median of 3 {start:.2f} s ({', '.join(f'{x:.2f}' for x in starts)} s). Loaded on the first run "
+                  f"median of 3 {start:.2f} s ({', '.join(f'{x:.2f}' for x in starts)} s); by CPU time (median) "
+                  f"{rerun_cpu:.2f} s against {start_cpu:.2f} s, {rerun_cpu / start_cpu:.2f}×. Loaded on the first run "
                   f"({first.seconds:.1f} s) through the extract cache: each source read once by `plantrack extract`, "
                   f"each copy given its source's record under its own sha256 ({seeded:.1f} s)")
 
@@ -575,6 +619,7 @@ def real_pages(real_dir: Path | None, tiny: list[Path] | None = None) -> int:
     if tiny is None:
         tiny = corpus.tiny_templates(CORPUS / "tiny_templates")
     r = build_real_corpus(sources, tiny)
+    real_pack_speed(r)
     real_pack_memory(r)
     real_noop_rerun(r)
     return len(sources)
@@ -583,7 +628,8 @@ def real_pages(real_dir: Path | None, tiny: list[Path] | None = None) -> int:
 OCR_SPECS = ("sdp_minutes_spec", "csip_minutes_spec", "pairs")   # three sets of generated minutes, scanned
 OCR_TARGETS = {"first": 3.0, "later": 1.0}                        # seconds: issue 28
 OCR_MEASURED: dict = {}                                           # seconds a later page, for the backfill estimate
-OCR_LINE = re.compile(r"^OCR (?P<name>.+): page (?P<done>\d+) of (?P<total>\d+) \((?P<seconds>[\d.]+) s\)$")
+OCR_LINE = re.compile(r"^OCR (?P<name>.+): page (?P<done>\d+) of (?P<total>\d+) "
+                      r"\((?P<seconds>[\d.]+) s(?:, (?P<cpu>[\d.]+) s CPU)?\)$")
 
 
 def ocr_corpus() -> tuple[Path, dict]:
@@ -602,8 +648,10 @@ def ocr_corpus() -> tuple[Path, dict]:
 def ocr_pages() -> None:
     """OCR: the scans read by `plantrack ingest --workers 1` (one worker, fresh database), each page's
     time as the run reports it on stderr (render, deskew, OCR, rules and fills: `OCR name: page k of n
-    (x s)`). The first page of the run also pays for loading the OCR engine; the later pages are the
-    rate a long scan goes at. Pages/s per core: pages over the run's CPU time, start-up included."""
+    (x s, y s CPU)`). The first page of the run also pays for loading the OCR engine; the later pages are
+    the rate a long scan goes at. The targets are judged on each page's CPU time (user + system), which
+    other work on a shared machine does not stretch; the wall times are shown beside. Pages/s per core:
+    pages over the run's CPU time, start-up included."""
     import importlib.util
     import statistics
 
@@ -615,21 +663,21 @@ def ocr_pages() -> None:
     log(f"OCR: plantrack ingest of {len(truth)} scans, {pages} pages, --workers 1")
     db = fresh_dir(CORPUS / "db_ocr") / "plantrack.db"
     run = plantrack("ingest", scans, "--db", db, "--workers", "1", "--timeout", "3600")
-    times = [float(m["seconds"]) for m in map(OCR_LINE.match, run.stderr.splitlines()) if m]
+    lines = [m for m in map(OCR_LINE.match, run.stderr.splitlines()) if m]
+    walls = [float(m["seconds"]) for m in lines]
+    times = [float(m["cpu"] if m["cpu"] is not None else m["seconds"]) for m in lines]  # CPU where the run says it
     if len(times) != pages:
         check("ocr_pages_timed", False, f"{len(times)} page times on stderr for {pages} scanned pages")
         return
     first, later = times[0], statistics.median(times[1:])
     OCR_MEASURED["later"] = later
-    # on a busy machine the worker gets only part of a core: the wall times scaled by the run's CPU
-    # over its wall time estimate what a core of its own would give (shown, not judged)
-    share = min(1.0, run.cpu_seconds / run.seconds) if run.seconds else 1.0
-    figure("ocr_first_page_seconds", first, "s", f"<= {OCR_TARGETS['first']:g}", first <= OCR_TARGETS["first"],
-           detail=f"the run's first scanned page, loading the OCR engine included; {run.noise}; the run had "
-                  f"{share:.2f} of a core: ≈ {first * share:.2f} s on a core of its own")
-    figure("ocr_later_page_seconds", later, "s", f"<= {OCR_TARGETS['later']:g}", later <= OCR_TARGETS["later"],
-           detail=f"median of the other {len(times) - 1} pages ({', '.join(f'{t:.2f}' for t in times[1:])} s); "
-                  f"≈ {later * share:.2f} s on a core of its own")
+    kind = "CPU" if all(m["cpu"] is not None for m in lines) else "wall"
+    figure("ocr_first_page_seconds", first, f"{kind} s", f"<= {OCR_TARGETS['first']:g}", first <= OCR_TARGETS["first"],
+           detail=f"the run's first scanned page ({kind} time), loading the OCR engine included (not the process's "
+                  f"start-up); {walls[0]:.2f} s wall; {run.noise}")
+    figure("ocr_later_page_seconds", later, f"{kind} s", f"<= {OCR_TARGETS['later']:g}", later <= OCR_TARGETS["later"],
+           detail=f"median of the other {len(times) - 1} pages ({kind}: {', '.join(f'{t:.2f}' for t in times[1:])} s; "
+                  f"wall: {', '.join(f'{t:.2f}' for t in walls[1:])} s)")
     figure("ocr_pages_per_second_per_core", pages / run.cpu_seconds, "pages/s",
            detail=f"{pages} scanned pages in {run.cpu_seconds:.1f} s CPU ({run.seconds:.1f} s wall), process "
                   f"start-up included; one single-threaded worker")
@@ -805,7 +853,8 @@ def real_corpus(c: dict) -> str:
         return ("* Real pages: not measured (the real papers, ../shared/corpus/real_uk, were not there): "
                 "`pack1500_real_peak_rss_tree` and `noop_rerun_real_vs_startup` are missing.\n")
     return (f"* Real pages, from the {c['real']} real Kent County Council PDFs of ../shared/corpus/real_uk "
-            f"(not copied into the repository): a {REAL_PACK_PAGES}-page pack cut from them in turn with one generated "
+            f"(not copied into the repository): a {REAL_SPEED_PAGES}-page reports pack (for the speed against pdfplumber) "
+            f"and a {REAL_PACK_PAGES}-page pack (for memory), each cut from them in turn with one generated "
             f"plan report inside, and {REAL_NOOP_FILES} copies of them (each with its own trailing PDF comment) "
             f"beside {NOOP_FILES - REAL_NOOP_FILES} generated small papers for the real no-op rerun.\n")
 

@@ -78,3 +78,46 @@ def test_the_same_bytes_under_another_name_only_update_the_name(tmp_path):
     assert [o.outcome for o in outcomes] == ["unchanged"]
     assert query(db, "SELECT filename FROM documents") == [("copy.pdf",)]
     assert query(db, "SELECT COUNT(*) FROM reports") == [(1,)]
+
+
+def test_a_nightly_run_finds_each_file_by_its_path_without_reading_every_stored_row(tmp_path):
+    """A run asks after each file by the path it was last seen at (unchanged? still failing?). With
+    thousands of documents stored, each ask must go straight to the file's row: reading the whole table
+    for every file makes a no-op night grow as the square of the archive."""
+    from plantrack.extract import EXTRACTOR_VERSION
+
+    db = store.connect(tmp_path / "plantrack.db")
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    make_report(papers / "sdp.pdf", sdp_spec())
+    make_minutes(papers / "minutes.pdf", sdp_minutes_spec())
+    files = sorted(papers.glob("*.pdf"))
+    stored = [(f"{i:064x}", f"paper_{i}.pdf", str(tmp_path / "archive" / f"paper_{i}.pdf"), 1000 + i, 1.7e9 + i,
+               EXTRACTOR_VERSION, "ok") for i in range(3000)]
+    stored += [(f"{9000 + i:064x}", f.name, str(f), f.stat().st_size, f.stat().st_mtime, EXTRACTOR_VERSION, "ok")
+               for i, f in enumerate(files)]
+    with store.transaction(db) as conn:
+        conn.executemany("INSERT INTO documents (sha256, filename, path, size, mtime, extractor_version, status) "
+                         "VALUES (?, ?, ?, ?, ?, ?, ?)", stored)
+
+    def steps_to_ask() -> int:
+        """SQLite's virtual-machine steps spent asking after the files, as the run asks."""
+        steps = [0]
+
+        def count() -> int:
+            steps[0] += 1
+            return 0
+        db.conn.set_progress_handler(count, 1)
+        try:
+            assert all(stages.unchanged(db, f) for f in files)
+            assert not any(stages.still_failing(db, f) for f in files)
+        finally:
+            db.conn.set_progress_handler(None, 1)
+        return steps[0]
+
+    direct = steps_to_ask()
+    db.conn.execute("DROP INDEX documents_path")  # as the table was before: every ask reads every row
+    scanning = steps_to_ask()
+    db.conn.close()
+    assert direct * 50 < scanning, (direct, scanning)
+    assert direct < 1000, direct

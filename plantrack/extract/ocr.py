@@ -439,20 +439,21 @@ def write_pdf(pages: list[Rebuilt]) -> bytes:
 
 def with_text_layer(path: Path, scans: list[int], target: Path, progress=None) -> None:
     """Write `path` to `target` with each page of `scans` (0-based) replaced by its rebuilt page.
-    `progress(done, total, seconds)` is told after each page."""
+    `progress(done, total, seconds, cpu_seconds)` is told after each page: its wall time, and the CPU
+    time (user + system) the process spent on it, which another process on the machine cannot stretch."""
     import pypdfium2 as pdfium
 
     doc = pdfium.PdfDocument(str(path))
     try:
         rebuilt = []
         for done, i in enumerate(scans, 1):
-            started = time.monotonic()
+            started, cpu = time.monotonic(), time.process_time()
             page = doc[i]
             image = page.render(scale=DPI / 72).to_pil()
             page.close()
             rebuilt.append(rebuild(image))
             if progress:
-                progress(done, len(scans), time.monotonic() - started)
+                progress(done, len(scans), time.monotonic() - started, time.process_time() - cpu)
         made = pdfium.PdfDocument(write_pdf(rebuilt))
         for k, i in enumerate(scans):
             doc.del_page(i)
@@ -465,7 +466,7 @@ def with_text_layer(path: Path, scans: list[int], target: Path, progress=None) -
 
 def stderr_progress(name: str):
     """Progress per page on stderr: OCR is slow (seconds a page), and a clerk should see it move."""
-    def tell(done: int, total: int, seconds: float) -> None:
-        sys.stderr.write(f"OCR {name}: page {done} of {total} ({seconds:.1f} s)\n")
+    def tell(done: int, total: int, seconds: float, cpu_seconds: float) -> None:
+        sys.stderr.write(f"OCR {name}: page {done} of {total} ({seconds:.1f} s, {cpu_seconds:.2f} s CPU)\n")
         sys.stderr.flush()
     return tell

@@ -190,7 +190,10 @@ TABLES: tuple[Table, ...] = (
                                        "the file changes); NULL when ok"),
         _extra("attempts", "INTEGER", "how many times the file's bytes have been read (a failure from a passing "
                                       "cause is tried again on every run)"),
-    ), export=True, counted=True),
+    # a run asks after each file by the path it was last seen at (is it unchanged, still failing, whose
+    # council): without the index each of those asks reads the whole table, and a no-op night over n
+    # files costs n² rows read
+    ), indexes=(Index("documents_path", "path"),), export=True, counted=True),
     Table("reports", "One row per plan progress report found in a document. " + _SERIES, (
         _c("id", "INTEGER PRIMARY KEY"),
         _c("document_id", "INTEGER REFERENCES documents(id)", "the file it was found in (documents.id)"),
