@@ -144,3 +144,33 @@ def test_a_run_keeps_only_a_summary_of_each_stored_document(pack, tmp_path):
     assert {a.text for a in actions} == {""} and not ex.reports[0].priorities
     assert all(a.rag or a.status_text for a in actions)               # the status, for the summary's words
     assert reasons > 0 and not ex.meetings[0].amber_reasons
+
+
+def test_a_worker_that_may_read_scans_has_room_for_the_ocr_engine(monkeypatch):
+    """The memory ceiling counts address space: the OCR engine reserves far more than it uses (2.3 GB
+    after large pages), so a worker that may read scans gets that reserve on top of its memory."""
+    from plantrack.extract import ocr
+    from plantrack.pipeline.stages import reading
+
+    monkeypatch.setattr(reading, "address_space", lambda: 100 * 2 ** 20)
+    monkeypatch.setattr(ocr, "installed", lambda: False)
+    assert reading.address_ceiling(2048) == (100 + 2048) * 2 ** 20
+    monkeypatch.setattr(ocr, "installed", lambda: True)
+    assert reading.address_ceiling(2048) - (100 + 2048) * 2 ** 20 >= 2 * 2 ** 30
+
+
+def test_running_out_of_memory_inside_a_reader_says_so(tmp_path, monkeypatch):
+    """A MemoryError raised inside a library (numpy under the worker's ceiling) is the memory ceiling's
+    doing: the clerk's line says so, not that plantrack has a bug."""
+    import paperfactory as pf
+    from plantrack.extract import document
+
+    path = tmp_path / "report.pdf"
+    pf.make_report(path, pf.sdp_spec("2019-10"))
+
+    def starved(*args, **kwargs):
+        raise MemoryError("Unable to allocate 45.7 MiB for an array")
+
+    monkeypatch.setattr(document, "find_papers", starved)
+    ex = document.extract_document(path)
+    assert (ex.status, ex.error) == ("failed", "ran out of memory while reading: the file may be damaged or far too large")

@@ -347,6 +347,8 @@ def extract_document(path: Path) -> Extraction:
 def failure_line(exc: BaseException) -> str:
     """The clerk's line for an error met mid-way. The PDF libraries failing on a page means a
     damaged file; anything failing in plantrack's own code is our bug, and says so."""
+    if isinstance(exc, MemoryError):  # the worker's memory ceiling (ingest.memory_mb), not a bug
+        return "ran out of memory while reading: the file may be damaged or far too large"
     frames = traceback.extract_tb(exc.__traceback__)
     where = frames[-1].filename if frames else ""
     if any(lib in where for lib in ("pdfminer", "pdfplumber", "pypdfium2")):

@@ -75,11 +75,27 @@ def read_file(path: str, cache_dir: str) -> int:
     return 0
 
 
+# The OCR engine's ONNX sessions reserve address space they mostly never touch: about 1.3 GB once its
+# models are loaded, 2.3 GB after large pages (measured on real scans), which RLIMIT_AS counts as if it
+# were used. A worker that may read scans gets that much more, so the ceiling stops a runaway file, not
+# OCR (a 12-page scan followed by another in the same worker ran out of address space at 2 GB).
+OCR_ADDRESS_SPACE_MB = 2048
+
+
+def address_ceiling(memory_mb: int) -> int:
+    """The address space (bytes) a worker may reach: what it maps now and `memory_mb` more, and the OCR
+    engine's reserve when the OCR extra is installed."""
+    from plantrack.extract import ocr
+
+    reserve = OCR_ADDRESS_SPACE_MB if ocr.installed() else 0
+    return address_space() + (memory_mb + reserve) * 1024 * 1024
+
+
 def limit_memory(memory_mb: int) -> None:
     if memory_mb:
         # RLIMIT_AS counts address space, and a forked worker inherits its parent's (a parent that has
         # loaded Datasette or pandas already maps hundreds of MB): the ceiling is what it may add.
-        limit = address_space() + memory_mb * 1024 * 1024
+        limit = address_ceiling(memory_mb)
         resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
 
 
