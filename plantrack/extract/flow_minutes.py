@@ -16,7 +16,7 @@ from ..models.document import Block, Document, Para, Table
 from .colours import hue_status
 from .columns import role_of
 from .dates import find_date
-from .flow_report import rgb_of
+from ..models.document import rgb_of
 from .minutes_head import HeadLine, minutes_evidence, title_block
 from .minutes_words import (ACTION_HEADER, AMBER, HEADING, LIST_ITEM, REASON_HEADER, REASON_LABEL, REASON_SPLIT,
                             RESOLUTION, TIME, DATE_START, add_reasons, item_plan, plan_from_title)

@@ -1,17 +1,15 @@
-"""Laid-out pages: what a PDF reader (born-digital, or a scan after OCR) makes of a paper, for the recognisers.
+"""Laid-out pages: the PDF reader's working model (born-digital, or a scan after OCR), on its way to blocks.
 
-A paper reaches the recognisers in one of two format-neutral shapes:
-
-* a **flow** (`models/document.py`): Word documents and web pages already say what is a paragraph, a
-  heading and a table cell, so their readers give an ordered flow of paragraphs and tables;
-* **laid-out pages** (this module): a PDF says only where each word is printed and which lines and
-  shaded boxes are drawn, so its reader gives, page by page, the words grouped into text lines (with
-  their weight and size), the ruling lines (a table's cell borders), the fills (shaded cells, swatches
-  and drawn status symbols, each with its colour), the printed characters with their colours, and the
-  ruled tables found on the page as grids of cell boxes (`Grid`). The recognisers read structure from
-  that geometry: a heading is a bold numbered line at the margin, a table's columns are where its
-  header's words and its rules are, a cell's text is the words inside its box, a status is the colour
-  shown in a cell.
+Every reader ends in the one document model (`models/document.py`: paragraphs and tables in reading
+order), which the recognisers read. A Word document or a web page says what is a paragraph, a heading
+and a table cell, so its reader gives blocks at once; a PDF says only where each word is printed and
+which lines and shaded boxes are drawn, so its reader first lays out each page here: the words grouped
+into text lines (with their weight and size), the ruling lines (a table's cell borders), the fills
+(shaded cells, swatches and drawn status symbols, each with its colour), the printed characters with
+their colours, and the ruled tables found on the page as grids of cell boxes (`Grid`). The PDF side's
+layout work turns that geometry into blocks (`extract/report_layout.py` for a plan report: a cell's
+text is the words inside its box, the colour it shows is the fill or coloured character inside it);
+minutes are still read from these pages directly (`extract/minutes*.py`).
 
 Nothing here knows which library read the file: `extract/pdf_layout.py` builds these from pdfplumber,
 and a test can build them by hand. Coordinates are PDF points from the page's top-left corner; colours
