@@ -92,12 +92,13 @@ def same_status_column(roles: dict[int, str], layout: Layout | None, ncols: int)
     return {**others, rag: "rag"}
 
 
-def is_action_table(data: list[list[str | None]], layout: Layout | None) -> bool:
-    """A table of actions: it carries an action header, or goes on with the last one's columns
-    (a page's continuation without its header)."""
-    if any(header_roles(row) for row in data):
-        return True
-    return layout is not None and bool(data) and len(data[0]) == layout.ncols and layout.ncols >= 4
+def action_tables(tables: list[list[list[str | None]]], layout: Layout | None) -> list[bool]:
+    """Which of a page's tables (their cells' texts) hold actions: those with an action header, and
+    those as wide (four columns or more) as one of them or as the action table in force, going on with
+    its columns without the header (a page's continuation, a completed actions' table)."""
+    headed = [any(header_roles(row) for row in data) for data in tables]
+    widths = {len(data[0]) for data, h in zip(tables, headed) if h} | ({layout.ncols} if layout else set())
+    return [h or (bool(data) and len(data[0]) in widths and len(data[0]) >= 4) for data, h in zip(tables, headed)]
 
 
 def as_at_in(texts: list[str]) -> tuple[str, bool] | None:
@@ -238,7 +239,7 @@ class ReportReader:
     report: Report | None = None
     priority: int | None = None
     layout: Layout | None = None
-    last_page: int = 0
+    last_page: int | None = 0
     action_tables: int = 0
     statuses_seen: list[StatusSeen | None] = field(default_factory=list)  # one per action
     under_heading: list[str | None] = field(default_factory=list)  # one per action: the status a
@@ -379,10 +380,8 @@ class ReportReader:
 
     # ---- key ----------------------------------------------------------------------------------
     def _read_legend(self, tables: list[Table], extracted, paras: list[Para]) -> None:
-        # the widths of the action tables here: a table as wide going on without its header is one too
-        widths = {len(data[0]) for data in extracted if any(header_roles(row) for row in data)}
-        for table, data in zip(tables, extracted):
-            if is_action_table(data, self.layout) or (data and len(data[0]) in widths and len(data[0]) >= 4):
+        for table, data, actions in zip(tables, extracted, action_tables(extracted, self.layout)):
+            if actions:
                 continue  # its rows' words ("not started", "on track") and fills are statuses, not a key
             legend = legend_of_rows((cells, lambda row=row: swatch(row)) for cells, row in zip(data, table.rows))
             if legend.found:
