@@ -16,7 +16,7 @@ ROOT = Path(__file__).resolve().parents[1]
 EXTRACT = ROOT / "plantrack" / "extract"
 RECOGNISERS = sorted(EXTRACT.glob("minutes*.py"))
 REPORT_RECOGNISERS = [EXTRACT / f"{name}.py" for name in
-                      ("report", "textgrid", "textlines", "legend", "scores", "columns", "flow_report")]
+                      ("report", "report_layout", "textgrid", "textlines", "legend", "scores", "columns")]
 # the PDF libraries, and plantrack's own modules that hand their objects about
 READERS = ("pdfplumber", "pypdfium2", "pdfminer", "plantrack.extract.pdf", "plantrack.extract.words",
            "plantrack.extract.pdf_layout", "plantrack.extract.ocr")
@@ -300,10 +300,11 @@ def _report_page() -> Page:
 
 def test_a_plan_report_built_as_a_model_page_reads_without_any_pdf():
     from plantrack.extract.report import ReportReader
+    from plantrack.extract.report_layout import ReportPages
 
     page = _report_page()
     reader = ReportReader(first_page=1)
-    reader.feed(page, 1)
+    reader.feed(ReportPages().blocks(page), 1)
     r = reader.finish()
     assert (r.plan, r.as_at, r.period) == ("Family Support Improvement Plan 2023-24", "2023-05-31", "2023-05")
     got = [(a.priority_number, a.ref, a.text, a.lead, a.timescale, a.rag, a.rag_source, a.page)
@@ -316,9 +317,31 @@ def test_a_plan_report_built_as_a_model_page_reads_without_any_pdf():
     assert set(r.legend.values()) == {"red", "amber", "green"}
 
 
+def test_a_pdf_pages_blocks_look_up_a_colour_only_where_the_reader_asks(monkeypatch):
+    """A page becomes blocks without a look through its fills for any cell or line (a 300-page pack
+    would pay for every cell); the reader then asks for the key's swatches and the status cells whose
+    words do not say the status, and no more."""
+    from plantrack.extract import report_layout
+    from plantrack.extract.report import ReportReader
+    from plantrack.models.document import Table
+
+    asked: list[tuple] = []
+    band_colour = report_layout.band_colour
+    monkeypatch.setattr(report_layout, "band_colour", lambda page, *box: asked.append(box) or band_colour(page, *box))
+    blocks = report_layout.ReportPages().blocks(_report_page())
+    cells = sum(len(row.cells) for t in blocks if isinstance(t, Table) for row in t.rows)
+    assert asked == [] and cells >= 20
+    reader = ReportReader(first_page=1)
+    reader.feed(blocks, 1)
+    assert [a.rag for a in reader.finish().actions] == ["amber", "green", "red"]
+    # the key's swatches and the status cells of 1.1 and 1.3 (1.2 says "Green"): well under one look a cell
+    assert 0 < len(asked) < cells / 2
+
+
 def test_a_plan_report_printed_as_text_columns_reads_from_a_model_page_without_rules():
     """No ruled table: the action table is rebuilt from where the model's words are (textgrid)."""
     from plantrack.extract.report import ReportReader
+    from plantrack.extract.report_layout import ReportPages
 
     xs = {"Ref": 72.0, "Action": 110.0, "Lead": 330.0, "Timescale": 430.0, "Status": 510.0}
     rows: list[list[Word]] = [
@@ -337,7 +360,7 @@ def test_a_plan_report_printed_as_text_columns_reads_from_a_model_page_without_r
             top += 12
         top += 6
     reader = ReportReader(first_page=3)
-    reader.feed(Page(2, 595.0, 842.0, [Line(r) for r in rows]), 3)
+    reader.feed(ReportPages().blocks(Page(2, 595.0, 842.0, [Line(r) for r in rows])), 3)
     r = reader.finish()
     assert (r.plan, r.as_at) == ("Youth Justice Plan 2023-24", "2023-06-30")
     assert [(a.ref, a.text, a.lead, a.timescale, a.rag, a.page) for a in r.actions] == [

@@ -211,7 +211,7 @@ def _fill(x0, x1, top, bottom, rgb):
 
 
 def test_a_fill_across_the_whole_table_is_a_row_colour_not_a_page_band():
-    from plantrack.extract.legend import band_colour
+    from plantrack.extract.report_layout import band_colour
     from plantrack.models.layout import Page
     # landscape A4: a spreadsheet export fills a same-coloured row with one rectangle of 770 of 842 points
     row = Page(0, 842, 595, fills=[_fill(36, 806, 100, 120, (1.0, 0.75, 0.0))])
@@ -224,16 +224,20 @@ def test_a_running_protective_marking_is_not_a_ref_and_a_long_cell_stays_one_act
     """Issue 15: a cell running over many pages, each with an OFFICIAL header or footer inside the
     ref cell's extent, is one action with ref 1.1, not one action per page with refs '1.1 OFFICIAL'."""
     from plantrack.extract.report import Layout, ReportReader
+    from plantrack.models.document import Cell, Row
 
     assert split_ref("1.1 OFFICIAL") == ("1.1", None)
     assert split_ref("OFFICIAL - SENSITIVE\n2.3 Ofsted 4") == ("2.3", "Ofsted 4")
     assert split_ref("OFFICIAL") == (None, None)
     reader = ReportReader(first_page=1)
     reader.layout = Layout({0: "ref", 1: "text", 2: "lead"}, {}, 3)
-    reader._add_row(None, 1, ["1.1 OFFICIAL", "Part one of a long action", "Head of Service"], [None] * 3, False)
+    def row(*texts):
+        return list(texts), Row([Cell(t) for t in texts])
+
+    reader._add_row(1, *row("1.1 OFFICIAL", "Part one of a long action", "Head of Service"), False)
     for page in range(2, 10):
-        reader._add_row(None, page, ["OFFICIAL", f"part {page}", ""], [None] * 3, True)
-    reader._add_row(None, 9, ["1.2", "The next action", "Director"], [None] * 3, False)
+        reader._add_row(page, *row("OFFICIAL", f"part {page}", ""), True)
+    reader._add_row(9, *row("1.2", "The next action", "Director"), False)
     actions = reader.report.actions
     assert [a.ref for a in actions] == ["1.1", "1.2"]
     assert actions[0].text.endswith("part 9") and "OFFICIAL" not in actions[0].text

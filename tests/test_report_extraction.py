@@ -7,7 +7,7 @@ from paperfactory import csip_spec, make_report, sdp_spec
 
 from plantrack.extract.document import extract_document
 from plantrack.extract.pdf_layout import read_report_page
-from plantrack.extract.report import cell_texts
+from plantrack.extract.report_layout import cell_texts
 
 FIELDS = ("priority_number", "ref", "ofsted_ref", "text", "lead", "timescale", "due_date", "success_measure",
           "progress", "rag", "page")

@@ -3,8 +3,8 @@ from the last meeting", "Action tracker"), read as a plan report (CONTRACT "Acti
 without a key").
 
 Such a paper prints no plan, priorities, scores or key; what says it is a log is its title, or, with
-no title, a status column that holds status words. The PDF (`document.py`, `report.py`) and the Word
-and HTML (`flow_report.py`) readers ask this module, so the words are written once.
+no title, a status column that holds status words. The PDF first pass (`document.py`) and the plan-report
+reader of every format (`report.py`) ask this module, so the words are written once.
 """
 from __future__ import annotations
 

@@ -27,6 +27,7 @@ from .minutes_words import opens_mid_paragraph
 from .pdf import CORRUPT, Unreadable, open_pdf
 from .pdf_layout import read_pages, read_report_page
 from .report import ReportReader
+from .report_layout import ReportPages
 from .flow import extract_flow  # Word documents and web pages
 from .sniff import UNSUPPORTED, Sniffed, sniff
 from .scanned import as_scanned, no_text_line, ocr_copy, scans_to_read
@@ -239,14 +240,14 @@ def extract_paper(pdf, paper: Paper):
     and the recogniser sees only the layout."""
     pages = range(paper.first, paper.last + 1)
     if paper.kind == Kind.PLAN_REPORT.value:
-        reader = ReportReader(paper.first)
+        reader, blocks = ReportReader(paper.first), ReportPages()
         for n in pages:
             page = pdf.pages[n - 1]
             try:
                 laid_out = read_report_page(page, n - 1)
             finally:
                 page.close()
-            reader.feed(laid_out, n)
+            reader.feed(blocks.blocks(laid_out), n)
         return reader.finish()
     return extract_minutes(read_pages(pdf.pages[n - 1] for n in pages), first_page_number=paper.first)
 

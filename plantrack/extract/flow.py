@@ -2,8 +2,8 @@
 
 `document.extract_document` decides the format from the file's content (`sniff.py`) and sends a
 .docx or an HTML page here: its reader gives the flow of paragraphs and tables, and the flow
-recognisers give a `Report` or a `Meeting` (minutes: the one recogniser every format goes through,
-`minutes.py`). Such a paper has no pages: `pages` is None.
+recognisers every format goes through give a `Report` (`report.py`) or a `Meeting` (`minutes.py`).
+Such a paper has no pages: `pages` is None.
 """
 from __future__ import annotations
 
@@ -14,8 +14,8 @@ from ..models import Extraction, Kind
 from ..models.document import Document
 from . import minutes  # the one minutes recogniser, for every format
 from .minutes_head import minutes_evidence
-from .flow_report import is_report, read_flow_report
 from .pdf import Unreadable
+from .report import holds_actions, read_report
 
 # What a web server says instead of the paper: a failed or expired download saved as the paper.
 _ERROR_PAGE = re.compile(r"^(?:(?:error\s+)?40[134]\b|page\s+not\s+found|not\s+found|access\s+denied|"
@@ -49,8 +49,8 @@ def extract_flow(path: Path, ex: Extraction) -> None:
         if said:
             raise Unreadable(f"not a paper: a web page saying '{said[:60]}' (a failed download: fetch it again)")
     ex.evidence = [minutes_evidence(minutes.head_lines(doc.blocks)).why()]  # for `plantrack inspect`
-    if is_report(doc):
-        report = read_flow_report(doc)
+    if holds_actions(doc):
+        report = read_report(doc)
         if report is not None:
             ex.reports.append(report)
     if not ex.reports and minutes.is_minutes(doc):

@@ -3,8 +3,8 @@
 Keys differ: a swatch beside a sentence ("The action has started but there is some delay…"), a
 coloured word ("Purple – Complete, with sustained impact…"), a letter in a coloured cell, a coloured
 ●. The meaning is read from the sentence, so a key that uses purple where others use grey still
-calibrates; the swatch colour is then whatever the report printed (RGB, CMYK or grey), read from the
-model page (`models/layout.Page`: its fills and its characters' colours).
+calibrates; the swatch colour is then whatever the report printed (RGB, CMYK or grey), as the blocks
+show it (`models/document.py`: a cell's or a row's colour, a printed line's swatch or band).
 """
 from __future__ import annotations
 
@@ -12,7 +12,7 @@ import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
-from ..models.layout import Page
+from ..models.document import Para
 from ..models.status import COLOUR_WORDS, DEFAULT, KEY, default_status, lookup
 from .colours import RGB, hex_of, hue_status, is_background, nearest
 
@@ -85,25 +85,6 @@ class Legend:
         return out
 
 
-def band_colour(page: Page, top: float, bottom: float, x0: float, x1: float) -> RGB | None:
-    """The status-like colour shown in a box: a filled shape, else a coloured character (●, a letter)."""
-    # fills are swatches and shaded cells, then drawn symbols (a filled circle is four béziers)
-    for f in page.fills:
-        overlap = min(bottom, f.bottom) - max(top, f.top)
-        if overlap < 0.5 * min(bottom - top, f.bottom - f.top) or f.x1 <= x0 or f.x0 >= x1:
-            continue
-        if f.x0 < 3 and f.x1 > page.width - 3:  # a band across the page, not a cell or a swatch
-            continue
-        rgb = f.fill_rgb
-        if not is_background(rgb):
-            return rgb
-    for c in page.glyphs:  # by its middle: a large ● in a top-aligned cell rises above the cell's top
-        if top <= (c.top + c.bottom) / 2 <= bottom and x0 <= c.x0 < x1 and c.text.strip():
-            if not is_background(c.colour):
-                return c.colour
-    return None
-
-
 def key_row(cells: list[str | None]) -> tuple[str, str | None] | None:
     """What one row of a key says: (status, its label), or None for a row that is not a key's. The
     colour's own name ("Green – on track") is added to `legend` as a label by the caller's `add`."""
@@ -125,16 +106,10 @@ def colour_word(cells: list[str | None]) -> str | None:
     return word.group(1) if word and word.group(1).lower() in (*RAG_WORDS, "purple", "yellow") else None
 
 
-def legend_from_rows(page: Page, rows: list[tuple[list[str | None], tuple[float, float, float, float]]]) -> Legend:
-    """Read a key from table rows: each (cell texts, row bbox). Needs three distinct statuses to count."""
-    return legend_of_rows((cells, lambda box=box: band_colour(page, box[1], box[3], box[0], box[2]))
-                          for cells, box in rows)
-
-
 def legend_of_rows(rows: Iterable[tuple[list[str | None], Callable[[], RGB | None]]]) -> Legend:
     """A key from its rows, each (cell texts, the row's swatch colour when asked): a row naming a
     status gives its label, a colour's name printed in it, and its swatch. Three distinct statuses
-    make a key; fewer are no key at all. The PDF and the Word/HTML readers differ only in the swatch."""
+    make a key; fewer are no key at all."""
     legend, seen = Legend(), set()
     for cells, swatch in rows:
         row = key_row(cells)
@@ -151,29 +126,29 @@ def legend_of_rows(rows: Iterable[tuple[list[str | None], Callable[[], RGB | Non
 _ENTRY_START = re.compile(r"^\s*(?:[●•■◆▲]|(?:red|amber|yellow|green|blue|grey|gray|purple|[RAGBPC])\b\s*[–—:=-])", re.I)
 
 
-def _starts_entry(page: Page, line: dict) -> bool:
+def _starts_entry(line: Para) -> bool:
     """A key entry opens with a symbol or a colour's name, or with a swatch drawn left of its text;
     the lines a description wraps onto have neither."""
-    if _ENTRY_START.match(line["text"]):
+    if _ENTRY_START.match(line.text):
         return True
-    return band_colour(page, line["top"] - 1, line["bottom"] + 1, 0, line["x0"] - 0.5) is not None
+    return line.swatch() is not None
 
 
-def legend_from_lines(page: Page, lines: list[dict]) -> Legend:
+def legend_from_lines(lines: list[Para]) -> Legend:
     """A key printed as lines of text (no table): the entries after a 'key'/'legend' heading, each a
     symbol or swatch and a description that may wrap over several lines."""
-    entries: list[tuple[dict, list[str]]] = []
+    entries: list[tuple[Para, list[str]]] = []
     started, prev = False, None
     for line in lines:
-        text = line["text"]
+        text = line.text
         if not started:
             started = bool(re.search(r"\b(key|legend)\b", text, re.I)) and len(text) < 60
             continue
         if text.strip() in ("●", "•", "■"):
             continue
-        if _starts_entry(page, line):
+        if _starts_entry(line):
             entries.append((line, [text]))
-        elif entries and line["top"] - prev["bottom"] < line["bottom"] - line["top"] and len(entries[-1][1]) < 6:
+        elif entries and line.box[1] - prev.box[3] < line.box[3] - line.box[1] and len(entries[-1][1]) < 6:
             entries[-1][1].append(text)  # the description wraps onto this line
         elif entries:
             break
@@ -187,5 +162,5 @@ def legend_from_lines(page: Page, lines: list[dict]) -> Legend:
         seen.add(status)
         word = re.match(r"\s*[●•■]?\s*([A-Za-z]+)\b", full)
         label = word.group(1) if word and word.group(1).lower() in (*RAG_WORDS, "purple", "yellow") else None
-        legend.add(status, band_colour(page, first["top"] - 2, first["bottom"] + 2, 0, page.width), label)
+        legend.add(status, first.band(), label)
     return legend if len(seen) >= 3 else Legend()

@@ -21,11 +21,10 @@ import re
 from typing import Any, Callable
 
 from ..models import AgendaItem, Meeting
-from ..models.document import Block, Document, Para, Table
+from ..models.document import Block, Document, Para, Table, rgb_of
 from .colours import hue_status
 from .columns import role_of
 from .dates import find_date
-from .flow_report import rgb_of
 from .minutes_head import HeadLine, minutes_evidence, title_block
 from .minutes_words import (ACTION_HEADER, AMBER, AMBER_ASKED, DATE_START, ENDS_IN_MONTH, HEADING, LIST_ITEM, PAGE_NO,
                             REASON_HEADER, REASON_LABEL, REASON_SPLIT, RESOLUTION, TIME, add_reasons, item_plan,

@@ -1,5 +1,6 @@
-"""Model words (`models/layout.Word`) into lines, as the plan-report recogniser reads them: the
-page's words are grouped here for its text lines, its table cells and its text-column tables alike."""
+"""Model words (`models/layout.Word`) into lines, as a plan report's PDF page becomes blocks
+(`report_layout.py`): the page's words are grouped here for its printed lines, its table cells and its
+text-column tables alike."""
 from __future__ import annotations
 
 from ..models.layout import Word
@@ -21,17 +22,6 @@ def group_lines(words: list[Word], tolerance: float = LINE_TOLERANCE) -> list[li
 
 def line_text(line: list[Word]) -> str:
     return " ".join(w.text for w in line)
-
-
-def text_lines(words: list[Word]) -> list[dict]:
-    """The page's lines with their text, position and largest font size."""
-    return [{"text": line_text(line), "x0": line[0].x0, "top": min(w.top for w in line),
-             "bottom": max(w.bottom for w in line), "size": max(_size(w) for w in line)}
-            for line in group_lines(words)]
-
-
-def _size(w: Word) -> float:
-    return 0 if w.size is None else w.size
 
 
 def split_at_edges(words: list[Word], edges: list[float]) -> list[Word]:

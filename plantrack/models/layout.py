@@ -1,14 +1,15 @@
-"""Laid-out pages: what a PDF reader (born-digital, or a scan after OCR) makes of a paper's pages, on its
-way to the one document model (`models/document.py`).
+"""Laid-out pages: the PDF reader's working model (born-digital, or a scan after OCR), on its way to blocks.
 
-A Word document or a web page already says what is a paragraph, a heading and a table cell; a PDF says
-only where each word is printed and which lines and shaded boxes are drawn. So the PDF reader first gives,
-page by page (this module), the words grouped into text lines (with their weight and size), the ruling
-lines (a table's cell borders), the fills (shaded cells, swatches and drawn status symbols, each with its
-colour), the printed characters with their colours, and the ruled tables found on the page as grids of
-cell boxes (`Grid`). Layout work on that geometry — newspaper columns, running heads, a table's columns
-where its header's words and its rules are, a cell's text the words inside its box — ends in blocks
-(`models/document.py`; for minutes, `extract/minutes_pages.py`).
+Every reader ends in the one document model (`models/document.py`: paragraphs and tables in reading
+order), which the recognisers read. A Word document or a web page says what is a paragraph, a heading
+and a table cell, so its reader gives blocks at once; a PDF says only where each word is printed and
+which lines and shaded boxes are drawn, so its reader first lays out each page here: the words grouped
+into text lines (with their weight and size), the ruling lines (a table's cell borders), the fills
+(shaded cells, swatches and drawn status symbols, each with its colour), the printed characters with
+their colours, and the ruled tables found on the page as grids of cell boxes (`Grid`). The PDF side's
+layout work turns that geometry into blocks: `extract/report_layout.py` for a plan report (a cell's
+text is the words inside its box, the colour it shows is the fill or coloured character inside it),
+`extract/minutes_pages.py` for minutes (newspaper columns, running heads, reasons tables).
 
 Nothing here knows which library read the file: `extract/pdf_layout.py` builds these from pdfplumber,
 and a test can build them by hand. Coordinates are PDF points from the page's top-left corner; colours
