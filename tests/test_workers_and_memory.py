@@ -148,15 +148,35 @@ def test_a_run_keeps_only_a_summary_of_each_stored_document(pack, tmp_path):
 
 def test_a_worker_that_may_read_scans_has_room_for_the_ocr_engine(monkeypatch):
     """The memory ceiling counts address space: the OCR engine reserves far more than it uses (2.3 GB
-    after large pages), so a worker that may read scans gets that reserve on top of its memory."""
+    after large pages), so a worker's hard limit keeps that reserve, which only OCR takes; any other
+    reading stops at the memory asked for."""
     from plantrack.extract import ocr
     from plantrack.pipeline.stages import reading
 
     monkeypatch.setattr(reading, "address_space", lambda: 100 * 2 ** 20)
     monkeypatch.setattr(ocr, "installed", lambda: False)
-    assert reading.address_ceiling(2048) == (100 + 2048) * 2 ** 20
+    assert reading.address_ceiling(600) == ((100 + 600) * 2 ** 20,) * 2
     monkeypatch.setattr(ocr, "installed", lambda: True)
-    assert reading.address_ceiling(2048) - (100 + 2048) * 2 ** 20 >= 2 * 2 ** 30
+    soft, hard = reading.address_ceiling(600)
+    assert soft == (100 + 600) * 2 ** 20 and hard - soft >= 2 * 2 ** 30
+
+
+def test_only_ocr_takes_the_engines_reserve():
+    """In a worker under its ceiling, the soft limit is the memory asked for until OCR starts."""
+    import subprocess
+    import sys
+
+    code = (
+        "import resource\n"
+        "from plantrack.pipeline.stages.reading import limit_memory\n"
+        "from plantrack.extract import ocr\n"
+        "limit_memory(600)\n"
+        "soft, hard = resource.getrlimit(resource.RLIMIT_AS)\n"
+        "ocr.room_for_engine()\n"
+        "after = resource.getrlimit(resource.RLIMIT_AS)\n"
+        "print(soft < hard or not ocr.installed(), after == (hard, hard))\n")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
+    assert out == ["True", "True"]
 
 
 def test_running_out_of_memory_inside_a_reader_says_so(tmp_path, monkeypatch):

@@ -437,11 +437,23 @@ def write_pdf(pages: list[Rebuilt]) -> bytes:
     return out.getvalue()
 
 
+def room_for_engine() -> None:
+    """Take the address space a worker's memory ceiling keeps for the OCR engine (its hard limit, see
+    `pipeline/stages/reading.py`): its ONNX sessions reserve far more than they use."""
+    import resource
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if soft != resource.RLIM_INFINITY and (hard == resource.RLIM_INFINITY or hard > soft):
+        resource.setrlimit(resource.RLIMIT_AS, (hard, hard))
+
+
 def with_text_layer(path: Path, scans: list[int], target: Path, progress=None) -> None:
     """Write `path` to `target` with each page of `scans` (0-based) replaced by its rebuilt page.
     `progress(done, total, seconds, cpu_seconds)` is told after each page: its wall time, and the CPU
     time (user + system) the process spent on it, which another process on the machine cannot stretch."""
     import pypdfium2 as pdfium
+
+    room_for_engine()
 
     doc = pdfium.PdfDocument(str(path))
     try:

@@ -77,26 +77,26 @@ def read_file(path: str, cache_dir: str) -> int:
 
 # The OCR engine's ONNX sessions reserve address space they mostly never touch: about 1.3 GB once its
 # models are loaded, 2.3 GB after large pages (measured on real scans), which RLIMIT_AS counts as if it
-# were used. A worker that may read scans gets that much more, so the ceiling stops a runaway file, not
-# OCR (a 12-page scan followed by another in the same worker ran out of address space at 2 GB).
+# were used (a 12-page scan followed by another in one worker ran out of address space at 2 GB). So the
+# ceiling's hard limit keeps this much more, which only OCR takes (`ocr.room_for_engine` raises the soft
+# limit to it): a runaway file is stopped at the memory asked for, a scan is not.
 OCR_ADDRESS_SPACE_MB = 2048
 
 
-def address_ceiling(memory_mb: int) -> int:
-    """The address space (bytes) a worker may reach: what it maps now and `memory_mb` more, and the OCR
-    engine's reserve when the OCR extra is installed."""
+def address_ceiling(memory_mb: int) -> tuple[int, int]:
+    """(soft, hard) address space (bytes) a worker may reach: what it maps now and `memory_mb` more; the
+    hard limit adds the OCR engine's reserve when the OCR extra is installed."""
     from plantrack.extract import ocr
 
-    reserve = OCR_ADDRESS_SPACE_MB if ocr.installed() else 0
-    return address_space() + (memory_mb + reserve) * 1024 * 1024
+    soft = address_space() + memory_mb * 1024 * 1024
+    return soft, soft + (OCR_ADDRESS_SPACE_MB * 1024 * 1024 if ocr.installed() else 0)
 
 
 def limit_memory(memory_mb: int) -> None:
     if memory_mb:
         # RLIMIT_AS counts address space, and a forked worker inherits its parent's (a parent that has
         # loaded Datasette or pandas already maps hundreds of MB): the ceiling is what it may add.
-        limit = address_ceiling(memory_mb)
-        resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+        resource.setrlimit(resource.RLIMIT_AS, address_ceiling(memory_mb))
 
 
 def read_in_child(path: str, cache_dir: str, memory_mb: int) -> None:
