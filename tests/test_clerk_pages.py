@@ -318,6 +318,21 @@ def test_file_names_are_made_safe():
 
 
 @pytest.mark.slow  # plantrack commands in child processes: a run, corrections
+def papers_page_after_a_start(db: Path, papers: Path) -> str:
+    """The papers page a signed-in clerk sees on a server just started over `papers`."""
+    ds, desk = serve(db, papers)
+
+    async def go():
+        v = Visitor(ds)
+        await v.get(f"/-/clerk/sign-in?token={desk.link.token}")
+        return (await v.get("/-/clerk/papers")).text
+
+    try:
+        return run(go())
+    finally:
+        desk.close()
+
+
 def test_upload_papers_and_see_each_read(db, tmp_path):
     papers = tmp_path / "papers"
     ds, desk = serve(db, papers)
@@ -360,17 +375,7 @@ def test_upload_papers_and_see_each_read(db, tmp_path):
     assert "2019-12" in (db.parent / "report.html").read_text()
 
     # the server restarted: the papers page still lists the upload and what became of each file
-    ds, desk = serve(db, papers)
-
-    async def again():
-        v = Visitor(ds)
-        await v.get(f"/-/clerk/sign-in?token={desk.link.token}")
-        return (await v.get("/-/clerk/papers")).text
-
-    try:
-        later = run(again())
-    finally:
-        desk.close()
+    later = papers_page_after_a_start(db, papers)
     assert re.search(r"SDP December 2019\.pdf</td>\s*<td class=\"state-read\">read</td><td>Service Development Plan "
                      r"2019-20 2019-12: \d+ action\(s\)", later), later
     assert re.search(r"notes\.pdf</td>\s*<td class=\"state-failed\">failed</td>", later)
@@ -384,17 +389,7 @@ def test_an_upload_the_server_stopped_before_reading_says_so_after_a_restart(db,
     saved = papers / COUNCIL / "SDP January 2020.pdf"
     Upload(1, COUNCIL, [saved], "J Mayer", papers / JOURNAL / "1.jsonl", state="reading").save()
     (papers / JOURNAL / "2.json").write_text("{not json", encoding="utf-8")  # damaged by hand: left out
-    ds, desk = serve(db, papers)
-
-    async def go():
-        v = Visitor(ds)
-        await v.get(f"/-/clerk/sign-in?token={desk.link.token}")
-        return (await v.get("/-/clerk/papers")).text
-
-    try:
-        page = run(go())
-    finally:
-        desk.close()
+    page = papers_page_after_a_start(db, papers)
     assert re.search(r"SDP January 2020\.pdf</td>\s*<td class=\"state-failed\">failed</td><td>the server stopped "
                      r"before this upload was read", page), page
     assert 'http-equiv="refresh"' not in page

@@ -522,12 +522,12 @@ def _apply(conn: sqlite3.Connection) -> dict[str, int]:
     # a set of minutes' date and committee first: the Amber reasons are linked by the meeting's date (and
     # the reasons' own corrections found by it), so when one changes the links are made again before
     # the other corrections are applied over them
+    from plantrack.pipeline.reconcile.linking_store import relink_in  # lazily, as the other reconcile imports here
+
     every = _rows(conn, "SELECT * FROM corrections WHERE withdrawn_at IS NULL ORDER BY target != 'meeting', id")
     changed = False
     for c in every:
         if c["target"] != "meeting" and changed:
-            from plantrack.pipeline.reconcile.linking_store import relink_in
-
             relink_in(conn)
             changed = False
         if c["authority"] is None and c["target"] != "meeting":
@@ -544,8 +544,6 @@ def _apply(conn: sqlite3.Connection) -> dict[str, int]:
                      (old, now(), c["id"]))
         counts["applied"] += 1
     if changed:  # only meeting corrections were in force
-        from plantrack.pipeline.reconcile.linking_store import relink_in
-
         relink_in(conn)
     return counts
 
