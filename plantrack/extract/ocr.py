@@ -18,6 +18,7 @@ its rows of ink line up best.
 """
 from __future__ import annotations
 
+import contextlib
 import functools
 import importlib.util
 import io
@@ -80,25 +81,53 @@ class Rebuilt:
     fills: list[tuple[float, float, float, float, tuple[float, float, float]]] = field(default_factory=list)
 
 
+@contextlib.contextmanager
+def _model_list_parsed_once():
+    """While RapidOCR is imported and built, each YAML file it loads is parsed once. Its import loads
+    its 1,600-line list of downloadable models (default_models.yaml) into OmegaConf twice — once for
+    the language routes, once for the model addresses — and building that config object is most of
+    the engine's start-up (about 0.4 s each on this machine). Both only read it, so they can share
+    one; nothing else of OmegaConf changes, and it is put back as it was."""
+    from omegaconf import OmegaConf
+
+    own = OmegaConf.__dict__["load"]
+    parsed: dict[str, object] = {}
+
+    def load(file_):
+        if not isinstance(file_, (str, Path)):
+            return own.__func__(file_)
+        key = str(Path(file_).resolve())
+        if key not in parsed:
+            parsed[key] = own.__func__(file_)
+        return parsed[key]
+
+    OmegaConf.load = staticmethod(load)
+    try:
+        yield
+    finally:
+        OmegaConf.load = own
+
+
 @functools.lru_cache(maxsize=1)
 def _engine():
     """The OCR engine, built once per worker process: loading the models and RapidOCR's own import
     take a second or more, a page's reading about as long."""
-    from rapidocr import RapidOCR
+    with _model_list_parsed_once():
+        from rapidocr import RapidOCR
 
-    # One thread: `plantrack run` already reads one document per core. No angle classifier: pages are
-    # deskewed first, and the classifier turned some long upright lines upside down ("RE e d eect").
-    # Text is found on the page scaled to at most 1600 px (twice as fast as at full size, and as good
-    # on printed text); each line is then read at full resolution. Lines are recognised one at a time
-    # (Rec.rec_batch_num 1): the recogniser's cost grows with the width it is given, and in a batch
-    # every line is padded to the widest, which cost a quarter more and misread a few lines next to
-    # the padding ("held on10 October"). ONNX Runtime keeps its memory arena between calls rather
-    # than allocating afresh for every line's shape.
-    return RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False, "Global.return_word_box": True,
-                            "Det.limit_type": "max", "Det.limit_side_len": 1600, "Rec.rec_batch_num": 1,
-                            "EngineConfig.onnxruntime.intra_op_num_threads": 1,
-                            "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-                            "EngineConfig.onnxruntime.enable_cpu_mem_arena": True})
+        # One thread: `plantrack run` already reads one document per core. No angle classifier: pages are
+        # deskewed first, and the classifier turned some long upright lines upside down ("RE e d eect").
+        # Text is found on the page scaled to at most 1600 px (twice as fast as at full size, and as good
+        # on printed text); each line is then read at full resolution. Lines are recognised one at a time
+        # (Rec.rec_batch_num 1): the recogniser's cost grows with the width it is given, and in a batch
+        # every line is padded to the widest, which cost a quarter more and misread a few lines next to
+        # the padding ("held on10 October"). ONNX Runtime keeps its memory arena between calls rather
+        # than allocating afresh for every line's shape.
+        return RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False, "Global.return_word_box": True,
+                                "Det.limit_type": "max", "Det.limit_side_len": 1600, "Rec.rec_batch_num": 1,
+                                "EngineConfig.onnxruntime.intra_op_num_threads": 1,
+                                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
+                                "EngineConfig.onnxruntime.enable_cpu_mem_arena": True})
 
 
 def skew_angle(gray, limit: float = MAX_SKEW) -> float:
