@@ -208,7 +208,8 @@ def rule_ink(pic: Picture):
 def components(mask, connectivity: int):
     """`cv2.connectedComponentsWithStats` of a mask that is mostly empty (a page's rules, its fills),
     worked out only over the box that holds its set pixels: labelling the whole page cost a third of
-    our own work on a page. The same components in the same order: (count, stats in the page's
+    our own work on a page. The same components in the same order (checked page by page on the
+    scans): (count, stats in the page's
     coordinates, labels of the box, the box's top-left corner on the page)."""
     import cv2
     import numpy as np
@@ -216,6 +217,10 @@ def components(mask, connectivity: int):
     x, y, w, h = cv2.boundingRect(mask)
     if not w or not h:
         return 1, np.zeros((1, 5), np.int32), np.zeros((0, 0), np.int32), (0, 0)
+    # the box starts on an even row and column: OpenCV labels in blocks of 2 × 2 pixels, and a box
+    # off that grid numbers two components met in one block row in another order
+    w, h = w + x % 2, h + y % 2
+    x, y = x - x % 2, y - y % 2
     n, labels, stats, _ = cv2.connectedComponentsWithStats(mask[y:y + h, x:x + w], connectivity=connectivity)
     stats[1:, 0] += x
     stats[1:, 1] += y
