@@ -209,8 +209,8 @@ def components(mask, connectivity: int):
     """`cv2.connectedComponentsWithStats` of a mask that is mostly empty (a page's rules, its fills),
     worked out only over the box that holds its set pixels: labelling the whole page cost a third of
     our own work on a page. The same components in the same order (checked page by page on the
-    scans): (count, stats in the page's
-    coordinates, labels of the box, the box's top-left corner on the page)."""
+    scans): (count, stats in the page's coordinates, labels of the box, the box's top-left corner on
+    the page)."""
     import cv2
     import numpy as np
 
