@@ -192,3 +192,41 @@ def test_minutes_whose_text_layer_is_garbage_are_read_from_their_pictures(tmp_pa
     (meeting,) = ex.meetings
     assert (fold(meeting.committee), meeting.meeting_date) == (fold(truth.committee), truth.meeting_date)
     assert len(meeting.amber_reasons) == len(truth.amber_rows)
+
+
+@needs_ocr
+def test_a_blank_scanned_sheet_among_the_pages_is_passed_over(tmp_path):
+    """Scans often hold the blank back of a sheet: a picture with no print on it. OCR finds nothing
+    there (RapidOCR answers with a placeholder, not an empty list), and the rest is read as usual."""
+    import io
+
+    from PIL import Image
+
+    made = tmp_path / "minutes.pdf"
+    truth = make_minutes(made, sdp_minutes_spec())
+    make_scan(made, tmp_path / "scan.pdf", angle=0.6)
+    pages = _frames(tmp_path / "scan.pdf")
+    blank = Image.new("RGB", pages[0].size, (250, 250, 248))
+    for n in range(40):  # scanner dust
+        blank.putpixel((37 * n % blank.width, 53 * n % blank.height), (120, 120, 120))
+    buffer = io.BytesIO()
+    blank.save(buffer, format="JPEG", quality=80)
+    scans = [*pages, Image.open(io.BytesIO(buffer.getvalue()))]
+    path = tmp_path / "minutes_with_blank_back.pdf"
+    scans[0].save(str(path), "PDF", resolution=150.0, save_all=True, append_images=scans[1:])
+    assert ocr.rebuild(blank).words == []
+    ex = extract_document(path)
+    assert (ex.status, ex.kind, ex.ocr, ex.pages) == ("ok", "minutes", True, truth.pages + 1)
+    assert len(ex.meetings) == 1 and ex.meetings[0].meeting_date == truth.meeting_date
+    assert len(ex.meetings[0].amber_reasons) == len(truth.amber_rows)
+
+
+def _frames(path):
+    """The pictures of an image-only PDF, page by page (pypdfium2 renders them back at 150 dpi)."""
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        return [doc[i].render(scale=150 / 72).to_pil().convert("RGB") for i in range(len(doc))]
+    finally:
+        doc.close()

@@ -293,6 +293,10 @@ def read_words(rgb, ink) -> list[Word]:
     result = _engine()(rgb)
     words: list[Word] = []
     lines: list[list[Word]] = []
+    if not getattr(result, "txts", None):
+        # Nothing read (a blank sheet, the back of a page): RapidOCR then gives a placeholder
+        # ("", 1.0, None) for its word results, not an empty list of lines.
+        return words
     for line in getattr(result, "word_results", None) or ():
         lines.append([])
         for text, _score, box in line:
