@@ -571,6 +571,7 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
     """
     from plantrack.pipeline.stages import ingest as stages
     from plantrack.pipeline.stages import reading
+    from plantrack.pipeline.stages.executors import executor
     from plantrack.pipeline.sources import authority as authorities
 
     cfg = _settings(dask_scheduler=scheduler, ingest_timeout=timeout)
@@ -590,8 +591,8 @@ def extract(paths: PathsArg = None, out: Annotated[Path, typer.Option("--out", h
     authorities.remember(out, {sha: name for f, sha in pairs if (name := author(f)) is not None})
     with _progress(len(files)) as bar:
         task = bar.add_task("reading", total=len(files))
-        for path, ex, seconds in stages.executor(cfg["dask.scheduler"])(pairs, out, workers=workers, timeout=timeout,
-                                                                        memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess):
+        for path, ex, seconds in executor(cfg["dask.scheduler"])(pairs, out, workers=workers, timeout=timeout,
+                                                                 memory_mb=cfg["ingest.memory_mb"], reprocess=reprocess):
             from plantrack.pipeline.failures import kind_of, transient
             # failures are records too, so `load` can report them; a passing one is not kept, so the
             # next extract or ingest reads the file again
