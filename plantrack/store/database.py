@@ -66,7 +66,7 @@ class Database:
         return self._utils
 
     def __getattr__(self, name: str):
-        if name.startswith("__") or name in ("conn", "_utils"):  # not set yet (a copy being made)
+        if name.startswith("__") or name in ("conn", "_utils", "utils"):  # not set yet, or utils failing
             raise AttributeError(name)
         return getattr(self.utils, name)
 
