@@ -21,7 +21,7 @@ from paperfactory import csip_minutes_spec, csip_spec, make_minutes, make_report
 from typer.testing import CliRunner  # noqa: E402
 
 from plantrack import store  # noqa: E402
-from plantrack.pipeline.stages import cluster  # noqa: E402
+from plantrack.pipeline.stages import cluster, executors  # noqa: E402
 from plantrack.pipeline.stages import ingest as stages  # noqa: E402
 from plantrack.pipeline.cli import app  # noqa: E402
 
@@ -165,7 +165,7 @@ def test_a_document_that_kills_its_workers_is_failed_and_the_run_finishes(papers
     lc, _ = dask_cluster
     (tmp_path / "kills-worker.pdf").write_bytes((papers / "csip_2022-06.pdf").read_bytes() + b"%killer\n")
     files = [tmp_path / "kills-worker.pdf", papers / "csip_2022-07.pdf"]
-    monkeypatch.setattr(stages, "executor",
+    monkeypatch.setattr(executors, "executor",  # looked up by ingest when it has files to read
                         lambda scheduler: partial(cluster.extract_on_cluster, scheduler=scheduler, task=dask_hooks.task))
 
     def ingest():  # the connection is made in the thread that uses it

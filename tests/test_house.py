@@ -122,7 +122,7 @@ LEVELS: tuple[dict[str, tuple[str, ...]], ...] = (
     {"clerk": ("plantrack.pipeline.clerk",)},        # the clerk's pages on plantrack serve (a Datasette plugin)
     {"outputs": ("plantrack.pipeline.outputs",)},    # the digest, the analyst layer, export
     {"output": ("plantrack.pipeline.output",)},      # listings to a terminal, a pipe or --json
-    {"cli": ("plantrack.pipeline.cli",)},
+    {"cli": ("plantrack.pipeline.cli", "plantrack.pipeline.cli_values")},
 )
 
 

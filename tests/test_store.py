@@ -121,3 +121,54 @@ def test_a_nightly_run_finds_each_file_by_its_path_without_reading_every_stored_
     db.conn.close()
     assert direct * 50 < scanning, (direct, scanning)
     assert direct < 1000, direct
+
+
+def test_a_run_asks_after_every_path_at_once_and_gets_the_per_file_answers(tmp_path):
+    """`stored_at` reads what the run's per-file asks (unchanged? still failing?) would, for all the run's
+    paths in one go, straight from the path index; its answers are theirs for each kind of stored row:
+    a paper as stored, one changed since (mtime, size), one failed for good, one whose failure passes,
+    one read by an older extractor, two rows at one path, and a file never stored."""
+    from plantrack.extract import EXTRACTOR_VERSION
+
+    db = store.connect(tmp_path / "plantrack.db")
+    papers = tmp_path / "papers"
+    papers.mkdir()
+    make_report(papers / "sdp.pdf", sdp_spec())
+    names = ["as_stored", "touched", "grown", "failed", "timed_out", "older", "twice", "new"]
+    for name in names[1:]:
+        (papers / f"{name}.pdf").write_bytes((papers / "sdp.pdf").read_bytes() + name.encode())
+    (papers / "sdp.pdf").rename(papers / "as_stored.pdf")
+    files = [papers / f"{n}.pdf" for n in names]
+    st = {f.stem: f.stat() for f in files}
+    rows = [(f"{9000 + i:064x}", f"paper_{i}.pdf", str(tmp_path / "archive" / f"paper_{i}.pdf"), 1000 + i, 1.7e9 + i,
+             EXTRACTOR_VERSION, "ok", None, None) for i in range(3000)]
+    for i, (name, size, mtime, version, status, kind, error) in enumerate((
+            ("as_stored", None, None, EXTRACTOR_VERSION, "ok", None, None),
+            ("touched", None, st["touched"].st_mtime - 60, EXTRACTOR_VERSION, "ok", None, None),
+            ("grown", st["grown"].st_size - 1, None, EXTRACTOR_VERSION, "ok", None, None),
+            ("failed", None, None, EXTRACTOR_VERSION, "failed", "damaged", "the PDF is damaged"),
+            ("timed_out", None, None, EXTRACTOR_VERSION, "failed", "timeout", "took longer than 120 s"),
+            ("older", None, None, "0", "ok", None, None),
+            ("twice", None, st["twice"].st_mtime - 60, EXTRACTOR_VERSION, "failed", "damaged", "the PDF is damaged"),
+            ("twice", None, None, EXTRACTOR_VERSION, "ok", None, None))):
+        rows.append((f"{i:064x}", f"{name}.pdf", str(papers / f"{name}.pdf"), size or st[name].st_size,
+                     mtime or st[name].st_mtime, version, status, kind, error))
+    with store.transaction(db) as conn:
+        conn.executemany("INSERT INTO documents (sha256, filename, path, size, mtime, extractor_version, status, "
+                         "failure_kind, error) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)", rows)
+    steps = [0]
+
+    def count() -> int:
+        steps[0] += 1
+        return 0
+    db.conn.set_progress_handler(count, 1)
+    stored = stages.stored_at(db, files)
+    db.conn.set_progress_handler(None, 1)
+    per_file = {f.stem: (stages.unchanged(db, f), stages.still_failing(db, f)) for f in files}
+    at_once = {f.stem: (stages.unchanged(db, f, stored), stages.still_failing(db, f, stored)) for f in files}
+    db.conn.close()
+    assert {k: (u, f and (f.outcome, f.document_id, f.error)) for k, (u, f) in at_once.items()} == \
+           {k: (u, f and (f.outcome, f.document_id, f.error)) for k, (u, f) in per_file.items()}
+    assert {k for k, (u, _) in at_once.items() if u} == {"as_stored", "failed", "twice"}
+    assert {k for k, (_, f) in at_once.items() if f} == {"failed", "timed_out", "twice"}
+    assert steps[0] < 1000, steps  # through the path index, not the 3,000 other rows

@@ -3,7 +3,10 @@
 say when reconciliation is stale.
 
 sqlite-utils sets no busy timeout, so the connection is made here with one; WAL lets analysts read
-(sqlite3, Datasette) while a run writes.
+(sqlite3, Datasette) while a run writes. plantrack's own SQL goes through `Database.conn`; sqlite-utils'
+helpers (`db.query`, `db["table"].enable_fts`) are there too, through the same connection, but
+sqlite-utils is imported only when one is first used: its import (its `db` module, pluggy, click) is
+a sixth of a second, most of what a no-op nightly run pays beyond start-up (issue 28).
 """
 from __future__ import annotations
 
@@ -41,16 +44,41 @@ def _lean_sqlite_utils():
     return sqlite_utils
 
 
-sqlite_utils = _lean_sqlite_utils()
-
 BUSY_TIMEOUT_S = 60.0
+
+
+class Database:
+    """An open database: `conn`, the sqlite3 connection every plantrack query uses, and sqlite-utils'
+    `Database` over the same connection (`utils`, and any of its names read off this object, e.g.
+    `db.query(…)`, `db["documents"]`), made on first use."""
+
+    def __init__(self, conn: sqlite3.Connection) -> None:
+        self.conn = conn
+        self._utils = None
+
+    @property
+    def utils(self):
+        if self._utils is None:
+            # recursive_triggers is set by connect already; no plugins: plantrack's SQL uses none, an
+            # installed one must not change what a run does, and finding them reads every installed
+            # package's entry points
+            self._utils = _lean_sqlite_utils().Database(self.conn, recursive_triggers=False, execute_plugins=False)
+        return self._utils
+
+    def __getattr__(self, name: str):
+        if name.startswith("__") or name in ("conn", "_utils", "utils"):  # not set yet, or utils failing
+            raise AttributeError(name)
+        return getattr(self.utils, name)
+
+    def __getitem__(self, table: str):
+        return self.utils[table]
 
 
 def now() -> str:
     return datetime.now(UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def connect(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Database:
+def connect(path: Path, timeout: float = BUSY_TIMEOUT_S) -> Database:
     """Open (creating if need be) the database with a busy timeout, WAL and the schema (the tables the
     store and the corrections make, with their triggers). The extractor's version is stamped in `meta`
     by the load stage, which knows it (this floor knows no extractor)."""
@@ -59,9 +87,8 @@ def connect(path: Path, timeout: float = BUSY_TIMEOUT_S) -> sqlite_utils.Databas
     conn.execute("PRAGMA journal_mode=WAL")
     conn.execute("PRAGMA foreign_keys=ON")
     conn.execute("PRAGMA synchronous=NORMAL")
-    # no sqlite-utils plugins: plantrack's SQL uses none, an installed one must not change what a run does,
-    # and finding them reads every installed package's entry points (0.03 s of every command's start)
-    db = sqlite_utils.Database(conn, execute_plugins=False)
+    conn.execute("PRAGMA recursive_triggers=on")  # as sqlite-utils' Database sets it, made or not
+    db = Database(conn)
     with transaction(db):
         schema.ensure_tables(conn, *schema.made_by("store"), *schema.made_by("corrections"))
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('schema_version', ?)", (schema.SCHEMA_VERSION,))
@@ -86,7 +113,7 @@ def savepoint(conn: sqlite3.Connection, name: str) -> Iterator[sqlite3.Connectio
 
 
 @contextmanager
-def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
+def transaction(db: Database) -> Iterator[sqlite3.Connection]:
     """BEGIN IMMEDIATE … COMMIT, rolled back on any error: all of it or none."""
     conn = db.conn
     conn.execute("BEGIN IMMEDIATE")
@@ -98,18 +125,18 @@ def transaction(db: sqlite_utils.Database) -> Iterator[sqlite3.Connection]:
     conn.execute("COMMIT")
 
 
-def data_version(db: sqlite_utils.Database) -> int:
+def data_version(db: Database) -> int:
     """How many times documents have been written: reconciliation is stale when this moved on."""
     row = db.conn.execute("SELECT value FROM meta WHERE key = 'data_version'").fetchone()
     return int(row[0]) if row else 0
 
 
-def reconciled_version(db: sqlite_utils.Database) -> int:
+def reconciled_version(db: Database) -> int:
     row = db.conn.execute("SELECT value FROM meta WHERE key = 'reconciled_version'").fetchone()
     return int(row[0]) if row else -1
 
 
-def mark_reconciled(db: sqlite_utils.Database, version: int) -> None:
+def mark_reconciled(db: Database, version: int) -> None:
     with transaction(db) as conn:
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('reconciled_version', ?)", (str(version),))
 

@@ -26,7 +26,7 @@ import sqlite_utils
 
 from plantrack.models.keys import plan_key, plan_key_steps, ref_key_ctes, wanted_ctes
 from plantrack.models.status import DONE, ORDER
-from plantrack.store import schema
+from plantrack.store import Database, schema
 from plantrack.pipeline.outputs import dictionary
 
 FTS = {"actions": ["text", "progress"], "amber_reasons": ["reason", "effective_reason", "action_text"]}
@@ -170,10 +170,11 @@ def _schema(conn: sqlite3.Connection) -> None:
     _ensure(conn, "view", "status_matrix", status_matrix_sql(periods(conn)))
 
 
-def prepare(conn: sqlite3.Connection | sqlite_utils.Database) -> dict[str, Any]:
+def prepare(conn: sqlite3.Connection | Database | sqlite_utils.Database) -> dict[str, Any]:
     """Make the analyst views, plan_series and full-text search; safe to call on every run.
     Returns what it found: {"periods": [...], "series": n} (a series is one plan of one council)."""
-    db = conn if isinstance(conn, sqlite_utils.Database) else sqlite_utils.Database(conn)
+    db = (conn.utils if isinstance(conn, Database)
+          else conn if isinstance(conn, sqlite_utils.Database) else sqlite_utils.Database(conn))
     raw = db.conn
     from plantrack.store import savepoint
 

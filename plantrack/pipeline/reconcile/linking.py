@@ -8,8 +8,6 @@ import re
 import unicodedata
 from typing import Any, Sequence
 
-from rapidfuzz import fuzz, process
-
 from plantrack.models.keys import plan_key
 from plantrack.pipeline.reconcile.assignment import assign
 
@@ -62,6 +60,8 @@ def pair_score(a: str, b: str, **_: Any) -> float:
     a, b = _norm(a), _norm(b)
     if not a or not b:
         return 0.0
+    from rapidfuzz import fuzz  # here, not above: a run with nothing to link (a no-op night) never loads it
+
     short, long_ = sorted((a, b), key=len)
     n = len(short)
     ws, wl = short.split(), long_.split()
@@ -77,6 +77,8 @@ def pair_score(a: str, b: str, **_: Any) -> float:
 
 def score_matrix(queries: Sequence[str], choices: Sequence[str]):
     """rows = justifications, columns = actions."""
+    from rapidfuzz import process
+
     return process.cdist(list(queries), list(choices), scorer=pair_score, dtype=None)
 
 

@@ -21,7 +21,6 @@ from plantrack.pipeline.sources import authority as authorities
 from plantrack.pipeline.sources.discovery import safe_text
 from plantrack.pipeline import failures
 from plantrack.pipeline.stages import load
-from plantrack.pipeline.stages.executors import executor
 from plantrack.pipeline.stages.reading import DEFAULT_MEMORY_MB, DEFAULT_TIMEOUT_S, failed_extraction, read_cache
 
 
@@ -62,12 +61,37 @@ def find_pdfs(paths: Iterable[Path]) -> list[Path]:
 
 
 # ---- ingest --------------------------------------------------------------------------------------
-def unchanged(db, path: Path) -> bool:
-    """Already ingested from this path with this size and mtime: skip without hashing."""
+# A stored row as `stored_at` reads it: what `unchanged` and `still_failing` ask of a file's path.
+_COLUMNS = "path, size, mtime, failure_kind, error, status, id, sha256"
+PATHS_PER_QUERY = 500  # well under SQLite's limit on parameters
+
+
+def stored_at(db, paths: list[Path]) -> dict[str, list[tuple]]:
+    """The current extractor's stored rows at each of `paths` (keyed by safe_text), lowest id first, as
+    the per-file queries of `unchanged` and `still_failing` find them: read for a whole run in a few
+    queries rather than two a file (a no-op night over thousands of files is mostly these asks)."""
+    keys = list(dict.fromkeys(safe_text(p) for p in paths))
+    rows: dict[str, list[tuple]] = {}
+    for i in range(0, len(keys), PATHS_PER_QUERY):
+        chunk = keys[i:i + PATHS_PER_QUERY]
+        for row in db.conn.execute(f"SELECT {_COLUMNS} FROM documents WHERE extractor_version = ? "
+                                   f"AND path IN ({', '.join('?' * len(chunk))}) ORDER BY id",
+                                   (EXTRACTOR_VERSION, *chunk)):
+            rows.setdefault(row[0], []).append(row)
+    return rows
+
+
+def unchanged(db, path: Path, stored: dict[str, list[tuple]] | None = None) -> bool:
+    """Already ingested from this path with this size and mtime: skip without hashing. `stored`: what
+    `stored_at` read for the run, when nothing has been written since."""
     st = path.stat()
-    row = db.conn.execute(
-        "SELECT failure_kind, error FROM documents WHERE path = ? AND size = ? AND mtime = ? AND extractor_version = ?",
-        (safe_text(path), st.st_size, st.st_mtime, EXTRACTOR_VERSION)).fetchone()
+    if stored is None:
+        row = db.conn.execute(
+            "SELECT failure_kind, error FROM documents WHERE path = ? AND size = ? AND mtime = ? AND extractor_version = ?",
+            (safe_text(path), st.st_size, st.st_mtime, EXTRACTOR_VERSION)).fetchone()
+    else:
+        row = next((r[3:5] for r in stored.get(safe_text(path), ()) if r[1] == st.st_size and r[2] == st.st_mtime),
+                   None)
     # a passing failure is read again (a database from before failure_kind: judged by its error line)
     return row is not None and not failures.transient(row[0] or failures.kind_of(row[1]))
 
@@ -111,17 +135,22 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
             outcomes.append(o)
             if progress:
                 progress(o)
+    # read once for every path; good until the loop moves or adds a document row (known bytes seen at
+    # another path, an unreadable file), after which each file is asked after on its own. (A changed
+    # authority, below, changes neither a row's path, size, mtime nor status.)
+    stored = None if reprocess else stored_at(db, paths)
     for path in paths:
         try:
-            if not reprocess and unchanged(db, path):
+            if not reprocess and unchanged(db, path, stored):
                 load.set_authority_by_path(db, path, author(path))
-                o = still_failing(db, path) or Outcome(path, None, "unchanged")
+                o = still_failing(db, path, stored) or Outcome(path, None, "unchanged")
                 outcomes.append(o)
                 if progress:
                     progress(o)
                 continue
             sha = sha256_of(path)
         except OSError as e:  # unreadable or gone since it was found: recorded, the run goes on
+            stored = None
             o = _unreadable(db, path, failures.os_error_line(e))
             outcomes.append(o)
             if progress:
@@ -131,6 +160,7 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
         if (row and row["extractor_version"] == EXTRACTOR_VERSION and not reprocess
                 and not failures.transient(row.get("failure_kind") or failures.kind_of(row.get("error")))):
             load.touch(db, row["id"], path, authority=author(path))  # the same bytes under another name or path
+            stored = None
             o = (Outcome(path, failed_extraction(path, sha, row["error"]), "failed", 0.0, row["id"])
                  if row["status"] == "failed" else Outcome(path, None, "unchanged", 0.0, row["id"]))
             outcomes.append(o)
@@ -138,8 +168,15 @@ def ingest(paths: list[Path], db, cache_dir: Path, *, workers: int = 1, timeout:
                 progress(o)
         else:
             todo.append((path, sha))
-    for path, ex, seconds in executor(scheduler)(todo, cache_dir, workers=workers, timeout=timeout,
-                                                 memory_mb=memory_mb, reprocess=reprocess):
+    # the executors (multiprocessing, the Dask client) are imported only when there is something to
+    # read: a no-op night has nothing for them, and their import is a tenth of its time beyond start-up
+    read = []
+    if todo:
+        from plantrack.pipeline.stages.executors import executor
+
+        read = executor(scheduler)(todo, cache_dir, workers=workers, timeout=timeout, memory_mb=memory_mb,
+                                   reprocess=reprocess)
+    for path, ex, seconds in read:
         before = load.known(db, ex.sha256)
         settle_extraction(ex, statuses)
         doc_id = load.load_extraction(db, ex, path, replace=reprocess, authority=author(path))
@@ -202,12 +239,16 @@ def summary_of(ex: Extraction) -> Extraction:
         for r in ex.reports], meetings=[replace(m, agenda_items=[], amber_reasons=[]) for m in ex.meetings])
 
 
-def still_failing(db, path: Path) -> Outcome | None:
+def still_failing(db, path: Path, stored: dict[str, list[tuple]] | None = None) -> Outcome | None:
     """An unchanged file whose stored reading failed for good: it is not read again, but the run
-    still counts it as failed, so every night it stays so exits 1 and says so."""
-    row = db.conn.execute(
-        "SELECT id, sha256, error FROM documents WHERE path = ? AND status = 'failed' AND extractor_version = ?",
-        (safe_text(path), EXTRACTOR_VERSION)).fetchone()
+    still counts it as failed, so every night it stays so exits 1 and says so. `stored`: as for
+    `unchanged`."""
+    if stored is None:
+        row = db.conn.execute(
+            "SELECT id, sha256, error FROM documents WHERE path = ? AND status = 'failed' AND extractor_version = ?",
+            (safe_text(path), EXTRACTOR_VERSION)).fetchone()
+    else:
+        row = next(((r[6], r[7], r[4]) for r in stored.get(safe_text(path), ()) if r[5] == "failed"), None)
     return Outcome(path, failed_extraction(path, row[1], row[2]), "failed", 0.0, row[0]) if row else None
 
 

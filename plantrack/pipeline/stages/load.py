@@ -16,22 +16,23 @@ from plantrack.models.keys import authority_name
 from plantrack.pipeline.sources.discovery import safe_text
 from plantrack.pipeline import failures
 from plantrack.store import supersede
-from plantrack.store import bump_data_version, now, sqlite_utils, transaction
+from plantrack.store import Database, bump_data_version, now, transaction
 
 
-def stamp_extractor(db: sqlite_utils.Database) -> None:
+def stamp_extractor(db: Database) -> None:
     """`meta.extractor_version`: the extractor this plantrack reads files with, stamped before it loads
     any (the database floor below knows no extractor)."""
     with transaction(db) as conn:
         conn.execute("INSERT OR REPLACE INTO meta(key, value) VALUES ('extractor_version', ?)", (EXTRACTOR_VERSION,))
 
 
-def known(db: sqlite_utils.Database, sha256: str) -> dict | None:
-    rows = list(db.query("SELECT * FROM documents WHERE sha256 = ?", [sha256]))
-    return rows[0] if rows else None
+def known(db: Database, sha256: str) -> dict | None:
+    cur = db.conn.execute("SELECT * FROM documents WHERE sha256 = ?", (sha256,))
+    row = cur.fetchone()
+    return dict(zip((c[0] for c in cur.description), row)) if row else None
 
 
-def touch(db: sqlite_utils.Database, document_id: int, path: Path, *, authority: str | None = None) -> None:
+def touch(db: Database, document_id: int, path: Path, *, authority: str | None = None) -> None:
     """Known bytes seen again: remember the name and where they are now (and the authority, when
     given), nothing else."""
     st = path.stat()
@@ -62,7 +63,7 @@ def _set_authority(conn: sqlite3.Connection, document_id: int, authority: str | 
     return True
 
 
-def set_authority(db: sqlite_utils.Database, document_id: int, authority: str | None) -> bool:
+def set_authority(db: Database, document_id: int, authority: str | None) -> bool:
     """A document's authority, in its own transaction; True when it changed."""
     if authority is None:
         return False
@@ -70,7 +71,7 @@ def set_authority(db: sqlite_utils.Database, document_id: int, authority: str | 
         return _set_authority(conn, document_id, authority)
 
 
-def set_authority_by_path(db: sqlite_utils.Database, path: Path, authority: str | None) -> bool:
+def set_authority_by_path(db: Database, path: Path, authority: str | None) -> bool:
     """The authority of the document last seen at `path` (a file skipped as unchanged whose folder's
     council was given or mapped since); True when it changed."""
     if authority is None:
@@ -101,7 +102,7 @@ def delete_document_rows(conn: sqlite3.Connection, document_id: int) -> tuple[se
     return touched
 
 
-def load_extraction(db: sqlite_utils.Database, ex: Extraction, path: Path | None = None, *,
+def load_extraction(db: Database, ex: Extraction, path: Path | None = None, *,
                     replace: bool = False, authority: str | None = None) -> int:
     """Write one document's records in one transaction; returns the document id.
 
