@@ -75,11 +75,14 @@ def _letter_digits(text: str) -> str:
 
 
 _AS_DIGITS = str.maketrans("OolI", "0011")
+_DIGIT = re.compile(r"\d")
 
 
 def find_date(text: str | None) -> tuple[str, bool, tuple[int, int]] | None:
     """The first date in running text: (ISO date, whether a day was given, span)."""
-    if not text:
+    # every form holds a digit (a letter typed for one is read only beside a real one): most lines hold
+    # none, and are answered here without the patterns
+    if not text or not _DIGIT.search(text):
         return None
     text = _letter_digits(text)
     best = None

@@ -449,10 +449,15 @@ def minutes_evidence(lines: Sequence[HeadLine], opening: bool = True) -> Evidenc
     """Score the marks of minutes in a paper's lines (a page, or a document's paragraphs). `opening`: the
     lines open a file; a page inside a file needs a title block that names a body or says "Minutes" to
     open a new set (a name over a date there is more likely a paragraph over a date)."""
-    ev = Evidence()
     head = _head(lines, 12)
-    texts = [l.text.strip() for l in lines if l.text.strip()]
-    body = " \n".join(texts)
+    ev, title_at, agenda_at = _title_evidence(head, opening)
+    return _scored(ev, lines, head, title_at, agenda_at)
+
+
+def _title_evidence(head: Sequence[HeadLine], opening: bool) -> tuple[Evidence, int | None, int | None]:
+    """The title block's marks: whether the head is titled (a minutes title, or a body and a meeting
+    date), and where its minutes title and its agenda heading stand."""
+    ev = Evidence()
     head_texts = [l.text for l in head]
     agenda_at = next((i for i, t in enumerate(head_texts) if _AGENDA.match(t)), None)
     title_at = next((i for i, t in enumerate(head_texts) if MINUTES_TITLE.match(t) or MEETING_OF.search(t) or (
@@ -469,6 +474,15 @@ def minutes_evidence(lines: Sequence[HeadLine], opening: bool = True) -> Evidenc
     elif dated and opening and _named_over_date(head):
         ev.marks.append(("title block: a name over the meeting date", 1))
         ev.titled = True
+    return ev, title_at, agenda_at
+
+
+def _scored(ev: Evidence, lines: Sequence[HeadLine], head: Sequence[HeadLine], title_at: int | None,
+            agenda_at: int | None) -> Evidence:
+    """The title block's evidence with the marks of the rest of the paper's lines added."""
+    texts = [l.text.strip() for l in lines if l.text.strip()]
+    body = " \n".join(texts)
+    head_texts = [l.text for l in head]
     if any(_REPORT_TITLE.search(t) for t in head_texts[:3]):
         ev.marks.append(("a report's or notes' title", -3))
     if agenda_at is not None and (title_at is None or agenda_at < title_at):
@@ -509,5 +523,11 @@ def minutes_evidence(lines: Sequence[HeadLine], opening: bool = True) -> Evidenc
 
 
 def looks_like_minutes(page_text: str, opening: bool = True) -> bool:
-    """Whether a page's plain text (the PDF first pass) opens a set of minutes (`opening`: the file's first page)."""
-    return minutes_evidence(lines_of_text(page_text), opening).is_minutes
+    """Whether a page's plain text (the PDF first pass) opens a set of minutes (`opening`: the file's first page).
+
+    Minutes need a title block, which is read from the head alone: a page without one (most pages of a
+    pack) is answered before the rest of its lines are scored, with the same answer either way."""
+    lines = lines_of_text(page_text)
+    head = _head(lines, 12)
+    ev, title_at, agenda_at = _title_evidence(head, opening)
+    return ev.titled and _scored(ev, lines, head, title_at, agenda_at).is_minutes

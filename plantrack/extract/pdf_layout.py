@@ -21,6 +21,7 @@ from typing import Any
 
 from ..models.layout import RGB, Fill, Glyph, Grid, GridRow, Page, Rule, Word, group_lines
 from .colours import hex_of, to_rgb
+from .page_objects import prepare
 from .pdf import find_tables, page_edges
 from .words import page_words
 
@@ -35,6 +36,7 @@ def read_page(p: Any, number: int = 0, fills: bool = False, glyphs: bool = False
     characters; `tables`: the ruled tables. `split_fonts`: a word ends where the font changes (a bold
     run inside a line is a word of its own); without it a word is cut at spaces alone, and its face
     is bold when most of its characters are."""
+    prepare(p)  # its characters' dicts made the quick way (page_objects.py), before anything asks for them
     extra = ("fontname",) if split_fonts else ()
     # one Glyph per character, shared by the page's list and its word's characters
     read = _Glyphs() if glyphs else None
