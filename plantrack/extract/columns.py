@@ -154,6 +154,23 @@ def is_header(roles: set[str], least: int = 4) -> bool:
     return "text" in roles and bool({"rag", "progress"} & roles) and len(roles) >= least
 
 
+# Each field's header words as a line can match them (longer than two letters, as _HEADER_WORDS and
+# _roles take them), keeping only those that hold none of the others: a page that holds none of a
+# field's keys holds none of its header words.
+_KEYS = {role: [s for s in syns if len(s) > 2 and not any(o != s and len(o) > 2 and o in s for o in syns)]
+         for role, syns in SYNONYMS.items()}
+
+
+def could_name_header(text: str, least: int = 4) -> bool:
+    """An exact early no for a page's text (first pass): could any of its lines, or lines together,
+    name an action header (`is_header`) at all? Every field `header_like_roles` finds in a line is one
+    of its header words found in `normalise(line)`, which is a piece of `normalise(text)`; `is_header`
+    only grows with more fields. So a page whose whole text names too few fields has no header line,
+    and a page that names enough is left to `is_header` over its lines."""
+    t = normalise(text)
+    return is_header({role for role, keys in _KEYS.items() if any(k in t for k in keys)}, least)
+
+
 _HEADER_VOCABULARY = {word for syn in _LOOKUP for word in syn.split()}
 
 

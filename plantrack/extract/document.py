@@ -19,7 +19,7 @@ from ..models import Extraction, Kind
 from ..models.keys import sha256_of  # noqa: F401 - a document's key, also read from here
 from . import EXTRACTOR_VERSION
 from .action_log import continues_log, looks_like_log
-from .columns import header_like_roles, header_words_only, is_header
+from .columns import could_name_header, header_like_roles, header_words_only, is_header
 from .dates import find_date
 from .minutes_pages import extract_minutes
 from .minutes_head import lines_of_text, looks_like_minutes, minutes_evidence
@@ -179,8 +179,9 @@ def find_papers(texts: list[str]) -> list[Paper]:
         if not (in_minutes and date is not None and date == opening_date(texts[i - 1])):
             minutes_starts.add(i)
         in_minutes = True
-    # an action log's table may name three columns only ("Action | Owner | Status")
-    action_pages = [i for i, t in enumerate(texts) if i not in minutes_starts
+    # an action log's table may name three columns only ("Action | Owner | Status"); a page whose text
+    # names too few fields for even that is answered before its lines are read (could_name_header)
+    action_pages = [i for i, t in enumerate(texts) if i not in minutes_starts and could_name_header(t, least=3)
                     and (is_report_page(t) or (looks_like_log(t) and is_report_page(t, least=3)))]
     papers: list[Paper] = []
     used: set[int] = set()
