@@ -471,7 +471,7 @@ class ReportReader:
         values = {role: texts[j] for j, role in layout.roles.items() if j < len(texts)}
         # a direction of travel printed in the status cell ("Amber ↑", "Green é") is not the status.
         # Read so on a paper with pages only, as it always was: a Word document's or a web page's status
-        # and direction columns are read as they stand (not settled yet: docs/incoming/report3.md)
+        # and direction columns are read as they stand (not settled yet: docs/developer.md, "Plan reports: one reader for every format")
         arrows = None
         if number is not None:
             values["rag"], arrows = split_direction(values.get("rag"))
