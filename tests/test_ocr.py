@@ -230,3 +230,81 @@ def _frames(path):
         return [doc[i].render(scale=150 / 72).to_pil().convert("RGB") for i in range(len(doc))]
     finally:
         doc.close()
+
+
+# ---- which unreadable pages are worth OCR's seconds ------------------------------------------------
+LETTER = ["Oakfield Primary Schools Federation", "Proposals by the governing board to change the age range",
+          "of Oakfield Church of England Primary School from September 2026.", "",
+          "1. The governors have consulted parents, staff and the diocese on three options.",
+          "2. Responses are invited by 14 November 2025 to the address below."]
+GLYPHS = "\x19\x1f\"#\x1c\x17& \x13\"\x1a#\x19\x01\x15\x1f$\x1e\x15\x1a\x1c\r\n" * 4
+
+
+def test_unreadable_pages_are_left_to_ocr_only_when_the_first_page_shows_another_paper():
+    """A consultation whose first page reads and whose later pages do not: nothing readable opens
+    minutes, prints an action table or names minutes or a plan, so OCR would only confirm it is other.
+    Any sign of a paper of ours, or a first page that does not read, and OCR reads the pages."""
+    from plantrack.extract.document import ocr_pays
+
+    letter = "\n".join(LETTER)
+    assert not ocr_pays([letter, GLYPHS, ""], [1, 2])
+    # the headings of a garbled page may still read: "Summary of the options" says nothing of ours
+    assert not ocr_pays([letter, "Summary of the options considered\n" + GLYPHS], [1])
+    # an agenda that lists last meeting's minutes: the scanned pages may be those minutes
+    assert ocr_pays([letter + "\n3. To approve the minutes of the meeting held on 9 October 2025", ""], [1])
+    assert ocr_pays([letter, "Improvement Plan 2025-26\n" + GLYPHS], [1])  # a garbled page's legible heading
+    assert ocr_pays(["", letter], [0])                                    # the first page itself is a scan
+    assert ocr_pays(["Oakfield Parish Council\nMinutes of the meeting held on 4 March 2025", ""], [1])
+    assert ocr_pays(["OFFICIAL", GLYPHS], [1])                            # too little on page 1 to tell
+
+
+def _with_scanned_pages(first_page_lines, scan, path):
+    """A born-digital first page (reportlab) followed by the pages of an image-only scan."""
+    import pypdfium2 as pdfium
+    from reportlab.lib.pagesizes import A4
+    from reportlab.pdfgen import canvas
+
+    cover = path.with_name("cover.pdf")
+    c = canvas.Canvas(str(cover), pagesize=A4)
+    text = c.beginText(60, A4[1] - 80)
+    text.setFont("Helvetica", 11)
+    for line in first_page_lines:
+        text.textLine(line)
+    c.drawText(text)
+    c.showPage()
+    c.save()
+    out = pdfium.PdfDocument.new()
+    for part in (cover, scan):
+        src = pdfium.PdfDocument(str(part))
+        out.import_pages(src)
+        src.close()
+    out.save(str(path))
+    out.close()
+
+
+@needs_ocr
+def test_a_readable_consultation_is_not_read_by_ocr_but_a_letter_sending_minutes_is(tmp_path, monkeypatch):
+    made = tmp_path / "minutes.pdf"
+    truth = make_minutes(made, sdp_minutes_spec())
+    make_scan(made, tmp_path / "scan.pdf", angle=0.6)
+    consultation, letter = tmp_path / "consultation.pdf", tmp_path / "letter.pdf"
+    make_image_only(tmp_path / "appendix.pdf", pages=2)
+    _with_scanned_pages(LETTER, tmp_path / "appendix.pdf", consultation)
+    _with_scanned_pages(["Oakfield Parish Council", "Dear Councillor,",
+                         "The signed minutes of the Sub-Committee are attached for the record."],
+                        tmp_path / "scan.pdf", letter)
+    read: list[str] = []
+    own = ocr.with_text_layer
+    monkeypatch.setattr(ocr, "with_text_layer", lambda path, *a, **k: (read.append(path.name), own(path, *a, **k))[1])
+
+    ex = extract_document(consultation)
+    assert (ex.status, ex.kind, ex.ocr, ex.pages) == ("ok", "other", False, 3)
+    assert read == []
+    assert ex.evidence[-1].startswith("pages 2-3 without readable text, not read by OCR: page 1 shows another kind")
+
+    ex = extract_document(letter)
+    assert read == ["letter.pdf"]
+    assert (ex.status, ex.kind, ex.ocr) == ("ok", "pack", True), ex.error
+    (meeting,) = ex.meetings
+    assert (meeting.first_page, meeting.meeting_date) == (2, truth.meeting_date)
+    assert len(meeting.amber_reasons) == len(truth.amber_rows)

@@ -30,7 +30,7 @@ from .report import ReportReader
 from .report_layout import ReportPages
 from .flow import extract_flow  # Word documents and web pages
 from .sniff import UNSUPPORTED, Sniffed, sniff
-from .scanned import as_scanned, no_text_line, ocr_copy, scans_to_read
+from .scanned import GARBLED_LEAST, as_scanned, legible, no_text_line, ocr_copy, scans_to_read
 
 
 @dataclass
@@ -236,6 +236,44 @@ def find_papers(texts: list[str]) -> list[Paper]:
     return papers
 
 
+# Words by which a readable page points to a paper of ours elsewhere in the file: an agenda's "Minutes of
+# the last meeting", a covering letter's "the minutes are attached", a plan named (Welsh too).
+POINTS_TO_PAPERS = re.compile(r"\b(?:minutes?|cofnodion|plan|cynllun|action\s+log)\b", re.I)
+
+
+def ocr_pays(texts: list[str], scans: list[int]) -> bool:
+    """Whether the file's unreadable pages (`scans`, 0-based) are worth reading by OCR, a few seconds each.
+
+    A person opening the file reads its first page first: when that page is readable and shows another
+    kind of paper (a consultation, a letter, a newsletter), and nothing readable in the file opens
+    minutes, prints an action table or names minutes or a plan, the unreadable pages cannot hold a
+    paper of ours that the file would announce. Only then are they left unread; a scanned first page,
+    or any readable sign of minutes or a plan, and every unreadable page is read."""
+    if 0 in scans or sum(map(len, texts[0].split())) < GARBLED_LEAST:
+        return True
+    readable = ["" if i in scans else t for i, t in enumerate(texts)]
+    if find_papers(readable):
+        return True
+    # minutes whose body does not read may still show a strong mark on their first page (a minutes title,
+    # a body and its meeting date, "Present"); a name over a date alone is any paper's heading
+    if any(weight >= 2 for _, weight in minutes_evidence(lines_of_text(texts[0])).marks):
+        return True
+    # a garbled page may still print its headings in a font that reads: they count as signs too
+    return any(POINTS_TO_PAPERS.search(legible(t)) or is_cover_page(legible(t)) for t in texts)
+
+
+def page_list(pages: list[int]) -> str:
+    """0-based page numbers as the clerk reads them: "pages 2-5, 9"."""
+    runs: list[list[int]] = []
+    for n in sorted(pages):
+        if runs and n == runs[-1][1] + 1:
+            runs[-1][1] = n
+        else:
+            runs.append([n, n])
+    spans = [f"{a + 1}" if a == b else f"{a + 1}-{b + 1}" for a, b in runs]
+    return ("page " if len(pages) == 1 else "pages ") + ", ".join(spans)
+
+
 def extract_paper(pdf, paper: Paper):
     """The full pdfplumber pass over one paper's pages: each page is laid out and closed in turn,
     and the recogniser sees only the layout."""
@@ -280,7 +318,7 @@ def read_pdf(source: Source, ex: Extraction) -> Extraction:
         if big:
             release_memory()
         scans = scans_to_read(path, texts)  # image-only pages, when the OCR extra is installed
-        if scans:
+        if scans and ocr_pays(texts, scans):
             return READERS["scan"](Source(path, tuple(scans)), ex)
         if not any(t.strip() for t in texts):
             raise Unreadable(no_text_line())
@@ -288,6 +326,10 @@ def read_pdf(source: Source, ex: Extraction) -> Extraction:
         # why the file is (or is not) minutes, for `plantrack inspect`: its first page and each set's
         ex.evidence = [f"page {n}: {minutes_evidence(lines_of_text(texts[n - 1])).why()}"
                        for n in sorted({1} | {p.first for p in papers if p.kind == Kind.MINUTES.value})]
+        if scans:
+            ex.evidence.append(f"{page_list(scans)} without readable text, not read by OCR: "
+                               "page 1 shows another kind of paper, and no readable page opens minutes, prints "
+                               "an action table or names minutes or a plan")
         for paper in papers:
             record = extract_paper(pdf, paper)
             if big:

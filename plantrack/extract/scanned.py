@@ -43,6 +43,12 @@ def garbled(text: str) -> bool:
     return len(_CODES.findall(text)) >= GARBLED_SHARE * printed
 
 
+def legible(text: str) -> str:
+    """A page's text with its glyph codes blanked: what of a garbled page still reads (its headings,
+    set in a font that kept its characters)."""
+    return _CODES.sub(" ", text)
+
+
 def scans_to_read(path: Path, texts: list[str]) -> list[int]:
     """The pages OCR should read (0-based): the image-only ones, and those whose text layer is garbage;
     none when the OCR extra is not installed."""
