@@ -194,3 +194,43 @@ def test_running_out_of_memory_inside_a_reader_says_so(tmp_path, monkeypatch):
     monkeypatch.setattr(document, "find_papers", starved)
     ex = document.extract_document(path)
     assert (ex.status, ex.error) == ("failed", "ran out of memory while reading: the file may be damaged or far too large")
+
+
+def test_scans_are_started_first_when_several_workers_share_the_run(minutes_pdf, pack, tmp_path, monkeypatch):
+    """A scan's pages are read by OCR, seconds each: started last, it would keep the run waiting on one
+    core after the others are done. With two workers the scans go first, slowest first, the rest in the
+    order given; one worker keeps the order given."""
+    from paperfactory import make_garbled, make_image_only, make_not_pdf
+
+    from plantrack.extract.cost import reading_cost
+
+    make_image_only(tmp_path / "scan-2.pdf", pages=2)
+    make_image_only(tmp_path / "scan-3.pdf", pages=3)
+    make_garbled(minutes_pdf, tmp_path / "garbled.pdf")
+    make_not_pdf(tmp_path / "notes.pdf")
+    files = [minutes_pdf, tmp_path / "notes.pdf", tmp_path / "scan-2.pdf", pack, tmp_path / "garbled.pdf",
+             tmp_path / "scan-3.pdf"]
+    costs = {p.name: reading_cost(p) for p in files}
+    pages = len(pdfium.PdfDocument(str(minutes_pdf)))
+    assert costs["scan-3.pdf"] > costs["scan-2.pdf"] > costs["pack.pdf"] > costs["minutes.pdf"] > 0
+    assert costs["garbled.pdf"] == costs["scan-2.pdf"] * pages / 2  # a garbled text layer is read by OCR too
+    assert costs["notes.pdf"] < costs["minutes.pdf"]  # not a PDF: read as a Word or web page, cheaply
+
+    started = []
+
+    def give(worker, path, sha, cache):  # noted, and the worker told to leave without reading
+        started.append(path.name)
+        worker.task = (path, sha, 0.0)
+        worker.conn.send(None)
+
+    monkeypatch.setattr(pool._Worker, "give", give)
+    monkeypatch.setattr(pool._Worker, "code", lambda self, timeout: (True, 1))
+    monkeypatch.setattr(pool, "child_result", lambda *a: None)
+    todo = [(p, p.name) for p in files]
+    list(pool.extract_isolated(todo, tmp_path / "cache", workers=2))
+    assert set(started[:3]) == {"garbled.pdf", "scan-3.pdf", "scan-2.pdf"}
+    assert started == sorted(started, key=lambda n: -costs[n])
+    assert started[3:] == ["pack.pdf", "minutes.pdf", "notes.pdf"]
+    started.clear()
+    list(pool.extract_isolated(todo, tmp_path / "cache", workers=1))
+    assert started == [p.name for p in files]

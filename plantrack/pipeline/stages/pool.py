@@ -104,7 +104,7 @@ def extract_isolated(paths: list[tuple[Path, str]], cache_dir: Path, *, workers:
     unless `reprocess`.
     """
     ctx = mp.get_context("fork")
-    pending = list(paths)
+    pending = slowest_first(paths) if workers > 1 else list(paths)
     idle: list[_Worker] = []
     busy: list[_Worker] = []
     try:
@@ -138,6 +138,16 @@ def extract_isolated(paths: list[tuple[Path, str]], cache_dir: Path, *, workers:
     finally:
         for worker in idle + busy:
             worker.stop(kill=worker in busy)
+
+
+def slowest_first(paths: list[tuple[Path, str]]) -> list[tuple[Path, str]]:
+    """The files in the order to start them: the slowest first (a scan's pages are read by OCR, seconds
+    each), ties in the order given. A scan started last would keep the run waiting on one core after
+    the others have finished. (One worker reads in the order given: the order cannot shorten its run.)"""
+    from plantrack.extract.cost import reading_cost
+
+    costs = [reading_cost(path) for path, _ in paths]
+    return [paths[i] for i in sorted(range(len(paths)), key=lambda i: -costs[i])]
 
 
 def _wait(busy: list) -> None:
