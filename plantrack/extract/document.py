@@ -26,6 +26,7 @@ from .minutes_head import lines_of_text, looks_like_minutes, minutes_evidence
 from .minutes_words import opens_mid_paragraph
 from .pdf import CORRUPT, Unreadable, open_pdf
 from .pdf_layout import read_pages, read_report_page
+from .pdfium_page import quick_pages
 from .report import ReportReader
 from .report_layout import ReportPages
 from .flow import extract_flow  # Word documents and web pages
@@ -288,7 +289,8 @@ def extract_paper(pdf, paper: Paper):
                 page.close()
             reader.feed(blocks.blocks(laid_out), n)
         return reader.finish()
-    return extract_minutes(read_pages(pdf.pages[n - 1] for n in pages), first_page_number=paper.first)
+    # pypdfium2 where it reads a page as pdfplumber would (pdfium_page.py): minutes do not need pdfminer
+    return extract_minutes(read_pages(quick_pages(pdf, pages)), first_page_number=paper.first)
 
 
 @dataclass(frozen=True)
