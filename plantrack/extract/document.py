@@ -1,8 +1,9 @@
 """One file → an `Extraction`: what kind of paper it is, its records, or why it cannot be read.
 
 Two passes. A cheap first pass reads every page's text with pypdfium2 (about 1,000 pages/s) to find
-which pages are a plan report and which are minutes; only those pages get the expensive pdfplumber
-pass (tables, colours). Each pdfplumber page is closed as soon as it is read, because pdfplumber
+which pages are a plan report and which are minutes; only those pages get the full pass: a plan
+report's with pdfplumber (tables, colours), minutes' with pypdfium2 in pdfplumber's shape where it reads
+a page the same (`pdfium_page.py`). Each page is closed as soon as it is read, because pdfplumber
 otherwise keeps every parsed page in memory.
 """
 from __future__ import annotations
@@ -276,8 +277,8 @@ def page_list(pages: list[int]) -> str:
 
 
 def extract_paper(pdf, paper: Paper):
-    """The full pdfplumber pass over one paper's pages: each page is laid out and closed in turn,
-    and the recogniser sees only the layout."""
+    """The full pass over one paper's pages: each page is laid out and closed in turn, and the
+    recogniser sees only the layout."""
     pages = range(paper.first, paper.last + 1)
     if paper.kind == Kind.PLAN_REPORT.value:
         reader, blocks = ReportReader(paper.first), ReportPages()
