@@ -19,8 +19,7 @@ REPORT_RECOGNISERS = [EXTRACT / f"{name}.py" for name in
                       ("report", "report_layout", "textgrid", "textlines", "legend", "scores", "columns")]
 # the PDF libraries, and plantrack's own modules that hand their objects about
 READERS = ("pdfplumber", "pypdfium2", "pdfminer", "plantrack.extract.pdf", "plantrack.extract.words",
-           "plantrack.extract.pdf_layout", "plantrack.extract.page_objects", "plantrack.extract.pdfium_page",
-           "plantrack.extract.ocr")
+           "plantrack.extract.pdf_layout", "plantrack.extract.page_objects", "plantrack.extract.ocr")
 
 
 def _module_file(name: str) -> Path | None:

@@ -1,9 +1,8 @@
 """One file → an `Extraction`: what kind of paper it is, its records, or why it cannot be read.
 
 Two passes. A cheap first pass reads every page's text with pypdfium2 (about 1,000 pages/s) to find
-which pages are a plan report and which are minutes; only those pages get the full pass: a plan
-report's with pdfplumber (tables, colours), minutes' with pypdfium2 in pdfplumber's shape where it reads
-a page the same (`pdfium_page.py`). Each page is closed as soon as it is read, because pdfplumber
+which pages are a plan report and which are minutes; only those pages get the expensive pdfplumber
+pass (tables, colours). Each pdfplumber page is closed as soon as it is read, because pdfplumber
 otherwise keeps every parsed page in memory.
 """
 from __future__ import annotations
@@ -27,7 +26,6 @@ from .minutes_head import lines_of_text, looks_like_minutes, minutes_evidence
 from .minutes_words import opens_mid_paragraph
 from .pdf import CORRUPT, Unreadable, open_pdf
 from .pdf_layout import read_pages, read_report_page
-from .pdfium_page import quick_pages
 from .report import ReportReader
 from .report_layout import ReportPages
 from .flow import extract_flow  # Word documents and web pages
@@ -277,8 +275,8 @@ def page_list(pages: list[int]) -> str:
 
 
 def extract_paper(pdf, paper: Paper):
-    """The full pass over one paper's pages: each page is laid out and closed in turn, and the
-    recogniser sees only the layout."""
+    """The full pdfplumber pass over one paper's pages: each page is laid out and closed in turn,
+    and the recogniser sees only the layout."""
     pages = range(paper.first, paper.last + 1)
     if paper.kind == Kind.PLAN_REPORT.value:
         reader, blocks = ReportReader(paper.first), ReportPages()
@@ -290,8 +288,7 @@ def extract_paper(pdf, paper: Paper):
                 page.close()
             reader.feed(blocks.blocks(laid_out), n)
         return reader.finish()
-    # pypdfium2 where it reads a page as pdfplumber would (pdfium_page.py): minutes do not need pdfminer
-    return extract_minutes(read_pages(quick_pages(pdf, pages)), first_page_number=paper.first)
+    return extract_minutes(read_pages(pdf.pages[n - 1] for n in pages), first_page_number=paper.first)
 
 
 @dataclass(frozen=True)
