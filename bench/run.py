@@ -983,21 +983,10 @@ def main() -> int:
         if not args.keep:
             shutil.rmtree(CORPUS, ignore_errors=True)
         return 1 if any(not ok for _, ok, _ in CHECKS) else 0
-    if args.only == "ocr":
+    parts = {"ocr": ocr_pages, "public": public_folder, "real": lambda: real_pages(args.real_dir)}
+    if args.only in parts:
         fresh_dir(CORPUS)
-        ocr_pages()
-        if not args.keep:
-            shutil.rmtree(CORPUS, ignore_errors=True)
-        return 1 if any(not ok for _, ok, _ in CHECKS) or (args.strict and any(f.ok is False for f in FIGURES)) else 0
-    if args.only == "public":
-        fresh_dir(CORPUS)
-        public_folder()
-        if not args.keep:
-            shutil.rmtree(CORPUS, ignore_errors=True)
-        return 1 if any(not ok for _, ok, _ in CHECKS) or (args.strict and any(f.ok is False for f in FIGURES)) else 0
-    if args.only == "real":
-        fresh_dir(CORPUS)
-        real_pages(args.real_dir)
+        parts[args.only]()
         if not args.keep:
             shutil.rmtree(CORPUS, ignore_errors=True)
         return 1 if any(not ok for _, ok, _ in CHECKS) or (args.strict and any(f.ok is False for f in FIGURES)) else 0
