@@ -259,7 +259,7 @@ def ocr_pays(texts: list[str], scans: list[int]) -> bool:
     if any(weight >= 2 for _, weight in minutes_evidence(lines_of_text(texts[0])).marks):
         return True
     # a garbled page may still print its headings in a font that reads: they count as signs too
-    return any(POINTS_TO_PAPERS.search(legible(t)) or is_cover_page(legible(t)) for t in texts)
+    return any(POINTS_TO_PAPERS.search(t) or is_cover_page(t) for t in map(legible, texts))
 
 
 def page_list(pages: list[int]) -> str:
