@@ -110,7 +110,7 @@ LEVELS: tuple[dict[str, tuple[str, ...]], ...] = (
     # models only; the readers turn a file into those models; document.py and flow.py take a file,
     # through its format's reader, to its records
     {"extract readers": tuple(f"plantrack.extract.{m}" for m in (
-        "pdf", "words", "pdf_layout", "ocr", "scanned", "sniff", "docx_reader", "html_reader", "cost"))},
+        "pdf", "words", "pdf_layout", "ocr", "ocr_engine", "scanned", "sniff", "docx_reader", "html_reader", "cost"))},
     {"extract entry": ("plantrack.extract.flow",)},
     {"extract document": ("plantrack.extract.document",)},
     # the pipeline's rooms

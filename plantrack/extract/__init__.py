@@ -2,4 +2,4 @@
 
 # Bump when extraction changes what it yields: stored documents from an older version are
 # re-extracted by `plantrack ingest --reprocess`, and the JSON cache is keyed by it.
-EXTRACTOR_VERSION = "31"
+EXTRACTOR_VERSION = "32"

@@ -1,7 +1,8 @@
 """Scanned pages read by OCR (the optional extra: `pip install 'plantrack[ocr]'`).
 
 Engine: RapidOCR 3 on onnxruntime (PP-OCR models shipped inside the wheel, so nothing is downloaded
-at run time; OpenCV headless, so no system libGL). Only image-only pages go through it.
+at run time; OpenCV headless, so no system libGL), set up for English print in `ocr_engine.py`. Only
+image-only pages go through it.
 
 How the readers see the result: each scanned page is rebuilt as a born-digital PDF page — the words
 OCR found, each at its place and size in Helvetica; the ruling lines found in the image as lines; the
@@ -18,14 +19,14 @@ its rows of ink line up best.
 """
 from __future__ import annotations
 
-import contextlib
-import functools
 import importlib.util
 import io
 import sys
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from plantrack.extract import ocr_engine
 
 DPI = 200                 # render scale for OCR: small print stays legible, a page stays a few MP
 MAX_SKEW = 5.0            # degrees of askew scanning corrected
@@ -79,55 +80,6 @@ class Rebuilt:
     words: list[Word] = field(default_factory=list)
     lines: list[tuple[float, float, float, float]] = field(default_factory=list)   # x0, top, x1, bottom
     fills: list[tuple[float, float, float, float, tuple[float, float, float]]] = field(default_factory=list)
-
-
-@contextlib.contextmanager
-def _model_list_parsed_once():
-    """While RapidOCR is imported and built, each YAML file it loads is parsed once. Its import loads
-    its 1,600-line list of downloadable models (default_models.yaml) into OmegaConf twice — once for
-    the language routes, once for the model addresses — and building that config object is most of
-    the engine's start-up (about 0.4 s each on this machine). Both only read it, so they can share
-    one; nothing else of OmegaConf changes, and it is put back as it was."""
-    from omegaconf import OmegaConf
-
-    own = OmegaConf.__dict__["load"]
-    parsed: dict[str, object] = {}
-
-    def load(file_):
-        if not isinstance(file_, (str, Path)):
-            return own.__func__(file_)
-        key = str(Path(file_).resolve())
-        if key not in parsed:
-            parsed[key] = own.__func__(file_)
-        return parsed[key]
-
-    OmegaConf.load = staticmethod(load)
-    try:
-        yield
-    finally:
-        OmegaConf.load = own
-
-
-@functools.lru_cache(maxsize=1)
-def _engine():
-    """The OCR engine, built once per worker process: loading the models and RapidOCR's own import
-    take a second or more, a page's reading about as long."""
-    with _model_list_parsed_once():
-        from rapidocr import RapidOCR
-
-        # One thread: `plantrack run` already reads one document per core. No angle classifier: pages are
-        # deskewed first, and the classifier turned some long upright lines upside down ("RE e d eect").
-        # Text is found on the page scaled to at most 1600 px (twice as fast as at full size, and as good
-        # on printed text); each line is then read at full resolution. Lines are recognised one at a time
-        # (Rec.rec_batch_num 1): the recogniser's cost grows with the width it is given, and in a batch
-        # every line is padded to the widest, which cost a quarter more and misread a few lines next to
-        # the padding ("held on10 October"). ONNX Runtime keeps its memory arena between calls rather
-        # than allocating afresh for every line's shape.
-        return RapidOCR(params={"Global.log_level": "error", "Global.use_cls": False, "Global.return_word_box": True,
-                                "Det.limit_type": "max", "Det.limit_side_len": 1600, "Rec.rec_batch_num": 1,
-                                "EngineConfig.onnxruntime.intra_op_num_threads": 1,
-                                "EngineConfig.onnxruntime.inter_op_num_threads": 1,
-                                "EngineConfig.onnxruntime.enable_cpu_mem_arena": True})
 
 
 def skew_angle(gray, limit: float = MAX_SKEW) -> float:
@@ -290,7 +242,7 @@ def read_words(rgb, ink) -> list[Word]:
     also cut where the picture shows a gap of white as wide as a space (see `split_at_gaps`)."""
     import numpy as np
 
-    result = _engine()(rgb)
+    result = ocr_engine.engine()(rgb)
     words: list[Word] = []
     lines: list[list[Word]] = []
     if not getattr(result, "txts", None):
@@ -357,7 +309,9 @@ def split_at_gaps(text: str, inked, region) -> list[tuple[str, float, float]]:
     about 0.28 of the font size and a gap between letters, even bold capitals, under half that; the gap
     is measured against the ink's height (capitals to descenders) and the word's usual gap between
     letters. The text is cut where its letters' widths (Helvetica's, near enough) put the gap, never
-    inside a number ("2019": a "1" stands apart from its neighbours) or at punctuation."""
+    inside a number ("2019": a "1" stands apart from its neighbours) or at punctuation, and only where
+    the ink on each side is wide enough for its letters: a box that reaches a pixel into the next word
+    holds a sliver of its ink ("Thursda" "y,")."""
     import numpy as np
 
     if not inked.size:
@@ -377,6 +331,19 @@ def split_at_gaps(text: str, inked, region) -> list[tuple[str, float, float]]:
 
     widths = [FONT_METRICS["Helvetica"][1].get(ch, 556) for ch in text]
     cum = np.cumsum(widths) / sum(widths)  # fraction of the word's width after each letter
+
+    def fits(ink_width: float, share: float) -> bool:
+        """Ink wide enough for the letters its part of the word would hold (half their width at least)."""
+        return ink_width >= 0.5 * share * (x1 - x0)
+
+    # a box that reaches a pixel or two into the next (or the last) word holds a sliver of its ink
+    # beyond a space: too narrow for even this word's last (first) letter, it is not this word's
+    if not fits(float(inked[-1] + 1 - inked[gaps[-1] + 1]), 1.0 - cum[-2]):
+        x1, gaps = float(inked[gaps[-1]] + 1), gaps[:-1]
+    if gaps and not fits(float(inked[gaps[0]] + 1) - x0, cum[0]):
+        x0, gaps = float(inked[gaps[0] + 1]), gaps[1:]
+    if not gaps:
+        return [(text, x0, x1)]
     allowed = [i for i in range(1, len(text)) if not (text[i - 1].isdigit() and text[i].isdigit())
                and text[i - 1] not in _NO_CUT and text[i] not in _NO_CUT]
     out, start_char, start_x = [], 0, x0
@@ -387,6 +354,9 @@ def split_at_gaps(text: str, inked, region) -> list[tuple[str, float, float]]:
         if not near:
             continue
         cut = min(near, key=lambda i: abs(cum[i - 1] - middle))
+        before = cum[start_char - 1] if start_char else 0.0
+        if not (fits(end_x - start_x, cum[cut - 1] - before) and fits(x1 - next_x, 1.0 - cum[cut - 1])):
+            continue   # a sliver of the next word's ink at the box's edge, not a space inside this word
         out.append((text[start_char:cut], start_x, end_x))
         start_char, start_x = cut, next_x
     out.append((text[start_char:], start_x, x1))
