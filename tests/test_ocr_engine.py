@@ -104,3 +104,31 @@ def test_words_run_together_are_still_cut_where_their_letters_fit():
     second = [(156 + i * 12, 156 + i * 12 + 9) for i in range(3)]
     inked, region = _line(*first, *second)
     assert [part for part, _, _ in ocr.split_at_gaps("SAFEGUARDINGSUB", inked, region)] == ["SAFEGUARDING", "SUB"]
+
+
+@needs_trim
+def test_lines_read_narrower_keep_their_words_in_place(minutes_picture):
+    """Each line is read 0.8 times as wide as printed: the words come out as at full width, and each
+    word's box where the full-width reading puts it (the place of a word is how tables are read)."""
+    from rapidocr import RapidOCR
+
+    full = RapidOCR(params=ocr_engine.params())(minutes_picture)
+    narrow = ocr_engine.engine()(minutes_picture)
+
+    def boxes(result):
+        """Each word's left and right edge, keyed by its text and how many times it came before."""
+        seen: dict[str, int] = {}
+        out = {}
+        for line in result.word_results:
+            for text, _, box in line:
+                seen[text] = seen.get(text, 0) + 1
+                out[text, seen[text]] = (min(p[0] for p in box), max(p[0] for p in box))
+        return out
+
+    wide, slim = boxes(full), boxes(narrow)
+    same = wide.keys() & slim.keys()
+    assert len(same) >= 0.8 * len(wide)   # RapidOCR cuts a line into words by its columns, not always alike
+    assert "Minutes of the meeting held on Thursday, 12 December 2019 at 1.45 pm" in narrow.txts
+    for key in same:
+        (a0, a1), (b0, b1) = wide[key], slim[key]
+        assert abs(a0 - b0) <= 12 and abs(a1 - b1) <= 12, (key, wide[key], slim[key])
