@@ -4,6 +4,7 @@ is done without when it cannot be made; and words are cut only at gaps their let
 from __future__ import annotations
 
 import importlib.util
+from pathlib import Path
 
 import numpy as np
 import pytest
@@ -77,6 +78,22 @@ def test_without_a_cache_folder_to_write_to_the_shipped_recogniser_is_used(tmp_p
     assert ocr_engine.trimmed_recogniser() is None
     assert "OCR: reading with the full recogniser" in capsys.readouterr().err
     assert "Rec.model_path" not in ocr_engine.params(None)
+
+
+@needs_trim
+def test_a_trimmed_recogniser_that_cannot_be_written_leaves_nothing_half_made(tmp_path, monkeypatch, capsys):
+    import onnx
+
+    monkeypatch.setenv("XDG_CACHE_HOME", str(tmp_path))
+
+    def disk_full(model, path):
+        Path(path).write_bytes(b"half a model")
+        raise OSError(28, "No space left on device")
+
+    monkeypatch.setattr(onnx, "save", disk_full)
+    assert ocr_engine.trimmed_recogniser() is None
+    assert "No space left on device" in capsys.readouterr().err
+    assert list((tmp_path / "plantrack" / "ocr").iterdir()) == []
 
 
 def _line(*runs: tuple[int, int]):

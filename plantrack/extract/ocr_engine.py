@@ -25,13 +25,14 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import importlib.util
 import os
 import sys
 from pathlib import Path
 
 DETECT_SIDE = 1600    # pixels, the page's longer side as the text finder sees it
 NARROW = 0.8          # each line's width as the recogniser reads it, against its true width
-TRIM_VERSION = "1"    # part of the trimmed model's file name: a change of `KEPT` makes a new file
+TRIM_VERSION = "1"    # part of the trimmed model's file name: a change of `kept` makes a new file
 SYMBOLS = "•●■□▪◦✓✔✗✘→←↑↓"
 
 
@@ -46,14 +47,13 @@ def kept(character: str) -> bool:
 
 
 def cache_folder() -> Path:
+    """Where the trimmed recogniser is kept: the user's cache folder, as the XDG convention has it."""
     root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
     return Path(root) / "plantrack" / "ocr"
 
 
 def shipped_recogniser() -> Path | None:
     """The recognition model in RapidOCR's wheel (the one it uses by default), if there is just one."""
-    import importlib.util
-
     spec = importlib.util.find_spec("rapidocr")
     if spec is None or not spec.origin:
         return None
@@ -94,16 +94,17 @@ def trim_recogniser(source: Path, target: Path) -> None:
     meta["character"].value = "\n".join(characters[i - 1] for i in columns[1:-1])
     target.parent.mkdir(parents=True, exist_ok=True)
     part = target.with_name(f"{target.name}.{os.getpid()}.part")
-    onnx.save(model, str(part))
-    os.replace(part, target)   # whole or not at all: two workers may make it at once
+    try:
+        onnx.save(model, str(part))
+        os.replace(part, target)   # whole or not at all: two workers may make it at once
+    finally:
+        part.unlink(missing_ok=True)
 
 
 def trimmed_recogniser() -> Path | None:
     """The trimmed copy of the shipped recogniser, made now if it is not in the cache yet; None when it
     cannot be had (no `onnx`, an unexpected model, no cache folder to write to): the full model is then
     used, slower and reading the same."""
-    import importlib.util
-
     source = shipped_recogniser()
     if source is None:
         return None
