@@ -78,6 +78,10 @@ def test_without_a_cache_folder_to_write_to_the_shipped_recogniser_is_used(tmp_p
     assert ocr_engine.trimmed_recogniser() is None
     assert "OCR: reading with the full recogniser" in capsys.readouterr().err
     assert "Rec.model_path" not in ocr_engine.params(None)
+    # a service account with no home folder at all
+    monkeypatch.delenv("XDG_CACHE_HOME")
+    monkeypatch.setattr(Path, "home", classmethod(lambda cls: (_ for _ in ()).throw(RuntimeError("no home"))))
+    assert ocr_engine.cache_folder() is None and ocr_engine.trimmed_recogniser() is None
 
 
 @needs_trim

@@ -46,9 +46,15 @@ def kept(character: str) -> bool:
     return code < 0x250 or 0x2000 <= code <= 0x206F or 0x20A0 <= code <= 0x20CF or character in SYMBOLS
 
 
-def cache_folder() -> Path:
-    """Where the trimmed recogniser is kept: the user's cache folder, as the XDG convention has it."""
-    root = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+def cache_folder() -> Path | None:
+    """Where the trimmed recogniser is kept: the user's cache folder, as the XDG convention has it
+    (None for a user with no home, as a service account may be)."""
+    root = os.environ.get("XDG_CACHE_HOME")
+    if not root:
+        try:
+            root = str(Path.home() / ".cache")
+        except RuntimeError:   # no $HOME and no entry in the password database
+            return None
     return Path(root) / "plantrack" / "ocr"
 
 
@@ -105,10 +111,10 @@ def trimmed_recogniser() -> Path | None:
     """The trimmed copy of the shipped recogniser, made now if it is not in the cache yet; None when it
     cannot be had (no `onnx`, an unexpected model, no cache folder to write to): the full model is then
     used, slower and reading the same."""
-    source = shipped_recogniser()
-    if source is None:
+    source, folder = shipped_recogniser(), cache_folder()
+    if source is None or folder is None:
         return None
-    target = cache_folder() / f"{source.stem}.latin{TRIM_VERSION}.{source.stat().st_size}.onnx"
+    target = folder / f"{source.stem}.latin{TRIM_VERSION}.{source.stat().st_size}.onnx"
     if target.exists():
         return target
     if importlib.util.find_spec("onnx") is None:
